@@ -1,0 +1,3 @@
+from clusterlabel.cli import main
+
+main()

@@ -1,0 +1,50 @@
+"""``clusterlabel demo``: set up the embedded demo and serve it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from clusterlabel.accounts.choices import Role
+from clusterlabel.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Create and migrate the database, load the shipped schemes and the demo data, create one "
+        "account per role and serve the application. Running it again duplicates nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help="Address to serve on.")
+        parser.add_argument("--port", default="8000", help="Port to serve on.")
+        parser.add_argument("--no-serve", action="store_true", help="Set everything up, then stop.")
+
+    def handle(self, *args: object, **options: object) -> None:
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        database = settings.DATABASES["default"]
+        self.stdout.write(f"Database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}")
+        call_command("migrate", interactive=False, verbosity=0)
+        if not settings.DEBUG:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        report = demo_load()
+        self.stdout.write(
+            f"Schemes: {report.schemes_total} loaded ({report.schemes_created} new). "
+            f"Accounts: {report.accounts_created} new."
+        )
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING("Demo accounts (one per role)"))
+        width = max(len(a.username) for a in DEMO_ACCOUNTS)
+        for account in DEMO_ACCOUNTS:
+            self.stdout.write(
+                f"  {account.username:<{width}}  {DEMO_PASSWORD}  {Role(account.role).label}"
+            )
+        self.stdout.write("  (passwords you changed in the application stay as you set them)")
+        if options["no_serve"]:
+            return
+        host, port = options["host"], options["port"]
+        display_host = f"[{host}]" if ":" in str(host) else host
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Serving on http://{display_host}:{port}/"))
+        call_command("runserver", f"{display_host}:{port}", use_reloader=False)

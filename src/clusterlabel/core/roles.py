@@ -1,0 +1,79 @@
+"""What each role does in a labelling scheme, in the users' words, for the start page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from clusterlabel.accounts.choices import Role
+
+
+@dataclass(frozen=True)
+class NextStep:
+    title: Promise
+    text: Promise
+    url_name: str
+
+
+ROLE_INTRO: dict[str, Promise] = {
+    Role.CLUSTER_MANAGER: _(
+        "You apply for a quality label for your cluster management organisation, fill in the "
+        "self-assessment against the scheme's indicators and upload the evidence."
+    ),
+    Role.SECRETARIAT: _(
+        "You run the scheme: you accept applications, set the fee contract, assign assessors, "
+        "schedule assessments and keep the scheme catalogues up to date."
+    ),
+    Role.ASSESSOR: _(
+        "You assess the organisations assigned to you: you score every indicator with the "
+        "evidence you saw and submit the assessment report."
+    ),
+    Role.BOARD_MEMBER: _(
+        "You read the assessment reports that are in board review and vote on a recommendation, "
+        "with a reason."
+    ),
+    Role.AUTHORITY: _(
+        "You decide whether a label is awarded, after the assessment and the advisory board's "
+        "recommendation."
+    ),
+    Role.ADMINISTRATOR: _(
+        "You manage accounts and scheme versions and keep the installation running."
+    ),
+}
+
+_CATALOGUE = NextStep(
+    _("Read the scheme catalogues"),
+    _("Levels, indicators with their excellence values and points, award rules, validity, fees."),
+    "schemes:list",
+)
+_BACK_OFFICE = NextStep(
+    _("Open the back office"),
+    _("Accounts, scheme versions and everything the secretariat administers."),
+    "admin:index",
+)
+
+ROLE_NEXT_STEPS: dict[str, tuple[NextStep, ...]] = {
+    Role.CLUSTER_MANAGER: (
+        NextStep(
+            _("Choose the scheme to apply for"),
+            _(
+                "Compare what each scheme asks: eligibility criteria, indicators and their "
+                "excellence values, fees."
+            ),
+            "schemes:list",
+        ),
+    ),
+    Role.SECRETARIAT: (_CATALOGUE, _BACK_OFFICE),
+    Role.ASSESSOR: (
+        NextStep(
+            _("Prepare with the indicator catalogues"),
+            _("Each indicator says what is measured, its excellence value and the evidence."),
+            "schemes:list",
+        ),
+    ),
+    Role.BOARD_MEMBER: (_CATALOGUE,),
+    Role.AUTHORITY: (_CATALOGUE,),
+    Role.ADMINISTRATOR: (_BACK_OFFICE, _CATALOGUE),
+}

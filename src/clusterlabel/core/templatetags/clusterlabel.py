@@ -1,0 +1,44 @@
+"""Template helpers shared by all pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.filter
+def localized(pair: Any) -> str:
+    """Pick the current language from a ``{de, en}`` text pair of a scheme file."""
+    if pair is None:
+        return ""
+    language = (get_language() or "de")[:2]
+    value = getattr(pair, language, None)
+    if value is None and isinstance(pair, dict):
+        value = pair.get(language)
+    return str(value if value is not None else getattr(pair, "de", pair))
+
+
+@register.filter
+def money(amount: Decimal | None) -> str:
+    """Two decimals with the current locale's separators (4.975,00 / 4,975.00)."""
+    if amount is None:
+        return ""
+    return number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def number(amount: Decimal | int | float | None) -> str:
+    """A number without trailing zeros, localised (0,5 / 0.5; 80 rather than 80.00)."""
+    if amount is None:
+        return ""
+    if isinstance(amount, Decimal):
+        normalized = amount.normalize()
+        places = max(0, -normalized.as_tuple().exponent)
+        return number_format(normalized, decimal_pos=places, use_l10n=True)
+    return number_format(amount, use_l10n=True)

@@ -1,0 +1,18 @@
+"""The start page: what this person can do next."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from clusterlabel.core.roles import ROLE_INTRO, ROLE_NEXT_STEPS
+from clusterlabel.schemes.selectors import scheme_versions_current
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context: dict[str, object] = {"schemes": list(scheme_versions_current())}
+    if user.is_authenticated:
+        context["role_intro"] = ROLE_INTRO.get(user.role)
+        context["next_steps"] = ROLE_NEXT_STEPS.get(user.role, ())
+    return render(request, "core/start.html", context)

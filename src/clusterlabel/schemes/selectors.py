@@ -1,0 +1,19 @@
+"""Reads of scheme versions."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from clusterlabel.schemes.models import SchemeVersion
+
+
+def scheme_versions_current() -> QuerySet[SchemeVersion]:
+    return SchemeVersion.objects.filter(is_current=True).order_by("family", "scheme_id")
+
+
+def scheme_version_get(*, scheme_id: str, version: str) -> SchemeVersion:
+    return SchemeVersion.objects.get(scheme_id=scheme_id, version=version)
+
+
+def scheme_versions_of(*, scheme_id: str) -> QuerySet[SchemeVersion]:
+    return SchemeVersion.objects.filter(scheme_id=scheme_id).order_by("-loaded_at")

@@ -1,0 +1,86 @@
+"""Writes to scheme versions. Every write goes through here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from clusterlabel.domain.schemes import Scheme, load_scheme_text
+from clusterlabel.schemes.models import SchemeVersion
+
+SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
+
+
+class SchemeVersionConflict(Exception):
+    """A file claims an (id, version) that is already loaded with different content."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    scheme_version: SchemeVersion
+    created: bool
+
+
+def scheme_version_load(*, text: str, source_name: str, make_current: bool = True) -> LoadResult:
+    """Validate a scheme file and store it as a version.
+
+    Guarantees: the file is fully validated first (``SchemeFileError`` lists every problem);
+    loading the same file again changes nothing; a different file under an already loaded
+    (id, version) is refused with ``SchemeVersionConflict``, because results scored under that
+    version must stay reproducible. A newly created version becomes the scheme's current one
+    unless ``make_current`` is false.
+    """
+    scheme: Scheme = load_scheme_text(text, source=source_name)
+    with transaction.atomic():
+        existing = (
+            SchemeVersion.objects.select_for_update()
+            .filter(scheme_id=scheme.id, version=scheme.version)
+            .first()
+        )
+        if existing is not None:
+            if existing.content_hash != scheme.content_hash:
+                raise SchemeVersionConflict(
+                    _(
+                        "%(source)s: scheme %(scheme)s version %(version)s is already loaded "
+                        "with different content. Give the changed file a new version."
+                    )
+                    % {"source": source_name, "scheme": scheme.id, "version": scheme.version}
+                )
+            return LoadResult(scheme_version=existing, created=False)
+        has_current = SchemeVersion.objects.filter(scheme_id=scheme.id, is_current=True).exists()
+        if make_current and has_current:
+            SchemeVersion.objects.filter(scheme_id=scheme.id, is_current=True).update(
+                is_current=False
+            )
+        version = SchemeVersion(
+            scheme_id=scheme.id,
+            version=scheme.version,
+            family=scheme.family,
+            name_de=scheme.name.de,
+            name_en=scheme.name.en,
+            source_name=source_name,
+            content=text,
+            content_hash=scheme.content_hash,
+            is_current=make_current or not has_current,
+        )
+        version.full_clean()
+        version.save()
+    return LoadResult(scheme_version=version, created=True)
+
+
+def scheme_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.glob("*.y*ml") if p.suffix in {".yaml", ".yml"})
+
+
+def scheme_versions_load_directory(*, directory: Path) -> list[LoadResult]:
+    """Load every scheme file of a directory, all or nothing."""
+    results = []
+    with transaction.atomic():
+        for path in scheme_files(directory):
+            results.append(
+                scheme_version_load(text=path.read_text(encoding="utf-8"), source_name=path.name)
+            )
+    return results

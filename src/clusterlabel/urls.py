@@ -1,0 +1,22 @@
+"""URL configuration: language-independent paths; the language comes from the session/cookie."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("clusterlabel back office")
+admin.site.site_title = _("clusterlabel")
+admin.site.index_title = _("Scheme operation")
+
+urlpatterns = [
+    path("", include("clusterlabel.core.urls")),
+    path("schemes/", include("clusterlabel.schemes.urls")),
+    path("accounts/", include("clusterlabel.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clusterlabel.schemes.services import SHIPPED_DIR
+
+
+@pytest.fixture
+def shipped_dir() -> Path:
+    return SHIPPED_DIR
+
+
+@pytest.fixture
+def loaded_schemes(db):
+    """The shipped schemes, loaded as scheme versions."""
+    from clusterlabel.schemes.services import scheme_versions_load_directory
+
+    return {
+        r.scheme_version.scheme_id: r.scheme_version
+        for r in scheme_versions_load_directory(directory=SHIPPED_DIR)
+    }
