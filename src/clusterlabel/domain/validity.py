@@ -1,0 +1,123 @@
+"""How long a label is valid, and how a renewal extends it.
+
+Guarantees:
+
+* A :class:`Validity` is inclusive at both ends and never empty (``valid_from <= valid_until``).
+* First award, ``anchor: assessment_month``: from the 1st of the assessment's month to the last
+  day of the month before ``valid_from + months`` (2017-10-15, 24 -> 2017-10-01..2019-09-30).
+* First award, ``anchor: decision_date``: from the decision day to the day before its
+  ``months``-th anniversary, a month end staying a month end (2015-07-03 -> 2017-07-02,
+  2024-03-01 -> 2026-02-28).
+* Renewal: an assessment on or before :func:`renewal_window_end` extends seamlessly from the day
+  after the previous ``valid_until`` to ``valid_until + extension_months``; a later one is a new
+  first award.
+* Monotone: a later assessment or decision date never gives an earlier ``valid_until``, for first
+  awards and, with the scheme check ``months + grace >= extension``, for renewals of labels whose
+  ``valid_until`` the same scheme computed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from clusterlabel.domain.dates import add_months, add_months_keeping_month_end, first_day_of_month
+from clusterlabel.domain.schemes import Scheme
+
+_ONE_DAY = timedelta(days=1)
+
+
+class ValidityStatus(StrEnum):
+    """Where a day lies relative to a validity period."""
+
+    NOT_YET_VALID = "not_yet_valid"
+    VALID = "valid"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class Validity:
+    """A validity period, inclusive at both ends."""
+
+    valid_from: date
+    valid_until: date
+
+    def __post_init__(self) -> None:
+        if self.valid_until < self.valid_from:
+            raise ValueError(
+                f"valid_until {self.valid_until} is before valid_from {self.valid_from}"
+            )
+
+    def contains(self, day: date) -> bool:
+        """True when ``day`` lies within the period (both ends included)."""
+        return self.valid_from <= day <= self.valid_until
+
+    def status_on(self, day: date) -> ValidityStatus:
+        """Whether on ``day`` the label is not yet valid, valid or expired."""
+        if day < self.valid_from:
+            return ValidityStatus.NOT_YET_VALID
+        if day > self.valid_until:
+            return ValidityStatus.EXPIRED
+        return ValidityStatus.VALID
+
+
+def is_valid_on(validity: Validity, day: date) -> bool:
+    """True when ``validity`` covers ``day`` (both ends included)."""
+    return validity.contains(day)
+
+
+def _check_order(assessment_date: date, decision_date: date) -> None:
+    if decision_date < assessment_date:
+        raise ValueError(
+            f"the decision ({decision_date}) cannot precede the assessment ({assessment_date})"
+        )
+
+
+def first_award_validity(scheme: Scheme, *, assessment_date: date, decision_date: date) -> Validity:
+    """The validity of a first award (or of a renewal that came too late), per the scheme."""
+    _check_order(assessment_date, decision_date)
+    months = scheme.validity.months
+    if scheme.validity.anchor == "assessment_month":
+        valid_from = first_day_of_month(assessment_date)
+        return Validity(valid_from, add_months(valid_from, months) - _ONE_DAY)
+    valid_from = decision_date
+    return Validity(valid_from, add_months_keeping_month_end(valid_from - _ONE_DAY, months))
+
+
+def renewal_window_end(scheme: Scheme, previous: Validity) -> date:
+    """The last day (inclusive) a renewal assessment extends ``previous`` seamlessly.
+
+    ``previous.valid_until`` plus the scheme's grace months, a month end staying a month end
+    (2022-09-30 + 12 -> 2023-09-30); grace 0 means on or before ``valid_until``.
+    """
+    return add_months_keeping_month_end(
+        previous.valid_until, scheme.renewal.grace_months_after_expiry
+    )
+
+
+@dataclass(frozen=True)
+class RenewalResult:
+    """The validity a renewal yields; ``seamless`` when it continues the previous one."""
+
+    validity: Validity
+    seamless: bool
+
+
+def renew(
+    scheme: Scheme, *, previous: Validity, assessment_date: date, decision_date: date
+) -> RenewalResult:
+    """The validity after a successful renewal assessment of a label valid ``previous``.
+
+    Within the window the label continues from ``previous.valid_until + 1 day`` to
+    ``previous.valid_until + extension_months`` (month ends kept), whenever the decision falls;
+    after the window it is a new first award (``seamless=False``).
+    """
+    _check_order(assessment_date, decision_date)
+    if assessment_date <= renewal_window_end(scheme, previous):
+        until = add_months_keeping_month_end(previous.valid_until, scheme.renewal.extension_months)
+        return RenewalResult(Validity(previous.valid_until + _ONE_DAY, until), seamless=True)
+    validity = first_award_validity(
+        scheme, assessment_date=assessment_date, decision_date=decision_date
+    )
+    return RenewalResult(validity, seamless=False)
