@@ -1,0 +1,122 @@
+"""How audit events read on a page: action labels and the before → after of changed values."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+# Action codes are "<area>.<verb>". The procedure's codes are "procedure." plus the values of
+# ``clusterlabel.domain.procedure.Action``.
+ACTION_LABELS: dict[str, Promise] = {
+    "procedure.create": _("Procedure opened"),
+    "procedure.submit_application": _("Application submitted"),
+    "procedure.request_changes": _("Changes to the application requested"),
+    "procedure.resubmit_application": _("Application resubmitted"),
+    "procedure.accept_application": _("Application accepted"),
+    "procedure.submit_self_assessment": _("Self-assessment submitted"),
+    "procedure.reopen_self_assessment": _("Self-assessment reopened"),
+    "procedure.assign_assessors": _("Assessors assigned"),
+    "procedure.reassign_assessors": _("Assessors reassigned"),
+    "procedure.start_assessment": _("Assessment started"),
+    "procedure.submit_report": _("Assessment report submitted"),
+    "procedure.return_report": _("Assessment report returned"),
+    "procedure.send_to_board": _("Sent to the advisory board"),
+    "procedure.record_board_vote": _("Board vote recorded"),
+    "procedure.close_board_review": _("Board review closed"),
+    "procedure.return_to_board": _("Returned to the advisory board"),
+    "procedure.award": _("Label awarded"),
+    "procedure.refuse": _("Label refused"),
+    "procedure.withdraw": _("Application withdrawn"),
+    "score.change": _("Score changed"),
+    "evidence.upload": _("Evidence uploaded"),
+    "evidence.remove": _("Evidence removed"),
+    "board.vote": _("Board vote cast"),
+    "label.issue": _("Label issued"),
+    "label.renew": _("Label renewed"),
+    "label.suspend": _("Label suspended"),
+    "label.reinstate": _("Label reinstated"),
+    "label.revoke": _("Label revoked"),
+}
+
+
+def register_action_labels(labels: Mapping[str, Promise]) -> None:
+    """Let another app name its own action codes (call it from its ``AppConfig.ready``)."""
+    ACTION_LABELS.update(labels)
+
+
+def action_label(code: str) -> str:
+    """The translated label of an action code; the code itself when it has no label."""
+    label = ACTION_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+
+@dataclass(frozen=True)
+class ValueChange:
+    """One key whose value differs; ``before`` or ``after`` is ``MISSING`` when the key was
+    added or removed."""
+
+    key: str
+    before: Any
+    after: Any
+
+    @property
+    def added(self) -> bool:
+        return self.before is MISSING
+
+    @property
+    def removed(self) -> bool:
+        return self.after is MISSING
+
+
+def changed_values(before: Any, after: Any) -> list[ValueChange]:
+    """The keys whose values differ between two snapshots, in the snapshots' own key order.
+
+    ``None`` counts as a snapshot without keys. A bare value (not a mapping; ``audit_record``
+    never stores one) shows as a single change under the key ``""``.
+    """
+    if not isinstance(before, Mapping | None) or not isinstance(after, Mapping | None):
+        if before == after:
+            return []
+        return [ValueChange(key="", before=_bare(before), after=_bare(after))]
+    old: Mapping[str, Any] = before or {}
+    new: Mapping[str, Any] = after or {}
+    keys = list(old) + [key for key in new if key not in old]
+    changes = []
+    for key in keys:
+        old_value = old.get(key, MISSING)
+        new_value = new.get(key, MISSING)
+        if old_value != new_value:
+            changes.append(ValueChange(key=str(key), before=old_value, after=new_value))
+    return changes
+
+
+def _bare(value: Any) -> Any:
+    return MISSING if value is None else value
+
+
+def value_text(value: Any) -> str:
+    """A stored value as short text: lists joined by commas, objects as compact JSON."""
+    if value is MISSING or value is None:
+        return "—"
+    if value is True:
+        return str(_("yes"))
+    if value is False:
+        return str(_("no"))
+    if isinstance(value, list):
+        return ", ".join(value_text(item) for item in value) or "—"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+    return str(value)
