@@ -20,7 +20,8 @@ PRODUCTION_ENV = {
 
 
 def run_django(args: list[str], env: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    ignored = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in ignored}
     clean.update(
         {
             "DJANGO_SETTINGS_MODULE": "clusterlabel.settings",

@@ -66,7 +66,7 @@ def test_login_with_wrong_password_keeps_username_and_says_why(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert f'value="{user.username}"' in html
-    assert "Bitte einen gültigen Benutzernamen und ein Passwort eingeben" in html
+    assert "Beide Felder berücksichtigen die Groß-/Kleinschreibung" in html
 
 
 def test_logout_is_a_post_and_ends_the_session(client):

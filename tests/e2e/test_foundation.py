@@ -25,7 +25,7 @@ def test_visitor_reads_the_bw_scheme_in_german_then_english(live_server, page, s
     screenshot("01-start-anonymous-de")
 
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
-        "link", name="Schemata"
+        "link", name="Kriterienkataloge"
     ).click()
     page.get_by_role("link", name="Cluster-Exzellenz Baden-Württemberg").click()
     assert "5.920,25 EUR" in page.locator("main").inner_text()
@@ -68,4 +68,4 @@ def test_roles_log_in_and_see_their_next_steps(
     screenshot(f"04-start-{role}")
 
     page.get_by_role("button", name="Abmelden").click()
-    assert page.get_by_role("link", name="Anmelden").is_visible()
+    assert page.get_by_role("banner").get_by_role("link", name="Anmelden").is_visible()

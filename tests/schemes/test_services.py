@@ -50,7 +50,7 @@ def test_changed_content_under_a_loaded_version_is_refused(shipped_dir):
     scheme_version_load(text=text, source_name="gold.yaml")
     changed = text.replace('min_score_percent: "80"', 'min_score_percent: "75"', 1)
     assert changed != text
-    with pytest.raises(SchemeVersionConflict, match="already loaded with different content"):
+    with pytest.raises(SchemeVersionConflict, match="bereits mit anderem Inhalt geladen"):
         scheme_version_load(text=changed, source_name="gold-edited.yaml")
     assert SchemeVersion.objects.get(scheme_id="ecei-gold").content == text
 

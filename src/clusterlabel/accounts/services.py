@@ -18,6 +18,7 @@ SECRETARIAT_PERMISSIONS: tuple[str, ...] = (
     "accounts.add_user",
     "accounts.change_user",
     "schemes.view_schemeversion",
+    "audit.view_auditevent",
 )
 
 

@@ -6,7 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from clusterlabel.domain.fees import FeeNotDefined, quote_fee
+from clusterlabel.domain.errors import FeeNotDefined
+from clusterlabel.domain.fees import quote_fee
 from clusterlabel.schemes import selectors
 from clusterlabel.schemes.models import SchemeVersion
 
@@ -25,11 +26,28 @@ def scheme_detail(request: HttpRequest, scheme_id: str, version: str) -> HttpRes
     today = timezone.localdate()
     fee_quotes = []
     for item in scheme.fees.items:
+        # A fee for "any" mode is quoted for the scheme's first assessment mode.
+        mode = item.mode if item.mode != "any" else scheme.procedure.assessment_modes[0]
         try:
-            quote = quote_fee(scheme, process=item.process, mode=item.mode, application_date=today)
+            quote = quote_fee(scheme, process=item.process, mode=mode, application_date=today)
         except FeeNotDefined:
             continue
         fee_quotes.append((item, quote))
+    recognitions = []
+    for level in scheme.levels:
+        for recognition in level.recognitions:
+            recognised = selectors.scheme_versions_current().filter(scheme_id=recognition.scheme)
+            recognised_version = recognised.first()
+            recognitions.append(
+                {
+                    "level": level,
+                    "scheme_version": recognised_version,
+                    "level_name": recognised_version.scheme.level(recognition.level).name
+                    if recognised_version
+                    else None,
+                    "recognition": recognition,
+                }
+            )
     categories = [(category, scheme.indicators_in(category.id)) for category in scheme.categories]
     return render(
         request,
@@ -39,6 +57,7 @@ def scheme_detail(request: HttpRequest, scheme_id: str, version: str) -> HttpRes
             "scheme": scheme,
             "categories": categories,
             "fee_quotes": fee_quotes,
+            "recognitions": recognitions,
             "other_versions": selectors.scheme_versions_of(scheme_id=scheme_id).exclude(
                 pk=scheme_version.pk
             ),

@@ -40,5 +40,5 @@ def number(amount: Decimal | int | float | None) -> str:
     if isinstance(amount, Decimal):
         normalized = amount.normalize()
         places = max(0, -normalized.as_tuple().exponent)
-        return number_format(normalized, decimal_pos=places, use_l10n=True)
-    return number_format(amount, use_l10n=True)
+        return number_format(normalized, decimal_pos=places, use_l10n=True, force_grouping=True)
+    return number_format(amount, use_l10n=True, force_grouping=True)
