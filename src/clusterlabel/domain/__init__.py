@@ -3,6 +3,8 @@
 Modules:
 
 * :mod:`~clusterlabel.domain.schemes` - scheme files: the model and the validating loader
+  (field types in :mod:`~clusterlabel.domain.scheme_fields`, cross-field checks in
+  :mod:`~clusterlabel.domain.scheme_checks`)
 * :mod:`~clusterlabel.domain.scoring` - points per indicator, category and overall
 * :mod:`~clusterlabel.domain.award` - level decisions with every failed rule as a reason
 * :mod:`~clusterlabel.domain.eligibility` - who may apply, with every failed criterion
@@ -10,5 +12,8 @@ Modules:
 * :mod:`~clusterlabel.domain.fees` - fee quotes with VAT and subsidies
 * :mod:`~clusterlabel.domain.procedure` - the labelling procedure's transition table
 * :mod:`~clusterlabel.domain.benchmark` - benchmark statistics over assessed organisations
+  (pool and column statistics in :mod:`~clusterlabel.domain.benchmark_pool`, cycle comparison
+  in :mod:`~clusterlabel.domain.benchmark_cycles`, programme-owner views in
+  :mod:`~clusterlabel.domain.benchmark_overview`)
 * :mod:`~clusterlabel.domain.errors` - the errors and problem records they share
 """

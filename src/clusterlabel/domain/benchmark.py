@@ -67,22 +67,66 @@ Privacy (DOMAIN.md point 6: small peer groups never reveal another organisation'
     organisation joins a small group may learn something by differencing; the benchmarks app
     should not let users pick arbitrary sub-pools.
 
-Recommendations, cycle comparison and the pool-level views for programme owners are further
-down: :func:`recommendations`, :func:`compare_cycles`, :func:`pool_overview`,
-:func:`pool_over_time`.
+Where things are
+    This module holds the organisation report (:func:`organisation_report`) and
+    :func:`recommendations`, and is the public import path for every name of benchmarking.
+    The vocabulary, the inputs, the :class:`Pool` and the column statistics are in
+    :mod:`~clusterlabel.domain.benchmark_pool`; the cycle comparison (:func:`compare_cycles`) is in
+    :mod:`~clusterlabel.domain.benchmark_cycles`; the pool-level views for programme owners
+    (:func:`pool_overview`, :func:`pool_over_time`) are in
+    :mod:`~clusterlabel.domain.benchmark_overview`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypeAlias
 
 import numpy as np
-import numpy.typing as npt
+
+from clusterlabel.domain.benchmark_cycles import (
+    Change,
+    CycleComparison,
+    IndicatorChange,
+    ScoreChange,
+    compare_cycles,
+)
+from clusterlabel.domain.benchmark_overview import (
+    PoolIndicatorSummary,
+    PoolOverview,
+    PoolScoreSummary,
+    YearSummary,
+    YearValue,
+    pool_over_time,
+    pool_overview,
+)
+from clusterlabel.domain.benchmark_pool import (
+    AGE_BANDS,
+    MIN_OTHERS,
+    MIN_OTHERS_FOR_WHISKERS,
+    SIZE_BANDS,
+    BoolArray,
+    Direction,
+    Distribution,
+    FloatArray,
+    IndicatorKind,
+    IndicatorSpec,
+    OrganisationKey,
+    PeerGroup,
+    Pool,
+    PoolRow,
+    WithheldReason,
+    _column_stats,
+    _ColumnStats,
+    _distribution,
+    _optional,
+    _percentile_ranks,
+    age_band,
+    percentile_rank,
+    size_band,
+)
 
 __all__ = [
     "AGE_BANDS",
@@ -121,65 +165,9 @@ __all__ = [
     "size_band",
 ]
 
-OrganisationKey: TypeAlias = Hashable
-"""An organisation's opaque identifier (primary key, UUID); only compared for equality."""
-
-FloatArray: TypeAlias = npt.NDArray[np.float64]
-BoolArray: TypeAlias = npt.NDArray[np.bool_]
-
-MIN_OTHERS = 5
-"""No statistic is computed over fewer than this many other organisations."""
-
-MIN_OTHERS_FOR_WHISKERS = 10
-"""The 10th/90th percentiles are reported only over at least this many values."""
-
-AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
-    ("under-3", 0, 3),
-    ("3-9", 3, 10),
-    ("10-19", 10, 20),
-    ("20-plus", 20, None),
-)
-"""Age bands as ``(id, from_years, until_years_exclusive)``; the last band is open."""
-
-SIZE_BANDS: tuple[tuple[str, int, int | None], ...] = (
-    ("under-25", 0, 25),
-    ("25-74", 25, 75),
-    ("75-149", 75, 150),
-    ("150-plus", 150, None),
-)
-"""Size bands by committed members as ``(id, from, until_exclusive)``; the last band is open."""
-
-_QUANTILE_PROBABILITIES = np.array([0.10, 0.25, 0.50, 0.75, 0.90])
-
 
 # --------------------------------------------------------------------------------------------
 # Vocabulary
-
-
-class Direction(StrEnum):
-    """Which way an indicator's value is better."""
-
-    HIGHER = "higher"
-    LOWER = "lower"
-
-
-class IndicatorKind(StrEnum):
-    """The indicator types of the scheme format."""
-
-    NUMBER = "number"
-    PERCENT = "percent"
-    BOOLEAN = "boolean"
-    CHOICE = "choice"
-
-
-class PeerGroup(StrEnum):
-    """The comparison groups a user can choose."""
-
-    ALL = "all"
-    SECTOR = "sector"
-    COUNTRY = "country"
-    AGE_BAND = "age_band"
-    SIZE_BAND = "size_band"
 
 
 class FallbackReason(StrEnum):
@@ -191,361 +179,8 @@ class FallbackReason(StrEnum):
     """The organisation's own sector / country / age / size is not known."""
 
 
-class WithheldReason(StrEnum):
-    """Why statistics are missing from a result (codes; the user interface words them)."""
-
-    POOL_TOO_SMALL = "pool_too_small"
-    """Even the whole pool has fewer than :data:`MIN_OTHERS` other organisations."""
-    TOO_FEW_VALUES = "too_few_values"
-    """Fewer than :data:`MIN_OTHERS` organisations of the group have a value for it."""
-
-
-class Change(StrEnum):
-    """How one indicator or score moved between two assessment cycles."""
-
-    IMPROVED = "improved"
-    UNCHANGED = "unchanged"
-    DECLINED = "declined"
-    NOT_COMPARABLE = "not_comparable"
-    """The value is missing in one of the two cycles."""
-
-
-def age_band(founding_year: int | None, reference_year: int) -> str | None:
-    """The id of the age band (see :data:`AGE_BANDS`) for an organisation founded then.
-
-    ``None`` when the founding year is unknown or lies after ``reference_year``.
-    """
-    if founding_year is None or founding_year > reference_year:
-        return None
-    return _band(reference_year - founding_year, AGE_BANDS)
-
-
-def size_band(committed_members: int | None) -> str | None:
-    """The id of the size band (see :data:`SIZE_BANDS`); ``None`` when unknown or negative."""
-    if committed_members is None or committed_members < 0:
-        return None
-    return _band(committed_members, SIZE_BANDS)
-
-
-def _band(value: int, bands: Sequence[tuple[str, int, int | None]]) -> str:
-    for band_id, lower, upper in bands:
-        if value >= lower and (upper is None or value < upper):
-            return band_id
-    raise AssertionError(f"bands do not cover {value}")  # pragma: no cover
-
-
-# --------------------------------------------------------------------------------------------
-# Inputs
-
-
-@dataclass(frozen=True)
-class IndicatorSpec:
-    """What the statistics need to know about one indicator of the scheme.
-
-    ``threshold`` is the excellence value in the numeric encoding of :meth:`encode`.
-    Use :meth:`boolean` and :meth:`choice` to build boolean and choice indicators; they set
-    the encoding so that "better" and "meets the threshold" follow the scoring rules.
-    ``points`` are the points the indicator earns when its threshold is met.
-    """
-
-    id: str
-    category: str
-    threshold: float
-    points: float
-    direction: Direction = Direction.HIGHER
-    kind: IndicatorKind = IndicatorKind.NUMBER
-    choices: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "direction", Direction(self.direction))
-        object.__setattr__(self, "kind", IndicatorKind(self.kind))
-        object.__setattr__(self, "threshold", float(self.threshold))
-        object.__setattr__(self, "points", float(self.points))
-        if not math.isfinite(self.threshold):
-            raise ValueError(f"indicator {self.id}: threshold must be a finite number")
-        if self.points < 0:
-            raise ValueError(f"indicator {self.id}: points must not be negative")
-        if self.kind is IndicatorKind.CHOICE and not self.choices:
-            raise ValueError(f"indicator {self.id}: a choice indicator needs its choices")
-
-    @classmethod
-    def boolean(cls, id: str, category: str, *, threshold: bool, points: float) -> IndicatorSpec:
-        """A boolean indicator: values 0/1, the threshold value is the better one.
-
-        The scheme format meets a boolean threshold by equality; with ``threshold: true`` that
-        is ``value >= 1`` (direction ``higher``), with ``threshold: false`` ``value <= 0``
-        (direction ``lower``), so the generic rule applies unchanged.
-        """
-        return cls(
-            id=id,
-            category=category,
-            threshold=1.0 if threshold else 0.0,
-            points=points,
-            direction=Direction.HIGHER if threshold else Direction.LOWER,
-            kind=IndicatorKind.BOOLEAN,
-        )
-
-    @classmethod
-    def choice(
-        cls, id: str, category: str, *, choices: Sequence[str], threshold: str, points: float
-    ) -> IndicatorSpec:
-        """A choice indicator; ``choices`` ordered worst -> best, encoded by their rank."""
-        choices = tuple(choices)
-        if threshold not in choices:
-            raise ValueError(f"indicator {id}: threshold {threshold!r} is not one of its choices")
-        return cls(
-            id=id,
-            category=category,
-            threshold=float(choices.index(threshold)),
-            points=points,
-            kind=IndicatorKind.CHOICE,
-            choices=choices,
-        )
-
-    def encode(self, value: float | int | bool | str | Decimal | None) -> float | None:
-        """The number the statistics use for a raw value (``None`` stays missing).
-
-        Booleans become 1.0/0.0, choice ids their rank (worst = 0), numbers floats.
-        """
-        if value is None:
-            return None
-        if self.kind is IndicatorKind.CHOICE:
-            if isinstance(value, str):
-                if value not in self.choices:
-                    raise ValueError(f"indicator {self.id}: unknown choice {value!r}")
-                return float(self.choices.index(value))
-            return float(value)
-        if isinstance(value, str):
-            raise ValueError(f"indicator {self.id}: expected a number, got {value!r}")
-        return float(value)
-
-    def is_met(self, value: float) -> bool:
-        """Whether an (encoded, present) value meets the threshold."""
-        if self.direction is Direction.HIGHER:
-            return value >= self.threshold
-        return value <= self.threshold
-
-    def gap(self, value: float) -> float:
-        """How far an (encoded, present) value is from the threshold; 0 when it is met."""
-        if self.direction is Direction.HIGHER:
-            return max(self.threshold - value, 0.0)
-        return max(value - self.threshold, 0.0)
-
-
-@dataclass(frozen=True)
-class PoolRow:
-    """One organisation's latest completed assessment of the scheme, as the pool needs it.
-
-    ``values`` maps indicator ids to encoded values (see :meth:`IndicatorSpec.encode`;
-    ``None`` or NaN = missing). ``category_scores`` maps category ids to the score in percent of
-    the category's maximum, ``overall_score`` is the overall percentage. ``assessment_year`` is
-    needed only by :func:`pool_over_time`.
-    """
-
-    organisation: OrganisationKey
-    values: Mapping[str, float | None]
-    category_scores: Mapping[str, float | Decimal | None] = field(default_factory=dict)
-    overall_score: float | Decimal | None = None
-    sector: str | None = None
-    country: str | None = None
-    founding_year: int | None = None
-    committed_members: int | None = None
-    assessment_year: int | None = None
-
-
-class Pool:
-    """The reference pool of one scheme, built once and queried many times.
-
-    Holds read-only NumPy arrays: ``values`` (organisations x indicators), ``scores``
-    (organisations x (categories + overall), overall last), integer attribute codes (-1 =
-    unknown) and the assessment years. Build it with :meth:`from_rows`.
-    """
-
-    __slots__ = (
-        "_attribute_codes",
-        "_index",
-        "assessment_years",
-        "categories",
-        "indicators",
-        "one_row_per_organisation",
-        "reference_year",
-        "scores",
-        "values",
-    )
-
-    def __init__(
-        self,
-        *,
-        indicators: tuple[IndicatorSpec, ...],
-        categories: tuple[str, ...],
-        keys: Sequence[OrganisationKey],
-        values: FloatArray,
-        scores: FloatArray,
-        attribute_codes: Mapping[PeerGroup, npt.NDArray[np.int64]],
-        assessment_years: npt.NDArray[np.int64],
-        reference_year: int,
-    ) -> None:
-        self.indicators = indicators
-        self.categories = categories
-        self.values = _read_only(values)
-        self.scores = _read_only(scores)
-        self._attribute_codes = {group: _read_only(c) for group, c in attribute_codes.items()}
-        self.assessment_years = _read_only(assessment_years)
-        self.reference_year = reference_year
-        index: dict[OrganisationKey, int] = {}
-        for position, key in enumerate(keys):
-            index.setdefault(key, position)
-        self._index = index
-        self.one_row_per_organisation = len(index) == len(keys)
-
-    @classmethod
-    def from_rows(
-        cls,
-        rows: Iterable[PoolRow],
-        indicators: Sequence[IndicatorSpec],
-        *,
-        reference_year: int,
-        categories: Sequence[str] | None = None,
-    ) -> Pool:
-        """Build the pool; raises ``ValueError`` on input that would make statistics wrong.
-
-        Refused: an indicator or category id the scheme does not have, a value that is not a
-        finite number (NaN counts as missing), a boolean other than 0/1, a choice rank outside
-        the choices, and the same organisation twice in one assessment year (numeric strings
-        are converted as ``float()`` would; pass numbers). The same
-        organisation in several years is allowed (a history pool for :func:`pool_over_time`),
-        but :func:`organisation_report` needs one row per organisation.
-        ``categories`` defaults to the indicators' categories in catalogue order.
-        """
-        indicators = tuple(indicators)
-        indicator_ids = [spec.id for spec in indicators]
-        if len(set(indicator_ids)) != len(indicator_ids):
-            raise ValueError("indicator ids must be unique")
-        if categories is None:
-            categories = tuple(dict.fromkeys(spec.category for spec in indicators))
-        categories = tuple(categories)
-        known_indicators = set(indicator_ids)
-        known_categories = set(categories)
-
-        rows = list(rows)
-        keys: list[OrganisationKey] = []
-        value_lists: list[list[float | None]] = []
-        score_lists: list[list[float | Decimal | None]] = []
-        years: list[int] = []
-        seen: set[tuple[OrganisationKey, int | None]] = set()
-        sectors: list[str | None] = []
-        countries: list[str | None] = []
-        ages: list[str | None] = []
-        sizes: list[str | None] = []
-        for row in rows:
-            unknown = set(row.values) - known_indicators
-            if unknown:
-                raise ValueError(f"unknown indicator ids {sorted(unknown)} in a pool row")
-            unknown = set(row.category_scores) - known_categories
-            if unknown:
-                raise ValueError(f"unknown category ids {sorted(unknown)} in a pool row")
-            if (row.organisation, row.assessment_year) in seen:
-                raise ValueError("the same organisation appears twice for one assessment year")
-            seen.add((row.organisation, row.assessment_year))
-            keys.append(row.organisation)
-            value_lists.append([row.values.get(i) for i in indicator_ids])
-            score_lists.append(
-                [row.category_scores.get(c) for c in categories] + [row.overall_score]
-            )
-            years.append(-1 if row.assessment_year is None else row.assessment_year)
-            sectors.append(row.sector)
-            countries.append(row.country)
-            ages.append(age_band(row.founding_year, reference_year))
-            sizes.append(size_band(row.committed_members))
-
-        shape_values = (len(rows), len(indicators))
-        shape_scores = (len(rows), len(categories) + 1)
-        values = _to_float_matrix(value_lists, shape_values)
-        scores = _to_float_matrix(score_lists, shape_scores)
-        if np.isinf(values).any() or np.isinf(scores).any():
-            raise ValueError("pool values must be finite numbers")
-        for column, spec in enumerate(indicators):
-            _check_encoding(spec, values[:, column])
-
-        return cls(
-            indicators=indicators,
-            categories=categories,
-            keys=keys,
-            values=values,
-            scores=scores,
-            attribute_codes={
-                PeerGroup.SECTOR: _factorise(sectors),
-                PeerGroup.COUNTRY: _factorise(countries),
-                PeerGroup.AGE_BAND: _factorise(ages),
-                PeerGroup.SIZE_BAND: _factorise(sizes),
-            },
-            assessment_years=np.asarray(years, dtype=np.int64),
-            reference_year=reference_year,
-        )
-
-    def __len__(self) -> int:
-        return int(self.values.shape[0])
-
-    def __contains__(self, organisation: object) -> bool:
-        return organisation in self._index
-
-
-def _read_only(array: npt.NDArray[np.generic]) -> npt.NDArray[np.generic]:
-    array.setflags(write=False)
-    return array
-
-
-def _to_float_matrix(
-    rows: list[list[float | Decimal | None]], shape: tuple[int, int]
-) -> FloatArray:
-    if shape[0] == 0:
-        return np.empty(shape, dtype=np.float64)
-    try:
-        # None becomes NaN; Decimal and bool become floats.
-        return np.array(rows, dtype=np.float64).reshape(shape)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"pool values must be numbers: {error}") from None
-
-
-def _check_encoding(spec: IndicatorSpec, column: FloatArray) -> None:
-    present = column[~np.isnan(column)]
-    if spec.kind is IndicatorKind.BOOLEAN and not np.isin(present, (0.0, 1.0)).all():
-        raise ValueError(f"indicator {spec.id}: boolean values must be 0 or 1")
-    if spec.kind is IndicatorKind.CHOICE:
-        valid = (present == np.round(present)) & (present >= 0) & (present < len(spec.choices))
-        if not valid.all():
-            raise ValueError(f"indicator {spec.id}: choice values must be ranks of its choices")
-
-
-def _factorise(labels: Sequence[str | None]) -> npt.NDArray[np.int64]:
-    codes: dict[str, int] = {}
-    return np.fromiter(
-        (-1 if label is None else codes.setdefault(label, len(codes)) for label in labels),
-        dtype=np.int64,
-        count=len(labels),
-    )
-
-
 # --------------------------------------------------------------------------------------------
 # Results
-
-
-@dataclass(frozen=True)
-class Distribution:
-    """Summary of the values of a comparison group; never its minimum or maximum.
-
-    ``n`` is the number of organisations with a value (>= :data:`MIN_OTHERS`). Quantiles use
-    NumPy's ``linear`` method over the raw values, ascending. ``p10`` / ``p90`` replace the
-    raw minimum and maximum and are ``None`` below :data:`MIN_OTHERS_FOR_WHISKERS` values (see
-    the module docstring for why).
-    """
-
-    n: int
-    p10: float | None
-    q1: float
-    median: float
-    q3: float
-    p90: float | None
 
 
 @dataclass(frozen=True)
@@ -625,92 +260,6 @@ class OrganisationReport:
     categories: tuple[ScoreResult, ...]
     overall: ScoreResult
     recommendations: tuple[Recommendation, ...]
-
-
-# --------------------------------------------------------------------------------------------
-# Column statistics (vectorised)
-
-
-@dataclass(frozen=True)
-class _ColumnStats:
-    n: npt.NDArray[np.int64]  # values present per column
-    quantiles: FloatArray  # (5, columns): p10, q1, median, q3, p90; NaN where n == 0
-
-
-def _column_stats(group: FloatArray) -> _ColumnStats:
-    """Per-column counts and linear-interpolation quantiles, ignoring NaN, without warnings.
-
-    Equivalent to ``np.nanquantile(group, p, axis=0)`` (method ``linear``) but vectorised over
-    all columns at once: sort each column (NaN goes last), then index by each column's count.
-    """
-    columns = group.shape[1]
-    n = (~np.isnan(group)).sum(axis=0)
-    if group.shape[0] == 0:
-        return _ColumnStats(n=n, quantiles=np.full((5, columns), np.nan))
-    ordered = np.sort(group, axis=0)
-    positions = np.maximum(n - 1, 0)[None, :] * _QUANTILE_PROBABILITIES[:, None]
-    lower = np.floor(positions).astype(np.int64)
-    upper = np.minimum(lower + 1, np.maximum(n - 1, 0)[None, :])
-    fraction = positions - lower
-    below = np.take_along_axis(ordered, lower, axis=0)
-    above = np.take_along_axis(ordered, upper, axis=0)
-    with np.errstate(invalid="ignore"):
-        quantiles = below + fraction * (above - below)
-    quantiles[:, n == 0] = np.nan
-    return _ColumnStats(n=n, quantiles=quantiles)
-
-
-def _percentile_ranks(group: FloatArray, own: FloatArray, signs: FloatArray) -> FloatArray:
-    """Percentile rank of ``own[j]`` within column ``j`` of ``group`` (NaN where undefined).
-
-    ``signs`` is +1 for ``higher`` and -1 for ``lower`` columns: multiplying by it turns
-    every column into "higher is better".
-    """
-    goodness = group * signs
-    own_goodness = own * signs
-    present = ~np.isnan(group)
-    worse = (goodness < own_goodness).sum(axis=0)
-    ties = (goodness == own_goodness).sum(axis=0)
-    n = present.sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ranks = 100.0 * (worse + 0.5 * ties) / n
-    ranks[(n == 0) | np.isnan(own)] = np.nan
-    return ranks
-
-
-def _distribution(stats: _ColumnStats, column: int) -> Distribution:
-    n = int(stats.n[column])
-    p10, q1, median, q3, p90 = (float(q) for q in stats.quantiles[:, column])
-    whiskers = n >= MIN_OTHERS_FOR_WHISKERS
-    return Distribution(
-        n=n,
-        p10=p10 if whiskers else None,
-        q1=q1,
-        median=median,
-        q3=q3,
-        p90=p90 if whiskers else None,
-    )
-
-
-def _optional(number: np.floating | float) -> float | None:
-    as_float = float(number)
-    return None if math.isnan(as_float) else as_float
-
-
-def percentile_rank(
-    value: float, others: Sequence[float] | FloatArray, direction: Direction = Direction.HIGHER
-) -> float | None:
-    """Percentile rank of ``value`` among ``others`` (missing values ignored), in [0, 100].
-
-    ``100 * (worse + ties / 2) / n`` over the ``n`` present values of ``others``; "worse" is
-    smaller for ``higher`` and larger for ``lower``. ``None`` when ``value`` is missing or no
-    other value is present. This helper applies no minimum group size: callers showing the
-    result to users go through :func:`organisation_report`, which does.
-    """
-    group = np.asarray(others, dtype=np.float64).reshape(-1, 1)
-    sign = np.array([1.0 if Direction(direction) is Direction.HIGHER else -1.0])
-    rank = _percentile_ranks(group, np.array([value], dtype=np.float64), sign)
-    return _optional(rank[0])
 
 
 # --------------------------------------------------------------------------------------------
@@ -896,292 +445,3 @@ def recommendations(
         )
     found.sort(key=lambda item: item[0])
     return tuple(recommendation for _, recommendation in found)
-
-
-# --------------------------------------------------------------------------------------------
-# Cycle comparison
-
-
-@dataclass(frozen=True)
-class IndicatorChange:
-    """One indicator between the previous and the current assessment (encoded values)."""
-
-    indicator_id: str
-    category: str
-    previous: float | None
-    current: float | None
-    change: Change
-
-
-@dataclass(frozen=True)
-class ScoreChange:
-    """One category's score (percent of its maximum) between the two assessments."""
-
-    category: str
-    previous: float | Decimal | None
-    current: float | Decimal | None
-    change: Change
-
-
-@dataclass(frozen=True)
-class CycleComparison:
-    """What changed since the previous assessment.
-
-    ``improved_categories`` lists the categories whose score rose by more than the tolerance,
-    in the order given; its length is what ECEI Silver's "improved in at least three areas"
-    counts.
-    """
-
-    indicators: tuple[IndicatorChange, ...]
-    categories: tuple[ScoreChange, ...]
-    improved_categories: tuple[str, ...]
-
-    @property
-    def improved_category_count(self) -> int:
-        return len(self.improved_categories)
-
-
-def compare_cycles(
-    previous_values: Mapping[str, float | None],
-    current_values: Mapping[str, float | None],
-    indicators: Sequence[IndicatorSpec],
-    tolerance: float | Mapping[str, float] = 0.0,
-    *,
-    previous_category_scores: Mapping[str, float | Decimal | None] | None = None,
-    current_category_scores: Mapping[str, float | Decimal | None] | None = None,
-    category_tolerance: float | Decimal = 0,
-) -> CycleComparison:
-    """Per indicator and per category: improved, unchanged or declined.
-
-    Values are encoded (:meth:`IndicatorSpec.encode`), so a boolean from false to true and a
-    later choice count as improved for the usual "higher" encoding, and ``lower`` indicators
-    improve when they fall. A change whose size is at most the tolerance is unchanged:
-    ``tolerance`` is absolute, in the indicator's unit, one for all or per indicator id
-    (missing ids: 0); booleans and choices always compare exactly. Category scores use
-    ``category_tolerance`` in percentage points and are compared exactly when both are
-    ``Decimal``. A value missing in either cycle is ``not_comparable``.
-    """
-    indicator_changes = []
-    for spec in indicators:
-        previous = _present(previous_values.get(spec.id))
-        current = _present(current_values.get(spec.id))
-        if spec.kind in (IndicatorKind.BOOLEAN, IndicatorKind.CHOICE):
-            allowed = 0.0
-        elif isinstance(tolerance, Mapping):
-            allowed = float(tolerance.get(spec.id, 0.0))
-        else:
-            allowed = float(tolerance)
-        sign = 1 if spec.direction is Direction.HIGHER else -1
-        indicator_changes.append(
-            IndicatorChange(
-                indicator_id=spec.id,
-                category=spec.category,
-                previous=previous,
-                current=current,
-                change=_change(previous, current, allowed, sign),
-            )
-        )
-
-    previous_scores = previous_category_scores or {}
-    current_scores = current_category_scores or {}
-    categories = tuple(dict.fromkeys([*previous_scores, *current_scores]))
-    score_changes = []
-    for category in categories:
-        previous_score = _present(previous_scores.get(category))
-        current_score = _present(current_scores.get(category))
-        score_changes.append(
-            ScoreChange(
-                category=category,
-                previous=previous_score,
-                current=current_score,
-                change=_change(previous_score, current_score, category_tolerance, 1),
-            )
-        )
-    return CycleComparison(
-        indicators=tuple(indicator_changes),
-        categories=tuple(score_changes),
-        improved_categories=tuple(
-            change.category for change in score_changes if change.change is Change.IMPROVED
-        ),
-    )
-
-
-def _present(value: float | Decimal | None) -> float | Decimal | None:
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return None if value.is_nan() else value
-    return None if math.isnan(value) else float(value)
-
-
-def _change(
-    previous: float | Decimal | None,
-    current: float | Decimal | None,
-    tolerance: float | Decimal,
-    sign: int,
-) -> Change:
-    if previous is None or current is None:
-        return Change.NOT_COMPARABLE
-    if isinstance(previous, Decimal) and isinstance(current, Decimal):
-        delta: float | Decimal = (current - previous) * sign
-    else:
-        delta = (float(current) - float(previous)) * sign
-    if delta > tolerance:
-        return Change.IMPROVED
-    if delta < -tolerance:
-        return Change.DECLINED
-    return Change.UNCHANGED
-
-
-# --------------------------------------------------------------------------------------------
-# Pool-level views for programme owners
-
-
-@dataclass(frozen=True)
-class PoolIndicatorSummary:
-    """One indicator over the whole pool.
-
-    ``n`` counts organisations with a value. ``distribution`` and ``share_meeting_threshold``
-    (percent of ``n``) are ``None`` with ``withheld`` set when ``n`` < :data:`MIN_OTHERS`.
-    """
-
-    indicator_id: str
-    category: str
-    direction: Direction
-    threshold: float
-    n: int
-    distribution: Distribution | None
-    share_meeting_threshold: float | None
-    withheld: WithheldReason | None
-
-
-@dataclass(frozen=True)
-class PoolScoreSummary:
-    """A category score (``category`` set) or the overall score over the whole pool."""
-
-    category: str | None
-    n: int
-    distribution: Distribution | None
-    withheld: WithheldReason | None
-
-
-@dataclass(frozen=True)
-class PoolOverview:
-    """Every indicator and score over the whole pool, under the same privacy rules."""
-
-    organisations: int
-    indicators: tuple[PoolIndicatorSummary, ...]
-    categories: tuple[PoolScoreSummary, ...]
-    overall: PoolScoreSummary
-
-
-def pool_overview(pool: Pool) -> PoolOverview:
-    """The distribution of every indicator and score over the whole pool.
-
-    Meant for the reference pool (one row per organisation). There is no "own" organisation
-    here, so the :data:`MIN_OTHERS` rule applies to the number of organisations with a value;
-    the whiskers rule is the same as in reports.
-    """
-    indicator_stats = _column_stats(pool.values)
-    thresholds = np.array([spec.threshold for spec in pool.indicators])
-    higher = np.array([spec.direction is Direction.HIGHER for spec in pool.indicators])
-    with np.errstate(invalid="ignore"):
-        met = np.where(higher, pool.values >= thresholds, pool.values <= thresholds)
-    met_counts = met.sum(axis=0)
-
-    indicators = []
-    for column, spec in enumerate(pool.indicators):
-        n = int(indicator_stats.n[column])
-        shown = n >= MIN_OTHERS
-        indicators.append(
-            PoolIndicatorSummary(
-                indicator_id=spec.id,
-                category=spec.category,
-                direction=spec.direction,
-                threshold=spec.threshold,
-                n=n,
-                distribution=_distribution(indicator_stats, column) if shown else None,
-                share_meeting_threshold=100.0 * int(met_counts[column]) / n if shown else None,
-                withheld=None if shown else WithheldReason.TOO_FEW_VALUES,
-            )
-        )
-
-    score_stats = _column_stats(pool.scores)
-    scores = []
-    for column, category in enumerate((*pool.categories, None)):
-        n = int(score_stats.n[column])
-        shown = n >= MIN_OTHERS
-        scores.append(
-            PoolScoreSummary(
-                category=category,
-                n=n,
-                distribution=_distribution(score_stats, column) if shown else None,
-                withheld=None if shown else WithheldReason.TOO_FEW_VALUES,
-            )
-        )
-    return PoolOverview(
-        organisations=len(pool),
-        indicators=tuple(indicators),
-        categories=tuple(scores[:-1]),
-        overall=scores[-1],
-    )
-
-
-@dataclass(frozen=True)
-class YearValue:
-    """The median of one indicator or score in one year; ``None`` below :data:`MIN_OTHERS`."""
-
-    key: str
-    n: int
-    median: float | None
-
-
-@dataclass(frozen=True)
-class YearSummary:
-    """The pool's assessments of one year: how many, and the medians."""
-
-    year: int
-    organisations: int
-    indicators: tuple[YearValue, ...]
-    categories: tuple[YearValue, ...]
-    overall: YearValue
-
-
-def pool_over_time(pool: Pool) -> tuple[YearSummary, ...]:
-    """Per assessment year (ascending): number of organisations and median per indicator,
-    category and overall.
-
-    Meant for a history pool (one row per organisation and year, e.g. its latest completed
-    assessment in that year); rows without ``assessment_year`` are left out. A median over
-    fewer than :data:`MIN_OTHERS` values is withheld (``None``), the count is always given.
-    """
-    summaries = []
-    years = pool.assessment_years
-    for year in np.unique(years[years >= 0]):
-        in_year = years == year
-        indicator_stats = _column_stats(pool.values[in_year])
-        score_stats = _column_stats(pool.scores[in_year])
-        indicator_values = tuple(
-            _year_value(spec.id, indicator_stats, column)
-            for column, spec in enumerate(pool.indicators)
-        )
-        score_values = tuple(
-            _year_value(category, score_stats, column)
-            for column, category in enumerate((*pool.categories, "overall"))
-        )
-        summaries.append(
-            YearSummary(
-                year=int(year),
-                organisations=int(in_year.sum()),
-                indicators=indicator_values,
-                categories=score_values[:-1],
-                overall=score_values[-1],
-            )
-        )
-    return tuple(summaries)
-
-
-def _year_value(key: str, stats: _ColumnStats, column: int) -> YearValue:
-    n = int(stats.n[column])
-    median = float(stats.quantiles[2, column]) if n >= MIN_OTHERS else None
-    return YearValue(key=key, n=n, median=median)

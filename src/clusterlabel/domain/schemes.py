@@ -4,16 +4,19 @@ A scheme is immutable once loaded (frozen pydantic models, unknown fields refuse
 refuses a bad file with **every** problem it can find: pydantic's structural errors are merged
 with the cross-field checks, and the cross-field checks run on the raw data even when the
 structure is broken, so a file with a typo *and* a duplicate id reports both.
+
+This module is the public import path for everything about schemes. The field types (literal
+vocabularies, validated scalars) are defined in :mod:`~clusterlabel.domain.scheme_fields` and
+re-exported here; the cross-field checks are in :mod:`~clusterlabel.domain.scheme_checks`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
 from difflib import get_close_matches
 from functools import cached_property
 from pathlib import Path
@@ -21,190 +24,96 @@ from types import MappingProxyType, UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PlainValidator,
-    Strict,
-    ValidationError,
-)
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
 
 from clusterlabel.domain.errors import SchemeFileError, SchemeProblem, UnknownId
+from clusterlabel.domain.scheme_checks import _CrossChecks, _Path
+from clusterlabel.domain.scheme_fields import (
+    MEMBER_TYPES,
+    AssessmentMode,
+    CountryCode,
+    CurrencyCode,
+    Direction,
+    FeeMode,
+    IndicatorId,
+    IndicatorType,
+    IsoDate,
+    Lang,
+    LocalId,
+    MajorityPercentText,
+    MemberType,
+    MoneyText,
+    NonEmptyStr,
+    NonNegativeDecimalText,
+    NonNegativeInt,
+    Number,
+    PercentText,
+    PositiveInt,
+    PositiveNumber,
+    Process,
+    RegionCode,
+    SchemeSlug,
+    ScorePercentText,
+    StrictBool,
+    Threshold,
+    ThresholdValue,
+    ValidityAnchor,
+    _show,
+)
 
-Lang = Literal["de", "en"]
-Process = Literal["new", "renewal"]
-AssessmentMode = Literal["on_site", "video"]
-FeeMode = Literal["on_site", "video", "any"]
-IndicatorType = Literal["number", "percent", "boolean", "choice"]
-Direction = Literal["higher", "lower"]
-ValidityAnchor = Literal["assessment_month", "decision_date"]
-MemberType = Literal["companies", "research_education", "public_bodies", "civil_society"]
-MEMBER_TYPES: tuple[MemberType, ...] = get_args(MemberType)
-
-ThresholdValue = Decimal | bool | str
-"""A threshold or band start: a number (number/percent), a bool (boolean) or a choice id."""
-
-
-# --- scalar parsers (used as pydantic validators and by the cross-field checks) -------------
-
-
-def _show(value: Any) -> str:
-    """A short rendering of a raw YAML value for messages."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null (empty)"
-    if isinstance(value, str):
-        return repr(value)
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return str(value)
-
-
-def _number(value: Any) -> Decimal:
-    """A YAML number as an exact Decimal; a float is taken by its shortest decimal text."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-        raise ValueError(f"must be a number, found {_show(value)}")
-    result = value if isinstance(value, Decimal) else Decimal(repr(value))
-    if not result.is_finite():
-        raise ValueError(f"must be a finite number, found {value}")
-    return result
-
-
-def _decimal_text(value: Any) -> Decimal:
-    """A decimal written as a string ("19", "4975.00") or an integer; floats are refused."""
-    if isinstance(value, float):
-        raise ValueError(f'write decimals as quoted strings (like "{value}"), found {value}')
-    if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
-        raise ValueError(f'must be a decimal string like "19.5", found {_show(value)}')
-    try:
-        result = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueError(f"must be a decimal number, found {value!r}") from None
-    if not result.is_finite():
-        raise ValueError(f"must be a finite decimal number, found {value!r}")
-    return result
-
-
-def _bounded(
-    parse: Callable[[Any], Decimal],
-    *,
-    ge: int | None = None,
-    gt: int | None = None,
-    le: int | None = None,
-    lt: int | None = None,
-) -> Callable[[Any], Decimal]:
-    def validate(value: Any) -> Decimal:
-        number = parse(value)
-        if ge is not None and number < ge:
-            raise ValueError(f"must be at least {ge}, found {number}")
-        if gt is not None and number <= gt:
-            raise ValueError(f"must be greater than {gt}, found {number}")
-        if le is not None and number > le:
-            raise ValueError(f"must be at most {le}, found {number}")
-        if lt is not None and number >= lt:
-            raise ValueError(f"must be less than {lt}, found {number}")
-        return number
-
-    return validate
-
-
-def _threshold(value: Any) -> ThresholdValue:
-    if isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, (int, float, Decimal)):
-        return _number(value)
-    raise ValueError(f"must be a number, true/false or a choice id, found {_show(value)}")
-
-
-def _date(value: Any) -> date:
-    if isinstance(value, datetime):
-        raise ValueError(f"must be a date (YYYY-MM-DD) without a time, found {value}")
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ValueError(f"must be a date written YYYY-MM-DD, found {_show(value)}")
-
-
-def _pattern(regex: str, what: str, example: str) -> Callable[[Any], str]:
-    compiled = re.compile(regex)
-
-    def validate(value: Any) -> str:
-        if not isinstance(value, str) or not compiled.fullmatch(value):
-            raise ValueError(f"{what} (like {example}), found {_show(value)}{_quote_hint(value)}")
-        return value
-
-    return validate
-
-
-def _quote_hint(value: Any) -> str:
-    """Why YAML did not give a string, for values that were meant as text."""
-    if isinstance(value, bool):
-        return "; YAML reads yes/no/on/off/true/false as booleans, so put it in quotes"
-    if isinstance(value, (int, float)):
-        return f'; put it in quotes ("{value}")'
-    return ""
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"must be text, found {_show(value)}{_quote_hint(value)}")
-    if not value.strip():
-        raise ValueError("must not be empty")
-    return value
-
-
-NonEmptyStr = Annotated[str, PlainValidator(_text)]
-SchemeSlug = Annotated[
-    str,
-    PlainValidator(
-        _pattern(r"[a-z0-9][a-z0-9-]*", "must be lower-case letters, digits, '-'", "ecei-gold")
-    ),
+__all__ = [
+    "MEMBER_TYPES",
+    "AssessmentMode",
+    "AwardRules",
+    "Band",
+    "Category",
+    "Choice",
+    "CountryCode",
+    "CurrencyCode",
+    "Direction",
+    "EligibilityCriteria",
+    "FeeItem",
+    "FeeMode",
+    "Fees",
+    "Improvement",
+    "Indicator",
+    "IndicatorId",
+    "IndicatorType",
+    "IsoDate",
+    "Lang",
+    "Level",
+    "LocalId",
+    "MajorityPercentText",
+    "MemberType",
+    "MoneyText",
+    "NonEmptyStr",
+    "NonNegativeDecimalText",
+    "NonNegativeInt",
+    "Number",
+    "Party",
+    "PercentText",
+    "PositiveInt",
+    "PositiveNumber",
+    "ProcedureRules",
+    "Process",
+    "Recognition",
+    "RegionCode",
+    "RenewalRules",
+    "Scheme",
+    "SchemeSlug",
+    "ScorePercentText",
+    "StrictBool",
+    "Subsidy",
+    "Text",
+    "Threshold",
+    "ThresholdValue",
+    "ValidityAnchor",
+    "ValidityRules",
+    "load_scheme_data",
+    "load_scheme_dir",
+    "load_scheme_file",
+    "load_scheme_text",
 ]
-LocalId = Annotated[
-    str,
-    PlainValidator(
-        _pattern(
-            r"[a-z0-9][a-z0-9_-]*", "must be lower-case letters, digits, '-', '_'", "structures"
-        )
-    ),
-]
-IndicatorId = Annotated[
-    str,
-    PlainValidator(
-        _pattern(r"[A-Z0-9][A-Z0-9-]*", "must be upper-case letters, digits, '-'", "STR-01")
-    ),
-]
-CountryCode = Annotated[
-    str, PlainValidator(_pattern(r"[A-Z]{2}", "must be an ISO 3166-1 alpha-2 country code", "DE"))
-]
-RegionCode = Annotated[
-    str,
-    PlainValidator(_pattern(r"[A-Z]{2}-[A-Z0-9]{1,3}", "must be an ISO 3166-2 code", "DE-BW")),
-]
-CurrencyCode = Annotated[
-    str, PlainValidator(_pattern(r"[A-Z]{3}", "must be an ISO 4217 currency code", "EUR"))
-]
-StrictBool = Annotated[bool, Strict()]
-NonNegativeInt = Annotated[int, Strict(), Field(ge=0)]
-PositiveInt = Annotated[int, Strict(), Field(ge=1)]
-Threshold = Annotated[ThresholdValue, BeforeValidator(_threshold)]
-Number = Annotated[Decimal, BeforeValidator(_number)]
-PercentText = Annotated[Decimal, BeforeValidator(_bounded(_decimal_text, ge=0, le=100))]
-ScorePercentText = Annotated[Decimal, BeforeValidator(_bounded(_decimal_text, gt=0, le=100))]
-MajorityPercentText = Annotated[Decimal, BeforeValidator(_bounded(_decimal_text, ge=0, lt=100))]
-MoneyText = Annotated[Decimal, BeforeValidator(_bounded(_decimal_text, ge=0))]
-NonNegativeDecimalText = Annotated[Decimal, BeforeValidator(_bounded(_decimal_text, ge=0))]
-PositiveNumber = Annotated[Decimal, BeforeValidator(_bounded(_number, gt=0))]
-IsoDate = Annotated[date, BeforeValidator(_date)]
 
 
 # --- the model --------------------------------------------------------------------------------
@@ -527,11 +436,15 @@ class Scheme(_Frozen):
 
 # --- loading ----------------------------------------------------------------------------------
 
-_Path = tuple[str | int, ...]
-
 
 class _SchemeYamlLoader(yaml.SafeLoader):
-    """A safe loader that records duplicate mapping keys instead of silently keeping the last."""
+    """A safe loader that records duplicate mapping keys instead of silently keeping the last.
+
+    A scalar PyYAML cannot convert (``2024-13-45`` read as a date, ``!!int abc``, an integer of
+    more than 4300 digits) raises a plain ValueError in PyYAML; it is turned into a
+    :class:`yaml.constructor.ConstructorError` with the scalar's position, like any other error
+    in the YAML, so the loader reports it instead of crashing.
+    """
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
@@ -548,6 +461,18 @@ class _SchemeYamlLoader(yaml.SafeLoader):
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, ArithmeticError) as exc:
+            shown = str(node.value) if isinstance(node, yaml.ScalarNode) else node.id
+            shown = shown if len(shown) <= 40 else f"{shown[:37]}..."
+            kind = node.tag.rsplit(":", 1)[-1]
+            reason = str(exc).split(";")[0]
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {shown!r} as {kind} ({reason})", node.start_mark
+            ) from None
+
 
 def _mark(mark: yaml.Mark | None) -> str:
     if mark is None:
@@ -556,22 +481,38 @@ def _mark(mark: yaml.Mark | None) -> str:
 
 
 def _parse_yaml(text: str, source: str) -> tuple[Any, list[SchemeProblem]]:
-    loader = _SchemeYamlLoader(text)
+    loader: _SchemeYamlLoader | None = None
     try:
+        loader = _SchemeYamlLoader(text)  # the reader refuses unprintable characters here
         data = loader.get_single_data()
+        duplicate_keys = loader.duplicate_keys
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(part for part in (exc.context, exc.problem) if part)
         raise SchemeFileError(
             [SchemeProblem(source, _mark(mark), f"YAML syntax error: {message}")]
         ) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - text.rfind("\n", 0, exc.position)
+        where = f"line {line}, column {column}"
+        message = str(exc).splitlines()[0]
+        raise SchemeFileError(
+            [SchemeProblem(source, where, f"YAML syntax error: {message}")]
+        ) from None
     except yaml.YAMLError as exc:
-        raise SchemeFileError([SchemeProblem(source, "", f"YAML error: {exc}")]) from None
+        message = " ".join(str(exc).split())
+        raise SchemeFileError([SchemeProblem(source, "", f"YAML error: {message}")]) from None
+    except RecursionError:
+        raise SchemeFileError(
+            [SchemeProblem(source, "", "the YAML is nested too deeply to read")]
+        ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     problems = [
         SchemeProblem(source, _mark(mark), f"duplicate key {key!r}: the later value would win")
-        for key, mark in loader.duplicate_keys
+        for key, mark in duplicate_keys
     ]
     return data, problems
 
@@ -809,400 +750,3 @@ def _pydantic_message(error: Any, path: _Path) -> str:
     if kind == "less_than_equal":
         return f"must be at most {ctx.get('le')}, found {_show(value)}"
     return str(error["msg"])
-
-
-# --- cross-field checks on the raw data --------------------------------------------------------
-
-
-def _raw_number(value: Any) -> Decimal | None:
-    try:
-        return _number(value)
-    except ValueError:
-        return None
-
-
-def _raw_decimal_text(value: Any) -> Decimal | None:
-    try:
-        return _decimal_text(value)
-    except ValueError:
-        return None
-
-
-def _raw_date(value: Any) -> date | None:
-    try:
-        return _date(value)
-    except ValueError:
-        return None
-
-
-def _entries(container: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
-    items = container.get(key) if isinstance(container, dict) else None
-    if not isinstance(items, list):
-        return []
-    return [(index, item) for index, item in enumerate(items) if isinstance(item, dict)]
-
-
-def _str_id(item: dict[str, Any]) -> str | None:
-    value = item.get("id")
-    return value if isinstance(value, str) else None
-
-
-def _is_scalar_threshold(value: Any) -> bool:
-    return isinstance(value, (bool, int, float, str))
-
-
-class _CrossChecks:
-    """The checks pydantic's per-field validation cannot make; tolerant of broken structure."""
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.data = data
-        self.problems: list[tuple[_Path, str]] = []
-
-    def add(self, path: _Path, message: str) -> None:
-        self.problems.append((path, message))
-
-    def run(self) -> list[tuple[_Path, str]]:
-        self.check_unique_ids("levels", "level")
-        self.check_unique_ids("categories", "category")
-        self.check_unique_ids("indicators", "indicator")
-        self.check_indicators()
-        self.check_levels()
-        self.check_validity_and_renewal()
-        self.check_eligibility()
-        self.check_fees()
-        self.check_procedure()
-        return self.problems
-
-    def check_unique_ids(
-        self, key: str, kind: str, container: Any = None, base: _Path = ()
-    ) -> None:
-        first: dict[str, int] = {}
-        for index, item in _entries(self.data if container is None else container, key):
-            identifier = _str_id(item)
-            if identifier is None:
-                continue
-            if identifier in first:
-                self.add(
-                    (*base, key, index, "id"),
-                    f"duplicate {kind} id {identifier!r} "
-                    f"(first used at {key}[{first[identifier]}])",
-                )
-            else:
-                first[identifier] = index
-
-    # indicators -------------------------------------------------------------------------------
-
-    def check_indicators(self) -> None:
-        categories = {_str_id(c) for _, c in _entries(self.data, "categories")} - {None}
-        used: set[str] = set()
-        for index, indicator in _entries(self.data, "indicators"):
-            path: _Path = ("indicators", index)
-            category = indicator.get("category")
-            if isinstance(category, str):
-                used.add(category)
-                if categories and category not in categories:
-                    close = get_close_matches(category, sorted(categories), n=1)
-                    hint = f"; did you mean {close[0]!r}?" if close else ""
-                    self.add(
-                        (*path, "category"),
-                        f"category {category!r} is not defined under categories{hint}",
-                    )
-            self.check_unique_ids("choices", "choice", indicator, path)
-            self.check_indicator(path, indicator)
-        for index, category in _entries(self.data, "categories"):
-            identifier = _str_id(category)
-            if identifier and "indicators" in self.data and identifier not in used:
-                self.add(("categories", index, "id"), f"category {identifier!r} has no indicators")
-
-    def check_indicator(self, path: _Path, indicator: dict[str, Any]) -> None:
-        kind = indicator.get("type")
-        if kind not in ("number", "percent", "boolean", "choice"):
-            return
-        choice_ids = [_str_id(c) for _, c in _entries(indicator, "choices")]
-        if kind == "choice":
-            if len(indicator.get("choices") or []) < 2:
-                self.add((*path, "choices"), "a choice indicator needs at least two choices")
-        elif "choices" in indicator:
-            self.add((*path, "choices"), "only choice indicators have choices")
-        if kind in ("boolean", "choice") and indicator.get("direction") == "lower":
-            self.add(
-                (*path, "direction"), "direction applies to number and percent indicators only"
-            )
-        if kind == "number" and indicator.get("unit") is None:
-            self.add((*path, "unit"), "a number indicator needs a unit")
-        for bound in ("min", "max"):
-            if kind != "number" and bound in indicator:
-                self.add(
-                    (*path, bound),
-                    f"{bound} applies to number indicators only (percent is always 0-100)",
-                )
-        low, high = _raw_number(indicator.get("min")), _raw_number(indicator.get("max"))
-        if kind == "number" and low is not None and high is not None and low > high:
-            self.add((*path, "max"), f"max ({high}) is below min ({low})")
-            low = high = None  # no range to check values against
-        if kind == "percent":
-            low, high = Decimal(0), Decimal(100)
-        elif kind != "number":
-            low = high = None
-
-        def check_value(value: Any, where: _Path, what: str) -> Any:
-            """The value as an orderable position, or None (after reporting) if unusable."""
-            if kind in ("number", "percent"):
-                number = None if isinstance(value, str) else _raw_number(value)
-                if number is None:
-                    self.add(
-                        where, f"a {kind} indicator needs a number as {what}, found {_show(value)}"
-                    )
-                    return None
-                if (low is not None and number < low) or (high is not None and number > high):
-                    bounds = f"between {low if low is not None else '-inf'} and "
-                    bounds += f"{high if high is not None else 'inf'}"
-                    self.add(where, f"{what} must be {bounds}, found {number}")
-                    return None
-                return number if indicator.get("direction", "higher") != "lower" else -number
-            if kind == "boolean":
-                if not isinstance(value, bool):
-                    self.add(
-                        where,
-                        f"a boolean indicator needs true or false as {what}, found {_show(value)}",
-                    )
-                return None
-            if not isinstance(value, str) or value not in choice_ids:
-                listed = ", ".join(c for c in choice_ids if c)
-                self.add(
-                    where,
-                    f"{what} of a choice indicator must be one of its choice ids ({listed}), "
-                    f"found {_show(value)}",
-                )
-                return None
-            return choice_ids.index(value)
-
-        threshold = indicator.get("threshold")
-        position = None
-        if _is_scalar_threshold(threshold):
-            position = check_value(threshold, (*path, "threshold"), "threshold")
-        self.check_bands(path, indicator, kind, position, check_value)
-
-    def check_bands(
-        self,
-        path: _Path,
-        indicator: dict[str, Any],
-        kind: str,
-        threshold_position: Any,
-        check_value: Callable[[Any, _Path, str], Any],
-    ) -> None:
-        if "bands" not in indicator:
-            return
-        if kind == "boolean":
-            self.add((*path, "bands"), "a boolean indicator cannot have bands")
-            return
-        points = indicator.get("points")
-        if isinstance(points, bool) or not isinstance(points, int) or points < 0:
-            points = None
-        previous_position: Any = None
-        previous_points: int | None = None
-        for index, band in _entries(indicator, "bands"):
-            where: _Path = (*path, "bands", index)
-            start = band.get("from")
-            position = (
-                check_value(start, (*where, "from"), "band 'from'")
-                if _is_scalar_threshold(start)
-                else None
-            )
-            if position is not None:
-                if threshold_position is not None and position >= threshold_position:
-                    self.add(
-                        (*where, "from"),
-                        f"band 'from' ({_show(start)}) must be worse than the threshold "
-                        f"({_show(indicator.get('threshold'))}); "
-                        "meeting the threshold earns the points",
-                    )
-                if previous_position is not None and position <= previous_position:
-                    order = "falling" if indicator.get("direction") == "lower" else "rising"
-                    self.add(
-                        (*where, "from"),
-                        f"bands go from worst to best: 'from' must be {order}"
-                        + (" (choices listed worst to best)" if kind == "choice" else ""),
-                    )
-                previous_position = position
-            band_points = band.get("points")
-            if isinstance(band_points, int) and not isinstance(band_points, bool):
-                if points is not None and band_points >= points:
-                    self.add(
-                        (*where, "points"),
-                        f"band points ({band_points}) must be below "
-                        f"the indicator's points ({points})",
-                    )
-                if previous_points is not None and band_points <= previous_points:
-                    self.add((*where, "points"), "band points must rise from band to band")
-                previous_points = band_points
-
-    # levels -------------------------------------------------------------------------------------
-
-    def check_levels(self) -> None:
-        ranks: dict[Any, int] = {}
-        categories = len(_entries(self.data, "categories"))
-        total_points = sum(
-            p
-            for _, i in _entries(self.data, "indicators")
-            if isinstance(p := i.get("points"), int) and not isinstance(p, bool)
-        )
-        for index, level in _entries(self.data, "levels"):
-            path: _Path = ("levels", index)
-            rank = level.get("rank")
-            if isinstance(rank, int) and not isinstance(rank, bool):
-                if rank in ranks:
-                    self.add((*path, "rank"), f"rank {rank} is also used by levels[{ranks[rank]}]")
-                ranks.setdefault(rank, index)
-            award = level.get("award")
-            if isinstance(award, dict):
-                if (
-                    "min_score_percent" in award
-                    and _entries(self.data, "indicators")
-                    and total_points == 0
-                ):
-                    self.add(
-                        (*path, "award", "min_score_percent"),
-                        "the indicators give no points at all, "
-                        "so a minimum score cannot be reached",
-                    )
-                self.check_improvement(
-                    (*path, "award", "improvement"), award.get("improvement"), categories
-                )
-            seen: set[tuple[Any, Any]] = set()
-            for ri, recognition in _entries(level, "recognitions"):
-                where: _Path = (*path, "recognitions", ri)
-                if recognition.get("scheme") == self.data.get("id"):
-                    self.add((*where, "scheme"), "a level cannot recognise its own scheme")
-                target = (recognition.get("scheme"), recognition.get("level"))
-                if target in seen:
-                    self.add(where, "this recognition is listed twice")
-                seen.add(target)
-
-    def check_improvement(self, path: _Path, improvement: Any, categories: int) -> None:
-        if not isinstance(improvement, dict):
-            return
-        low = improvement.get("min_months_since_previous")
-        high = improvement.get("max_months_since_previous")
-        if isinstance(low, int) and isinstance(high, int) and low > high:
-            self.add(
-                (*path, "max_months_since_previous"),
-                f"max_months_since_previous ({high}) is below min_months_since_previous ({low})",
-            )
-        wanted = improvement.get("min_improved_categories")
-        if isinstance(wanted, int) and categories and wanted > categories:
-            self.add(
-                (*path, "min_improved_categories"),
-                f"{wanted} improved categories are required but the scheme has only {categories}",
-            )
-
-    # validity, eligibility, fees, procedure -------------------------------------------------------
-
-    def check_validity_and_renewal(self) -> None:
-        validity, renewal = self.data.get("validity"), self.data.get("renewal")
-        if not (isinstance(validity, dict) and isinstance(renewal, dict)):
-            return
-        months = validity.get("months")
-        grace = renewal.get("grace_months_after_expiry")
-        extension = renewal.get("extension_months")
-        numbers = all(
-            isinstance(v, int) and not isinstance(v, bool) for v in (months, grace, extension)
-        )
-        if numbers and months + grace < extension:
-            self.add(
-                ("renewal", "extension_months"),
-                f"extension_months ({extension}) exceeds validity.months + "
-                f"grace_months_after_expiry ({months + grace}): a renewal one day after the "
-                "grace period would end earlier than one on its last day",
-            )
-
-    def check_eligibility(self) -> None:
-        eligibility = self.data.get("eligibility")
-        if not isinstance(eligibility, dict):
-            return
-        countries, regions = eligibility.get("countries"), eligibility.get("regions")
-        if isinstance(countries, list) and isinstance(regions, list):
-            for index, region in enumerate(regions):
-                if isinstance(region, str) and region[:2] not in countries:
-                    self.add(
-                        ("eligibility", "regions", index),
-                        f"region {region!r} lies outside the eligible countries",
-                    )
-
-    def check_fees(self) -> None:
-        fees = self.data.get("fees")
-        if not isinstance(fees, dict):
-            return
-        procedure = self.data.get("procedure")
-        modes = procedure.get("assessment_modes") if isinstance(procedure, dict) else None
-        seen: dict[tuple[Any, Any], int] = {}
-        for index, item in _entries(fees, "items"):
-            path: _Path = ("fees", "items", index)
-            key = (item.get("process"), item.get("mode"))
-            if key in seen:
-                self.add(
-                    path,
-                    f"fees.items[{seen[key]}] already prices process {key[0]!r} in mode {key[1]!r}",
-                )
-            seen.setdefault(key, index)
-            mode = item.get("mode")
-            if isinstance(modes, list) and mode in ("on_site", "video") and mode not in modes:
-                self.add((*path, "mode"), f"mode {mode!r} is not among procedure.assessment_modes")
-            net = _raw_decimal_text(item.get("net"))
-            if net is not None and net != net.quantize(Decimal("0.01")):
-                self.add((*path, "net"), f"fees are in cents: at most two decimals, found {net}")
-        ranges: list[tuple[int, set[Any], date, date]] = []
-        for index, subsidy in _entries(fees, "subsidies"):
-            path = ("fees", "subsidies", index)
-            start, end = _raw_date(subsidy.get("valid_from")), _raw_date(subsidy.get("valid_until"))
-            if start and end and start > end:
-                self.add(
-                    (*path, "valid_until"),
-                    f"the date range is inverted: valid_until {end} is before valid_from {start}",
-                )
-                continue
-            processes = subsidy.get("processes")
-            processes = (
-                {p for p in processes if isinstance(p, str)}
-                if isinstance(processes, list)
-                else set()
-            )
-            start, end = start or date.min, end or date.max
-            for other, other_processes, other_start, other_end in ranges:
-                shared = processes & other_processes
-                if shared and start <= other_end and other_start <= end:
-                    self.add(
-                        path,
-                        f"overlaps fees.subsidies[{other}] for {', '.join(sorted(shared))}: "
-                        "at most one subsidy may apply to an application",
-                    )
-            ranges.append((index, processes, start, end))
-
-    def check_procedure(self) -> None:
-        procedure = self.data.get("procedure")
-        if not isinstance(procedure, dict):
-            return
-        assessors = procedure.get("assessors")
-        if (
-            procedure.get("national_and_foreign") is True
-            and isinstance(assessors, int)
-            and assessors < 2
-        ):
-            self.add(
-                ("procedure", "national_and_foreign"),
-                f"one national and one foreign assessor need assessors >= 2, found {assessors}",
-            )
-        if procedure.get("advisory_board") is True:
-            if procedure.get("board_quorum") is None:
-                self.add(("procedure", "board_quorum"), "an advisory board needs a board_quorum")
-        else:
-            for key in ("board_quorum", "board_majority_percent"):
-                if key in procedure:
-                    self.add(("procedure", key), f"{key} applies only with advisory_board: true")
-        modes = procedure.get("assessment_modes")
-        if isinstance(modes, list):
-            for index, mode in enumerate(modes):
-                if isinstance(mode, str) and modes.index(mode) != index:
-                    self.add(
-                        ("procedure", "assessment_modes", index), f"mode {mode!r} is listed twice"
-                    )
