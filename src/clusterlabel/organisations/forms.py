@@ -1,0 +1,193 @@
+"""The organisation profile form: the profile's fields, one share per funding kind, programmes
+and (for the secretariat) the cluster managers.
+
+The form parses and shows errors; the rules live in ``services`` (``organisation_rule_errors``)
+and are asked here only so that every problem is shown at once, next to its field.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.formats import get_format
+from django.utils.translation import gettext_lazy as _
+
+from clusterlabel.accounts.choices import Role
+from clusterlabel.accounts.models import User
+from clusterlabel.organisations.choices import FundingKind
+from clusterlabel.organisations.models import Organisation, Programme
+from clusterlabel.organisations.services import PROFILE_FIELDS, organisation_rule_errors
+
+
+class LocalizedDecimalField(forms.DecimalField):
+    """A decimal typed the way the reader writes numbers: "3,5" and "850.000" in German,
+    "3.5" and "850,000" in English.
+
+    Django's localised parsing leaves the grouping separator in place unless
+    ``USE_THOUSAND_SEPARATOR`` is set, so "850.000" would be read as 850 in German. Here a
+    grouping separator is removed when the digits around it are grouped in threes, and kept
+    (as a decimal point) otherwise: "3.5" stays 3.5 in German.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["localize"] = True
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str):
+            value = value.strip().replace("\u00a0", "").replace("\u202f", "")
+            grouping = str(get_format("THOUSAND_SEPARATOR"))
+            decimal = str(get_format("DECIMAL_SEPARATOR"))
+            if grouping and grouping != decimal:
+                grouped = re.compile(
+                    rf"^[+-]?\d{{1,3}}(?:{re.escape(grouping)}\d{{3}})+"
+                    rf"(?:{re.escape(decimal)}\d*)?$"
+                )
+                if grouped.match(value):
+                    value = value.replace(grouping, "")
+        return super().to_python(value)
+
+
+class WebsiteField(forms.URLField):
+    """A website; an address typed without a scheme is taken as https."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
+def share_field_name(kind: str) -> str:
+    return f"share_{kind}"
+
+
+class ManagerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        name = obj.get_full_name() or obj.username
+        return f"{name} ({obj.email})" if obj.email else name
+
+
+class OrganisationForm(forms.ModelForm):
+    """The profile. ``with_managers`` adds the choice of cluster managers (the secretariat's)."""
+
+    programmes = forms.ModelMultipleChoiceField(
+        label=_("Programme memberships"),
+        queryset=Programme.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Organisation
+        fields = PROFILE_FIELDS
+        field_classes = {
+            "staff_fte": LocalizedDecimalField,
+            "annual_budget": LocalizedDecimalField,
+            "website": WebsiteField,
+        }
+        widgets = {
+            "country": forms.TextInput(
+                attrs={"size": 3, "autocomplete": "country", "spellcheck": "false"}
+            ),
+            "region": forms.TextInput(attrs={"size": 7, "spellcheck": "false"}),
+            "website": forms.URLInput(attrs={"autocomplete": "url"}),
+        }
+        help_texts = {
+            "country": _("Two-letter ISO code of the seat, e.g. DE."),
+            "members_smes": _("Small and medium-sized enterprises among the companies."),
+            "staff_fte": _("Full-time equivalents of the cluster management team."),
+        }
+
+    def __init__(self, *args: Any, with_managers: bool = False, **kwargs: Any) -> None:
+        instance: Organisation | None = kwargs.get("instance")
+        initial = dict(kwargs.pop("initial", None) or {})
+        if instance is not None and instance.pk:
+            for source in instance.funding_sources.all():
+                initial.setdefault(share_field_name(source.kind), source.share_percent)
+            initial.setdefault("programmes", list(instance.programmes.all()))
+            if with_managers:
+                initial.setdefault("managers", list(instance.managers.all()))
+        super().__init__(*args, initial=initial, **kwargs)
+        for kind, label in FundingKind.choices:
+            self.fields[share_field_name(kind)] = LocalizedDecimalField(
+                label=label,
+                required=False,
+                min_value=Decimal("0"),
+                max_value=Decimal("100"),
+                max_digits=5,
+                decimal_places=2,
+            )
+        if with_managers:
+            self.fields["managers"] = ManagerChoiceField(
+                label=_("Cluster managers"),
+                queryset=User.objects.filter(role=Role.CLUSTER_MANAGER, is_active=True).order_by(
+                    "last_name", "first_name", "username"
+                ),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text=_(
+                    "The accounts that manage this organisation's profile and applications."
+                ),
+            )
+
+    def clean_country(self) -> str:
+        return (self.cleaned_data.get("country") or "").strip().upper()
+
+    def clean_region(self) -> str:
+        return (self.cleaned_data.get("region") or "").strip().upper()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        errors = organisation_rule_errors(
+            country=cleaned.get("country"),
+            region=cleaned.get("region"),
+            members_companies=cleaned.get("members_companies"),
+            members_smes=cleaned.get("members_smes"),
+            funding_sources=self.funding_shares() if self._shares_valid() else None,
+        )
+        self.add_service_errors(ValidationError(errors) if errors else None)
+        return cleaned
+
+    def _shares_valid(self) -> bool:
+        return not any(share_field_name(kind) in self.errors for kind in FundingKind.values)
+
+    # The cleaned values, as the services take them.
+
+    def profile_data(self) -> dict[str, Any]:
+        return {field: self.cleaned_data[field] for field in PROFILE_FIELDS}
+
+    def funding_shares(self) -> dict[str, Decimal | None]:
+        return {kind: self.cleaned_data.get(share_field_name(kind)) for kind in FundingKind.values}
+
+    @property
+    def share_fields(self) -> list[forms.BoundField]:
+        return [self[share_field_name(kind)] for kind in FundingKind.values]
+
+    @property
+    def funding_errors(self) -> list[str]:
+        return list(self.errors.get("funding_sources", []))
+
+    def add_service_errors(self, error: ValidationError | None) -> None:
+        """Show a service's ``ValidationError`` on the fields it names; the shares' total is
+        shown with the funding fields, anything else above the form."""
+        if error is None:
+            return
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, field_errors in error.error_dict.items():
+            if field == "funding_sources":
+                # Not a form field: kept under its own key for the funding fieldset.
+                self._errors.setdefault("funding_sources", self.error_class())
+                self._errors["funding_sources"].extend(
+                    message for e in field_errors for message in e.messages
+                )
+            elif field in self.fields:
+                for e in field_errors:
+                    self.add_error(field, e)
+            else:
+                for e in field_errors:
+                    self.add_error(None, e)

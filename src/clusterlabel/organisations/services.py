@@ -1,0 +1,324 @@
+"""Every write to an organisation's profile: creating it and changing it, with the audit event.
+
+Guarantees of both services: the actor may do it (else ``PermissionDenied``, nothing written);
+the profile passes the model's validation and the rules below (else ``ValidationError`` keyed by
+field, nothing written); the profile, its funding shares, programmes and managers are written
+together with one audit event that holds the changed values before and after.
+
+Rules beyond the model's field validation (``organisation_rule_errors``): there are no more SMEs
+than companies; the funding shares add up to at most 100 %; a region lies in the organisation's
+country and, for the countries listed in ``KNOWN_REGIONS``, is one of its ISO 3166-2 codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from clusterlabel.accounts.choices import Role
+from clusterlabel.accounts.models import User
+from clusterlabel.audit.services import audit_record
+from clusterlabel.organisations.choices import FundingKind
+from clusterlabel.organisations.models import (
+    FundingSource,
+    Organisation,
+    Programme,
+    country_code,
+    region_code,
+)
+from clusterlabel.organisations.permissions import can_create_organisation, can_edit_organisation
+
+# The profile's own fields, as services accept them in ``data``.
+PROFILE_FIELDS: tuple[str, ...] = (
+    "legal_name",
+    "cluster_name",
+    "country",
+    "region",
+    "city",
+    "sector",
+    "founding_year",
+    "website",
+    "listed_in_cluster_database",
+    "members_companies",
+    "members_smes",
+    "members_research_education",
+    "members_public_bodies",
+    "members_civil_society",
+    "staff_fte",
+    "annual_budget",
+)
+
+# ISO 3166-2 codes of the first-level subdivisions where most applicants are seated. Regions of
+# other countries are checked for the code pattern and the country prefix only.
+KNOWN_REGIONS: dict[str, tuple[str, ...]] = {
+    # the 16 Länder
+    "DE": (
+        *("DE-BB", "DE-BE", "DE-BW", "DE-BY", "DE-HB", "DE-HE", "DE-HH", "DE-MV"),
+        *("DE-NI", "DE-NW", "DE-RP", "DE-SH", "DE-SL", "DE-SN", "DE-ST", "DE-TH"),
+    ),
+    # the 9 Bundesländer
+    "AT": tuple(f"AT-{n}" for n in range(1, 10)),
+    # the 26 cantons
+    "CH": tuple(
+        f"CH-{code}"
+        for code in (
+            *("AG", "AI", "AR", "BE", "BL", "BS", "FR", "GE", "GL", "GR", "JU", "LU", "NE"),
+            *("NW", "OW", "SG", "SH", "SO", "SZ", "TG", "TI", "UR", "VD", "VS", "ZG", "ZH"),
+        )
+    ),
+}
+
+MAX_FUNDING_TOTAL = Decimal("100")
+
+FundingShares = Mapping[str, Decimal | None]
+
+
+def _percent(value: Decimal) -> str:
+    normalized = value.normalize()
+    places = max(0, -normalized.as_tuple().exponent)
+    return formats.number_format(normalized, decimal_pos=places, use_l10n=True)
+
+
+def organisation_rule_errors(
+    *,
+    country: str | None,
+    region: str | None,
+    members_companies: int | None,
+    members_smes: int | None,
+    funding_sources: FundingShares | None,
+) -> dict[str, list[ValidationError]]:
+    """The profile rules a single field's validation cannot see, keyed by the field at fault
+    (``funding_sources`` for the shares together). Empty when every rule holds."""
+    errors: dict[str, list[ValidationError]] = {}
+    if (
+        members_smes is not None
+        and members_companies is not None
+        and members_smes > members_companies
+    ):
+        errors["members_smes"] = [
+            ValidationError(
+                _("%(smes)s SMEs are more than the %(companies)s companies they are part of."),
+                code="smes_exceed_companies",
+                params={"smes": members_smes, "companies": members_companies},
+            )
+        ]
+    if funding_sources:
+        total = sum((share for share in funding_sources.values() if share is not None), Decimal(0))
+        if total > MAX_FUNDING_TOTAL:
+            errors["funding_sources"] = [
+                ValidationError(
+                    _(
+                        "The funding shares add up to %(total)s %%; "
+                        "together they can be at most 100 %%."
+                    ),
+                    code="funding_over_100_percent",
+                    params={"total": _percent(total)},
+                )
+            ]
+    if region and country and country_code.regex.match(country) and region_code.regex.match(region):
+        known = KNOWN_REGIONS.get(country)
+        if not region.startswith(f"{country}-"):
+            errors["region"] = [
+                ValidationError(
+                    _("%(region)s is not a region of %(country)s."),
+                    code="region_outside_country",
+                    params={"region": region, "country": country},
+                )
+            ]
+        elif known is not None and region not in known:
+            errors["region"] = [
+                ValidationError(
+                    _("%(region)s is not a region of %(country)s; use one of %(codes)s."),
+                    code="unknown_region",
+                    params={"region": region, "country": country, "codes": ", ".join(known)},
+                )
+            ]
+    return errors
+
+
+def _check_data(data: Mapping[str, Any]) -> None:
+    unknown = set(data) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not profile fields: {', '.join(sorted(unknown))}")
+
+
+def _check_funding(funding_sources: FundingShares | None) -> None:
+    if funding_sources is not None:
+        unknown = set(funding_sources) - set(FundingKind.values)
+        if unknown:
+            raise ValueError(f"not funding kinds: {', '.join(sorted(unknown))}")
+
+
+def _validate(organisation: Organisation, funding_sources: FundingShares | None) -> None:
+    """Raise one ``ValidationError`` with every problem of the profile, keyed by field."""
+    errors: dict[str, list[ValidationError]] = organisation_rule_errors(
+        country=organisation.country,
+        region=organisation.region,
+        members_companies=organisation.members_companies,
+        members_smes=organisation.members_smes,
+        funding_sources=funding_sources,
+    )
+    try:
+        # A field the rules already refused is not validated twice (the SMEs constraint would
+        # repeat the rule's message without the numbers).
+        organisation.full_clean(exclude=set(errors))
+    except ValidationError as exc:
+        for field, field_errors in exc.error_dict.items():
+            errors.setdefault(field, []).extend(field_errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_managers(managers: Iterable[User]) -> list[User]:
+    managers = list(managers)
+    wrong = [m for m in managers if m.role != Role.CLUSTER_MANAGER or not m.is_active]
+    if wrong:
+        raise ValidationError(
+            {
+                "managers": ValidationError(
+                    _(
+                        "Only active cluster manager accounts can manage an organisation: "
+                        "%(names)s."
+                    ),
+                    code="not_a_cluster_manager",
+                    params={"names": ", ".join(str(m) for m in wrong)},
+                )
+            }
+        )
+    return managers
+
+
+def _write_funding(organisation: Organisation, funding_sources: FundingShares) -> None:
+    """Make the stored shares equal ``funding_sources``: an empty share removes the source."""
+    existing = {source.kind: source for source in organisation.funding_sources.all()}
+    for kind, share in funding_sources.items():
+        source = existing.get(kind)
+        if share is None:
+            if source is not None:
+                source.delete()
+        elif source is None:
+            source = FundingSource(organisation=organisation, kind=kind, share_percent=share)
+            source.full_clean()
+            source.save()
+        elif source.share_percent != share:
+            source.share_percent = share
+            source.full_clean()
+            source.save(update_fields=["share_percent"])
+
+
+def _snapshot(organisation: Organisation) -> dict[str, Any]:
+    """The profile as the audit trail records it: fields, shares, programmes, managers."""
+    values: dict[str, Any] = {}
+    for field in PROFILE_FIELDS:
+        value = getattr(organisation, field)
+        if isinstance(value, Decimal):
+            # As stored: 3.5 typed is 3.50 saved, and the trail says what was saved.
+            places = Organisation._meta.get_field(field).decimal_places
+            value = value.quantize(Decimal(1).scaleb(-places))
+        values[field] = value
+    values["funding_sources"] = {
+        source.kind: source.share_percent
+        for source in FundingSource.objects.filter(organisation=organisation).order_by("kind")
+    }
+    values["programmes"] = sorted(organisation.programmes.values_list("slug", flat=True))
+    values["managers"] = sorted(organisation.managers.values_list("username", flat=True))
+    return values
+
+
+def organisation_create(
+    *,
+    actor: User,
+    data: Mapping[str, Any],
+    funding_sources: FundingShares | None = None,
+    programmes: Iterable[Programme] = (),
+    managers: Iterable[User] = (),
+) -> Organisation:
+    """Create an organisation's profile. Only the secretariat creates profiles; the managers
+    must be active cluster manager accounts. Records ``organisation.create`` with the values."""
+    if not can_create_organisation(actor):
+        raise PermissionDenied
+    _check_data(data)
+    _check_funding(funding_sources)
+    organisation = Organisation(**data)
+    _validate(organisation, funding_sources)
+    managers = _check_managers(managers)
+    with transaction.atomic():
+        organisation.save()
+        if funding_sources:
+            _write_funding(organisation, funding_sources)
+        organisation.programmes.set(list(programmes))
+        organisation.managers.set(managers)
+        audit_record(
+            actor=actor,
+            action="organisation.create",
+            target=organisation,
+            after=_snapshot(organisation),
+        )
+    return organisation
+
+
+def organisation_update(
+    *,
+    organisation: Organisation,
+    actor: User,
+    data: Mapping[str, Any],
+    funding_sources: FundingShares | None = None,
+    programmes: Iterable[Programme] | None = None,
+    managers: Iterable[User] | None = None,
+) -> Organisation:
+    """Change an organisation's profile. Its cluster managers and the secretariat may; only the
+    secretariat changes who manages it. ``None`` leaves the shares, programmes or managers as
+    they are. Records ``organisation.update`` with the changed values before and after; a save
+    that changes nothing records nothing."""
+    _check_data(data)
+    _check_funding(funding_sources)
+    with transaction.atomic():
+        locked = (
+            Organisation.objects.select_for_update()
+            .prefetch_related("managers", "funding_sources")
+            .get(pk=organisation.pk)
+        )
+        if not can_edit_organisation(actor, locked):
+            raise PermissionDenied
+        if managers is not None and actor.role != Role.SECRETARIAT:
+            raise PermissionDenied
+        before = _snapshot(locked)
+        for field, value in data.items():
+            setattr(locked, field, value)
+        # The rules look at the shares as they will be: the stored ones with the new ones over them.
+        shares = dict(before["funding_sources"])
+        if funding_sources is not None:
+            shares.update(funding_sources)
+        _validate(locked, shares)
+        if managers is not None:
+            managers = _check_managers(managers)
+        changed_fields = [
+            field for field in PROFILE_FIELDS if getattr(locked, field) != before[field]
+        ]
+        if changed_fields:
+            locked.save(update_fields=[*changed_fields, "updated_at"])
+        if funding_sources is not None:
+            _write_funding(locked, funding_sources)
+        if programmes is not None:
+            locked.programmes.set(list(programmes))
+        if managers is not None:
+            locked.managers.set(managers)
+        after = _snapshot(locked)
+        changed = [key for key in after if after[key] != before[key]]
+        if changed:
+            if not changed_fields:
+                locked.save(update_fields=["updated_at"])
+            audit_record(
+                actor=actor,
+                action="organisation.update",
+                target=locked,
+                before={key: before[key] for key in changed},
+                after={key: after[key] for key in changed},
+            )
+    return locked
