@@ -21,3 +21,15 @@ def loaded_schemes(db):
         r.scheme_version.scheme_id: r.scheme_version
         for r in scheme_versions_load_directory(directory=SHIPPED_DIR)
     }
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A test client request that switched to English leaves the thread's language behind;
+    every test starts and ends in the default language (German)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

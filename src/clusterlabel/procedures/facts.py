@@ -1,0 +1,105 @@
+"""The snapshot of a procedure that the domain's transition table decides on."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+
+from clusterlabel.accounts.choices import Role
+from clusterlabel.accounts.models import User
+from clusterlabel.domain import procedure as flow
+from clusterlabel.domain.eligibility import check_eligibility
+from clusterlabel.procedures.models import Procedure
+from clusterlabel.procedures.results import compute_result
+
+
+def procedure_rules(procedure: Procedure) -> flow.ProcedureRules:
+    return flow.ProcedureRules.from_scheme(procedure.scheme.procedure)
+
+
+def disagreements(procedure: Procedure) -> int:
+    """Scores that not every assessor of the panel has confirmed at their current revision."""
+    assessor_ids = {a.assessor_id for a in procedure.assignments.all()}
+    if len(assessor_ids) < 2:
+        return 0
+    count = 0
+    for score in procedure.scores.all():
+        confirmed = {
+            c.assessor_id for c in score.confirmations.all() if c.revision == score.revision
+        }
+        if not assessor_ids <= confirmed:
+            count += 1
+    return count
+
+
+def scores_missing(procedure: Procedure) -> int:
+    """Indicators without a score, or without the evidence seen where the scheme requires it."""
+    scheme = procedure.scheme
+    scored = {score.indicator_id: score for score in procedure.scores.all()}
+    missing = 0
+    for indicator in scheme.indicators:
+        score = scored.get(indicator.id)
+        unscored = score is None or score.value is None
+        undocumented = (
+            not unscored and indicator.evidence_required and not score.evidence_seen.strip()
+        )
+        if unscored or undocumented:
+            missing += 1
+    return missing
+
+
+def self_assessment_missing(procedure: Procedure) -> int:
+    answered = {a.indicator_id for a in procedure.answers.all() if a.value is not None}
+    return sum(1 for indicator in procedure.scheme.indicators if indicator.id not in answered)
+
+
+def procedure_facts(
+    procedure: Procedure, *, actor: User, today: date | None = None
+) -> flow.ProcedureFacts:
+    """Everything the transition table looks at, for ``actor`` acting in their role."""
+    today = today or timezone.localdate()
+    scheme = procedure.scheme
+    rules = procedure_rules(procedure)
+    assignments = list(procedure.assignments.all())
+    current_votes = [v for v in procedure.board_votes.all() if v.round == procedure.board_round]
+    in_assessment = procedure.state in {
+        flow.State.ASSESSMENT_IN_PROGRESS,
+        flow.State.REPORT_SUBMITTED,
+        flow.State.BOARD_REVIEW,
+        flow.State.AWAITING_DECISION,
+    }
+    computed_award_possible = (
+        compute_result(procedure, on=today).decision.awarded if in_assessment else False
+    )
+    eligibility = check_eligibility(scheme, procedure.organisation.profile())
+    return flow.ProcedureFacts(
+        rules=rules,
+        today=today,
+        home_country=procedure.organisation.country,
+        eligibility_failures=tuple(failure.code for failure in eligibility.failures),
+        self_assessment_missing=self_assessment_missing(procedure),
+        assessors=tuple(
+            flow.AssessorFacts(
+                nationality=a.assessor.country or "",
+                conflict_declared_none=a.no_conflict_declared,
+                report_agreed=a.report_agreed,
+            )
+            for a in assignments
+        ),
+        assessment_date=procedure.assessment_date,
+        scores_missing=scores_missing(procedure),
+        scores_disagreement_count=disagreements(procedure),
+        board_votes=tuple(
+            flow.BoardVote(yes=v.in_favour, has_reason=bool(v.reason.strip()))
+            for v in current_votes
+        ),
+        computed_award_possible=computed_award_possible,
+        actor_is_member_of_organisation=actor.role == Role.CLUSTER_MANAGER
+        and any(m.pk == actor.pk for m in procedure.organisation.managers.all()),
+        actor_is_scheme_secretariat=actor.role == Role.SECRETARIAT,
+        actor_is_assigned_assessor=actor.role == Role.ASSESSOR
+        and any(a.assessor_id == actor.pk for a in assignments),
+        actor_is_board_member=actor.role == Role.BOARD_MEMBER,
+        actor_is_awarding_authority=actor.role == Role.AUTHORITY,
+    )

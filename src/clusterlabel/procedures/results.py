@@ -1,0 +1,121 @@
+"""The computed result of a procedure: scores, eligibility and the decision per level.
+
+Everything is computed by the domain core from the stored values and the procedure's own
+scheme version, so it can be recomputed at any time and gives the same answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from clusterlabel.audit.canonical import json_safe
+from clusterlabel.domain.award import (
+    LevelDecision,
+    PreviousAssessment,
+    decide_level,
+    recognised_labels,
+)
+from clusterlabel.domain.eligibility import EligibilityResult, check_eligibility
+from clusterlabel.domain.schemes import Recognition, Scheme
+from clusterlabel.domain.scoring import AssessmentScore, IndicatorValue, score_assessment
+from clusterlabel.procedures.models import Procedure
+from clusterlabel.procedures.values import from_json
+
+
+def answer_values(procedure: Procedure) -> dict[str, IndicatorValue]:
+    """The self-assessment's values by indicator id (only indicators of the scheme)."""
+    scheme = procedure.scheme
+    ids = {indicator.id for indicator in scheme.indicators}
+    return {
+        answer.indicator_id: from_json(scheme.indicator(answer.indicator_id), answer.value)
+        for answer in procedure.answers.all()
+        if answer.indicator_id in ids
+    }
+
+
+def score_values(procedure: Procedure) -> dict[str, IndicatorValue]:
+    """The panel's scores by indicator id."""
+    scheme = procedure.scheme
+    ids = {indicator.id for indicator in scheme.indicators}
+    return {
+        score.indicator_id: from_json(scheme.indicator(score.indicator_id), score.value)
+        for score in procedure.scores.all()
+        if score.indicator_id in ids
+    }
+
+
+@dataclass(frozen=True)
+class ProcedureResult:
+    scheme: Scheme
+    score: AssessmentScore
+    eligibility: EligibilityResult
+    decision: LevelDecision
+    recognitions: tuple[Recognition, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        """The result as stored with the decision (and shown in the audit trail)."""
+        return json_safe(
+            {
+                "scheme": self.scheme.id,
+                "scheme_version": self.scheme.version,
+                "scheme_hash": self.scheme.content_hash,
+                "points": self.score.points,
+                "max_points": self.score.max_points,
+                "percent": self.score.percent,
+                "categories": {
+                    category_id: {
+                        "points": category.points,
+                        "max_points": category.max_points,
+                        "percent": category.percent,
+                    }
+                    for category_id, category in self.score.categories.items()
+                },
+                "level": self.decision.level_id,
+                "awarded": self.decision.awarded,
+                "reasons": [
+                    {"code": reason.code, "params": dict(reason.params)}
+                    for reason in self.decision.reasons
+                ],
+                "recognitions": [
+                    {"scheme": r.scheme, "scheme_family": r.scheme_family, "level": r.level}
+                    for r in self.recognitions
+                ],
+            }
+        )
+
+
+def previous_assessment(procedure: Procedure) -> PreviousAssessment | None:
+    previous = procedure.previous_procedure
+    if previous is None or previous.assessment_date is None:
+        return None
+    return PreviousAssessment(
+        score=score_assessment(previous.scheme, score_values(previous)),
+        assessment_date=previous.assessment_date,
+    )
+
+
+def compute_result(procedure: Procedure, *, on: date | None = None) -> ProcedureResult:
+    """Score the panel's values and decide the level applied for."""
+    scheme = procedure.scheme
+    score = score_assessment(scheme, score_values(procedure))
+    eligibility = check_eligibility(scheme, procedure.organisation.profile())
+    decision = decide_level(
+        scheme,
+        procedure.level_id,
+        score=score,
+        eligibility=eligibility,
+        process=procedure.process,
+        assessment_date=procedure.assessment_date or on or timezone.localdate(),
+        previous=previous_assessment(procedure),
+    )
+    return ProcedureResult(
+        scheme=scheme,
+        score=score,
+        eligibility=eligibility,
+        decision=decision,
+        recognitions=recognised_labels(scheme, decision) if decision.awarded else (),
+    )

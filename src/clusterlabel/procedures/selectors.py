@@ -1,0 +1,108 @@
+"""Reads of procedures, with the prefetches their pages need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from clusterlabel.accounts.models import User
+from clusterlabel.domain import procedure as flow
+from clusterlabel.procedures.models import (
+    AssessorAssignment,
+    IndicatorScore,
+    Procedure,
+)
+from clusterlabel.procedures.permissions import procedures_visible_to
+
+
+def procedure_list(*, user: User, state: str | None = None) -> QuerySet[Procedure]:
+    """The procedures ``user`` may see, newest first; one query whatever their number."""
+    queryset = procedures_visible_to(
+        user, Procedure.objects.select_related("organisation", "scheme_version")
+    )
+    if state:
+        queryset = queryset.filter(state=state)
+    return queryset.order_by("-state_entered_at", "-pk")
+
+
+def procedure_get(*, pk: int) -> Procedure:
+    """One procedure with everything its detail page and the transition table read."""
+    return (
+        Procedure.objects.select_related(
+            "organisation", "scheme_version", "previous_procedure", "decided_by"
+        )
+        .prefetch_related(
+            "organisation__managers",
+            "answers",
+            "evidence__uploaded_by",
+            Prefetch(
+                "assignments",
+                queryset=AssessorAssignment.objects.select_related("assessor").order_by("pk"),
+            ),
+            Prefetch(
+                "scores",
+                queryset=IndicatorScore.objects.select_related("updated_by").prefetch_related(
+                    "confirmations"
+                ),
+            ),
+            "board_votes__member",
+        )
+        .get(pk=pk)
+    )
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due: date
+    overdue: bool
+    days_left: int
+
+
+def procedure_deadline(procedure: Procedure, *, today: date | None = None) -> Deadline | None:
+    """When the current step is due: the assessment date rules while one is set for the
+    self-assessment and the assessment itself; otherwise the default days per state."""
+    today = today or timezone.localdate()
+    due: date | None = None
+    rules = flow.ProcedureRules.from_scheme(procedure.scheme.procedure)
+    if procedure.state == flow.State.CONTRACTED and procedure.assessment_date:
+        due = flow.self_assessment_due_date(procedure.assessment_date, rules)
+    elif procedure.state == flow.State.ASSESSORS_ASSIGNED and procedure.assessment_date:
+        due = procedure.assessment_date
+    else:
+        days = flow.deadline_days(procedure.state)
+        if days is not None:
+            due = timezone.localdate(procedure.state_entered_at) + timedelta(days=days)
+    if due is None:
+        return None
+    return Deadline(due=due, overdue=today > due, days_left=(due - today).days)
+
+
+def procedures_waiting_for(*, user: User) -> list[Procedure]:
+    """The procedures whose next step is this person's: the state's owner is their role and
+    they may act on it (their organisation, their panel). Assessors are also asked for
+    outstanding conflict-of-interest declarations."""
+    from clusterlabel.accounts.choices import Role
+
+    if not user.is_authenticated or not user.role:
+        return []
+    states = [state.value for state in flow.State if flow.owner_of(state) == user.role]
+    queryset = procedure_list(user=user)
+    if user.role == Role.ASSESSOR:
+        from django.db.models import Q
+
+        queryset = queryset.filter(
+            Q(state__in=states)
+            | Q(
+                state__in=[flow.State.SELF_ASSESSMENT_SUBMITTED, flow.State.ASSESSORS_ASSIGNED],
+                assignments__assessor=user,
+                assignments__no_conflict_declared=False,
+            )
+        )
+    elif user.role == Role.SECRETARIAT:
+        queryset = queryset.filter(state__in=[*states, flow.State.BOARD_REVIEW])
+    else:
+        queryset = queryset.filter(state__in=states)
+    return list(queryset.distinct()[:50])

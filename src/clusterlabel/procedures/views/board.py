@@ -1,0 +1,179 @@
+"""The advisory board's vote and the awarding authority's decision."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from clusterlabel.accounts.choices import Role
+from clusterlabel.core.reasons import describe_all
+from clusterlabel.domain import procedure as flow
+from clusterlabel.procedures import services
+from clusterlabel.procedures.choices import ProcedureState
+from clusterlabel.procedures.facts import procedure_facts
+from clusterlabel.procedures.results import compute_result
+from clusterlabel.procedures.views.common import load_procedure, report_refusal
+
+
+class VoteForm(forms.Form):
+    in_favour = forms.TypedChoiceField(
+        label=gettext_lazy("Recommendation"),
+        choices=[
+            ("yes", gettext_lazy("I recommend awarding the label")),
+            ("no", gettext_lazy("I recommend refusing the label")),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Required when you recommend refusing."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("in_favour") is False and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("A vote against the award needs a reason."))
+        return cleaned
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
+        choices=[
+            ("award", gettext_lazy("Award the label")),
+            ("refuse", gettext_lazy("Refuse the label")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Required when refusing; recorded in the audit trail."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "refuse" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("A refusal needs a reason."))
+        return cleaned
+
+
+def _result_context(procedure):
+    result = compute_result(procedure)
+    return {
+        "result": result,
+        "result_reasons": describe_all(result.decision.reasons),
+        "categories": [
+            (category, result.score.categories[category.id])
+            for category in procedure.scheme.categories
+        ],
+    }
+
+
+@login_required
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    """A board member reads the report and votes with a reason (one vote per round; voting
+    again replaces the vote)."""
+    procedure = load_procedure(request, pk)
+    user = request.user
+    if user.role != Role.BOARD_MEMBER:
+        raise Http404
+    own = procedure.board_votes.filter(member=user, round=procedure.board_round).first()
+    initial = {"in_favour": "yes" if own.in_favour else "no", "reason": own.reason} if own else {}
+    form = VoteForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.board_vote_record(
+                procedure=procedure,
+                actor=user,
+                in_favour=form.cleaned_data["in_favour"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ActionRefused as exc:
+            report_refusal(request, exc)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("Your vote has been recorded."))
+            return redirect("procedures:vote", pk=procedure.pk)
+    facts = procedure_facts(procedure, actor=user)
+    return render(
+        request,
+        "procedures/vote.html",
+        {
+            "procedure": procedure,
+            "form": form,
+            "own_vote": own,
+            "board": flow.board_recommendation(facts.board_votes, facts.rules),
+            "rules": facts.rules,
+            "can_vote": procedure.state == ProcedureState.BOARD_REVIEW,
+            **_result_context(procedure),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def decision(request: HttpRequest, pk: int) -> HttpResponse:
+    """The awarding authority sees the computed result, the report and the board's
+    recommendation, and awards or refuses with a reason."""
+    procedure = load_procedure(request, pk)
+    user = request.user
+    if user.role not in (Role.AUTHORITY, Role.SECRETARIAT, Role.ADMINISTRATOR):
+        raise Http404
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST":
+        if user.role != Role.AUTHORITY:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.procedure_decide(
+                    procedure=procedure,
+                    actor=user,
+                    award=form.cleaned_data["decision"] == "award",
+                    reason=form.cleaned_data["reason"],
+                )
+            except services.ActionRefused as exc:
+                report_refusal(request, exc)
+            else:
+                messages.success(request, _("The decision has been recorded."))
+                return redirect("procedures:detail", pk=procedure.pk)
+    facts = procedure_facts(procedure, actor=user)
+    votes = [v for v in procedure.board_votes.all() if v.round == procedure.board_round]
+    award_option = next(
+        (
+            option
+            for option in flow.available_actions(procedure.state, user.role, facts)
+            if option.action == flow.Action.AWARD
+        ),
+        None,
+    )
+    return render(
+        request,
+        "procedures/decision.html",
+        {
+            "procedure": procedure,
+            "form": form,
+            "votes": votes,
+            "board": flow.board_recommendation(facts.board_votes, facts.rules)
+            if procedure.scheme.procedure.advisory_board
+            else None,
+            "can_decide": user.role == Role.AUTHORITY
+            and procedure.state == ProcedureState.AWAITING_DECISION,
+            "award_blocked": describe_all(award_option.blocked) if award_option else [],
+            **_result_context(procedure),
+        },
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,32 @@
+"""Helpers shared by the procedure views: loading with the permission check, error display."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from clusterlabel.core.reasons import describe
+from clusterlabel.procedures.models import Procedure
+from clusterlabel.procedures.permissions import can_view_procedure
+from clusterlabel.procedures.selectors import procedure_get
+from clusterlabel.procedures.services import ActionRefused
+
+
+def load_procedure(request: HttpRequest, pk: int) -> Procedure:
+    """The procedure, if the user may see it. Someone else's procedure is a 404, not a 403, so
+    its existence is not revealed."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    try:
+        procedure = procedure_get(pk=pk)
+    except Procedure.DoesNotExist as exc:
+        raise Http404 from exc
+    if not can_view_procedure(request.user, procedure):
+        raise Http404
+    return procedure
+
+
+def report_refusal(request: HttpRequest, exc: ActionRefused) -> None:
+    for blocked in exc.blocked:
+        messages.error(request, describe(blocked))

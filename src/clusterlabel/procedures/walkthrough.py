@@ -1,0 +1,173 @@
+"""Walk a procedure along the usual path through the real services.
+
+Used by the demo to create procedures in every state, and by the tests. Every step is taken by
+the person whose role it is, so the audit trail reads as if people had clicked through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from clusterlabel.accounts.models import User
+from clusterlabel.domain import procedure as flow
+from clusterlabel.domain.schemes import Scheme
+from clusterlabel.domain.scoring import IndicatorValue
+from clusterlabel.procedures import services
+from clusterlabel.procedures.models import Procedure
+
+# The usual path; a scheme without an advisory board skips report_submitted and board_review.
+USUAL_PATH = (
+    flow.State.DRAFT,
+    flow.State.APPLIED,
+    flow.State.CONTRACTED,
+    flow.State.SELF_ASSESSMENT_SUBMITTED,
+    flow.State.ASSESSORS_ASSIGNED,
+    flow.State.ASSESSMENT_IN_PROGRESS,
+    flow.State.REPORT_SUBMITTED,
+    flow.State.BOARD_REVIEW,
+    flow.State.AWAITING_DECISION,
+    flow.State.AWARDED,
+)
+
+
+def excellent_values(scheme: Scheme) -> dict[str, IndicatorValue]:
+    """Every indicator exactly at its excellence value: 100 % of the points."""
+    return {indicator.id: indicator.threshold for indicator in scheme.indicators}
+
+
+@dataclass
+class Walkthrough:
+    """Takes ``procedure`` one step further along ``USUAL_PATH`` per ``step()``."""
+
+    procedure: Procedure
+    manager: User
+    secretariat: User
+    assessors: list[User]
+    authority: User
+    board: list[User] = field(default_factory=list)
+    answers: dict[str, IndicatorValue] | None = None
+    scores: dict[str, IndicatorValue] | None = None
+    report: str = "Das Clustermanagement ist professionell aufgestellt."
+    award: bool = True
+    decision_reason: str = ""
+
+    def __post_init__(self) -> None:
+        scheme = self.procedure.scheme
+        self.answers = self.answers if self.answers is not None else excellent_values(scheme)
+        self.scores = self.scores if self.scores is not None else dict(self.answers)
+
+    @property
+    def scheme(self) -> Scheme:
+        return self.procedure.scheme
+
+    def assessment_date(self, today: date | None = None) -> date:
+        days = self.scheme.procedure.self_assessment_due_days_before_assessment or 0
+        return (today or timezone.localdate()) + timedelta(days=days + 1)
+
+    def refresh(self) -> Procedure:
+        self.procedure.refresh_from_db()
+        return self.procedure
+
+    def step(self) -> Procedure:
+        p = self.refresh()
+        state = p.state
+        if state == flow.State.DRAFT:
+            services.procedure_submit_application(procedure=p, actor=self.manager)
+        elif state == flow.State.APPLIED:
+            services.procedure_accept(procedure=p, actor=self.secretariat)
+        elif state == flow.State.CONTRACTED:
+            services.self_assessment_save(procedure=p, actor=self.manager, values=self.answers)
+            services.procedure_transition(
+                procedure=p, actor=self.manager, action=flow.Action.SUBMIT_SELF_ASSESSMENT
+            )
+        elif state == flow.State.SELF_ASSESSMENT_SUBMITTED:
+            self.propose_panel()
+            services.procedure_transition(
+                procedure=p, actor=self.secretariat, action=flow.Action.ASSIGN_ASSESSORS
+            )
+        elif state == flow.State.ASSESSORS_ASSIGNED:
+            services.procedure_transition(
+                procedure=p,
+                actor=self.assessors[0],
+                action=flow.Action.START_ASSESSMENT,
+                today=p.assessment_date,
+            )
+        elif state == flow.State.ASSESSMENT_IN_PROGRESS:
+            self.score_all()
+            for assessor in self.assessors:
+                services.report_agree(procedure=p, actor=assessor, summary=self.report)
+            services.procedure_submit_report(procedure=p, actor=self.assessors[0])
+        elif state == flow.State.REPORT_SUBMITTED:
+            services.procedure_transition(
+                procedure=p, actor=self.secretariat, action=flow.Action.SEND_TO_BOARD
+            )
+        elif state == flow.State.BOARD_REVIEW:
+            for member in self.board:
+                services.board_vote_record(
+                    procedure=p,
+                    actor=member,
+                    in_favour=self.award,
+                    reason="" if self.award else "Die Mindestkriterien sind nicht erfüllt.",
+                )
+            services.procedure_transition(
+                procedure=p, actor=self.secretariat, action=flow.Action.CLOSE_BOARD_REVIEW
+            )
+        elif state == flow.State.AWAITING_DECISION:
+            services.procedure_decide(
+                procedure=p,
+                actor=self.authority,
+                award=self.award,
+                reason=self.decision_reason
+                or ("" if self.award else "Die Vergaberegeln sind nicht erfüllt."),
+            )
+        else:
+            raise ValueError(f"no further step from {state}")
+        return self.refresh()
+
+    def propose_panel(self) -> None:
+        services.panel_propose(
+            procedure=self.procedure,
+            actor=self.secretariat,
+            assessors=self.assessors,
+            assessment_date=self.assessment_date(),
+        )
+        for assessor in self.assessors:
+            services.conflict_declare(procedure=self.procedure, actor=assessor, no_conflict=True)
+
+    def score_all(self, only: list[str] | None = None) -> None:
+        first, *others = self.assessors
+        for indicator_id, value in self.scores.items():
+            if only is not None and indicator_id not in only:
+                continue
+            score = services.score_save(
+                procedure=self.procedure,
+                actor=first,
+                indicator_id=indicator_id,
+                value=value,
+                comment="",
+                evidence_seen="Unterlagen und Gespräch vor Ort",
+                based_on_revision=0,
+            )
+            for other in others:
+                services.score_confirm(
+                    procedure=self.procedure,
+                    actor=other,
+                    indicator_id=indicator_id,
+                    revision=score.revision,
+                )
+
+    def advance_to(self, state: str) -> Procedure:
+        target = flow.State(state)
+        if target not in USUAL_PATH and target not in (flow.State.REFUSED,):
+            raise ValueError(f"{state} is not on the usual path")
+        if target == flow.State.REFUSED:
+            self.award = False
+        final = flow.State.AWARDED if self.award else flow.State.REFUSED
+        while self.refresh().state != target:
+            if self.procedure.state == final:
+                raise ValueError(f"{state} is not reachable on this path")
+            self.step()
+        return self.procedure

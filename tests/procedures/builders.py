@@ -1,0 +1,112 @@
+"""Build procedures in any state through the real services, as the users would.
+
+``ProcedureBuilder(scheme_id="bw-cluster-excellence").advance_to("board_review")`` creates an
+organisation with a manager, the secretariat, a panel of assessors, board members and the
+authority, and walks the procedure there step by step (``procedures.walkthrough``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from clusterlabel.accounts.choices import Role
+from clusterlabel.accounts.models import User
+from clusterlabel.domain.schemes import Scheme
+from clusterlabel.domain.scoring import IndicatorValue
+from clusterlabel.procedures import services
+from clusterlabel.procedures.models import Procedure
+from clusterlabel.procedures.walkthrough import USUAL_PATH, Walkthrough, excellent_values
+from clusterlabel.schemes.models import SchemeVersion
+from clusterlabel.schemes.services import SHIPPED_DIR, scheme_versions_load_directory
+from tests.factories import OrganisationFactory, UserFactory
+
+ORDER = list(USUAL_PATH)
+__all__ = ["ORDER", "ProcedureBuilder", "excellent_values", "failing_minimum_values"]
+
+
+def failing_minimum_values(scheme: Scheme) -> dict[str, IndicatorValue]:
+    """Excellent everywhere except the first minimum criterion, which is missed."""
+    values = excellent_values(scheme)
+    indicator = next(i for i in scheme.indicators if i.minimum_criterion)
+    if indicator.type == "boolean":
+        values[indicator.id] = not indicator.threshold
+    elif indicator.type == "choice":
+        values[indicator.id] = indicator.choices[0].id
+    elif indicator.direction == "lower":
+        values[indicator.id] = Decimal(indicator.threshold) + 1
+    else:
+        values[indicator.id] = Decimal(0)
+    return values
+
+
+def ensure_schemes() -> dict[str, SchemeVersion]:
+    scheme_versions_load_directory(directory=SHIPPED_DIR)
+    return {v.scheme_id: v for v in SchemeVersion.objects.filter(is_current=True)}
+
+
+@dataclass
+class ProcedureBuilder:
+    scheme_id: str = "bw-cluster-excellence"
+    level_id: str | None = None
+    process: str = "new"
+    assessment_mode: str = "on_site"
+    score_values: dict[str, IndicatorValue] | None = None
+    award: bool = True
+    assessors: list[User] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        versions = ensure_schemes()
+        self.version = versions[self.scheme_id]
+        self.scheme = self.version.scheme
+        self.level_id = self.level_id or self.scheme.levels[-1].id
+        self.manager = UserFactory(role=Role.CLUSTER_MANAGER)
+        self.organisation = OrganisationFactory(managers=[self.manager])
+        self.secretariat = UserFactory(role=Role.SECRETARIAT)
+        rules = self.scheme.procedure
+        if not self.assessors:
+            countries = ["DE", "NL", "AT"]
+            self.assessors = [
+                UserFactory(role=Role.ASSESSOR, country=countries[i % 3])
+                for i in range(rules.assessors)
+            ]
+        self.board = (
+            [UserFactory(role=Role.BOARD_MEMBER) for _ in range(rules.board_quorum or 1)]
+            if rules.advisory_board
+            else []
+        )
+        self.authority = UserFactory(role=Role.AUTHORITY)
+        procedure = services.procedure_create(
+            organisation=self.organisation,
+            scheme_version=self.version,
+            level_id=self.level_id,
+            process=self.process,
+            assessment_mode=self.assessment_mode,
+            actor=self.manager,
+        )
+        self.walk = Walkthrough(
+            procedure=procedure,
+            manager=self.manager,
+            secretariat=self.secretariat,
+            assessors=self.assessors,
+            board=self.board,
+            authority=self.authority,
+            scores=self.score_values,
+            award=self.award,
+        )
+
+    @property
+    def procedure(self) -> Procedure:
+        return self.walk.procedure
+
+    def refresh(self) -> Procedure:
+        return self.walk.refresh()
+
+    def step(self) -> Procedure:
+        return self.walk.step()
+
+    def score_all(self) -> None:
+        self.walk.score_all()
+
+    def advance_to(self, state: str) -> Procedure:
+        return self.walk.advance_to(state)

@@ -1,0 +1,787 @@
+"""The self-assessment questionnaire: generated from the scheme version, drafts, validation,
+who may edit and who may only read, progress and the due date."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.html import escape
+
+from clusterlabel.accounts.choices import Role
+from clusterlabel.audit.models import AuditEvent
+from clusterlabel.domain import procedure as flow
+from clusterlabel.procedures import services
+from clusterlabel.procedures.choices import ProcedureState
+from clusterlabel.procedures.models import Evidence, Procedure, SelfAssessmentAnswer
+from clusterlabel.procedures.selectors import procedure_deadline
+from clusterlabel.procedures.self_assessment_forms import parse_decimal
+from clusterlabel.schemes.services import scheme_version_load
+from tests.domain.factories import scheme_data, to_yaml
+from tests.factories import OrganisationFactory, UserFactory
+from tests.procedures.builders import ProcedureBuilder, excellent_values
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def questionnaire_url(procedure: Procedure) -> str:
+    return reverse("procedures:self_assessment", args=[procedure.pk])
+
+
+def login(client, user, language: str = "en") -> None:
+    client.force_login(user)
+    if language != "de":
+        client.post(reverse("set_language"), {"language": language, "next": "/"})
+
+
+def article(html: str, indicator_id: str) -> str:
+    """The part of the page about one indicator."""
+    start = html.index(f'id="indicator-{indicator_id}"')
+    end = html.find("</article>", start)
+    return html[start:end]
+
+
+def stored_answers(procedure: Procedure) -> dict[str, object]:
+    return {
+        a.indicator_id: a.value
+        for a in SelfAssessmentAnswer.objects.filter(procedure=procedure).order_by("indicator_id")
+    }
+
+
+def saves(procedure: Procedure) -> int:
+    return AuditEvent.objects.filter(
+        procedure_id=procedure.pk, action="self_assessment.save"
+    ).count()
+
+
+@pytest.fixture(autouse=True)
+def _restore_default_language():
+    """Requests switch the thread's language to English; later tests expect the default."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def builder() -> ProcedureBuilder:
+    builder = ProcedureBuilder(scheme_id="bw-cluster-excellence")
+    builder.advance_to(ProcedureState.CONTRACTED)
+    return builder
+
+
+# --- the questionnaire ----------------------------------------------------------------------
+
+
+def test_questionnaire_lists_every_indicator_with_help_excellence_value_and_inputs(client, builder):
+    procedure, scheme = builder.procedure, builder.scheme
+    login(client, builder.manager)
+
+    html = client.get(questionnaire_url(procedure)).content.decode()
+
+    assert len(scheme.indicators) == 34
+    assert html.count('<article class="sa-indicator') == 34
+    for indicator in scheme.indicators:
+        part = article(html, indicator.id)
+        assert escape(indicator.name.en) in part
+        assert escape(indicator.help.en) in part
+        assert f'name="value-{indicator.id}"' in part
+        assert f'name="comment-{indicator.id}"' in part
+        assert f'name="evidence-{indicator.id}"' in part
+        assert f"<dt>Points</dt><dd>{indicator.points}</dd>" in part
+    for category in scheme.categories:
+        assert f'<h2 id="category-{category.id}">{escape(category.name.en)}' in html
+    # The excellence value, with its unit, and the localised range of the input.
+    assert "≥ 80 participants" in article(html, "STR-01")
+    assert "From 0 to 100,000." in article(html, "STR-01")
+    assert "≥ 300,000 EUR" in article(html, "STR-11")
+    assert "≥ 60 %" in article(html, "STR-02")
+    assert "A percentage from 0 to 100." in article(html, "STR-02")
+    pro_01 = scheme.indicator("PRO-01")
+    formal = next(c for c in pro_01.choices if c.id == "formal")
+    assert f"<dd>{escape(formal.name.en)}" in article(html, "PRO-01")
+    for choice in pro_01.choices:
+        assert f'<option value="{choice.id}">{escape(choice.name.en)}</option>' in article(
+            html, "PRO-01"
+        )
+    assert '<option value="" selected>— not answered —</option>' in article(html, "PRO-01")
+    # The minimum-criterion marker only where the scheme says so.
+    assert 'class="sa-minimum">minimum criterion' in article(html, "STR-04")
+    assert 'class="sa-minimum"' not in article(html, "STR-01")
+    # The help text is visible without a click.
+    assert '<details class="sa-help" open>' in article(html, "STR-01")
+    # Number inputs take a decimal comma: text inputs with a decimal keyboard.
+    assert 'inputmode="decimal"' in article(html, "STR-01")
+    assert 'data-max="100000"' in article(html, "STR-01")
+    assert 'accept=".csv,.docx,.jpeg,.jpg,.ods,.odt,.pdf,.png,.pptx,.txt' in html
+    assert "application/pdf" in article(html, "STR-01")
+    # Progress and the way to submit.
+    assert '<progress id="sa-progress" max="34" value="0">' in html
+    assert "0 of 34 answered" in html
+    detail = reverse("procedures:detail", args=[procedure.pk])
+    assert (
+        "When every indicator is answered, submit the self-assessment on the "
+        f'<a href="{detail}">procedure page</a>.'
+    ) in html
+    assert 'enctype="multipart/form-data"' in html
+
+
+def test_save_draft_stores_decimal_strings_comments_and_an_audit_event(client, builder):
+    procedure = builder.procedure
+    login(client, builder.manager)
+
+    response = client.post(
+        questionnaire_url(procedure),
+        {
+            "number_language": "en",
+            "value-STR-01": "85",
+            "value-STR-02": "62.50",
+            "value-PRO-01": "formal",
+            "comment-STR-01": "Mitgliederliste vom 1. Januar",
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == questionnaire_url(procedure)
+    assert stored_answers(procedure) == {"PRO-01": "formal", "STR-01": "85", "STR-02": "62.5"}
+    comment = SelfAssessmentAnswer.objects.get(procedure=procedure, indicator_id="STR-01")
+    assert comment.comment == "Mitgliederliste vom 1. Januar"
+    assert comment.updated_by == builder.manager
+    event = AuditEvent.objects.get(procedure_id=procedure.pk, action="self_assessment.save")
+    assert event.actor == builder.manager
+    assert event.before == {"STR-01": None, "STR-02": None, "PRO-01": None}
+    assert event.after == {"STR-01": "85", "STR-02": "62.5", "PRO-01": "formal"}
+
+    html = client.get(questionnaire_url(procedure)).content.decode()
+    assert "Draft saved: 3 answers changed." in html
+    assert "3 of 34 answered" in html
+    assert '<progress id="sa-progress" max="34" value="3">' in html
+    # The saved values come back into the inputs.
+    assert 'value="85"' in article(html, "STR-01")
+    assert 'value="62.5"' in article(html, "STR-02")
+    assert '<option value="formal" selected>' in article(html, "PRO-01")
+    assert "Mitgliederliste vom 1. Januar</textarea>" in article(html, "STR-01")
+
+
+def test_german_decimal_comma_and_thousands_separator_are_accepted(client, builder):
+    procedure = builder.procedure
+    login(client, builder.manager, language="de")
+
+    html = client.get(questionnaire_url(procedure)).content.decode()
+    assert '<input type="hidden" name="number_language" value="de">' in html
+
+    response = client.post(
+        questionnaire_url(procedure),
+        {
+            "number_language": "de",
+            "value-STR-07": "3,5",
+            "value-STR-02": "62,5 %",
+            "value-STR-11": "1.250.000",
+            "value-ACT-03": "1.500",
+            "value-STG-02": "50,0",
+        },
+    )
+
+    assert response.status_code == 302
+    assert stored_answers(procedure) == {
+        "ACT-03": "1500",
+        "STG-02": "50",
+        "STR-02": "62.5",
+        "STR-07": "3.5",
+        "STR-11": "1250000",
+    }
+    html = client.get(questionnaire_url(procedure)).content.decode()
+    assert 'value="3,5"' in article(html, "STR-07")
+    assert 'value="1250000"' in article(html, "STR-11")
+
+
+def test_english_form_reads_english_numbers_and_a_lone_decimal_comma(client, builder):
+    procedure = builder.procedure
+    login(client, builder.manager)
+
+    client.post(
+        questionnaire_url(procedure),
+        {"number_language": "en", "value-STR-07": "3,5", "value-ACT-03": "1,500"},
+    )
+
+    assert stored_answers(procedure) == {"ACT-03": "1500", "STR-07": "3.5"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("12,5", "de", "12.5"),
+        ("12.5", "de", "12.5"),  # a German user typing a dot means a decimal here
+        ("1.500", "de", "1500"),
+        ("1.500,25", "de", "1500.25"),
+        ("0.125", "de", "0.125"),
+        ("-3,0", "de", "-3"),
+        ("12.5", "en", "12.5"),
+        ("1,500", "en", "1500"),
+        ("1,500.25", "en", "1500.25"),
+        ("12,5", "en", "12.5"),
+        (" 80 % ", "en", "80"),
+        ("1 000 000", "de", "1000000"),
+    ],
+)
+def test_parse_decimal_reads_numbers_as_people_write_them(text, language, expected):
+    assert str(parse_decimal(text, language)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("viele", "de"),
+        ("1,2,3", "de"),
+        ("1.50.0", "de"),
+        ("1e5", "en"),
+        ("", "en"),
+        ("NaN", "en"),
+        ("Infinity", "en"),
+        ("\u0663", "en"),  # ARABIC-INDIC DIGIT THREE
+        ("1" * 41, "en"),
+    ],
+)
+def test_parse_decimal_refuses_what_is_not_a_number(text, language):
+    with pytest.raises(ValueError):
+        parse_decimal(text, language)
+
+
+def test_invalid_values_redisplay_everything_typed_with_an_error_at_each_and_save_nothing(
+    client, builder
+):
+    procedure = builder.procedure
+    services.self_assessment_save(
+        procedure=procedure, actor=builder.manager, values={"STR-01": Decimal("80")}
+    )
+    audit_before = saves(procedure)
+    login(client, builder.manager)
+
+    response = client.post(
+        questionnaire_url(procedure),
+        {
+            "number_language": "en",
+            "initial-value-STR-01": "80",
+            "value-STR-01": "90",
+            "value-STR-03": "viele",
+            "value-STR-02": "120",
+            "value-STR-04": "5",
+            "value-PRO-01": "perfect",
+            "comment-STR-05": "Unsere Liste <vollständig>",
+            "value-STR-06": "12",
+        },
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'role="alert"' in html
+    assert "Nothing was saved." in html
+    # Every typed value is still there.
+    assert 'value="90"' in article(html, "STR-01")
+    assert 'value="viele"' in article(html, "STR-03")
+    assert 'value="120"' in article(html, "STR-02")
+    assert 'value="5"' in article(html, "STR-04")
+    assert 'value="12"' in article(html, "STR-06")
+    assert "Unsere Liste &lt;vollständig&gt;</textarea>" in article(html, "STR-05")
+    # A specific error next to each bad field, and none next to the good ones.
+    assert "Enter a number, for example 12.5." in article(html, "STR-03")
+    assert "A percentage lies between 0 and 100." in article(html, "STR-02")
+    assert "Enter a value of at most 4." in article(html, "STR-04")
+    assert "Select a valid choice. perfect is not one of the available choices." in article(
+        html, "PRO-01"
+    )
+    assert 'aria-invalid="true"' in article(html, "STR-03")
+    assert 'class="field-error"' not in article(html, "STR-01")
+    assert 'class="field-error"' not in article(html, "STR-06")
+    # The summary links to each bad indicator.
+    summary = html[
+        html.index('id="sa-errors"') : html.index("</div>", html.index('id="sa-errors"'))
+    ]
+    for indicator_id in ("STR-02", "STR-03", "STR-04", "PRO-01"):
+        assert f'href="#indicator-{indicator_id}"' in summary
+    assert 'href="#indicator-STR-01"' not in summary
+    # Nothing changed.
+    assert stored_answers(procedure) == {"STR-01": "80"}
+    assert saves(procedure) == audit_before
+
+
+def test_a_save_sends_only_what_this_user_changed(client, builder):
+    """Two managers filling in different indicators at once do not overwrite each other."""
+    procedure = builder.procedure
+    colleague = UserFactory(role=Role.CLUSTER_MANAGER)
+    builder.organisation.managers.add(colleague)
+    login(client, builder.manager)
+    # The page is loaded with STR-02 empty; meanwhile the colleague answers it.
+    services.self_assessment_save(
+        procedure=procedure, actor=colleague, values={"STR-02": Decimal("70")}
+    )
+
+    client.post(
+        questionnaire_url(procedure),
+        {
+            "number_language": "en",
+            "initial-value-STR-01": "",
+            "value-STR-01": "80",
+            "initial-value-STR-02": "",
+            "value-STR-02": "",
+            "initial-comment-STR-02": "",
+            "comment-STR-02": "",
+        },
+    )
+
+    assert stored_answers(procedure) == {"STR-01": "80", "STR-02": "70"}
+
+
+def test_a_post_without_the_pages_hidden_values_compares_with_what_is_stored(client, builder):
+    """Posted fields are the wanted state, fields not posted stay as they are, and a form
+    re-displayed after an error still remembers what was stored (not what was typed)."""
+    procedure = builder.procedure
+    services.self_assessment_save(
+        procedure=procedure,
+        actor=builder.manager,
+        values={"STR-01": Decimal("80"), "STR-02": Decimal("60"), "STR-03": Decimal("10")},
+    )
+    login(client, builder.manager)
+
+    response = client.post(
+        questionnaire_url(procedure),
+        {"number_language": "en", "value-STR-01": "90", "value-STR-04": "9"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="initial-value-STR-01" value="80"' in article(html, "STR-01")
+    assert 'name="value-STR-01" value="90"' in article(html, "STR-01")
+
+    client.post(
+        questionnaire_url(procedure),
+        {"number_language": "en", "value-STR-01": "90", "value-STR-02": ""},
+    )
+    assert stored_answers(procedure) == {"STR-01": "90", "STR-02": None, "STR-03": "10"}
+
+
+def test_emptying_a_field_makes_the_indicator_unanswered(client, builder):
+    procedure = builder.procedure
+    services.self_assessment_save(
+        procedure=procedure,
+        actor=builder.manager,
+        values={"STR-01": Decimal("80"), "STR-02": Decimal("60")},
+    )
+    login(client, builder.manager)
+
+    response = client.post(
+        questionnaire_url(procedure),
+        {
+            "number_language": "en",
+            "initial-value-STR-01": "80",
+            "value-STR-01": "",
+            "initial-value-STR-02": "60",
+            "value-STR-02": "60",
+        },
+        follow=True,
+    )
+
+    assert stored_answers(procedure) == {"STR-01": None, "STR-02": "60"}
+    assert "Draft saved: 1 answer changed." in response.content.decode()
+    event = AuditEvent.objects.filter(action="self_assessment.save").latest("sequence")
+    assert (event.before, event.after) == ({"STR-01": "80"}, {"STR-01": None})
+
+
+def test_save_and_upload_button_returns_to_the_indicator(client, builder):
+    login(client, builder.manager)
+    response = client.post(
+        questionnaire_url(builder.procedure),
+        {"number_language": "en", "value-STR-03": "12", "focus": "STR-03"},
+    )
+    assert response["Location"] == questionnaire_url(builder.procedure) + "#indicator-STR-03"
+    response = client.post(
+        questionnaire_url(builder.procedure),
+        {"number_language": "en", "focus": "https://evil.example/"},
+    )
+    assert response["Location"] == questionnaire_url(builder.procedure)
+
+
+def test_nothing_changed_says_so(client, builder):
+    login(client, builder.manager)
+    response = client.post(
+        questionnaire_url(builder.procedure), {"number_language": "en"}, follow=True
+    )
+    assert "Draft saved: no answer changed." in response.content.decode()
+    assert saves(builder.procedure) == 0
+
+
+# --- boolean indicators (no shipped scheme has one) -----------------------------------------
+
+
+@pytest.fixture
+def test_scheme_procedure():
+    version = scheme_version_load(
+        text=to_yaml(scheme_data()), source_name="test-scheme.yaml"
+    ).scheme_version
+    manager = UserFactory(role=Role.CLUSTER_MANAGER)
+    organisation = OrganisationFactory(managers=[manager])
+    procedure = services.procedure_create(
+        organisation=organisation,
+        scheme_version=version,
+        level_id="gold",
+        process="new",
+        assessment_mode="on_site",
+        actor=manager,
+    )
+    return procedure, manager
+
+
+def test_boolean_indicator_has_yes_no_and_unanswered_radios(client, test_scheme_procedure):
+    procedure, manager = test_scheme_procedure
+    login(client, manager)
+
+    html = client.get(questionnaire_url(procedure)).content.decode()
+
+    part = article(html, "SRV-01")
+    assert "<legend>Your value for SRV-01</legend>" in part
+    for value in ("", "yes", "no"):
+        assert f'type="radio" name="value-SRV-01" value="{value}"' in part
+    assert "≥ 60 %" in article(html, "STR-02")
+
+    client.post(questionnaire_url(procedure), {"number_language": "en", "value-SRV-01": "yes"})
+    assert stored_answers(procedure)["SRV-01"] is True
+    client.post(
+        questionnaire_url(procedure),
+        {"number_language": "en", "initial-value-SRV-01": "yes", "value-SRV-01": "no"},
+    )
+    assert stored_answers(procedure)["SRV-01"] is False
+    html = client.get(questionnaire_url(procedure)).content.decode()
+    assert 'name="value-SRV-01" value="no" id="id_value-SRV-01_2" checked' in html
+
+    response = client.post(
+        questionnaire_url(procedure),
+        {"number_language": "en", "initial-value-SRV-01": "no", "value-SRV-01": "maybe"},
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice. maybe is not one of the available choices." in article(
+        response.content.decode(), "SRV-01"
+    )
+    assert stored_answers(procedure)["SRV-01"] is False
+
+    client.post(
+        questionnaire_url(procedure),
+        {"number_language": "en", "initial-value-SRV-01": "no", "value-SRV-01": ""},
+    )
+    assert stored_answers(procedure)["SRV-01"] is None
+
+
+def test_boolean_value_is_read_as_yes_or_no(client, test_scheme_procedure):
+    procedure, manager = test_scheme_procedure
+    services.self_assessment_save(procedure=procedure, actor=manager, values={"SRV-01": True})
+    secretariat = UserFactory(role=Role.SECRETARIAT)
+    login(client, secretariat)
+
+    html = client.get(questionnaire_url(procedure)).content.decode()
+
+    assert "<dt>Value</dt><dd>yes</dd>" in article(html, "SRV-01")
+    assert '<em class="sa-not-answered">not answered</em>' in article(html, "SRV-02")
+
+
+# --- who may edit, who may read -------------------------------------------------------------
+
+
+def _save_some(builder: ProcedureBuilder) -> None:
+    services.self_assessment_save(
+        procedure=builder.procedure,
+        actor=builder.manager,
+        values={"STR-01": Decimal("80"), "STR-11": Decimal("300000"), "PRO-01": "formal"},
+        comments={"STR-01": "Laut Mitgliederliste"},
+    )
+
+
+def assert_read_only(html: str) -> None:
+    main = html[html.index('<main id="main"') :]
+    for marker in ('name="value-', 'name="comment-', 'name="evidence-', "<textarea", 'type="file"'):
+        assert marker not in main
+    assert "Save draft" not in main
+    assert 'enctype="multipart/form-data"' not in main
+
+
+def test_the_secretariat_reads_the_answers_without_inputs(client, builder):
+    _save_some(builder)
+    login(client, builder.secretariat)
+
+    response = client.get(questionnaire_url(builder.procedure))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert_read_only(html)
+    assert html.count('<article class="sa-indicator') == 34
+    assert '<span class="sa-value">80</span> participants' in article(html, "STR-01")
+    assert '<span class="sa-value">300,000</span> EUR' in article(html, "STR-11")
+    assert "Laut Mitgliederliste" in article(html, "STR-01")
+    formal = next(c for c in builder.scheme.indicator("PRO-01").choices if c.id == "formal")
+    assert f"<dt>Value</dt><dd>{escape(formal.name.en)}</dd>" in article(html, "PRO-01")
+    assert "3 of 34 answered" in html
+
+
+def test_the_secretariat_cannot_save(client, builder):
+    _save_some(builder)
+    login(client, builder.secretariat)
+
+    response = client.post(
+        questionnaire_url(builder.procedure), {"number_language": "en", "value-STR-01": "1"}
+    )
+
+    assert response.status_code == 403
+    assert stored_answers(builder.procedure) == {
+        "PRO-01": "formal",
+        "STR-01": "80",
+        "STR-11": "300000",
+    }
+
+
+def test_an_assigned_assessor_reads_the_self_assessment(client):
+    builder = ProcedureBuilder()
+    builder.advance_to(ProcedureState.ASSESSORS_ASSIGNED)
+    assessor = builder.assessors[0]
+    login(client, assessor)
+
+    response = client.get(questionnaire_url(builder.procedure))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert_read_only(html)
+    assert "34 of 34 answered" in html
+    assert '<span class="sa-value">80</span> participants' in article(html, "STR-01")
+    assert "The self-assessment has been submitted; it can no longer be changed." in html
+    response = client.post(questionnaire_url(builder.procedure), {"value-STR-01": "1"})
+    assert response.status_code == 403
+
+
+def test_other_organisations_managers_and_unassigned_assessors_get_404(client, builder):
+    _save_some(builder)
+    stranger = UserFactory(role=Role.CLUSTER_MANAGER)
+    OrganisationFactory(managers=[stranger])
+    unassigned = UserFactory(role=Role.ASSESSOR)
+    for user in (stranger, unassigned):
+        client.force_login(user)
+        assert client.get(questionnaire_url(builder.procedure)).status_code == 404
+        response = client.post(
+            questionnaire_url(builder.procedure), {"number_language": "en", "value-STR-01": "1"}
+        )
+        assert response.status_code == 404
+    assert stored_answers(builder.procedure)["STR-01"] == "80"
+
+
+def test_anonymous_is_sent_to_the_login(client, builder):
+    response = client.get(questionnaire_url(builder.procedure))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_after_submission_the_manager_reads_and_can_no_longer_save(client, builder):
+    procedure = builder.procedure
+    services.self_assessment_save(
+        procedure=procedure, actor=builder.manager, values=excellent_values(builder.scheme)
+    )
+    services.procedure_transition(
+        procedure=procedure, actor=builder.manager, action=flow.Action.SUBMIT_SELF_ASSESSMENT
+    )
+    before = stored_answers(procedure)
+    audit_before = saves(procedure)
+    login(client, builder.manager)
+
+    html = client.get(questionnaire_url(procedure)).content.decode()
+    assert_read_only(html)
+    assert "When every indicator is answered" not in html
+
+    response = client.post(
+        questionnaire_url(procedure),
+        {"number_language": "en", "initial-value-STR-01": "80", "value-STR-01": "1"},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(questionnaire_url(procedure), 302)]
+    assert (
+        "The self-assessment has been submitted and can no longer be changed."
+        in response.content.decode()
+    )
+    assert stored_answers(procedure) == before
+    assert saves(procedure) == audit_before
+
+
+def test_the_questionnaire_uses_the_procedures_own_scheme_version(client, builder):
+    """A newer version of the scheme does not change a running procedure's questionnaire."""
+    procedure = builder.procedure
+    other = ProcedureBuilder(scheme_id="ecei-gold")
+    login(client, builder.manager)
+
+    html = client.get(questionnaire_url(procedure)).content.decode()
+
+    assert 'id="indicator-PRO-01"' in html
+    assert 'id="indicator-MGT-01"' not in html
+    client.force_login(other.manager)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(questionnaire_url(other.procedure)).content.decode()
+    assert html.count('<article class="sa-indicator') == 31
+    assert 'id="indicator-MGT-01"' in html
+
+
+# --- progress, unanswered indicators, due date ----------------------------------------------
+
+
+def test_progress_per_category_and_the_unanswered_list(client, builder):
+    services.self_assessment_save(
+        procedure=builder.procedure,
+        actor=builder.manager,
+        values={"STR-01": Decimal("80"), "STR-02": Decimal("60"), "ACT-01": Decimal("8")},
+    )
+    login(client, builder.manager)
+
+    html = client.get(questionnaire_url(builder.procedure)).content.decode()
+
+    assert "3 of 34 answered" in html
+    assert '<progress id="sa-progress" max="34" value="3">' in html
+    assert '<span class="sa-count">(2 of 11 answered)</span>' in html
+    assert '<span class="sa-count">(1 of 10 answered)</span>' in html
+    assert '<span class="sa-count">(0 of 6 answered)</span>' in html
+    start = html.index('<details class="sa-unanswered"')
+    unanswered = html[start : html.index("</details>", start)]
+    assert "31 indicators not answered yet" in unanswered
+    assert unanswered.count("<li>") == 31
+    assert 'href="#indicator-STR-01"' not in unanswered
+    assert 'href="#indicator-STR-03"' in unanswered
+
+
+def test_every_indicator_answered_says_so(client, builder):
+    services.self_assessment_save(
+        procedure=builder.procedure,
+        actor=builder.manager,
+        values=excellent_values(builder.scheme),
+    )
+    login(client, builder.manager)
+    html = client.get(questionnaire_url(builder.procedure)).content.decode()
+    assert "34 of 34 answered" in html
+    assert "Every indicator is answered." in html
+    assert "not answered yet" not in html
+
+
+def _date(value) -> str:
+    with translation.override("en"):
+        return formats.date_format(value, "DATE_FORMAT")
+
+
+def test_due_date_lies_the_schemes_days_before_the_assessment_date(client, builder):
+    today = timezone.localdate()
+    assessment_date = today + timedelta(days=40)
+    Procedure.objects.filter(pk=builder.procedure.pk).update(assessment_date=assessment_date)
+    login(client, builder.manager)
+
+    html = client.get(questionnaire_url(builder.procedure)).content.decode()
+
+    due = assessment_date - timedelta(days=28)  # the BW scheme's preparation time
+    assert f"<strong>{_date(due)}</strong>" in html
+    assert "(28 days before the assessment date)" in html
+    assert "12 days left" in html
+    assert "overdue" not in html
+
+
+def test_a_passed_due_date_is_shown_as_overdue(client, builder):
+    today = timezone.localdate()
+    Procedure.objects.filter(pk=builder.procedure.pk).update(
+        assessment_date=today + timedelta(days=10)
+    )
+    login(client, builder.manager)
+
+    html = client.get(questionnaire_url(builder.procedure)).content.decode()
+
+    assert f"<strong>{_date(today - timedelta(days=18))}</strong>" in html
+    assert "overdue by 18 days" in html
+
+
+def test_without_an_assessment_date_the_procedures_deadline_is_shown(client, builder):
+    procedure = builder.refresh()
+    login(client, builder.manager)
+
+    html = client.get(questionnaire_url(procedure)).content.decode()
+
+    deadline = procedure_deadline(procedure)
+    assert deadline is not None
+    assert f"<strong>{_date(deadline.due)}</strong>" in html
+    assert f"{deadline.days_left} days left" in html
+    assert "before the assessment date" not in html
+
+
+# --- query count ----------------------------------------------------------------------------
+
+
+def _page_queries(client, builder, django_assert_num_queries, expected: int) -> str:
+    with django_assert_num_queries(expected):
+        response = client.get(questionnaire_url(builder.procedure))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+# Session, user, the procedure with its prefetches (managers, answers, evidence, panel, scores,
+# board votes) and the visibility check; the uploaders of the evidence once there is any.
+QUESTIONNAIRE_QUERIES = 10
+QUESTIONNAIRE_QUERIES_WITH_EVIDENCE = QUESTIONNAIRE_QUERIES + 1
+
+
+def test_questionnaire_query_count_does_not_grow_with_answers_or_evidence(
+    client, builder, django_assert_num_queries, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    login(client, builder.manager)
+    _page_queries(client, builder, django_assert_num_queries, QUESTIONNAIRE_QUERIES)
+
+    services.self_assessment_save(
+        procedure=builder.procedure,
+        actor=builder.manager,
+        values=excellent_values(builder.scheme),
+        comments={i.id: f"Kommentar {i.id}" for i in builder.scheme.indicators},
+    )
+    colleague = UserFactory(role=Role.CLUSTER_MANAGER)
+    builder.organisation.managers.add(colleague)
+    for number, indicator in enumerate(builder.scheme.indicators[:12]):
+        services.evidence_upload(
+            procedure=builder.procedure,
+            actor=builder.manager if number % 2 else colleague,
+            indicator_id=indicator.id,
+            upload=SimpleUploadedFile(f"Nachweis-{number}.pdf", PDF),
+        )
+    assert Evidence.objects.filter(procedure=builder.procedure).count() == 12
+
+    html = _page_queries(
+        client, builder, django_assert_num_queries, QUESTIONNAIRE_QUERIES_WITH_EVIDENCE
+    )
+    assert html.count(">Nachweis-") == 12
+    assert "34 of 34 answered" in html
+
+    for number, indicator in enumerate(builder.scheme.indicators[12:], start=12):
+        services.evidence_upload(
+            procedure=builder.procedure,
+            actor=builder.manager,
+            indicator_id=indicator.id,
+            upload=SimpleUploadedFile(f"Nachweis-{number}.pdf", PDF),
+        )
+    html = _page_queries(
+        client, builder, django_assert_num_queries, QUESTIONNAIRE_QUERIES_WITH_EVIDENCE
+    )
+    assert html.count(">Nachweis-") == 34
+
+
+def test_read_only_page_query_count(client, builder, django_assert_num_queries):
+    _save_some(builder)
+    login(client, builder.secretariat)
+    _page_queries(client, builder, django_assert_num_queries, QUESTIONNAIRE_QUERIES)
+
+
+def test_manager_of_the_organisation_only_counts_when_a_cluster_manager(client, builder):
+    """A secretariat account added as a manager by mistake still does not edit."""
+    builder.organisation.managers.add(builder.secretariat)
+    login(client, builder.secretariat)
+    assert_read_only(client.get(questionnaire_url(builder.procedure)).content.decode())
+    response = client.post(questionnaire_url(builder.procedure), {"value-STR-01": "1"})
+    assert response.status_code == 403
+    assert stored_answers(builder.procedure) == {}
