@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "clusterlabel.accounts",
     "clusterlabel.schemes",
     "clusterlabel.audit",
+    "clusterlabel.organisations",
+    "clusterlabel.procedures",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -212,6 +214,10 @@ STORAGES = {
 # The demo runs without collectstatic: whitenoise serves straight from the app directories.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Evidence uploads: larger files are refused with the reason.
+EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Extra scheme files an operator adds (official catalogues, new versions), loaded besides the
 # shipped ones by `clusterlabel schemes load`.

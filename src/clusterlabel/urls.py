@@ -13,6 +13,8 @@ admin.site.index_title = _("Scheme operation")
 urlpatterns = [
     path("", include("clusterlabel.core.urls")),
     path("schemes/", include("clusterlabel.schemes.urls")),
+    path("organisations/", include("clusterlabel.organisations.urls")),
+    path("procedures/", include("clusterlabel.procedures.urls")),
     path("accounts/", include("clusterlabel.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -28,7 +28,7 @@ def test_the_admin_lists_searches_and_filters_events(client, administrator, reco
     url = reverse("admin:audit_auditevent_changelist")
 
     html = client.get(url).content.decode()
-    assert "Label awarded" in html and "Label revoked" in html
+    assert "Label verliehen" in html and "Label widerrufen" in html
     assert "L-1" in html and "L-2" in html
 
     html = client.get(url, {"q": "L-2"}).content.decode()

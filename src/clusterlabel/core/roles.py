@@ -57,6 +57,14 @@ _BACK_OFFICE = NextStep(
 ROLE_NEXT_STEPS: dict[str, tuple[NextStep, ...]] = {
     Role.CLUSTER_MANAGER: (
         NextStep(
+            _("Your organisation's profile and eligibility"),
+            _(
+                "Keep the profile up to date and see for each scheme whether your organisation "
+                "meets the eligibility criteria, and what is missing."
+            ),
+            "organisations:list",
+        ),
+        NextStep(
             _("Choose the scheme to apply for"),
             _(
                 "Compare what each scheme asks: eligibility criteria, indicators and their "
@@ -65,7 +73,15 @@ ROLE_NEXT_STEPS: dict[str, tuple[NextStep, ...]] = {
             "schemes:list",
         ),
     ),
-    Role.SECRETARIAT: (_CATALOGUE, _BACK_OFFICE),
+    Role.SECRETARIAT: (
+        _CATALOGUE,
+        NextStep(
+            _("Organisations"),
+            _("Profiles of the cluster management organisations and their eligibility per scheme."),
+            "organisations:list",
+        ),
+        _BACK_OFFICE,
+    ),
     Role.ASSESSOR: (
         NextStep(
             _("Prepare with the indicator catalogues"),

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from clusterlabel.core.roles import ROLE_INTRO, ROLE_NEXT_STEPS
+from clusterlabel.procedures.selectors import procedure_deadline, procedures_waiting_for
 from clusterlabel.schemes.selectors import scheme_versions_current
 
 
@@ -15,4 +16,6 @@ def start(request: HttpRequest) -> HttpResponse:
     if user.is_authenticated:
         context["role_intro"] = ROLE_INTRO.get(user.role)
         context["next_steps"] = ROLE_NEXT_STEPS.get(user.role, ())
+        waiting = procedures_waiting_for(user=user)
+        context["waiting"] = [(p, procedure_deadline(p)) for p in waiting]
     return render(request, "core/start.html", context)

@@ -42,3 +42,26 @@ def number(amount: Decimal | int | float | None) -> str:
         places = max(0, -normalized.as_tuple().exponent)
         return number_format(normalized, decimal_pos=places, use_l10n=True, force_grouping=True)
     return number_format(amount, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def role_label(role: str | None) -> str:
+    """The translated name of a role value ("secretariat" -> "Geschäftsstelle")."""
+    from clusterlabel.accounts.choices import Role
+
+    if not role:
+        return ""
+    try:
+        return str(Role(str(role)).label)
+    except ValueError:
+        return str(role)
+
+
+@register.filter
+def scheme_and_level(procedure: Any) -> str:
+    """ "ECEI-Label Gold · Gold" reads twice; show the level only when it adds something."""
+    scheme_name = localized(procedure.scheme.name)
+    level_name = localized(procedure.level.name)
+    if level_name == scheme_name or level_name in scheme_name:
+        return scheme_name
+    return f"{scheme_name} · {level_name}"

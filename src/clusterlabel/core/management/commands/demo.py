@@ -31,7 +31,8 @@ class Command(BaseCommand):
         report = demo_load()
         self.stdout.write(
             f"Schemes: {report.schemes_total} loaded ({report.schemes_created} new). "
-            f"Accounts: {report.accounts_created} new."
+            f"Accounts: {report.accounts_created} new. "
+            f"Demo procedures: {report.procedures_created} new."
         )
         self.stdout.write("")
         self.stdout.write(self.style.MIGRATE_HEADING("Demo accounts (one per role)"))

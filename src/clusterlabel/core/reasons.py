@@ -1,0 +1,167 @@
+"""Translated messages for the domain's machine-readable reasons.
+
+The domain says *why* with a code and parameters (``Reason``/``Blocked``); this module turns
+them into sentences in the user's language. An unknown code falls back to the code itself, so a
+new rule never shows an empty message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import ROUND_DOWN, Decimal
+from typing import Any, Protocol
+
+from django.utils import formats
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class HasCode(Protocol):
+    code: str
+    params: Mapping[str, Any]
+
+
+MESSAGES: dict[str, Promise] = {
+    # transitions (clusterlabel.domain.procedure)
+    "wrong_state": _("This step is not possible in the procedure's current state."),
+    "no_advisory_board": _("This scheme has no advisory board."),
+    "wrong_role": _("Your role does not take this step."),
+    "not_member_of_organisation": _("You do not manage this organisation."),
+    "not_scheme_secretariat": _("Only the scheme's secretariat takes this step."),
+    "not_assigned_assessor": _("You are not on this procedure's assessor panel."),
+    "not_board_member": _("Only members of the advisory board vote."),
+    "not_awarding_authority": _("Only the awarding authority decides."),
+    "not_eligible": _("The organisation does not meet every eligibility criterion."),
+    "self_assessment_incomplete": _(
+        "%(missing)s indicators of the self-assessment have no answer yet."
+    ),
+    "too_few_assessors": _("The scheme needs %(need)s assessors; %(have)s are on the panel."),
+    "too_many_assessors": _("The scheme needs %(need)s assessors; %(have)s are on the panel."),
+    "national_and_foreign_assessors_required": _(
+        "The panel needs one assessor from %(country)s and one from another country "
+        "(now %(national)s national, %(foreign)s foreign)."
+    ),
+    "conflict_of_interest_not_declared": _(
+        "%(count)s assessors have not yet declared that they have no conflict of interest."
+    ),
+    "assessment_not_scheduled": _("No assessment date has been set."),
+    "assessment_too_soon": _(
+        "The assessment date must leave %(days)s days to prepare: %(earliest)s at the earliest."
+    ),
+    "assessment_date_not_reached": _("The assessment is scheduled for %(assessment_date)s."),
+    "scores_incomplete": _(
+        "%(missing)s indicators have no score yet, or no record of the evidence seen."
+    ),
+    "assessor_scores_disagree": _("The assessors have not yet agreed on %(count)s scores."),
+    "report_not_agreed": _("%(count)s assessors have not yet agreed to the report."),
+    "board_quorum_not_reached": _("The board needs %(need)s votes; %(have)s have been cast."),
+    "votes_without_reason": _("%(count)s votes against the award have no reason."),
+    "award_rules_not_met": _("The assessment does not meet the scheme's award rules."),
+    "board_recommended_against": _(
+        "The advisory board recommended against the award (%(yes)s for, %(no)s against)."
+    ),
+    "reason_required": _("Please give a reason."),
+    # service checks (clusterlabel.procedures.services)
+    "self_assessment_closed": _(
+        "The self-assessment has been submitted and can no longer be changed."
+    ),
+    "assessment_not_in_progress": _("The assessment is not in progress."),
+    "panel_closed": _(
+        "The panel can only be changed after the self-assessment is submitted and before the "
+        "assessment starts."
+    ),
+    # award decisions (clusterlabel.domain.award)
+    "assessment_incomplete": _("Not every indicator has been assessed: %(missing)s."),
+    "minimum_criterion_failed": _("Minimum criterion %(indicator)s is not met."),
+    "score_below_minimum": _(
+        "%(percent)s %% of the maximum points; at least %(required)s %% are needed."
+    ),
+    "too_few_improved_categories": _(
+        "Improvement in %(improved)s categories; at least %(required)s are needed."
+    ),
+    "no_previous_assessment": _("There is no previous assessment to compare with."),
+    "previous_assessment_too_recent": _(
+        "The previous assessment (%(previous_assessment_date)s) must be at least "
+        "%(min_months)s months earlier: this assessment can be on %(earliest)s at the earliest."
+    ),
+    "previous_assessment_too_old": _(
+        "The previous assessment (%(previous_assessment_date)s) may be at most %(max_months)s "
+        "months earlier: this assessment had to be on %(latest)s at the latest."
+    ),
+    # eligibility (clusterlabel.domain.eligibility)
+    "staff_fte_below_minimum": _(
+        "Management staff of %(actual)s FTE; at least %(required)s FTE are required."
+    ),
+    "too_few_committed_members": _(
+        "%(actual)s committed members; at least %(required)s are required."
+    ),
+    "too_few_member_types": _("%(actual)s types of members; at least %(required)s are required."),
+    "no_website": _("No website is given."),
+    "country_not_eligible": _("The management is seated in %(actual)s; eligible: %(required)s."),
+    "region_not_eligible": _("The management is seated in %(actual)s; eligible: %(required)s."),
+    "not_listed_in_cluster_database": _(
+        "The organisation is not listed in the state's cluster database."
+    ),
+    "unknown": _("Not known yet: %(criterion)s."),
+}
+
+CRITERIA: dict[str, Promise] = {
+    "staff_fte": _("management staff (FTE)"),
+    "committed_members": _("number of committed members"),
+    "member_types": _("types of members"),
+    "website": _("website"),
+    "country": _("country of the seat"),
+    "region": _("region of the seat"),
+    "listed_in_cluster_database": _("listing in the state's cluster database"),
+}
+# The eligibility check names its criteria after the scheme file's keys.
+CRITERIA.update(
+    {
+        "min_staff_fte": CRITERIA["staff_fte"],
+        "min_committed_members": CRITERIA["committed_members"],
+        "min_member_types": CRITERIA["member_types"],
+        "website_required": CRITERIA["website"],
+        "countries": CRITERIA["country"],
+        "regions": CRITERIA["region"],
+    }
+)
+
+
+def _display(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, Decimal):
+        # Rounded down: 79.999 % must never read as 80 %.
+        if value.as_tuple().exponent < -2:
+            value = value.quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+        normalized = value.normalize()
+        places = max(0, -normalized.as_tuple().exponent)
+        return formats.number_format(normalized, decimal_pos=places, use_l10n=True)
+    if isinstance(value, date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ", ".join(_display(v) for v in value)
+    if value is None:
+        return "—"
+    return str(value)
+
+
+def describe(reason: HasCode) -> str:
+    """One sentence for one reason, in the active language."""
+    template = MESSAGES.get(reason.code)
+    if template is None:
+        return reason.code
+    params = {key: _display(value) for key, value in dict(reason.params).items()}
+    if reason.code == "unknown" and "criterion" in reason.params:
+        params["criterion"] = str(
+            CRITERIA.get(str(reason.params["criterion"]), params["criterion"])
+        )
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):
+        return str(template).split("%(")[0].strip() or reason.code
+
+
+def describe_all(reasons: Iterable[HasCode]) -> list[str]:
+    return [describe(reason) for reason in reasons]
