@@ -1,0 +1,175 @@
+"""The back office's view of labels (read-only: labels are issued by awards and imports, and
+their state changes on the label's manage page, with the audit trail), the expiry reminders
+sent, and the import of existing label holders from a list."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from clusterlabel.labels.importing import labels_import
+from clusterlabel.labels.models import Label, LabelReminder
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+class LabelImportForm(forms.Form):
+    """The list to import and how to read it."""
+
+    file = forms.FileField(
+        label=_("List of label holders (CSV)"),
+        help_text=_(
+            "Columns such as Organisation, Land, Branche, Label, Stufe, Gültig bis, "
+            "Zertifikatsnummer, Website (German or English names)."
+        ),
+    )
+    encoding = forms.ChoiceField(
+        label=_("Encoding"),
+        required=False,
+        choices=[
+            ("", _("Detect (UTF-8, else Windows-1252)")),
+            ("utf-8", "UTF-8"),
+            ("cp1252", "Windows-1252"),
+            ("latin-1", "ISO-8859-1 (Latin-1)"),
+        ],
+    )
+    delimiter = forms.ChoiceField(
+        label=_("Column separator"),
+        required=False,
+        choices=[("", _("Detect")), (";", ";"), (",", ","), ("\t", _("Tab")), ("|", "|")],
+    )
+    dry_run = forms.BooleanField(
+        label=_("Only check the file (write nothing)"), required=False, initial=True
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB."),
+                params={"limit": MAX_IMPORT_BYTES // (1024 * 1024)},
+            )
+        return upload
+
+
+@admin.register(Label)
+class LabelAdmin(admin.ModelAdmin):
+    list_display = (
+        "certificate_number",
+        "organisation",
+        "scheme_id",
+        "level_id",
+        "valid_from",
+        "valid_until",
+        "state",
+        "status_text",
+        "source",
+    )
+    list_filter = (
+        "family",
+        "scheme_id",
+        "level_id",
+        "state",
+        "source",
+        ("valid_until", admin.DateFieldListFilter),
+    )
+    search_fields = (
+        "certificate_number",
+        "organisation__cluster_name",
+        "organisation__legal_name",
+    )
+    list_select_related = ("organisation",)
+    date_hierarchy = "valid_until"
+    readonly_fields = [field.name for field in Label._meta.fields] + ["manage_link"]
+
+    @admin.display(description=_("status today"))
+    def status_text(self, label: Label) -> str:
+        return label.status_label
+
+    @admin.display(description=_("suspend, reinstate or revoke"))
+    def manage_link(self, label: Label) -> str:
+        url = reverse("labels:manage", args=[label.certificate_number])
+        return format_html('<a href="{}">{}</a>', url, gettext("Manage this label"))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # labels come from awards and imports
+
+    def has_change_permission(self, request: HttpRequest, obj: Label | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Label | None = None) -> bool:
+        return False  # the history is never deleted
+
+    @staticmethod
+    def may_import(request: HttpRequest) -> bool:
+        return request.user.has_perm("labels.add_label")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="labels_label_import"), *super().get_urls()]
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_import": self.may_import(request)}
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a list, see the check (and, unless only checking, the import) result."""
+        if not self.may_import(request):
+            raise PermissionDenied
+        result = None
+        if request.method == "POST":
+            form = LabelImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                result = labels_import(
+                    data=upload.read(),
+                    actor=request.user,
+                    file_name=upload.name,
+                    encoding=form.cleaned_data["encoding"] or None,
+                    delimiter=form.cleaned_data["delimiter"] or None,
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+                if result.written:
+                    messages.success(
+                        request,
+                        gettext("%(count)s labels imported from %(file)s.")
+                        % {"count": len(result.created), "file": upload.name},
+                    )
+        else:
+            form = LabelImportForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Import label holders"),
+            "form": form,
+            "result": result,
+        }
+        return TemplateResponse(request, "admin/labels/label/import.html", context)
+
+
+@admin.register(LabelReminder)
+class LabelReminderAdmin(admin.ModelAdmin):
+    """Reminders sent. Deleting one makes ``send-reminders`` send that kind again."""
+
+    list_display = ("label", "kind", "sent_at", "recipient_list")
+    list_filter = ("kind", ("sent_at", admin.DateFieldListFilter))
+    search_fields = ("label__certificate_number", "label__organisation__cluster_name")
+    list_select_related = ("label", "label__organisation")
+    readonly_fields = ("label", "kind", "sent_at", "recipients")
+
+    @admin.display(description=_("recipients"))
+    def recipient_list(self, reminder: LabelReminder) -> str:
+        return ", ".join(reminder.recipients)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: LabelReminder | None = None) -> bool:
+        return False

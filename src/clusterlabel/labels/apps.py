@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LabelsConfig(AppConfig):
+    name = "clusterlabel.labels"
+    label = "labels"
+    verbose_name = _("Labels")
+
+    def ready(self) -> None:
+        from clusterlabel.audit.display import register_action_labels
+
+        register_action_labels({"label.import": _("Label imported from a list")})

@@ -1,0 +1,148 @@
+"""Signed credentials for labels: the issuer's keys, the label's Open Badges 3.0 credential and
+the published revocation and suspension lists.
+
+The private key lives in files outside the database (``CLUSTERLABEL_KEYS_DIR``); the demo
+creates one. Retired keys stay published, so credentials signed before a rotation still verify.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from clusterlabel.credentials.badge import LabelClaim, build_credential
+from clusterlabel.credentials.keys import KeyRing, create_key_directory
+from clusterlabel.credentials.status_list import (
+    BitstringStatusList,
+    StatusPurpose,
+    build_status_list_credential,
+)
+from clusterlabel.credentials.vcjwt import VerificationReport, sign_credential, verify_credential
+from clusterlabel.labels.models import Label, LabelState
+
+STATE_FOR_PURPOSE = {
+    StatusPurpose.REVOCATION: LabelState.REVOKED,
+    StatusPurpose.SUSPENSION: LabelState.SUSPENDED,
+}
+
+
+def keys_dir() -> Path:
+    return Path(settings.CLUSTERLABEL_KEYS_DIR)
+
+
+def keyring() -> KeyRing:
+    """The issuer's keys (``KeyFileError`` with the reason when there are none)."""
+    return _keyring(str(keys_dir()), _directory_stamp(keys_dir()))
+
+
+def _directory_stamp(directory: Path) -> tuple[tuple[str, float], ...]:
+    # A rotation changes the files; the cache key follows them.
+    if not directory.is_dir():
+        return ()
+    return tuple(sorted((p.name, p.stat().st_mtime) for p in directory.glob("*.pem")))
+
+
+@lru_cache(maxsize=4)
+def _keyring(directory: str, stamp: tuple) -> KeyRing:
+    return KeyRing.from_directory(directory)
+
+
+def ensure_keys() -> bool:
+    """Create the issuer's key directory with a first key if there is none; True if created."""
+    if (keys_dir() / "active.pem").exists():
+        return False
+    create_key_directory(keys_dir())
+    return True
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def issuer_id() -> str:
+    return settings.SITE_URL + "/"
+
+
+def status_list_url(purpose: StatusPurpose) -> str:
+    return absolute(reverse("labels:status_list", args=[purpose.value]))
+
+
+def label_claim(label: Label) -> LabelClaim:
+    scheme = label.scheme
+    level = label.level
+    return LabelClaim(
+        certificate_number=label.certificate_number,
+        organisation_id=absolute(reverse("labels:holder", args=[label.organisation_id])),
+        organisation_legal_name=label.organisation.legal_name,
+        cluster_name=label.organisation.cluster_name,
+        country=label.organisation.country,
+        scheme_id=scheme.id,
+        scheme_name_de=scheme.name.de,
+        scheme_name_en=scheme.name.en,
+        level_id=level.id,
+        level_name_de=level.name.de,
+        level_name_en=level.name.en,
+        valid_from=label.valid_from,
+        valid_until=label.valid_until,
+        awarded_date=label.first_awarded_on,
+        issuer_id=issuer_id(),
+        issuer_name=scheme.awarding_authority.name,
+        issuer_url=settings.SITE_URL + "/",
+        verification_url=absolute(reverse("labels:verify", args=[label.certificate_number])),
+        credential_id=absolute(reverse("labels:credential", args=[label.certificate_number])),
+        achievement_id=absolute(
+            reverse("schemes:detail", args=[scheme.id, label.scheme_version.version])
+        )
+        + f"#{level.id}",
+        revocation_list_url=status_list_url(StatusPurpose.REVOCATION),
+        suspension_list_url=status_list_url(StatusPurpose.SUSPENSION),
+        status_list_index=label.status_list_index,
+    )
+
+
+def label_credential(label: Label) -> dict[str, Any]:
+    return build_credential(label_claim(label))
+
+
+def signed_label_credential(label: Label) -> str:
+    return sign_credential(label_credential(label), keyring())
+
+
+def status_list(purpose: StatusPurpose) -> BitstringStatusList:
+    """The current list: a bit is set for every label in the purpose's state. Built from the
+    database each time, so it is never out of date."""
+    bits = BitstringStatusList()
+    indices = Label.objects.filter(state=STATE_FOR_PURPOSE[purpose]).values_list(
+        "status_list_index", flat=True
+    )
+    for index in indices:
+        bits.set(index)
+    return bits
+
+
+def signed_status_list(purpose: StatusPurpose) -> str:
+    credential = build_status_list_credential(
+        list_url=status_list_url(purpose),
+        issuer_id=issuer_id(),
+        purpose=purpose,
+        status_list=status_list(purpose),
+        valid_from=timezone.now().astimezone(UTC).replace(microsecond=0),
+    )
+    return sign_credential(credential, keyring())
+
+
+def verify_token(token: str, *, now: datetime | None = None) -> VerificationReport:
+    """Verify a credential against this issuer's keys and current status lists."""
+    lists = {status_list_url(purpose): signed_status_list(purpose) for purpose in StatusPurpose}
+    return verify_credential(
+        token.strip(),
+        keyring().public_jwks(),
+        now=now or timezone.now(),
+        status_lists=lists,
+    )

@@ -1,0 +1,182 @@
+"""Forms of the labels app: checking a credential, and suspending, reinstating or revoking."""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePath
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+MAX_CREDENTIAL_BYTES = 64 * 1024
+CREDENTIAL_SUFFIXES = (".jwt", ".json", ".txt")
+# A VC 2.0 "enveloped" credential carries the VC-JWT in a data: URL.
+_ENVELOPE_PREFIXES = ("data:application/vc+jwt,", "data:application/jwt,")
+
+
+def _bytes(size: int) -> str:
+    return number_format(size, force_grouping=True)
+
+
+def credential_from_text(text: str) -> str:
+    """The compact token in ``text``: the text itself, or the VC-JWT inside a JSON wrapper (a
+    JSON string, an ``EnvelopedVerifiableCredential``, or an object with ``jwt``,
+    ``credential`` or ``token``). Whitespace is removed, since a token never contains any and
+    pasted tokens are often wrapped. Raises ``ValidationError`` for an unsigned JSON
+    credential, which there is nothing to check in."""
+    stripped = text.strip().lstrip("\ufeff")
+    if stripped.startswith(("{", '"')):
+        try:
+            value = json.loads(stripped)
+        except ValueError:
+            value = None
+        if isinstance(value, dict):
+            for key in ("jwt", "credential", "token", "id"):
+                candidate = value.get(key)
+                if not isinstance(candidate, str):
+                    continue
+                enveloped = candidate.startswith(_ENVELOPE_PREFIXES)
+                if enveloped:
+                    candidate = candidate.split(",", 1)[1]
+                # An "id" is a token only inside a data: URL; otherwise it is the credential's URI.
+                if (enveloped or key != "id") and candidate.count(".") == 2:
+                    return "".join(candidate.split())
+            if "credentialSubject" in value:
+                raise ValidationError(
+                    _(
+                        "This file holds an unsigned credential. Only a signed credential "
+                        "(a VC-JWT, three parts separated by dots) can be checked."
+                    ),
+                    code="unsigned",
+                )
+        elif isinstance(value, str):
+            stripped = value
+    return "".join(stripped.split())
+
+
+class CredentialCheckForm(forms.Form):
+    """A credential to check: pasted, or uploaded as a small text file (not both)."""
+
+    token = forms.CharField(
+        label=gettext_lazy("Paste a credential"),
+        required=False,
+        strip=True,
+        widget=forms.Textarea(
+            attrs={"rows": 7, "spellcheck": "false", "autocomplete": "off", "class": "token-input"}
+        ),
+        help_text=gettext_lazy(
+            "The signed credential (VC-JWT) as text: three long parts separated by dots."
+        ),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("… or upload a credential file"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ",".join(CREDENTIAL_SUFFIXES)}),
+        help_text=gettext_lazy("A .jwt, .json or .txt file of at most 64 KiB."),
+    )
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data.get("token", "")
+        size = len(token.encode("utf-8"))
+        if size > MAX_CREDENTIAL_BYTES:
+            raise ValidationError(
+                _(
+                    "The pasted text has %(size)s bytes; a credential has at most %(limit)s "
+                    "bytes (64 KiB). Please paste only the credential."
+                )
+                % {"size": _bytes(size), "limit": _bytes(MAX_CREDENTIAL_BYTES)},
+                code="too_large",
+            )
+        return token
+
+    def clean_file(self) -> str | None:
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return None
+        suffix = PurePath(upload.name or "").suffix.lower()
+        if suffix not in CREDENTIAL_SUFFIXES:
+            raise ValidationError(
+                _("“%(name)s” is not a .jwt, .json or .txt file.") % {"name": upload.name},
+                code="file_type",
+            )
+        if upload.size > MAX_CREDENTIAL_BYTES:
+            raise ValidationError(
+                _(
+                    "The file “%(name)s” has %(size)s bytes; at most %(limit)s bytes (64 KiB) "
+                    "are accepted. A credential is only a few KiB: is this the right file?"
+                )
+                % {
+                    "name": upload.name,
+                    "size": _bytes(upload.size),
+                    "limit": _bytes(MAX_CREDENTIAL_BYTES),
+                },
+                code="too_large",
+            )
+        data = upload.read(MAX_CREDENTIAL_BYTES + 1)
+        if len(data) > MAX_CREDENTIAL_BYTES:  # the declared size was wrong
+            raise ValidationError(
+                _("The file has more than %(limit)s bytes (64 KiB).")
+                % {"limit": _bytes(MAX_CREDENTIAL_BYTES)},
+                code="too_large",
+            )
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(
+                _("The file “%(name)s” is not a text file.") % {"name": upload.name},
+                code="not_text",
+            ) from exc
+        return credential_from_text(text) or None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        token, upload = cleaned.get("token"), cleaned.get("file")
+        if token and upload:
+            raise ValidationError(
+                _("Please paste a credential or upload a file, not both."), code="both"
+            )
+        if upload:
+            cleaned["credential"], cleaned["source"] = upload, "file"
+        elif token:
+            try:
+                cleaned["credential"] = credential_from_text(token)
+            except ValidationError as exc:
+                self.add_error("token", exc)
+                return cleaned
+            cleaned["source"] = "token"
+        elif self.files.get("file") is not None:
+            self.add_error("file", _("The file is empty."))
+        else:
+            raise ValidationError(
+                _("Please paste a credential or choose a file to check."), code="empty"
+            )
+        return cleaned
+
+
+class LabelStateChangeForm(forms.Form):
+    """Suspend or reinstate a label: a reason is required and goes into the audit trail."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Recorded in the audit trail; not shown publicly."),
+        error_messages={"required": gettext_lazy("Please give a reason.")},
+    )
+
+
+class LabelRevokeForm(LabelStateChangeForm):
+    """Revoke a label: also needs an explicit confirmation, since a revocation is final."""
+
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I understand a revocation is final"),
+        required=True,
+        error_messages={
+            "required": gettext_lazy("Please confirm that you understand a revocation is final.")
+        },
+    )

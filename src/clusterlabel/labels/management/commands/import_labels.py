@@ -1,0 +1,122 @@
+"""``clusterlabel import-labels FILE.csv``: import existing label holders from a list.
+
+All or nothing: every row is checked first; any bad row (named with its line and the reason)
+means nothing is written and the exit status is 1. Importing the same file again changes
+nothing. See ``clusterlabel.labels.importing`` for what the list may look like.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
+
+from clusterlabel.labels.importing import ImportResult, labels_import
+
+DELIMITERS = {";": ";", ",": ",", "|": "|", "tab": "\t", "\\t": "\t", "\t": "\t"}
+
+
+class Command(BaseCommand):
+    help = (
+        "Import existing label holders from a CSV list (organisation, country, sector, label, "
+        "level, valid until; optionally valid from, certificate number, website). Either every "
+        "row is imported or none; bad rows are listed with their line."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", metavar="FILE.csv", help="The list; - reads standard input.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check the file and show what would be imported; write nothing.",
+        )
+        parser.add_argument(
+            "--encoding",
+            help="The file's encoding (default: UTF-8, else Windows-1252).",
+        )
+        parser.add_argument(
+            "--delimiter",
+            choices=sorted(DELIMITERS),
+            help="The column separator (default: guessed from the header line).",
+        )
+
+    # Operators read (and grep) this output: always in English.
+    @no_translations
+    def handle(self, *args: object, **options: object) -> None:
+        name = str(options["file"])
+        try:
+            data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {name}: {exc.strerror or exc}") from exc
+        delimiter = DELIMITERS.get(str(options["delimiter"])) if options["delimiter"] else None
+        result = labels_import(
+            data=data,
+            actor=None,
+            file_name=Path(name).name if name != "-" else "stdin",
+            encoding=str(options["encoding"]) if options["encoding"] else None,
+            delimiter=delimiter,
+            dry_run=bool(options["dry_run"]),
+            progress=self._progress if sys.stderr.isatty() else None,
+        )
+        self._report(result, verbose=int(str(options.get("verbosity", 1))) >= 2)
+        if result.errors:
+            raise CommandError(
+                f"{len(result.errors)} problems; nothing was imported. Correct the lines above "
+                "and run the import again."
+            )
+
+    def _progress(self, phase: str, done: int, total: int) -> None:
+        width = 30
+        filled = width * done // total if total else width
+        end = "\n" if done == total else ""
+        self.stderr.write(
+            f"\r{phase:5} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending=end
+        )
+        self.stderr.flush()
+
+    def _report(self, result: ImportResult, *, verbose: bool) -> None:
+        out = self.stdout.write
+        delimiter = "tab" if result.delimiter == "\t" else result.delimiter
+        if result.encoding:
+            out(
+                f"Read {result.rows} rows from {result.file_name} "
+                f"(encoding {result.encoding}, delimiter {delimiter!r})."
+            )
+        for problem in result.warnings:
+            out(self.style.WARNING(f"line {problem.line}: warning: {problem.message}"))
+        for problem in result.errors:
+            where = f"line {problem.line}" if problem.line else result.file_name or "file"
+            out(self.style.ERROR(f"{where}: {problem.message}"))
+        if result.errors:
+            return
+        out(
+            f"Organisations: {len(result.matched)} matched, "
+            f"{len(result.new_organisations)} {'to create' if result.dry_run else 'created'}."
+        )
+        for match in result.matched:
+            names = ", ".join(f"“{name}”" for name in match.names)
+            out(f"  matched {names} -> {match.organisation} (#{match.organisation_id})")
+        for new in result.new_organisations:
+            lines = ", ".join(str(line) for line in new.lines)
+            out(f"  new {new.cluster_name} ({new.country}), lines {lines}")
+        for line, first in result.duplicates:
+            out(f"line {line}: duplicate of line {first}, imported once")
+        if verbose:
+            for item in result.created:
+                renews = f", renews {item.renews}" if item.renews else ""
+                out(
+                    f"line {item.line}: {item.certificate_number or '(new number)'} "
+                    f"{item.organisation} {item.scheme_id} {item.level_id} "
+                    f"{item.valid_from:%Y-%m-%d}..{item.valid_until:%Y-%m-%d}{renews}"
+                )
+            for item in result.unchanged:
+                out(f"line {item.line}: {item.certificate_number} unchanged")
+        verb = "would be imported" if result.dry_run else "imported"
+        summary = (
+            f"Labels: {len(result.created)} {verb}, {len(result.unchanged)} unchanged, "
+            f"{len(result.duplicates)} duplicates."
+        )
+        out(self.style.SUCCESS(summary))
+        if result.dry_run:
+            out("Dry run: nothing was written.")

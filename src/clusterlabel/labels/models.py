@@ -1,0 +1,185 @@
+"""Issued labels: who holds which label of which scheme, valid from when until when."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clusterlabel.domain.labels import LabelStatus, RecordedState, label_status
+from clusterlabel.domain.validity import Validity
+from clusterlabel.organisations.models import Organisation
+from clusterlabel.procedures.models import Procedure
+from clusterlabel.schemes.models import SchemeVersion
+
+
+class LabelState(models.TextChoices):
+    ACTIVE = RecordedState.ACTIVE.value, _("Active")
+    SUSPENDED = RecordedState.SUSPENDED.value, _("Suspended")
+    REVOKED = RecordedState.REVOKED.value, _("Revoked")
+    SUPERSEDED = RecordedState.SUPERSEDED.value, _("Superseded by a renewal")
+
+
+class LabelSource(models.TextChoices):
+    AWARDED = "awarded", _("Awarded in clusterlabel")
+    RECOGNISED = "recognised", _("Recognised with another label")
+    IMPORTED = "imported", _("Imported from an earlier register")
+
+
+STATUS_LABELS = {
+    LabelStatus.VALID: _("Valid"),
+    LabelStatus.EXPIRED: _("Expired"),
+    LabelStatus.NOT_YET_VALID: _("Not yet valid"),
+    LabelStatus.SUSPENDED: _("Suspended"),
+    LabelStatus.REVOKED: _("Revoked"),
+}
+
+
+class Label(models.Model):
+    """One label period of one organisation: a scheme, a level and a validity.
+
+    Guarantees: ``certificate_number`` and ``status_list_index`` are unique and never reused;
+    ``valid_from <= valid_until``; a renewal is a new ``Label`` pointing at the one it renews
+    (``previous``), so the whole history (2017 → 2019 → 2022) stays visible; the recorded
+    ``state`` changes only through ``labels.services`` with an audit event.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="labels",
+        verbose_name=_("organisation"),
+    )
+    scheme_version = models.ForeignKey(
+        SchemeVersion, on_delete=models.PROTECT, verbose_name=_("scheme version")
+    )
+    scheme_id = models.SlugField(_("scheme"), max_length=64)
+    family = models.SlugField(_("label family"), max_length=64)
+    level_id = models.CharField(_("level"), max_length=32)
+    certificate_number = models.CharField(_("certificate number"), max_length=40, unique=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    awarded_on = models.DateField(_("awarded on"))
+    first_awarded_on = models.DateField(
+        _("first awarded on"), help_text=_("Start of the unbroken chain of renewals.")
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=LabelState.choices, default=LabelState.ACTIVE
+    )
+    state_reason = models.TextField(_("reason for the state"), blank=True)
+    state_changed_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=LabelSource.choices)
+    procedure = models.ForeignKey(
+        Procedure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="labels",
+        verbose_name=_("procedure"),
+    )
+    recognised_with = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recognitions",
+        verbose_name=_("recognised with"),
+    )
+    previous = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewal",
+        verbose_name=_("renews"),
+    )
+    status_list_index = models.PositiveIntegerField(unique=True)
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("label")
+        verbose_name_plural = _("labels")
+        ordering = ("-valid_until", "certificate_number")
+        indexes = [
+            models.Index(fields=("family", "level_id", "valid_until")),
+            models.Index(fields=("valid_from", "valid_until")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_from__lte=models.F("valid_until")),
+                name="labels_validity_not_empty",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=LabelState.values), name="labels_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_number} {self.organisation} ({self.scheme_id} {self.level_id})"
+
+    @property
+    def validity(self) -> Validity:
+        return Validity(self.valid_from, self.valid_until)
+
+    def status_on(self, day: date | None = None) -> LabelStatus:
+        return label_status(self.state, self.validity, day or timezone.localdate())
+
+    @property
+    def status(self) -> LabelStatus:
+        return self.status_on()
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+    @property
+    def scheme(self):
+        return self.scheme_version.scheme
+
+    @property
+    def level(self):
+        return self.scheme.level(self.level_id)
+
+
+class NumberSequence(models.Model):
+    """Counters for certificate numbers and status-list positions, taken under a row lock so
+    that two issuers at once never get the same number."""
+
+    key = models.CharField(max_length=64, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.last}"
+
+
+class LabelReminder(models.Model):
+    """The record that one expiry reminder of one kind went out for one label.
+
+    ``kind`` is the number of days before expiry the reminder is for (``"180"``, ``"90"``,
+    ``"30"``, from ``settings.REMINDER_DAYS_BEFORE_EXPIRY``) or ``"expired"``. Guarantees: at
+    most one reminder of each kind per label, held by the database, so two runs of
+    ``clusterlabel send-reminders`` at once cannot both send it; ``recipients`` are the e-mail
+    addresses it was sent to.
+    """
+
+    EXPIRED = "expired"
+
+    label = models.ForeignKey(
+        Label, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("label")
+    )
+    kind = models.CharField(_("reminder"), max_length=16)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    recipients = models.JSONField(_("recipients"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("expiry reminder")
+        verbose_name_plural = _("expiry reminders")
+        ordering = ("-sent_at",)
+        constraints = [
+            models.UniqueConstraint(fields=("label", "kind"), name="labels_one_reminder_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label.certificate_number}: {self.kind}"

@@ -1,0 +1,371 @@
+"""The public registry: every current and past label, filtered, sorted, paged and exported.
+
+Reads only. ``registry_labels`` turns a :class:`RegistryFilters` (from :class:`RegistryFilterForm`)
+into a ``Label`` queryset; the registry page, both open-data exports and the statistics page's
+question all use it, so an export holds exactly the rows the page lists (all pages of them).
+
+*Valid on a day* is precise about history: a label counts on day ``d`` when
+``valid_from <= d <= valid_until`` and it was neither suspended nor revoked on ``d``. A label
+suspended or revoked later (``state_changed_at``) still counts on the days before the local date
+of that change; the day of the change itself no longer counts. A suspension that was lifted again
+is not in the label row (only in the audit trail), so a reinstated label counts throughout.
+
+*Name search* is tolerant of case, accents, spacing and punctuation (see
+:mod:`clusterlabel.labels.name_search`). The filter values, choices and names live in
+:mod:`clusterlabel.labels.registry_filters`, the forms in :mod:`clusterlabel.labels.registry_forms`;
+the names other modules import from here are re-exported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from clusterlabel.domain.labels import LabelStatus, label_status
+from clusterlabel.domain.validity import Validity
+from clusterlabel.labels.models import STATUS_LABELS, Label, LabelState
+from clusterlabel.labels.name_search import FoldedName as FoldedName
+from clusterlabel.labels.name_search import fold_name as fold_name
+from clusterlabel.labels.name_search import name_search_terms, organisations_named
+from clusterlabel.labels.registry_filters import (
+    DEFAULT_SORT,
+    SORT_FIELDS,
+    RegistryFilters,
+    SchemeCatalogue,
+    region_name,
+)
+from clusterlabel.labels.registry_filters import family_name as family_name
+from clusterlabel.labels.registry_filters import family_short_name as family_short_name
+from clusterlabel.labels.registry_forms import QuestionForm as QuestionForm
+from clusterlabel.labels.registry_forms import RegistryFilterForm as RegistryFilterForm
+from clusterlabel.organisations.choices import Sector
+from clusterlabel.organisations.models import Organisation
+
+PAGE_SIZE = 50
+
+# Recorded states in which a label counts as held (a superseded label keeps its own period).
+HELD_STATES = (LabelState.ACTIVE, LabelState.SUPERSEDED)
+WITHDRAWN_STATES = (LabelState.SUSPENDED, LabelState.REVOKED)
+
+
+def day_start(day: date) -> datetime:
+    """Midnight at the start of ``day`` in the site's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def valid_on_condition(day: date) -> Q:
+    """Labels valid on ``day`` as it was then (see the module docstring)."""
+    withdrawn_later = Q(
+        state__in=WITHDRAWN_STATES, state_changed_at__gte=day_start(day + timedelta(days=1))
+    )
+    return Q(valid_from__lte=day, valid_until__gte=day) & (
+        Q(state__in=HELD_STATES) | withdrawn_later
+    )
+
+
+def status_condition(status: str, today: date) -> Q | None:
+    """Labels whose status today is ``status`` (as ``Label.status`` computes it)."""
+    held = Q(state__in=HELD_STATES)
+    return {
+        LabelStatus.VALID: held & Q(valid_from__lte=today, valid_until__gte=today),
+        LabelStatus.EXPIRED: held & Q(valid_until__lt=today),
+        LabelStatus.NOT_YET_VALID: held & Q(valid_from__gt=today),
+        LabelStatus.SUSPENDED: Q(state=LabelState.SUSPENDED),
+        LabelStatus.REVOKED: Q(state=LabelState.REVOKED),
+    }.get(status)
+
+
+def _ordering(sort: str, level_ranks: Mapping[str, int]) -> list[Any]:
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key not in SORT_FIELDS:
+        return _ordering(DEFAULT_SORT, level_ranks)
+    level_rank = Case(
+        *(When(level_id=level_id, then=Value(rank)) for level_id, rank in level_ranks.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    expressions: list[Any] = {
+        "organisation": [Lower("organisation__legal_name"), F("organisation_id")],
+        "scheme": [F("family"), F("scheme_id"), level_rank],
+        "level": [level_rank, F("scheme_id")],
+        "valid_from": [F("valid_from")],
+        "valid_until": [F("valid_until")],
+    }[key]
+    ordered = [e.desc() if descending else e.asc() for e in expressions]
+    return [*ordered, F("certificate_number").asc()]
+
+
+def registry_labels(
+    filters: RegistryFilters,
+    *,
+    today: date | None = None,
+    level_ranks: Mapping[str, int] | None = None,
+) -> QuerySet[Label]:
+    """The labels the filters select, in the filters' order. Query count: one, whatever the
+    filters (the name search is a subquery)."""
+    today = today or timezone.localdate()
+    labels = Label.objects.all()
+    if filters.q and name_search_terms(filters.q):
+        labels = labels.filter(organisation__in=organisations_named(filters.q).values("pk"))
+    for field_name, lookup in (
+        ("family", "family"),
+        ("scheme", "scheme_id"),
+        ("level", "level_id"),
+        ("country", "organisation__country"),
+        ("region", "organisation__region"),
+        ("sector", "organisation__sector"),
+    ):
+        value = getattr(filters, field_name)
+        if value:
+            labels = labels.filter(**{lookup: value})
+    if filters.status:
+        condition = status_condition(filters.status, today)
+        if condition is not None:
+            labels = labels.filter(condition)
+    if filters.valid_on:
+        labels = labels.filter(valid_on_condition(filters.valid_on))
+    return labels.order_by(*_ordering(filters.sort, level_ranks or {}))
+
+
+def registry_page(
+    labels: QuerySet[Label], page_number: Any, *, per_page: int = PAGE_SIZE
+) -> tuple[Page, list[dict[str, Any]]]:
+    """One page of ``labels`` (a ``registry_labels`` queryset) as ``PAGE_VALUES`` dicts, in two
+    queries: the count, then the rows. The page's labels are chosen in a subquery that sorts
+    only their ids, so the joined, wide rows are read for these 50 alone."""
+    page = Paginator(labels.values("pk"), per_page).get_page(page_number)
+    if not page.paginator.count:
+        return page, []
+    rows = Label.objects.filter(pk__in=page.object_list).order_by(*labels.query.order_by)
+    return page, list(rows.values(*PAGE_VALUES))
+
+
+def holder_places() -> list[tuple[str, str]]:
+    """(country, region) of every organisation that holds or held a label (one query)."""
+    return list(
+        Organisation.objects.filter(Exists(Label.objects.filter(organisation=OuterRef("pk"))))
+        .values_list("country", "region")
+        .distinct()
+        .order_by("country", "region")
+    )
+
+
+# --- rows ----------------------------------------------------------------------------------------
+
+PAGE_VALUES = (
+    "certificate_number",
+    "organisation_id",
+    "organisation__legal_name",
+    "organisation__cluster_name",
+    "organisation__country",
+    "organisation__region",
+    "organisation__city",
+    "organisation__sector",
+    "scheme_version_id",
+    "scheme_id",
+    "family",
+    "level_id",
+    "valid_from",
+    "valid_until",
+    "state",
+    "previous_id",
+)
+
+SECTOR_NAMES = dict(Sector.choices)
+
+
+@dataclass(frozen=True)
+class RegistryRow:
+    """One line of the registry page."""
+
+    certificate_number: str
+    organisation_id: int
+    legal_name: str
+    cluster_name: str
+    country: str
+    region: str
+    city: str
+    sector: str
+    label_name: str
+    valid_from: date
+    valid_until: date
+    status: LabelStatus
+    is_renewal: bool
+
+    @property
+    def region_name(self) -> str:
+        return region_name(self.region)
+
+    @property
+    def sector_name(self) -> str:
+        return str(SECTOR_NAMES.get(self.sector, self.sector))
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+
+def registry_rows(
+    values: Iterable[Mapping[str, Any]], *, catalogue: SchemeCatalogue, today: date
+) -> list[RegistryRow]:
+    """Rows for the page from ``registry_labels(...).values(*PAGE_VALUES)``."""
+    return [
+        RegistryRow(
+            certificate_number=value["certificate_number"],
+            organisation_id=value["organisation_id"],
+            legal_name=value["organisation__legal_name"],
+            cluster_name=value["organisation__cluster_name"],
+            country=value["organisation__country"],
+            region=value["organisation__region"],
+            city=value["organisation__city"],
+            sector=value["organisation__sector"],
+            label_name=catalogue.label_name(
+                scheme_id=value["scheme_id"],
+                level_id=value["level_id"],
+                scheme_version_id=value["scheme_version_id"],
+            ),
+            valid_from=value["valid_from"],
+            valid_until=value["valid_until"],
+            status=label_status(
+                value["state"], Validity(value["valid_from"], value["valid_until"]), today
+            ),
+            is_renewal=value["previous_id"] is not None,
+        )
+        for value in values
+    ]
+
+
+EXPORT_VALUES = (
+    *PAGE_VALUES,
+    "awarded_on",
+    "first_awarded_on",
+    "source",
+    "state_changed_at",
+    "previous__certificate_number",
+)
+
+# The open-data columns, in order. No personal data: organisations are legal entities, and the
+# free-text reason for a suspension or revocation is left out.
+EXPORT_COLUMNS = (
+    "certificate_number",
+    "organisation_id",
+    "organisation",
+    "cluster_name",
+    "country",
+    "region",
+    "city",
+    "sector",
+    "family",
+    "scheme",
+    "scheme_version",
+    "level",
+    "label_en",
+    "label_de",
+    "valid_from",
+    "valid_until",
+    "awarded_on",
+    "first_awarded_on",
+    "renews",
+    "source",
+    "state",
+    "state_changed_on",
+    "status_today",
+    "verify_url",
+    "holder_url",
+)
+
+
+def registry_export_records(
+    labels: QuerySet[Label],
+    *,
+    catalogue: SchemeCatalogue,
+    today: date,
+    verify_url: str,
+    holder_url: str,
+    chunk_size: int = 2000,
+) -> Iterator[tuple[Any, ...]]:
+    """Every selected label as an open-data record: a tuple in ``EXPORT_COLUMNS`` order, dates
+    as ISO text, unknown values None; streamed from the database in chunks of ``chunk_size``.
+    ``verify_url`` contains ``{number}`` and ``holder_url`` contains ``{pk}``."""
+    verify_start, verify_end = verify_url.split("{number}")
+    holder_start, holder_end = holder_url.split("{pk}")
+    names: dict[tuple[int, str, str], tuple[str, str, str]] = {}
+    rows = labels.values_list(*EXPORT_VALUES).iterator(chunk_size=chunk_size)
+    for (
+        number,
+        organisation_id,
+        legal_name,
+        cluster_name,
+        country,
+        region,
+        city,
+        sector,
+        version_id,
+        scheme_id,
+        family,
+        level_id,
+        valid_from,
+        valid_until,
+        state,
+        _previous_id,
+        awarded_on,
+        first_awarded_on,
+        source,
+        changed_at,
+        renews,
+    ) in rows:
+        key = (version_id, scheme_id, level_id)
+        named = names.get(key)
+        if named is None:
+            entry = catalogue.entries.get(version_id)
+            label = {"scheme_id": scheme_id, "level_id": level_id, "scheme_version_id": version_id}
+            named = names[key] = (
+                entry.version if entry else "",
+                catalogue.label_name(**label, language="en"),
+                catalogue.label_name(**label, language="de"),
+            )
+        yield (
+            number,
+            organisation_id,
+            legal_name,
+            cluster_name,
+            country,
+            region,
+            city,
+            sector,
+            family,
+            scheme_id,
+            named[0],
+            level_id,
+            named[1],
+            named[2],
+            valid_from.isoformat(),
+            valid_until.isoformat(),
+            awarded_on.isoformat(),
+            first_awarded_on.isoformat(),
+            renews,
+            source,
+            state,
+            timezone.localdate(changed_at).isoformat() if changed_at else None,
+            label_status(state, Validity(valid_from, valid_until), today).value,
+            f"{verify_start}{number}{verify_end}",
+            f"{holder_start}{organisation_id}{holder_end}",
+        )

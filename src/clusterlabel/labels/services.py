@@ -1,0 +1,213 @@
+"""Issuing labels and changing their state. Every write goes through here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clusterlabel.accounts.choices import Role
+from clusterlabel.accounts.models import User
+from clusterlabel.audit.services import audit_record
+from clusterlabel.domain.labels import RecordedState, may_change
+from clusterlabel.domain.validity import Validity, first_award_validity, renew
+from clusterlabel.labels.models import Label, LabelSource, LabelState, NumberSequence
+from clusterlabel.organisations.models import Organisation
+from clusterlabel.procedures.models import Procedure
+from clusterlabel.schemes.models import SchemeVersion
+
+# Certificate number prefixes per scheme family and level.
+PREFIXES = {
+    ("bw", None): "BW",
+    ("ecei", "bronze"): "ECEI-B",
+    ("ecei", "silver"): "ECEI-S",
+    ("ecei", "gold"): "ECEI-G",
+}
+
+
+def next_number(key: str) -> int:
+    """The next value of a counter, under a row lock (call inside a transaction)."""
+    sequence, _created = NumberSequence.objects.select_for_update().get_or_create(key=key)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return sequence.last
+
+
+def certificate_number(*, family: str, level_id: str, year: int) -> str:
+    prefix = PREFIXES.get((family, level_id)) or PREFIXES.get((family, None))
+    prefix = prefix or f"{family.upper()}-{level_id.upper()}"
+    return f"{prefix}-{year}-{next_number(f'certificate:{prefix}:{year}'):05d}"
+
+
+def status_list_index() -> int:
+    return next_number("status-list")
+
+
+def _previous_label(organisation: Organisation, scheme_id: str, level_id: str) -> Label | None:
+    """The organisation's latest label of this scheme and level that a renewal continues."""
+    return (
+        Label.objects.select_for_update()
+        .filter(organisation=organisation, scheme_id=scheme_id, level_id=level_id)
+        .exclude(state=LabelState.REVOKED)
+        .order_by("-valid_until")
+        .first()
+    )
+
+
+def _issue(
+    *,
+    organisation: Organisation,
+    scheme_version: SchemeVersion,
+    level_id: str,
+    assessment_date: date,
+    decision_date: date,
+    source: str,
+    procedure: Procedure | None,
+    recognised_with: Label | None,
+    renewal: bool,
+    actor: User | None,
+) -> Label:
+    scheme = scheme_version.scheme
+    previous = _previous_label(organisation, scheme.id, level_id) if renewal else None
+    seamless = False
+    if previous is not None and previous.state != LabelState.SUPERSEDED:
+        result = renew(
+            scheme,
+            previous=previous.validity,
+            assessment_date=assessment_date,
+            decision_date=decision_date,
+        )
+        validity, seamless = result.validity, result.seamless
+    else:
+        validity = first_award_validity(
+            scheme, assessment_date=assessment_date, decision_date=decision_date
+        )
+    label = Label(
+        organisation=organisation,
+        scheme_version=scheme_version,
+        scheme_id=scheme.id,
+        family=scheme.family,
+        level_id=level_id,
+        certificate_number=certificate_number(
+            family=scheme.family, level_id=level_id, year=decision_date.year
+        ),
+        valid_from=validity.valid_from,
+        valid_until=validity.valid_until,
+        awarded_on=decision_date,
+        first_awarded_on=previous.first_awarded_on if seamless and previous else decision_date,
+        source=source,
+        procedure=procedure,
+        recognised_with=recognised_with,
+        previous=previous if seamless else None,
+        status_list_index=status_list_index(),
+    )
+    label.full_clean()
+    label.save()
+    if seamless and previous is not None and previous.state == LabelState.ACTIVE:
+        previous.state = LabelState.SUPERSEDED
+        previous.state_changed_at = timezone.now()
+        previous.state_reason = label.certificate_number
+        previous.save(update_fields=["state", "state_changed_at", "state_reason"])
+    audit_record(
+        actor=actor,
+        action="label.renew" if seamless else "label.issue",
+        target=label,
+        procedure_id=procedure.pk if procedure else None,
+        after={
+            "certificate_number": label.certificate_number,
+            "organisation": organisation.cluster_name,
+            "scheme": f"{scheme.id} {scheme.version}",
+            "level": level_id,
+            "valid_from": label.valid_from,
+            "valid_until": label.valid_until,
+            "renews": previous.certificate_number if seamless and previous else None,
+        },
+    )
+    return label
+
+
+def labels_issue_for_award(*, procedure: Procedure, actor: User, decided_on: date) -> list[Label]:
+    """Issue the label a procedure was awarded, and every label it is recognised for (a BW
+    award also yields ECEI Gold). Call inside the award's transaction."""
+    assessment_date = procedure.assessment_date or decided_on
+    renewal = procedure.process == "renewal"
+    main = _issue(
+        organisation=procedure.organisation,
+        scheme_version=procedure.scheme_version,
+        level_id=procedure.level_id,
+        assessment_date=assessment_date,
+        decision_date=decided_on,
+        source=LabelSource.AWARDED,
+        procedure=procedure,
+        recognised_with=None,
+        renewal=renewal,
+        actor=actor,
+    )
+    issued = [main]
+    for recognition in (procedure.result or {}).get("recognitions", []):
+        version = SchemeVersion.objects.filter(
+            scheme_id=recognition["scheme"], is_current=True
+        ).first()
+        if version is None:
+            continue
+        issued.append(
+            _issue(
+                organisation=procedure.organisation,
+                scheme_version=version,
+                level_id=recognition["level"],
+                assessment_date=assessment_date,
+                decision_date=decided_on,
+                source=LabelSource.RECOGNISED,
+                procedure=procedure,
+                recognised_with=main,
+                renewal=renewal,
+                actor=actor,
+            )
+        )
+    return issued
+
+
+def label_change_state(*, label: Label, actor: User, new_state: str, reason: str) -> Label:
+    """Suspend, reinstate or revoke a label, with a reason; only the awarding authority and the
+    secretariat may. A revocation is final."""
+    if actor.role not in (Role.AUTHORITY, Role.SECRETARIAT):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("Please give a reason.")})
+    with transaction.atomic():
+        locked = Label.objects.select_for_update().get(pk=label.pk)
+        if not may_change(locked.state, new_state):
+            raise ValidationError(
+                _("A label that is %(current)s cannot become %(new)s.")
+                % {
+                    "current": LabelState(locked.state).label,
+                    "new": LabelState(new_state).label,
+                }
+            )
+        before = {"state": locked.state}
+        locked.state = new_state
+        locked.state_reason = reason.strip()
+        locked.state_changed_at = timezone.now()
+        locked.save(update_fields=["state", "state_reason", "state_changed_at"])
+        action = {
+            RecordedState.SUSPENDED: "label.suspend",
+            RecordedState.REVOKED: "label.revoke",
+            RecordedState.ACTIVE: "label.reinstate",
+        }[RecordedState(new_state)]
+        audit_record(
+            actor=actor,
+            action=action,
+            target=locked,
+            procedure_id=locked.procedure_id,
+            before=before,
+            after={"state": locked.state},
+            reason=reason.strip(),
+        )
+    return locked
+
+
+def label_validity(label: Label) -> Validity:
+    return label.validity

@@ -1,0 +1,438 @@
+"""Label statistics: how many organisations hold which label, by scheme and level, by state and by
+sector, today and over time; the answer to "how many organisations in <region> hold <label> on
+<date>?"; and charts of the numbers as inline SVG.
+
+Counting is done in Python over one ``values_list`` per table (fine up to some 50,000 labels):
+today's tables read the labels valid today once; the history reads every label's validity once
+and counts, for each sample day, the labels whose *held interval* contains it (the interval ends
+the day before a suspension or revocation, as ``registry.valid_on_condition`` decides in SQL).
+Counts of organisations are of distinct organisations.
+
+Charts are drawn with matplotlib's SVG backend on the server (no JavaScript, no CDN, no font
+download: text stays text, ``svg.fonttype: none``); each carries ``role="img"`` and an
+``aria-label``, and the page shows the same numbers in a table below it. Drawing takes a few
+tenths of a second, so the SVG is kept in Django's cache, keyed by everything it shows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.html import escape
+
+from clusterlabel.labels.models import Label
+from clusterlabel.labels.registry import (
+    WITHDRAWN_STATES,
+    RegistryFilters,
+    SchemeCatalogue,
+    region_name,
+    registry_labels,
+)
+
+# --- today ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class CountRow:
+    """One line of a count table: organisations holding a valid label (in total and per label
+    family) and the number of valid labels."""
+
+    key: str
+    name: str
+    organisations: int = 0
+    labels: int = 0
+    by_family: dict[str, int] = field(default_factory=dict)
+    family_values: list[int] = field(
+        default_factory=list
+    )  # by_family in TodayCounts.families order
+
+
+@dataclass
+class TodayCounts:
+    day: date
+    families: list[str]
+    organisations: int
+    labels: int
+    by_label: list[CountRow]
+    by_region: list[CountRow]
+    by_sector: list[CountRow]
+
+
+TodayRow = tuple[int, str, str, str, str, str, str]
+
+
+def tally_today(
+    rows: Iterable[TodayRow], *, catalogue: SchemeCatalogue, sector_names: dict[str, Any], day: date
+) -> TodayCounts:
+    """Count rows of (organisation id, family, scheme id, level id, country, region, sector)."""
+    label_orgs: dict[tuple[str, str], set[int]] = defaultdict(set)
+    label_count: dict[tuple[str, str], int] = defaultdict(int)
+    region_orgs: dict[tuple[str, str], dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    region_count: dict[tuple[str, str], int] = defaultdict(int)
+    sector_orgs: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    sector_count: dict[str, int] = defaultdict(int)
+    families: set[str] = set()
+    holders: set[int] = set()
+    total = 0
+    for organisation_id, family, scheme_id, level_id, country, region, sector in rows:
+        total += 1
+        holders.add(organisation_id)
+        families.add(family)
+        label_orgs[(scheme_id, level_id)].add(organisation_id)
+        label_count[(scheme_id, level_id)] += 1
+        region_orgs[(country, region)][family].add(organisation_id)
+        region_count[(country, region)] += 1
+        sector_orgs[sector][family].add(organisation_id)
+        sector_count[sector] += 1
+
+    ranks = catalogue.level_ranks()
+
+    def label_sort(key: tuple[str, str]) -> tuple[str, int, str]:
+        entry = catalogue.schemes.get(key[0])
+        return (entry.family if entry else "~", ranks.get(key[1], 0), key[0])
+
+    by_label = [
+        CountRow(
+            key=f"{scheme_id}:{level_id}",
+            name=catalogue.label_name(scheme_id=scheme_id, level_id=level_id),
+            organisations=len(label_orgs[(scheme_id, level_id)]),
+            labels=label_count[(scheme_id, level_id)],
+        )
+        for scheme_id, level_id in sorted(label_orgs, key=label_sort)
+    ]
+
+    def grouped(orgs: dict[str, set[int]], count: int, key: str, name: str) -> CountRow:
+        every = set().union(*orgs.values())
+        return CountRow(
+            key=key,
+            name=name,
+            organisations=len(every),
+            labels=count,
+            by_family={family: len(members) for family, members in orgs.items()},
+        )
+
+    by_region = [
+        grouped(
+            region_orgs[place],
+            region_count[place],
+            place[1] or place[0],
+            region_name(place[1]) if place[1] else place[0],
+        )
+        for place in sorted(region_orgs)
+    ]
+    by_sector = sorted(
+        (
+            grouped(
+                sector_orgs[sector],
+                sector_count[sector],
+                sector,
+                str(sector_names.get(sector, sector)),
+            )
+            for sector in sector_orgs
+        ),
+        key=lambda row: (-row.organisations, row.name),
+    )
+    for row in (*by_region, *by_sector):
+        row.family_values = [row.by_family.get(family, 0) for family in sorted(families)]
+    return TodayCounts(
+        day=day,
+        families=sorted(families),
+        organisations=len(holders),
+        labels=total,
+        by_label=by_label,
+        by_region=by_region,
+        by_sector=by_sector,
+    )
+
+
+def counts_today(*, catalogue: SchemeCatalogue, today: date | None = None) -> TodayCounts:
+    """Today's counts of valid labels (one query)."""
+    from clusterlabel.labels.registry import SECTOR_NAMES
+
+    today = today or timezone.localdate()
+    rows = (
+        registry_labels(RegistryFilters(status="valid"), today=today)
+        .order_by()
+        .values_list(
+            "organisation_id",
+            "family",
+            "scheme_id",
+            "level_id",
+            "organisation__country",
+            "organisation__region",
+            "organisation__sector",
+        )
+    )
+    return tally_today(rows, catalogue=catalogue, sector_names=SECTOR_NAMES, day=today)
+
+
+# --- over time -----------------------------------------------------------------------------------
+
+
+def held_interval(
+    valid_from: date, valid_until: date, state: str, state_changed_at: datetime | None
+) -> tuple[date, date] | None:
+    """The days on which a label counted as held, or None if there were none: its validity,
+    cut short the day before it was suspended or revoked."""
+    end = valid_until
+    if state in WITHDRAWN_STATES:
+        if state_changed_at is None:
+            return None
+        end = min(end, timezone.localdate(state_changed_at) - timedelta(days=1))
+    if end < valid_from:
+        return None
+    return valid_from, end
+
+
+def _quarter_end(day: date) -> date:
+    month = (day.month - 1) // 3 * 3 + 3
+    following = date(day.year + (month == 12), month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def sample_days(first: date, today: date) -> tuple[list[date], str]:
+    """The days the history is counted on: the end of every year (or, for less than three
+    years of history, every quarter) from ``first`` to today, and today itself."""
+    if first >= today:
+        return [today], "year"
+    if (today - first).days < 3 * 365:
+        days, day = [], _quarter_end(first)
+        while day < today:
+            days.append(day)
+            day = _quarter_end(day + timedelta(days=1))
+        return [*days, today], "quarter"
+    return [date(year, 12, 31) for year in range(first.year, today.year)] + [today], "year"
+
+
+def count_on_days(intervals: Sequence[tuple[date, date]], days: Sequence[date]) -> list[int]:
+    """How many of the (inclusive) intervals contain each day: those started by the day minus
+    those that ended before it."""
+    starts = sorted(start for start, _end in intervals)
+    ends = sorted(end for _start, end in intervals)
+    return [bisect_right(starts, day) - bisect_left(ends, day) for day in days]
+
+
+@dataclass
+class OverTime:
+    days: list[date]
+    period: str  # "year" or "quarter"
+    series: dict[str, list[int]]  # label family -> valid labels on each day
+
+    def rows(self) -> list[tuple[date, bool, list[int]]]:
+        """(day, is today, counts per family in ``families`` order) for the table."""
+        families = list(self.series)
+        return [
+            (day, index == len(self.days) - 1, [self.series[f][index] for f in families])
+            for index, day in enumerate(self.days)
+        ]
+
+
+def labels_over_time(*, today: date | None = None) -> OverTime | None:
+    """Valid labels per label family at the end of each year (or quarter) and today (one
+    query); None when no label was ever issued."""
+    today = today or timezone.localdate()
+    intervals: dict[str, list[tuple[date, date]]] = defaultdict(list)
+    first: date | None = None
+    for family, valid_from, valid_until, state, changed_at in Label.objects.order_by().values_list(
+        "family", "valid_from", "valid_until", "state", "state_changed_at"
+    ):
+        first = valid_from if first is None else min(first, valid_from)
+        interval = held_interval(valid_from, valid_until, state, changed_at)
+        intervals.setdefault(family, [])
+        if interval is not None:
+            intervals[family].append(interval)
+    if first is None:
+        return None
+    days, period = sample_days(first, today)
+    series = {family: count_on_days(intervals[family], days) for family in sorted(intervals)}
+    return OverTime(days=days, period=period, series=series)
+
+
+# --- the question --------------------------------------------------------------------------------
+
+
+@dataclass
+class Holder:
+    organisation_id: int
+    cluster_name: str
+    legal_name: str
+    labels: list[tuple[str, str]]  # (certificate number, label name)
+
+
+def organisations_holding(filters: RegistryFilters, *, catalogue: SchemeCatalogue) -> list[Holder]:
+    """The distinct organisations holding a label the filters select (one query)."""
+    holders: dict[int, Holder] = {}
+    rows = registry_labels(filters, level_ranks=catalogue.level_ranks()).values_list(
+        "organisation_id",
+        "organisation__cluster_name",
+        "organisation__legal_name",
+        "certificate_number",
+        "scheme_id",
+        "level_id",
+        "scheme_version_id",
+    )
+    for pk, cluster_name, legal_name, number, scheme_id, level_id, version_id in rows:
+        holder = holders.setdefault(pk, Holder(pk, cluster_name, legal_name, []))
+        name = catalogue.label_name(
+            scheme_id=scheme_id, level_id=level_id, scheme_version_id=version_id
+        )
+        holder.labels.append((number, name))
+    return sorted(holders.values(), key=lambda h: (h.cluster_name.casefold(), h.organisation_id))
+
+
+# --- charts --------------------------------------------------------------------------------------
+
+COLOURS = ("#1f4e79", "#b8860b", "#2e7d4f", "#8e3b8e", "#a1261b", "#4f5966")
+MARKERS = ("o", "s", "^", "D", "v", "P")
+
+
+def _figure_class(salt: str) -> tuple[Any, Any]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    rc = {
+        "svg.fonttype": "none",
+        "svg.hashsalt": f"clusterlabel-{salt}",
+        "text.parse_math": False,
+        "font.family": "sans-serif",
+        "font.sans-serif": ["DejaVu Sans"],
+        "font.size": 11,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.edgecolor": "#4f5966",
+        "axes.labelcolor": "#1b1f24",
+        "xtick.color": "#1b1f24",
+        "ytick.color": "#1b1f24",
+    }
+    return matplotlib.rc_context(rc), Figure
+
+
+_XML_PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
+_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
+# matplotlib's "*{stroke-linejoin...}" rule would style the whole page once inlined.
+_GLOBAL_STYLE = re.compile(r"<defs>\s*<style[^>]*>.*?</style>\s*</defs>\s*", re.DOTALL)
+_SIZE = re.compile(r'\s(width|height)="[^"]*pt"')
+
+
+_ID_USE = re.compile(r'(\bid="|url\(#|href="#)([^")]+)([")])')
+
+
+def _prefix_ids(svg: str, prefix: str) -> str:
+    """Prefix every id (and each reference to it) so that two charts on a page never share
+    one: matplotlib numbers its groups ``figure_1``, ``axes_1``... in every figure."""
+    ids = set(re.findall(r'\bid="([^"]+)"', svg))
+
+    def rename(match: re.Match[str]) -> str:
+        start, name, end = match.groups()
+        return f"{start}{prefix}-{name}{end}" if name in ids else match.group(0)
+
+    return _ID_USE.sub(rename, svg)
+
+
+def _inline_svg(figure: Any, *, label: str, prefix: str) -> str:
+    """The figure as an SVG element for inlining in HTML, with an accessible name."""
+    buffer = io.BytesIO()
+    figure.savefig(
+        buffer,
+        format="svg",
+        metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
+    )
+    svg = buffer.getvalue().decode("utf-8")
+    svg = _XML_PROLOGUE.sub("", svg, count=1)
+    svg = _METADATA.sub("", svg, count=1)
+    svg = _GLOBAL_STYLE.sub("", svg, count=1)
+    svg = _prefix_ids(svg, prefix)
+    head, rest = svg.split(">", 1)
+    head = _SIZE.sub("", head)
+    name = escape(label)
+    return (
+        f'{head} role="img" aria-label="{name}" class="chart-svg" focusable="false">'
+        f"<title>{name}</title>{rest.strip()}"
+    )
+
+
+# Drawing a chart takes 0.1-0.3 s; the SVG depends only on its inputs, so it is cached by them.
+CHART_CACHE_SECONDS = 24 * 60 * 60
+CHART_STYLE_VERSION = 1
+
+
+def _cached_chart(kind: str, inputs: Any, draw: Any) -> str:
+    payload = json.dumps([kind, CHART_STYLE_VERSION, inputs], ensure_ascii=False, default=str)
+    key = f"clusterlabel:chart:{hashlib.sha256(payload.encode()).hexdigest()}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = draw()
+        cache.set(key, svg, CHART_CACHE_SECONDS)
+    return svg
+
+
+def bar_chart_svg(names: Sequence[str], values: Sequence[int], *, label: str, axis: str) -> str:
+    """Horizontal bars, one per name, with the value at the end of each bar."""
+    inputs = [list(names), list(values), label, axis]
+    return _cached_chart("bar", inputs, lambda: _draw_bar_chart(names, values, label, axis))
+
+
+def _draw_bar_chart(names: Sequence[str], values: Sequence[int], label: str, axis: str) -> str:
+    context, Figure = _figure_class("bar")
+    with context:
+        figure = Figure(figsize=(8, 0.9 + 0.5 * max(len(names), 1)), layout="constrained")
+        axes = figure.subplots()
+        positions = list(range(len(names)))
+        bars = axes.barh(positions, values, color=COLOURS[0], height=0.6)
+        axes.set_yticks(positions, labels=list(names))
+        axes.invert_yaxis()
+        axes.bar_label(bars, labels=[str(v) for v in values], padding=4)
+        axes.set_xlabel(axis)
+        axes.set_xlim(0, max([*values, 1]) * 1.15)
+        axes.xaxis.get_major_locator().set_params(integer=True)
+        return _inline_svg(figure, label=label, prefix="chart-bar")
+
+
+def line_chart_svg(
+    ticks: Sequence[str], series: dict[str, Sequence[int]], *, label: str, axis: str
+) -> str:
+    """One line per series over the tick labels, with markers so that lines differ without
+    colour."""
+    inputs = [list(ticks), {name: list(values) for name, values in series.items()}, label, axis]
+    return _cached_chart("line", inputs, lambda: _draw_line_chart(ticks, series, label, axis))
+
+
+def _draw_line_chart(
+    ticks: Sequence[str], series: dict[str, Sequence[int]], label: str, axis: str
+) -> str:
+    context, Figure = _figure_class("line")
+    with context:
+        figure = Figure(figsize=(8, 4), layout="constrained")
+        axes = figure.subplots()
+        positions = list(range(len(ticks)))
+        for index, (name, values) in enumerate(series.items()):
+            axes.plot(
+                positions,
+                list(values),
+                label=name,
+                color=COLOURS[index % len(COLOURS)],
+                marker=MARKERS[index % len(MARKERS)],
+                linewidth=2,
+            )
+        step = max(1, len(ticks) // 12)
+        axes.set_xticks(positions[::step], labels=list(ticks)[::step])
+        axes.set_ylabel(axis)
+        axes.set_ylim(bottom=0)
+        axes.yaxis.get_major_locator().set_params(integer=True)
+        axes.grid(axis="y", color="#d6dbe1")
+        if series:
+            figure.legend(loc="outside upper center", ncols=min(len(series), 3), frameon=False)
+        return _inline_svg(figure, label=label, prefix="chart-line")

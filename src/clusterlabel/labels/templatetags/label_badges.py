@@ -1,0 +1,18 @@
+"""Template helpers of the labels app: the HTML snippet that embeds a label's badge."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import get_language
+
+from clusterlabel.labels.badge import badge_embed_snippet
+from clusterlabel.labels.models import Label
+
+register = template.Library()
+
+
+@register.simple_tag
+def label_badge_snippet(label: Label) -> str:
+    """The embed snippet (plain text: Django escapes it where it is shown) in the page's
+    language, with absolute addresses from ``SITE_URL``."""
+    return badge_embed_snippet(label, language=get_language() or "de")
