@@ -7,6 +7,14 @@ import pytest
 from clusterlabel.schemes.services import SHIPPED_DIR
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _issuer_keys():
+    """The issuer's signing key, made once per test run in the test data directory."""
+    from clusterlabel.labels.credentials import ensure_keys
+
+    ensure_keys()
+
+
 @pytest.fixture
 def shipped_dir() -> Path:
     return SHIPPED_DIR

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "clusterlabel.audit",
     "clusterlabel.organisations",
     "clusterlabel.procedures",
+    "clusterlabel.labels",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -218,6 +219,14 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Evidence uploads: larger files are refused with the reason.
 EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# The issuer's signing keys (PEM files, outside the database): active.pem and retired-*.pem.
+CLUSTERLABEL_KEYS_DIR = Path(os.environ.get("CLUSTERLABEL_KEYS_DIR") or DATA_DIR / "keys")
+
+# Reminders before a label expires, in days (and one on the day of expiry).
+REMINDER_DAYS_BEFORE_EXPIRY = [
+    int(days) for days in env_list("REMINDER_DAYS_BEFORE_EXPIRY", ["180", "90", "30"])
+]
 
 # Extra scheme files an operator adds (official catalogues, new versions), loaded besides the
 # shipped ones by `clusterlabel schemes load`.

@@ -15,6 +15,7 @@ urlpatterns = [
     path("schemes/", include("clusterlabel.schemes.urls")),
     path("organisations/", include("clusterlabel.organisations.urls")),
     path("procedures/", include("clusterlabel.procedures.urls")),
+    path("", include("clusterlabel.labels.urls")),
     path("accounts/", include("clusterlabel.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -39,8 +39,9 @@ def test_the_trail_shows_who_what_why_and_the_change(record):
     assert "<td>Contract signed.</td>" in html
     assert (
         '<span class="audit-key">state</span>: <span class="visually-hidden">changed from '
-        '</span><del>applied</del> <span aria-hidden="true">→</span>'
-        '<span class="visually-hidden"> to</span> <ins>contracted</ins>'
+        '</span><del>Application submitted</del> <span aria-hidden="true">→</span>'
+        '<span class="visually-hidden"> to</span> '
+        "<ins>Contract concluded, self-assessment open</ins>"
     ) in html
     assert '<span class="audit-key">deadline</span>: ' in html
     assert "set to </span>2025-09-30" in html

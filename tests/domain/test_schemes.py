@@ -10,6 +10,8 @@ from typing import Any
 
 import pydantic
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clusterlabel.domain.errors import SchemeFileError, SchemeProblem, UnknownId
 from clusterlabel.domain.schemes import (
@@ -812,3 +814,237 @@ def test_load_scheme_dir_of_a_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         load_scheme_dir(tmp_path / "missing")
     assert load_scheme_dir(tmp_path) == []
+
+
+# --- wrongly typed values: reported, never raised ----------------------------------------------
+#
+# The cross-field checks read the raw data, so every value may have any type YAML can give. A
+# value of the wrong type must end up as a SchemeProblem at its location (pydantic reports it),
+# never as a TypeError from a check that assumed a type (len() of a number, a list as a dict key).
+
+
+WRONGLY_TYPED: list[tuple[str, Mutation, str, str]] = [
+    (
+        "choices as a number",
+        _set("indicators.3.choices", 3),
+        "indicators[3] (SRV-02).choices",
+        "must be a list, found 3",
+    ),
+    (
+        "choices as a string",
+        _set("indicators.3.choices", "none, partial, full"),
+        "indicators[3] (SRV-02).choices",
+        "must be a list",
+    ),
+    (
+        "choices as a mapping",
+        _set("indicators.3.choices", {"none": "None", "full": "Full"}),
+        "indicators[3] (SRV-02).choices",
+        "must be a list, found a mapping",
+    ),
+    (
+        "fee process as a list",
+        _set("fees.items.0.process", ["new"]),
+        "fees.items[0].process",
+        "must be one of 'new' or 'renewal', found a list",
+    ),
+    (
+        "fee mode as a list",
+        _set("fees.items.0.mode", ["any"]),
+        "fees.items[0].mode",
+        "found a list",
+    ),
+    (
+        "fee mode as a mapping",
+        _set("fees.items.1.mode", {"any": True}),
+        "fees.items[1].mode",
+        "found a mapping",
+    ),
+    (
+        "recognised scheme as a list",
+        _set(
+            "levels.0.recognitions",
+            [{"scheme_family": "ecei", "scheme": ["ecei-gold"], "level": "gold"}],
+        ),
+        "levels[0] (gold).recognitions[0].scheme",
+        "found a list",
+    ),
+    (
+        "recognised level as a mapping",
+        _set(
+            "levels.0.recognitions",
+            [{"scheme_family": "ecei", "scheme": "ecei-gold", "level": {"id": "gold"}}],
+        ),
+        "levels[0] (gold).recognitions[0].level",
+        "found a mapping",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("mutation", "location", "fragment"),
+    [case[1:] for case in WRONGLY_TYPED],
+    ids=[case[0] for case in WRONGLY_TYPED],
+)
+def test_a_wrongly_typed_value_is_reported_once_at_its_field(
+    mutation: Mutation, location: str, fragment: str
+) -> None:
+    data = scheme_data()
+    mutation(data)
+    problems = problems_of(data)
+    assert_reported(problems, location, fragment)
+    assert len(problems) == 1, located(problems)  # no follow-on noise from the cross checks
+    assert located(problems_of(to_yaml(data))) == located(problems)
+
+
+def test_wrongly_typed_duplicates_are_reported_at_each_field() -> None:
+    data = scheme_data()
+    for item in data["fees"]["items"]:
+        item["process"], item["mode"] = ["new"], {"any": 1}
+    data["levels"][0]["recognitions"] = [
+        {"scheme_family": "ecei", "scheme": {"id": "ecei-gold"}, "level": ["gold"]}
+    ] * 2
+    problems = problems_of(data)
+    for index in (0, 1):
+        assert_reported(problems, f"fees.items[{index}].process", "found a list")
+        assert_reported(problems, f"fees.items[{index}].mode", "found a mapping")
+        where = f"levels[0] (gold).recognitions[{index}]"
+        assert_reported(problems, f"{where}.scheme", "found a mapping")
+        assert_reported(problems, f"{where}.level", "found a list")
+    assert len(problems) == 8, located(problems)
+
+
+def test_fee_cents_are_checked_exactly_for_amounts_of_any_size() -> None:
+    # beyond 28 digits Decimal.quantize raised InvalidOperation instead of checking
+    data = scheme_data()
+    data["fees"]["items"][0]["net"] = "1e30"
+    data["fees"]["items"][1]["net"] = "123456789012345678901234567890.10"
+    assert build_scheme(data).fees.items[0].net == Decimal("1e30")
+    data["fees"]["items"][1]["net"] = "123456789012345678901234567890.001"
+    assert located(problems_of(data)) == [
+        (
+            "fees.items[1].net",
+            "fees are in cents: at most two decimals, found 123456789012345678901234567890.001",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("replace", "by", "location", "fragment"),
+    [
+        ("id: test-scheme\n", "id: 2024-13-45\n", "line 2, column 5", "cannot read '2024-13-45'"),
+        ("months: 24", "months: !!int abc", "line ", "cannot read 'abc' as int"),
+        ("months: 24", "months: !!float abc", "line ", "cannot read 'abc' as float"),
+        ("months: 24", "months: " + "9" * 5000, "line ", "as int (Exceeds the limit"),
+        ("version: '1'", "version: '1\x00'", "line 3, column 12", "unacceptable character"),
+        ("months: 24", "months: " + "[" * 600 + "]" * 600, "", "nested too deeply"),
+    ],
+    ids=["impossible date", "bad !!int", "bad !!float", "huge int", "NUL character", "deep"],
+)
+def test_yaml_values_pyyaml_cannot_convert_are_reported(
+    replace: str, by: str, location: str, fragment: str
+) -> None:
+    yaml_text = to_yaml(scheme_data())
+    assert replace in yaml_text
+    problems = problems_of(yaml_text.replace(replace, by, 1))
+    assert len(problems) == 1, located(problems)
+    assert problems[0].location.startswith(location), located(problems)
+    assert fragment in problems[0].message
+    assert "\n" not in str(problems[0])
+
+
+def _rich_scheme_data() -> Raw:
+    """The default scheme plus every optional part a cross check looks at."""
+    data = scheme_data()
+    data["levels"].append(
+        level(
+            "silver",
+            rank=2,
+            improvement={
+                "min_improved_categories": 1,
+                "min_months_since_previous": 18,
+                "max_months_since_previous": 24,
+                "window_processes": ["new"],
+            },
+            recognitions=[{"scheme_family": "ecei", "scheme": "ecei-silver", "level": "silver"}],
+        )
+    )
+    data["indicators"][1]["direction"] = "lower"
+    data["indicators"][1]["bands"] = [{"from": 90, "points": 1}, {"from": 75, "points": 2}]
+    data["eligibility"].update(countries=["DE"], regions=["DE-BW"])
+    data["fees"]["subsidies"] = [
+        {
+            "name": text("Introduction"),
+            "payer": party("Ministry"),
+            "percent": "50",
+            "processes": ["new"],
+            "valid_from": "2024-01-01",
+            "valid_until": "2025-12-31",
+        }
+    ]
+    return data
+
+
+def test_the_rich_scheme_of_the_fuzz_test_is_valid() -> None:
+    assert build_scheme(_rich_scheme_data()).level("silver").recognitions
+
+
+def _value_paths(node: Any, base: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """The path of every value below ``node``: leaves and the containers above them."""
+    children: Any = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else ()
+    )
+    paths = []
+    for key, child in children:
+        paths.append((*base, key))
+        paths.extend(_value_paths(child, (*base, key)))
+    return paths
+
+
+_INTERESTING_TEXTS = (
+    *("", " ", "new", "renewal", "any", "on_site", "video", "gold", "silver", "structures"),
+    *("services", "none", "partial", "full", "STR-01", "test-scheme", "ecei-silver", "DE"),
+    *("DE-BW", "lower", "choice", "number", "percent", "19", "4975.001", "1e30", "2024-01-01"),
+)
+_TEXTS = st.sampled_from(_INTERESTING_TEXTS) | st.text(max_size=6)
+_SCALARS: dict[type, st.SearchStrategy[Any]] = {
+    int: st.integers(),
+    str: _TEXTS,
+    float: st.floats(),
+    bool: st.booleans(),
+    type(None): st.none(),
+}
+_YAML_VALUES = st.recursive(
+    st.one_of(*_SCALARS.values()),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXTS, inner, max_size=3),
+    max_leaves=6,
+)
+_VALUES_BY_TYPE: dict[type, st.SearchStrategy[Any]] = {
+    **_SCALARS,
+    list: st.lists(_YAML_VALUES, max_size=3),
+    dict: st.dictionaries(_TEXTS, _YAML_VALUES, max_size=3),
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_any_wrongly_typed_value_is_a_scheme_file_error_never_a_crash(data: st.DataObject) -> None:
+    raw = _rich_scheme_data()
+    for _ in range(data.draw(st.integers(min_value=1, max_value=3), label="mutations")):
+        *parents, last = data.draw(st.sampled_from(_value_paths(raw)), label="path")
+        node: Any = raw
+        for key in parents:
+            node = node[key]
+        other_types = [kind for kind in _VALUES_BY_TYPE if kind is not type(node[last])]
+        kind = data.draw(st.sampled_from(other_types), label="type")
+        node[last] = data.draw(_VALUES_BY_TYPE[kind], label="value")
+    try:
+        result = load_scheme_data(raw, source="fuzz.yaml")
+    except SchemeFileError as exc:  # anything else fails the test
+        assert exc.errors and all(isinstance(p, SchemeProblem) for p in exc.errors)
+    else:
+        assert isinstance(result, Scheme)

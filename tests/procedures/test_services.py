@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -367,3 +368,40 @@ def test_transitions_are_exactly_the_domain_table():
         for source in row.source
     }
     assert pairs <= table
+
+
+def test_a_renewal_starts_from_the_last_cycles_answers_and_extends_the_label_seamlessly():
+    from clusterlabel.labels.models import Label
+
+    first = ProcedureBuilder(scheme_id="ecei-bronze")
+    first.advance_to(ProcedureState.AWARDED)
+    old_label = Label.objects.get(procedure=first.procedure)
+    renewal = services.procedure_create(
+        organisation=first.organisation,
+        scheme_version=first.version,
+        level_id="bronze",
+        process="renewal",
+        assessment_mode="on_site",
+        previous_procedure=first.procedure,
+        actor=first.manager,
+    )
+    assert renewal.answers.count() == 36
+    assert dict(renewal.answers.values_list("indicator_id", "value")) == dict(
+        first.procedure.answers.values_list("indicator_id", "value")
+    )
+    from clusterlabel.procedures.walkthrough import Walkthrough
+
+    Walkthrough(
+        procedure=renewal,
+        manager=first.manager,
+        secretariat=first.secretariat,
+        assessors=first.assessors,
+        authority=first.authority,
+    ).advance_to(ProcedureState.AWARDED)
+    new_label = Label.objects.get(procedure=renewal)
+    old_label.refresh_from_db()
+    # ECEI: a renewal within the grace period continues seamlessly for 36 months.
+    assert new_label.previous == old_label
+    assert new_label.valid_from == old_label.valid_until + timedelta(days=1)
+    assert new_label.first_awarded_on == old_label.first_awarded_on
+    assert old_label.state == "superseded"

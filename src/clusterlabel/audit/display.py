@@ -127,3 +127,32 @@ def value_text(value: Any) -> str:
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
     return str(value)
+
+
+# How the keys of before/after snapshots read, and how coded values of a key read, on a page.
+# Apps register their own (``register_value_labels`` in ``AppConfig.ready``); unknown keys and
+# values show as stored.
+KEY_LABELS: dict[str, Promise] = {}
+VALUE_LABELS: dict[str, Mapping[str, Promise]] = {}
+
+
+def register_value_labels(
+    *,
+    keys: Mapping[str, Promise] | None = None,
+    values: Mapping[str, Mapping[str, Promise]] | None = None,
+) -> None:
+    KEY_LABELS.update(keys or {})
+    for key, labels in (values or {}).items():
+        VALUE_LABELS[key] = {**VALUE_LABELS.get(key, {}), **labels}
+
+
+def key_label(key: str) -> str:
+    label = KEY_LABELS.get(key)
+    return str(label) if label is not None else key
+
+
+def value_label(value: Any, key: str) -> str:
+    labels = VALUE_LABELS.get(key)
+    if labels is not None and isinstance(value, str) and value in labels:
+        return str(labels[value])
+    return value_text(value)

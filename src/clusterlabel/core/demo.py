@@ -15,6 +15,7 @@ from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
 from clusterlabel.accounts.services import user_create
 from clusterlabel.core.demo_data import demo_procedures_load
+from clusterlabel.labels.credentials import ensure_keys
 from clusterlabel.schemes.services import SHIPPED_DIR, scheme_versions_load_directory
 
 DEMO_PASSWORD = "clusterlabel-demo"
@@ -57,6 +58,7 @@ class DemoReport:
 def demo_load() -> DemoReport:
     """Load the shipped schemes (and any in ``SCHEMES_DIR``), the demo accounts and the demo
     organisations with their procedures. The e-mails those steps would send are not sent."""
+    ensure_keys()
     quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
     with quiet, transaction.atomic():
         results = scheme_versions_load_directory(directory=SHIPPED_DIR)

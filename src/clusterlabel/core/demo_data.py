@@ -16,6 +16,7 @@ from django.db import transaction
 from clusterlabel.accounts.models import User
 from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.schemes import Scheme
+from clusterlabel.labels.importing import labels_import
 from clusterlabel.organisations.models import Organisation, Programme
 from clusterlabel.procedures import services
 from clusterlabel.procedures.walkthrough import Walkthrough, excellent_values
@@ -216,6 +217,25 @@ PROCEDURES: tuple[DemoProcedure, ...] = (
 )
 
 
+# An operator's earlier register, imported with the real importer (messy on purpose: German
+# headers, semicolons, a legal-form variant). BioCon Valley's Silver 2017 -> 2019 -> 2022
+# follows seed 002; TechnologyMountains' state label of 3 July 2015 follows seed 003; the
+# dates are the scheme rules applied to the years the press releases give.
+HISTORICAL_REGISTER = "\n".join(
+    [
+        "Organisation;Land;Branche;Label;Stufe;Gültig ab;Gültig bis;Zertifikatsnummer",
+        "BioCon Valley GmbH;Deutschland;Gesundheit;ECEI;Silber;"
+        "01.10.2017;30.09.2019;ESCA-S-2017-0412",
+        "BioCon Valley GmbH;Deutschland;Gesundheit;ECEI;Silber;"
+        "01.10.2019;30.09.2022;ESCA-S-2019-0655",
+        "BioCon Valley GmbH;DE;Gesundheit;ECEI;Silber;01.10.2022;30.09.2025;ESCA-S-2022-0931",
+        "TechnologyMountains e.V.;DE;Mikrosystemtechnik;Cluster-Exzellenz Baden-Württemberg;;"
+        "03.07.2015;02.07.2017;BW-2015-0008",
+        "",
+    ]
+)
+
+
 def _organisation(spec: DemoOrganisation, manager: User) -> Organisation:
     companies, smes, research, public, civil = spec.members
     organisation, _created = Organisation.objects.get_or_create(
@@ -291,6 +311,13 @@ def demo_procedures_load(*, accounts: dict[str, User]) -> int:
                 scores=None if spec.award else _failing(scheme),
             )
             _walk_demo(walk, spec)
+        result = labels_import(
+            data=HISTORICAL_REGISTER.encode("utf-8"),
+            actor=accounts["secretariat"],
+            file_name="register-2012-2024.csv",
+        )
+        if result.errors:
+            raise RuntimeError(f"demo register does not import: {result.errors}")
     return created
 
 
@@ -331,11 +358,8 @@ def _walk_demo(walk: Walkthrough, spec: DemoProcedure) -> None:
         )
         return
     if target == "assessors_assigned":
-        walk.advance_to("self_assessment_submitted")
-        walk.propose_panel()
-        services.procedure_transition(
-            procedure=p, actor=walk.secretariat, action=flow.Action.ASSIGN_ASSESSORS
-        )
+        walk.assessment_in_past = False
+        walk.advance_to("assessors_assigned")
         return
     if target == "assessment_in_progress":
         walk.advance_to("assessment_in_progress")

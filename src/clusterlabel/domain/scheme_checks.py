@@ -149,10 +149,12 @@ class _CrossChecks:
         if kind not in ("number", "percent", "boolean", "choice"):
             return
         choice_ids = [_str_id(c) for _, c in _entries(indicator, "choices")]
+        # choices that are not a list are reported by pydantic ("must be a list"): there is
+        # nothing to count, and no choice ids to check the threshold and bands against
+        raw_choices = indicator.get("choices")
+        choices_unusable = raw_choices is not None and not isinstance(raw_choices, list)
         if kind == "choice":
-            listed = indicator.get("choices") or []
-            # a non-list is reported by pydantic ("must be a list"); there is nothing to count
-            if isinstance(listed, list) and len(listed) < 2:
+            if not choices_unusable and len(raw_choices or []) < 2:
                 self.add((*path, "choices"), "a choice indicator needs at least two choices")
         elif "choices" in indicator:
             self.add((*path, "choices"), "only choice indicators have choices")
@@ -198,6 +200,8 @@ class _CrossChecks:
                         where,
                         f"a boolean indicator needs true or false as {what}, found {_show(value)}",
                     )
+                return None
+            if choices_unusable:
                 return None
             if not isinstance(value, str) or value not in choice_ids:
                 listed = ", ".join(c for c in choice_ids if c)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 from clusterlabel.accounts.choices import Role
 from clusterlabel.core.reasons import describe_all
 from clusterlabel.domain.eligibility import check_eligibility
+from clusterlabel.labels.selectors import labels_of_organisation
 from clusterlabel.organisations import selectors, services
 from clusterlabel.organisations.choices import FundingKind, Sector
 from clusterlabel.organisations.forms import OrganisationForm
@@ -154,6 +155,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "funding_total": sum((row["share"] for row in funding), Decimal(0)),
             "eligibility": _eligibility(organisation),
             "procedures": organisation.visible_procedures,
+            "labels": list(labels_of_organisation(organisation_id=organisation.pk)),
             "managers": list(organisation.managers.all()),
             "programmes": list(organisation.programmes.all()),
             "show_emails": sees_contact_details(user),

@@ -6,3 +6,58 @@ class ProceduresConfig(AppConfig):
     name = "clusterlabel.procedures"
     label = "procedures"
     verbose_name = _("Procedures")
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from clusterlabel.audit.display import register_value_labels
+        from clusterlabel.procedures.choices import (
+            AssessmentMode,
+            Decision,
+            ProcedureState,
+            Process,
+        )
+
+        register_value_labels(
+            keys={
+                "state": _("state"),
+                "applied_at": _("applied at"),
+                "contracted_at": _("contract concluded at"),
+                "fee_currency": _("currency"),
+                "fee_net": _("fee (net)"),
+                "fee_vat": _("VAT"),
+                "fee_gross": _("fee (gross)"),
+                "fee_subsidy": _("subsidy"),
+                "fee_subsidy_payer": _("subsidy paid by"),
+                "fee_payable_gross": _("payable by the organisation (gross)"),
+                "assessment_date": _("assessment date"),
+                "assessment_mode": _("assessment mode"),
+                "assessors": _("assessors"),
+                "no_conflict_declared": _("declared no conflict of interest"),
+                "report_submitted_at": _("report submitted at"),
+                "summary": _("summary"),
+                "decision": _("decision"),
+                "decision_reason": _("reason for the decision"),
+                "decided_at": _("decided at"),
+                "decided_by": _("decided by"),
+                "board_round": _("board round"),
+                "organisation": _("organisation"),
+                "scheme": _("scheme"),
+                "level": _("level"),
+                "process": _("process"),
+                "prefilled_answers": _("answers taken over from the last cycle"),
+                "value": _("value"),
+                "comment": _("comment"),
+                "evidence_seen": _("evidence seen"),
+                "indicator": _("indicator"),
+                "revision": _("version"),
+                "file": _("file"),
+                "size": _("size in bytes"),
+            },
+            values={
+                "state": dict(ProcedureState.choices),
+                "assessment_mode": dict(AssessmentMode.choices),
+                "process": dict(Process.choices),
+                "decision": dict(Decision.choices),
+            },
+        )

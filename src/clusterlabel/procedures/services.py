@@ -146,6 +146,7 @@ def procedure_create(
         )
         procedure.full_clean()
         procedure.save()
+        prefilled = _prefill_from_previous(procedure, actor=actor)
         audit_record(
             actor=actor,
             action="procedure.create",
@@ -157,9 +158,32 @@ def procedure_create(
                 "process": process,
                 "assessment_mode": assessment_mode,
                 "state": procedure.state,
+                "prefilled_answers": prefilled,
             },
         )
     return procedure
+
+
+def _prefill_from_previous(procedure: Procedure, *, actor: User) -> int:
+    """A renewal starts from the last cycle: the previous self-assessment's answers are copied
+    for every indicator the new scheme version still has (the organisation updates them)."""
+    previous = procedure.previous_procedure
+    if previous is None:
+        return 0
+    indicators = {indicator.id for indicator in procedure.scheme.indicators}
+    copied = [
+        SelfAssessmentAnswer(
+            procedure=procedure,
+            indicator_id=answer.indicator_id,
+            value=answer.value,
+            comment=answer.comment,
+            updated_by=actor,
+        )
+        for answer in previous.answers.all()
+        if answer.indicator_id in indicators
+    ]
+    SelfAssessmentAnswer.objects.bulk_create(copied)
+    return len(copied)
 
 
 def procedure_transition(
@@ -692,7 +716,8 @@ def procedure_return_to_board(*, procedure: Procedure, actor: User, reason: str)
 
 def procedure_decide(*, procedure: Procedure, actor: User, award: bool, reason: str) -> Procedure:
     """Award or refuse. The computed result (scores, the decision per level and the recognised
-    labels) is stored with the decision, so it can be shown and recomputed later."""
+    labels) is stored with the decision, so it can be shown and recomputed later; an award
+    issues the label and every recognised label in the same transaction."""
 
     def apply(locked: Procedure) -> list[str]:
         locked.decision = Decision.AWARD if award else Decision.REFUSE
@@ -700,6 +725,12 @@ def procedure_decide(*, procedure: Procedure, actor: User, award: bool, reason: 
         locked.decided_at = timezone.now()
         locked.decided_by = actor
         locked.result = compute_result(locked).as_json()
+        if award:
+            from clusterlabel.labels.services import labels_issue_for_award
+
+            labels_issue_for_award(
+                procedure=locked, actor=actor, decided_on=timezone.localdate(locked.decided_at)
+            )
         return ["decision", "decision_reason", "decided_at", "decided_by", "result"]
 
     return procedure_transition(

@@ -53,6 +53,10 @@ class Walkthrough:
     report: str = "Das Clustermanagement ist professionell aufgestellt."
     award: bool = True
     decision_reason: str = ""
+    # Schedule the assessment for yesterday (as if the panel had been confirmed weeks ago), so
+    # the assessment can start now and the decision follows it; False schedules it ahead.
+    # None: ahead when walking to ``assessors_assigned`` or before, yesterday otherwise.
+    assessment_in_past: bool | None = None
 
     def __post_init__(self) -> None:
         scheme = self.procedure.scheme
@@ -63,9 +67,25 @@ class Walkthrough:
     def scheme(self) -> Scheme:
         return self.procedure.scheme
 
+    @property
+    def preparation_days(self) -> int:
+        return self.scheme.procedure.self_assessment_due_days_before_assessment or 0
+
     def assessment_date(self, today: date | None = None) -> date:
-        days = self.scheme.procedure.self_assessment_due_days_before_assessment or 0
-        return (today or timezone.localdate()) + timedelta(days=days + 1)
+        """The earliest assessment date a panel proposed today may have."""
+        today = today or timezone.localdate()
+        return today + timedelta(days=self.preparation_days + 1)
+
+    def scheduled_date(self) -> date:
+        """The date the walkthrough schedules: yesterday, or the earliest date ahead."""
+        if self.assessment_in_past:
+            return timezone.localdate() - timedelta(days=1)
+        return self.assessment_date()
+
+    def panel_confirmed_on(self) -> date:
+        """The day the panel is confirmed: enough preparation time before the assessment."""
+        date_ = self.procedure.assessment_date or self.scheduled_date()
+        return min(timezone.localdate(), date_ - timedelta(days=self.preparation_days + 1))
 
     def refresh(self) -> Procedure:
         self.procedure.refresh_from_db()
@@ -85,15 +105,14 @@ class Walkthrough:
             )
         elif state == flow.State.SELF_ASSESSMENT_SUBMITTED:
             self.propose_panel()
-            services.procedure_transition(
-                procedure=p, actor=self.secretariat, action=flow.Action.ASSIGN_ASSESSORS
-            )
+            self.confirm_panel()
         elif state == flow.State.ASSESSORS_ASSIGNED:
+            if p.assessment_date > timezone.localdate():
+                # The calendar moves on to the assessment day (a walkthrough cannot wait weeks).
+                Procedure.objects.filter(pk=p.pk).update(assessment_date=timezone.localdate())
+                p = self.refresh()
             services.procedure_transition(
-                procedure=p,
-                actor=self.assessors[0],
-                action=flow.Action.START_ASSESSMENT,
-                today=p.assessment_date,
+                procedure=p, actor=self.assessors[0], action=flow.Action.START_ASSESSMENT
             )
         elif state == flow.State.ASSESSMENT_IN_PROGRESS:
             self.score_all()
@@ -132,10 +151,19 @@ class Walkthrough:
             procedure=self.procedure,
             actor=self.secretariat,
             assessors=self.assessors,
-            assessment_date=self.assessment_date(),
+            assessment_date=self.scheduled_date(),
         )
         for assessor in self.assessors:
             services.conflict_declare(procedure=self.procedure, actor=assessor, no_conflict=True)
+
+    def confirm_panel(self) -> None:
+        self.refresh()
+        services.procedure_transition(
+            procedure=self.procedure,
+            actor=self.secretariat,
+            action=flow.Action.ASSIGN_ASSESSORS,
+            today=self.panel_confirmed_on(),
+        )
 
     def score_all(self, only: list[str] | None = None) -> None:
         first, *others = self.assessors
@@ -161,6 +189,10 @@ class Walkthrough:
 
     def advance_to(self, state: str) -> Procedure:
         target = flow.State(state)
+        if self.assessment_in_past is None and target in USUAL_PATH:
+            self.assessment_in_past = USUAL_PATH.index(target) > USUAL_PATH.index(
+                flow.State.ASSESSORS_ASSIGNED
+            )
         if target not in USUAL_PATH and target not in (flow.State.REFUSED,):
             raise ValueError(f"{state} is not on the usual path")
         if target == flow.State.REFUSED:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from clusterlabel.audit.display import action_label, value_text
+from clusterlabel.audit.display import action_label, key_label, value_label, value_text
 
 register = template.Library()
 
@@ -21,3 +21,15 @@ def audit_action_label(code: str) -> str:
 def audit_value(value: Any) -> str:
     """A before/after value as short text ("—" for none)."""
     return value_text(value)
+
+
+@register.filter
+def audit_key(key: str) -> str:
+    """The translated name of a snapshot key, or the key itself."""
+    return key_label(key)
+
+
+@register.filter
+def audit_coded_value(value: Any, key: str) -> str:
+    """A before/after value, with coded values (states, modes) in words."""
+    return value_label(value, key)

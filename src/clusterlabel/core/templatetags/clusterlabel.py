@@ -65,3 +65,24 @@ def scheme_and_level(procedure: Any) -> str:
     if level_name == scheme_name or level_name in scheme_name:
         return scheme_name
     return f"{scheme_name} · {level_name}"
+
+
+@register.filter
+def recognised_label(recognition: Any) -> str:
+    """The name of a label an award also yields ("ECEI-Label Gold"), from the current version
+    of the recognised scheme; its ids when that scheme is not loaded."""
+    from clusterlabel.domain.errors import UnknownId
+    from clusterlabel.schemes.selectors import scheme_versions_current
+
+    version = scheme_versions_current().filter(scheme_id=recognition.scheme).first()
+    if version is None:
+        return f"{recognition.scheme} ({recognition.level})"
+    scheme = version.scheme
+    scheme_name = localized(scheme.name)
+    try:
+        level_name = localized(scheme.level(recognition.level).name)
+    except UnknownId:
+        return f"{scheme_name} ({recognition.level})"
+    if level_name == scheme_name or level_name in scheme_name:
+        return scheme_name
+    return f"{scheme_name} · {level_name}"

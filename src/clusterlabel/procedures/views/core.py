@@ -54,11 +54,30 @@ ACTION_LABELS = {
     flow.Action.WITHDRAW: gettext_lazy("Withdraw the application"),
 }
 
+# States in which the advisory board's count means something.
+BOARD_AND_AFTER = frozenset(
+    {
+        ProcedureState.BOARD_REVIEW,
+        ProcedureState.AWAITING_DECISION,
+        ProcedureState.AWARDED,
+        ProcedureState.REFUSED,
+    }
+)
+
 # Audit actions shown on the procedure page by default (the full trail is one click away).
 MILESTONE_PREFIXES = ("procedure.", "panel.", "report.")
 
 # Audit actions a cluster manager sees on their own procedure's trail.
 APPLICANT_TRAIL_PREFIXES = ("procedure.", "self_assessment.", "evidence.")
+
+# Who reads the board's individual votes (who voted how, and why); everybody else sees the tally.
+BOARD_VOTE_READERS = frozenset(
+    {Role.SECRETARIAT, Role.AUTHORITY, Role.BOARD_MEMBER, Role.ADMINISTRATOR}
+)
+
+# The organisation sees the assessment's result once the authority has decided (as on the
+# scoring page), not when it withdraws before the decision.
+DECIDED_STATES = frozenset({ProcedureState.AWARDED, ProcedureState.REFUSED})
 
 
 @login_required
@@ -109,13 +128,23 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = procedure.scheme
     events = list(audit_events_for_procedure(procedure_id=procedure.pk))
     if user.role == Role.CLUSTER_MANAGER:
-        events = [e for e in events if e.action.startswith(APPLICANT_TRAIL_PREFIXES)]
+        # The board deliberates confidentially: the applicant sees the outcome, not the votes.
+        events = [
+            e
+            for e in events
+            if e.action.startswith(APPLICANT_TRAIL_PREFIXES)
+            and e.action != "procedure.record_board_vote"
+        ]
+    sees_votes = user.role in BOARD_VOTE_READERS
+    if not sees_votes:
+        # Each vote's event names the member and the reason.
+        events = [e for e in events if e.action != f"procedure.{flow.Action.RECORD_BOARD_VOTE}"]
     all_events = len(events)
     full_trail = request.GET.get("trail") == "all"
     if not full_trail:
         # The milestones; single scores and answers are one click away.
         events = [e for e in events if e.action.startswith(MILESTONE_PREFIXES)]
-    sees_scores = user.role != Role.CLUSTER_MANAGER or procedure.is_terminal
+    sees_scores = user.role != Role.CLUSTER_MANAGER or procedure.state in DECIDED_STATES
     result = None
     if sees_scores and procedure.scores.all():
         result = compute_result(procedure)
@@ -147,11 +176,11 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "board_votes": [
                 v for v in procedure.board_votes.all() if v.round == procedure.board_round
             ]
-            if user.role
-            in (Role.SECRETARIAT, Role.AUTHORITY, Role.BOARD_MEMBER, Role.ADMINISTRATOR)
+            if sees_votes
             else [],
+            "sees_scores": sees_scores,
             "board": flow.board_recommendation(facts.board_votes, facts.rules)
-            if scheme.procedure.advisory_board
+            if scheme.procedure.advisory_board and procedure.state in BOARD_AND_AFTER
             else None,
         },
     )
@@ -209,6 +238,12 @@ def _still_visible(user, procedure: Procedure) -> bool:
     return can_view_procedure(user, procedure)
 
 
+def _scheme_and_level(scheme_name: str, level_name: str) -> str:
+    if level_name in scheme_name:
+        return scheme_name
+    return f"{scheme_name} \N{EN DASH} {level_name}"
+
+
 class ApplicationForm(forms.Form):
     scheme_level = forms.ChoiceField(label=gettext_lazy("Scheme and level"))
     process = forms.ChoiceField(label=gettext_lazy("Process"), choices=Process.choices)
@@ -239,7 +274,7 @@ class ApplicationForm(forms.Form):
                 choices.append(
                     (
                         f"{version.pk}:{level.id}",
-                        f"{scheme.name.get(language)} \N{EN DASH} {level.name.get(language)}",
+                        _scheme_and_level(scheme.name.get(language), level.name.get(language)),
                     )
                 )
         self.fields["scheme_level"].choices = choices
