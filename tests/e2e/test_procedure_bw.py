@@ -130,7 +130,7 @@ def apply_for_the_label(manager: Page, name: str) -> int:
     follow(manager, "Meine Organisation")
     expect(manager.get_by_role("heading", level=1)).to_have_text(CLUSTER)
     follow(manager, "Label beantragen")
-    manager.get_by_label("Label und Stufe").select_option(label=f"{SCHEME} \N{EN DASH} {SCHEME}")
+    manager.get_by_label("Label und Stufe").select_option(label=SCHEME)
     manager.get_by_label("Verfahrensart").select_option(label="Erstbegutachtung")
     manager.get_by_role("combobox", name="Begutachtung", exact=True).select_option(label="Vor Ort")
     press(manager, "Antrag anlegen")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
@@ -46,6 +48,9 @@ class Command(BaseCommand):
             return
         host, port = options["host"], options["port"]
         display_host = f"[{host}]" if ":" in str(host) else host
+        if "SITE_URL" not in os.environ:
+            # Links in e-mails, certificates and QR codes point at the server the demo runs.
+            settings.SITE_URL = f"http://{display_host}:{port}"
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Serving on http://{display_host}:{port}/"))
         call_command("runserver", f"{display_host}:{port}", use_reloader=False)
