@@ -43,7 +43,7 @@ from clusterlabel.procedures.models import IndicatorScore, Procedure
 from clusterlabel.procedures.results import ProcedureResult, compute_result
 from clusterlabel.procedures.selectors import procedure_get
 from clusterlabel.procedures.values import from_json
-from clusterlabel.procedures.views.common import load_procedure, report_refusal
+from clusterlabel.procedures.views.common import add_service_errors, load_procedure, report_refusal
 
 # Roles that read every procedure's assessment.
 OVERSIGHT_ROLES = frozenset({Role.SECRETARIAT, Role.AUTHORITY, Role.ADMINISTRATOR})
@@ -148,9 +148,7 @@ def panel_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 report_refusal(request, exc)
                 return redirect("procedures:panel", pk=procedure.pk)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -234,9 +232,7 @@ def conflict_declaration(request: HttpRequest, pk: int) -> HttpResponse:
                 report_refusal(request, exc)
                 return redirect("procedures:conflict", pk=procedure.pk)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                add_service_errors(form, exc)
             else:
                 if no_conflict:
                     messages.success(
@@ -605,9 +601,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                 report_refusal(request, exc)
                 return redirect("procedures:report", pk=procedure.pk)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The report has been saved and you agree to it."))
                 return redirect("procedures:report", pk=procedure.pk)

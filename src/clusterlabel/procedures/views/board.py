@@ -18,7 +18,7 @@ from clusterlabel.procedures import services
 from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.facts import procedure_facts
 from clusterlabel.procedures.results import compute_result
-from clusterlabel.procedures.views.common import load_procedure, report_refusal
+from clusterlabel.procedures.views.common import add_service_errors, load_procedure, report_refusal
 
 
 class VoteForm(forms.Form):
@@ -102,9 +102,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ActionRefused as exc:
             report_refusal(request, exc)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your vote has been recorded."))
             return redirect("procedures:vote", pk=procedure.pk)

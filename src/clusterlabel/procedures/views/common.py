@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 
 from clusterlabel.core.reasons import describe
@@ -30,3 +31,11 @@ def load_procedure(request: HttpRequest, pk: int) -> Procedure:
 def report_refusal(request: HttpRequest, exc: ActionRefused) -> None:
     for blocked in exc.blocked:
         messages.error(request, describe(blocked))
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ``ValidationError`` on the form: at its field where the form has one,
+    otherwise above the form."""
+    for field, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
