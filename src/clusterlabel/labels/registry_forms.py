@@ -152,23 +152,26 @@ class RegistryFilterForm(forms.Form):
             raise ValidationError(_("Enter at least one letter or digit of the name."))
         return query
 
-    def clean_country(self) -> str:
-        code = self.cleaned_data["country"].strip().upper()
-        if code and not COUNTRY_CODE.match(code):
-            raise ValidationError(
-                _("“%(value)s” is not a two-letter country code (ISO 3166-1, e.g. DE)."),
-                params={"value": self.cleaned_data["country"]},
-            )
+    def _code(self, field: str, pattern: re.Pattern[str], message: str) -> str:
+        """An upper-cased ISO code, or a field error that quotes what was typed."""
+        code = self.cleaned_data[field].strip().upper()
+        if code and not pattern.match(code):
+            raise ValidationError(message, params={"value": self.cleaned_data[field]})
         return code
 
+    def clean_country(self) -> str:
+        return self._code(
+            "country",
+            COUNTRY_CODE,
+            _("“%(value)s” is not a two-letter country code (ISO 3166-1, e.g. DE)."),
+        )
+
     def clean_region(self) -> str:
-        code = self.cleaned_data["region"].strip().upper()
-        if code and not REGION_CODE.match(code):
-            raise ValidationError(
-                _("“%(value)s” is not a state or region code (ISO 3166-2, e.g. DE-BW)."),
-                params={"value": self.cleaned_data["region"]},
-            )
-        return code
+        return self._code(
+            "region",
+            REGION_CODE,
+            _("“%(value)s” is not a state or region code (ISO 3166-2, e.g. DE-BW)."),
+        )
 
     def filters(self) -> RegistryFilters:
         """The valid filters (invalid ones are left out and reported on their fields)."""

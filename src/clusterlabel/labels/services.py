@@ -13,7 +13,7 @@ from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
 from clusterlabel.audit.services import audit_record
 from clusterlabel.domain.labels import RecordedState, may_change
-from clusterlabel.domain.validity import Validity, first_award_validity, renew
+from clusterlabel.domain.validity import first_award_validity, renew
 from clusterlabel.labels.models import Label, LabelSource, LabelState, NumberSequence
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.procedures.models import Procedure
@@ -207,7 +207,3 @@ def label_change_state(*, label: Label, actor: User, new_state: str, reason: str
             reason=reason.strip(),
         )
     return locked
-
-
-def label_validity(label: Label) -> Validity:
-    return label.validity

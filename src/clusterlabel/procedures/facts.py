@@ -9,9 +9,8 @@ from django.utils import timezone
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
 from clusterlabel.domain import procedure as flow
-from clusterlabel.domain.eligibility import check_eligibility
 from clusterlabel.procedures.models import Procedure
-from clusterlabel.procedures.results import compute_result
+from clusterlabel.procedures.results import ProcedureResult, compute_result
 
 
 def procedure_rules(procedure: Procedure) -> flow.ProcedureRules:
@@ -55,11 +54,18 @@ def self_assessment_missing(procedure: Procedure) -> int:
 
 
 def procedure_facts(
-    procedure: Procedure, *, actor: User, today: date | None = None
+    procedure: Procedure,
+    *,
+    actor: User,
+    today: date | None = None,
+    computed: ProcedureResult | None = None,
 ) -> flow.ProcedureFacts:
-    """Everything the transition table looks at, for ``actor`` acting in their role."""
+    """Everything the transition table looks at, for ``actor`` acting in their role.
+
+    ``computed`` is the procedure's computed result when the caller has it already (the
+    procedure page shows it too); it is computed here otherwise, once.
+    """
     today = today or timezone.localdate()
-    scheme = procedure.scheme
     rules = procedure_rules(procedure)
     assignments = list(procedure.assignments.all())
     current_votes = [v for v in procedure.board_votes.all() if v.round == procedure.board_round]
@@ -69,10 +75,9 @@ def procedure_facts(
         flow.State.BOARD_REVIEW,
         flow.State.AWAITING_DECISION,
     }
-    computed_award_possible = (
-        compute_result(procedure, on=today).decision.awarded if in_assessment else False
-    )
-    eligibility = check_eligibility(scheme, procedure.organisation.profile())
+    computed = computed or compute_result(procedure, on=today)
+    computed_award_possible = computed.decision.awarded if in_assessment else False
+    eligibility = computed.eligibility
     return flow.ProcedureFacts(
         rules=rules,
         today=today,

@@ -38,7 +38,7 @@ from clusterlabel.procedures.models import (
 )
 from clusterlabel.procedures.results import compute_result
 from clusterlabel.procedures.uploads import check_upload
-from clusterlabel.procedures.values import from_json, to_json
+from clusterlabel.procedures.values import to_json
 from clusterlabel.schemes.models import SchemeVersion
 
 # States in which the organisation may still edit its self-assessment.
@@ -740,11 +740,3 @@ def procedure_decide(*, procedure: Procedure, actor: User, award: bool, reason: 
         reason=reason,
         apply=apply,
     )
-
-
-def answers_by_indicator(procedure: Procedure) -> dict[str, Any]:
-    scheme = procedure.scheme
-    return {
-        a.indicator_id: from_json(scheme.indicator(a.indicator_id), a.value)
-        for a in procedure.answers.all()
-    }

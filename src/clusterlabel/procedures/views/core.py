@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from clusterlabel.accounts.choices import Role
 from clusterlabel.audit.selectors import audit_events_for_procedure
-from clusterlabel.core.reasons import describe, describe_all
+from clusterlabel.core.reasons import describe_all
 from clusterlabel.domain import procedure as flow
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.procedures import services
@@ -124,7 +124,8 @@ def _action_options(request: HttpRequest, procedure: Procedure, facts: flow.Proc
 def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     procedure = load_procedure(request, pk)
     user = request.user
-    facts = procedure_facts(procedure, actor=user)
+    computed = compute_result(procedure)
+    facts = procedure_facts(procedure, actor=user, computed=computed)
     scheme = procedure.scheme
     events = list(audit_events_for_procedure(procedure_id=procedure.pk))
     if user.role == Role.CLUSTER_MANAGER:
@@ -145,9 +146,7 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # The milestones; single scores and answers are one click away.
         events = [e for e in events if e.action.startswith(MILESTONE_PREFIXES)]
     sees_scores = user.role != Role.CLUSTER_MANAGER or procedure.state in DECIDED_STATES
-    result = None
-    if sees_scores and procedure.scores.all():
-        result = compute_result(procedure)
+    result = computed if sees_scores and procedure.scores.all() else None
     missing = self_assessment_missing(procedure)
     return render(
         request,
@@ -170,7 +169,7 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assignments": list(procedure.assignments.all()),
             "result": result,
             "result_reasons": describe_all(result.decision.reasons) if result else [],
-            "eligibility_reasons": [describe(r) for r in compute_eligibility_failures(procedure)],
+            "eligibility_reasons": describe_all(computed.eligibility.failures),
             "is_manager": facts.actor_is_member_of_organisation,
             "is_assigned_assessor": facts.actor_is_assigned_assessor,
             "board_votes": [
@@ -184,12 +183,6 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
         },
     )
-
-
-def compute_eligibility_failures(procedure: Procedure):
-    from clusterlabel.domain.eligibility import check_eligibility
-
-    return check_eligibility(procedure.scheme, procedure.organisation.profile()).failures
 
 
 @login_required
