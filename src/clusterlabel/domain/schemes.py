@@ -347,11 +347,21 @@ class Scheme(_Frozen):
     eligibility: EligibilityCriteria = EligibilityCriteria()
     fees: Fees
     procedure: ProcedureRules
+    benchmark_pool: SchemeSlug | None = None
 
     @property
     def key(self) -> str:
         """``id@version``, unique across scheme versions."""
         return f"{self.id}@{self.version}"
+
+    @property
+    def pool_id(self) -> str:
+        """The scheme whose benchmarking pool this scheme's assessments join (default: itself).
+
+        ECEI Silver is assessed on Bronze's catalogue, so its assessments are benchmarked
+        against (and join) the Bronze pool.
+        """
+        return self.benchmark_pool or self.id
 
     @cached_property
     def content_hash(self) -> str:
@@ -611,7 +621,44 @@ def _check_across_files(schemes: Sequence[tuple[str, Scheme]]) -> list[SchemePro
                             f"scheme {recognition.scheme!r} has no level {recognition.level!r}",
                         )
                     )
+        problems.extend(_check_benchmark_pool(source, scheme, by_id))
     return problems
+
+
+def _check_benchmark_pool(
+    source: str, scheme: Scheme, by_id: Mapping[str, list[Scheme]]
+) -> list[SchemeProblem]:
+    """A shared pool must exist and be scored on the same indicators (ids and types)."""
+    if scheme.benchmark_pool is None or scheme.benchmark_pool == scheme.id:
+        return []
+    targets = by_id.get(scheme.benchmark_pool, [])
+    if not targets:
+        return [
+            SchemeProblem(
+                source,
+                "benchmark_pool",
+                f"scheme {scheme.benchmark_pool!r} is not among the loaded schemes",
+            )
+        ]
+    if targets[0].benchmark_pool not in (None, targets[0].id):
+        return [
+            SchemeProblem(
+                source,
+                "benchmark_pool",
+                f"scheme {scheme.benchmark_pool!r} itself joins another pool; name that one",
+            )
+        ]
+    own = {(i.id, i.type, i.category) for i in scheme.indicators}
+    if all({(i.id, i.type, i.category) for i in t.indicators} != own for t in targets):
+        return [
+            SchemeProblem(
+                source,
+                "benchmark_pool",
+                f"scheme {scheme.benchmark_pool!r} has other indicators (ids, types or "
+                "categories); only schemes with the same catalogue can share a pool",
+            )
+        ]
+    return []
 
 
 def _validate(data: Any, source: str, problems: list[SchemeProblem]) -> Scheme:
