@@ -11,7 +11,12 @@ import secrets
 import sys
 
 # Command names with a dash; a Python module (the Django command) cannot have one.
-COMMAND_ALIASES = {"send-reminders": "send_reminders", "import-labels": "import_labels"}
+COMMAND_ALIASES = {
+    "send-reminders": "send_reminders",
+    "import-labels": "import_labels",
+    "import-assessments": "import_assessments",
+    "generate-pool": "generate_pool",
+}
 
 
 def _command_name(args: list[str]) -> list[str]:

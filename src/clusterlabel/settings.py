@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "clusterlabel.organisations",
     "clusterlabel.procedures",
     "clusterlabel.labels",
+    "clusterlabel.benchmarks",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("organisations/", include("clusterlabel.organisations.urls")),
     path("procedures/", include("clusterlabel.procedures.urls")),
     path("", include("clusterlabel.labels.urls")),
+    path("benchmarks/", include("clusterlabel.benchmarks.urls")),
     path("accounts/", include("clusterlabel.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -14,11 +14,13 @@ from decimal import Decimal
 from django.db import transaction
 
 from clusterlabel.accounts.models import User
+from clusterlabel.core.demo_benchmarks import demo_benchmarks_load, realistic_values
 from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.schemes import Scheme
 from clusterlabel.labels.importing import labels_import
 from clusterlabel.organisations.models import Organisation, Programme
 from clusterlabel.procedures import services
+from clusterlabel.procedures.results import score_values
 from clusterlabel.procedures.walkthrough import Walkthrough, excellent_values
 from clusterlabel.schemes.models import SchemeVersion
 
@@ -189,12 +191,18 @@ class DemoProcedure:
     level_id: str | None = None
     award: bool = True
     note: str = ""
+    realistic: bool = False  # scored with a plausible mix instead of excellent values
 
 
 PROCEDURES: tuple[DemoProcedure, ...] = (
     # The seed cases, decided.
     DemoProcedure("Medizintechnologie-Cluster Mannheim", "bw-cluster-excellence", "awarded"),
-    DemoProcedure("Clustermanagement Musikwirtschaft Mannheim & Region", "ecei-bronze", "awarded"),
+    DemoProcedure(
+        "Clustermanagement Musikwirtschaft Mannheim & Region",
+        "ecei-bronze",
+        "awarded",
+        realistic=True,
+    ),
     DemoProcedure("BioCon Valley", "ecei-bronze", "awarded"),
     # Work waiting for every role.
     DemoProcedure(
@@ -284,6 +292,7 @@ def demo_procedures_load(*, accounts: dict[str, User]) -> int:
     versions = {v.scheme_id: v for v in SchemeVersion.objects.filter(is_current=True)}
     manager = accounts["manager"]
     created = 0
+    benchmarked: dict[str, dict] = {}
     with transaction.atomic():
         organisations = {spec.cluster_name: _organisation(spec, manager) for spec in ORGANISATIONS}
         for spec in PROCEDURES:
@@ -308,9 +317,11 @@ def demo_procedures_load(*, accounts: dict[str, User]) -> int:
                 board=[accounts["board"], accounts["board2"], accounts["board3"]],
                 authority=accounts["authority"],
                 award=spec.award,
-                scores=None if spec.award else _failing(scheme),
+                scores=_scores(spec, scheme),
             )
             _walk_demo(walk, spec)
+            if spec.scheme_id == "ecei-bronze" and spec.target == "awarded":
+                benchmarked[spec.organisation] = score_values(procedure)
         result = labels_import(
             data=HISTORICAL_REGISTER.encode("utf-8"),
             actor=accounts["secretariat"],
@@ -318,7 +329,14 @@ def demo_procedures_load(*, accounts: dict[str, User]) -> int:
         )
         if result.errors:
             raise RuntimeError(f"demo register does not import: {result.errors}")
+        demo_benchmarks_load(secretariat=accounts["secretariat"], current=benchmarked)
     return created
+
+
+def _scores(spec: DemoProcedure, scheme: Scheme) -> dict | None:
+    if not spec.award:
+        return _failing(scheme)
+    return realistic_values(scheme) if spec.realistic else None
 
 
 def _failing(scheme: Scheme) -> dict:

@@ -48,6 +48,14 @@ _CATALOGUE = NextStep(
     _("Levels, indicators with their excellence values and points, award rules, validity, fees."),
     "schemes:list",
 )
+_POOL = NextStep(
+    _("Benchmarking pools"),
+    _(
+        "How the assessed organisations are distributed on every indicator, how the pool changed "
+        "over time, and each organisation's benchmarking report."
+    ),
+    "benchmarks:index",
+)
 _BACK_OFFICE = NextStep(
     _("Open the back office"),
     _("Accounts, scheme versions and everything the secretariat administers."),
@@ -72,9 +80,19 @@ ROLE_NEXT_STEPS: dict[str, tuple[NextStep, ...]] = {
             ),
             "schemes:list",
         ),
+        NextStep(
+            _("Benchmarking: where your organisation stands"),
+            _(
+                "After an assessment: your position on every indicator against all assessed "
+                "organisations or your peers, the gaps to excellence and what changed since last "
+                "time, also as PDF."
+            ),
+            "benchmarks:index",
+        ),
     ),
     Role.SECRETARIAT: (
         _CATALOGUE,
+        _POOL,
         NextStep(
             _("Organisations"),
             _("Profiles of the cluster management organisations and their eligibility per scheme."),
@@ -90,6 +108,6 @@ ROLE_NEXT_STEPS: dict[str, tuple[NextStep, ...]] = {
         ),
     ),
     Role.BOARD_MEMBER: (_CATALOGUE,),
-    Role.AUTHORITY: (_CATALOGUE,),
+    Role.AUTHORITY: (_CATALOGUE, _POOL),
     Role.ADMINISTRATOR: (_BACK_OFFICE, _CATALOGUE),
 }

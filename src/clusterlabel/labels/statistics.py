@@ -16,10 +16,6 @@ tenths of a second, so the SVG is kept in Django's cache, keyed by everything it
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
-import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -27,10 +23,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.core.cache import cache
 from django.utils import timezone
-from django.utils.html import escape
 
+from clusterlabel.core.charts import COLOURS, MARKERS, cached_chart, figure_class, inline_svg
 from clusterlabel.labels.models import Label
 from clusterlabel.labels.registry import (
     WITHDRAWN_STATES,
@@ -293,100 +288,15 @@ def organisations_holding(filters: RegistryFilters, *, catalogue: SchemeCatalogu
 
 # --- charts --------------------------------------------------------------------------------------
 
-COLOURS = ("#1f4e79", "#b8860b", "#2e7d4f", "#8e3b8e", "#a1261b", "#4f5966")
-MARKERS = ("o", "s", "^", "D", "v", "P")
-
-
-def _figure_class(salt: str) -> tuple[Any, Any]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    rc = {
-        "svg.fonttype": "none",
-        "svg.hashsalt": f"clusterlabel-{salt}",
-        "text.parse_math": False,
-        "font.family": "sans-serif",
-        "font.sans-serif": ["DejaVu Sans"],
-        "font.size": 11,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.edgecolor": "#4f5966",
-        "axes.labelcolor": "#1b1f24",
-        "xtick.color": "#1b1f24",
-        "ytick.color": "#1b1f24",
-    }
-    return matplotlib.rc_context(rc), Figure
-
-
-_XML_PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
-_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
-# matplotlib's "*{stroke-linejoin...}" rule would style the whole page once inlined.
-_GLOBAL_STYLE = re.compile(r"<defs>\s*<style[^>]*>.*?</style>\s*</defs>\s*", re.DOTALL)
-_SIZE = re.compile(r'\s(width|height)="[^"]*pt"')
-
-
-_ID_USE = re.compile(r'(\bid="|url\(#|href="#)([^")]+)([")])')
-
-
-def _prefix_ids(svg: str, prefix: str) -> str:
-    """Prefix every id (and each reference to it) so that two charts on a page never share
-    one: matplotlib numbers its groups ``figure_1``, ``axes_1``... in every figure."""
-    ids = set(re.findall(r'\bid="([^"]+)"', svg))
-
-    def rename(match: re.Match[str]) -> str:
-        start, name, end = match.groups()
-        return f"{start}{prefix}-{name}{end}" if name in ids else match.group(0)
-
-    return _ID_USE.sub(rename, svg)
-
-
-def _inline_svg(figure: Any, *, label: str, prefix: str) -> str:
-    """The figure as an SVG element for inlining in HTML, with an accessible name."""
-    buffer = io.BytesIO()
-    figure.savefig(
-        buffer,
-        format="svg",
-        metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
-    )
-    svg = buffer.getvalue().decode("utf-8")
-    svg = _XML_PROLOGUE.sub("", svg, count=1)
-    svg = _METADATA.sub("", svg, count=1)
-    svg = _GLOBAL_STYLE.sub("", svg, count=1)
-    svg = _prefix_ids(svg, prefix)
-    head, rest = svg.split(">", 1)
-    head = _SIZE.sub("", head)
-    name = escape(label)
-    return (
-        f'{head} role="img" aria-label="{name}" class="chart-svg" focusable="false">'
-        f"<title>{name}</title>{rest.strip()}"
-    )
-
-
-# Drawing a chart takes 0.1-0.3 s; the SVG depends only on its inputs, so it is cached by them.
-CHART_CACHE_SECONDS = 24 * 60 * 60
-CHART_STYLE_VERSION = 1
-
-
-def _cached_chart(kind: str, inputs: Any, draw: Any) -> str:
-    payload = json.dumps([kind, CHART_STYLE_VERSION, inputs], ensure_ascii=False, default=str)
-    key = f"clusterlabel:chart:{hashlib.sha256(payload.encode()).hexdigest()}"
-    svg = cache.get(key)
-    if svg is None:
-        svg = draw()
-        cache.set(key, svg, CHART_CACHE_SECONDS)
-    return svg
-
 
 def bar_chart_svg(names: Sequence[str], values: Sequence[int], *, label: str, axis: str) -> str:
     """Horizontal bars, one per name, with the value at the end of each bar."""
     inputs = [list(names), list(values), label, axis]
-    return _cached_chart("bar", inputs, lambda: _draw_bar_chart(names, values, label, axis))
+    return cached_chart("bar", inputs, lambda: _draw_bar_chart(names, values, label, axis))
 
 
 def _draw_bar_chart(names: Sequence[str], values: Sequence[int], label: str, axis: str) -> str:
-    context, Figure = _figure_class("bar")
+    context, Figure = figure_class("bar")
     with context:
         figure = Figure(figsize=(8, 0.9 + 0.5 * max(len(names), 1)), layout="constrained")
         axes = figure.subplots()
@@ -398,7 +308,7 @@ def _draw_bar_chart(names: Sequence[str], values: Sequence[int], label: str, axi
         axes.set_xlabel(axis)
         axes.set_xlim(0, max([*values, 1]) * 1.15)
         axes.xaxis.get_major_locator().set_params(integer=True)
-        return _inline_svg(figure, label=label, prefix="chart-bar")
+        return inline_svg(figure, label=label, prefix="chart-bar")
 
 
 def line_chart_svg(
@@ -407,13 +317,13 @@ def line_chart_svg(
     """One line per series over the tick labels, with markers so that lines differ without
     colour."""
     inputs = [list(ticks), {name: list(values) for name, values in series.items()}, label, axis]
-    return _cached_chart("line", inputs, lambda: _draw_line_chart(ticks, series, label, axis))
+    return cached_chart("line", inputs, lambda: _draw_line_chart(ticks, series, label, axis))
 
 
 def _draw_line_chart(
     ticks: Sequence[str], series: dict[str, Sequence[int]], label: str, axis: str
 ) -> str:
-    context, Figure = _figure_class("line")
+    context, Figure = figure_class("line")
     with context:
         figure = Figure(figsize=(8, 4), layout="constrained")
         axes = figure.subplots()
@@ -435,4 +345,4 @@ def _draw_line_chart(
         axes.grid(axis="y", color="#d6dbe1")
         if series:
             figure.legend(loc="outside upper center", ncols=min(len(series), 3), frameon=False)
-        return _inline_svg(figure, label=label, prefix="chart-line")
+        return inline_svg(figure, label=label, prefix="chart-line")

@@ -731,6 +731,9 @@ def procedure_decide(*, procedure: Procedure, actor: User, award: bool, reason: 
             labels_issue_for_award(
                 procedure=locked, actor=actor, decided_on=timezone.localdate(locked.decided_at)
             )
+        from clusterlabel.benchmarks.services import reference_assessment_record_for_procedure
+
+        reference_assessment_record_for_procedure(procedure=locked)
         return ["decision", "decision_reason", "decided_at", "decided_by", "result"]
 
     return procedure_transition(
