@@ -138,9 +138,30 @@ def format_encoded(indicator: Indicator, value: float | None, *, unit: bool = Tr
     text = number(_rounded(value))
     if not unit:
         return text
+    if indicator.type == "percent":
+        return f"{text} %"
     if indicator.unit:
         return f"{text} {indicator.unit.get(lang)}"
-    return f"{text} %" if indicator.type == "percent" else text
+    return text
+
+
+def choice_levels(lowest: float | None, highest: float | None) -> str:
+    """Choice positions (worst = 1) instead of the choices' long names: "level 3", "level 2-3"
+    for a quantile between two choices or a range."""
+    if lowest is None or highest is None or math.isnan(lowest) or math.isnan(highest):
+        return DASH
+    low, high = math.floor(lowest) + 1, math.ceil(highest) + 1
+    level = str(low) if low == high else f"{low}{DASH}{high}"
+    return _("level %(level)s") % {"level": level}
+
+
+def levels_key(indicator: Indicator) -> str:
+    """What the levels of a choice indicator mean: "Levels: 1 = ...; 2 = ..."."""
+    names = "; ".join(
+        f"{number} = {choice.name.get(language())}"
+        for number, choice in enumerate(indicator.choices, start=1)
+    )
+    return _("Levels: %(levels)s") % {"levels": names}
 
 
 def _rounded(value: float) -> Decimal:
@@ -189,6 +210,8 @@ class IndicatorRow:
     encoded_value: float | None
     encoded_threshold: float
     raw_distribution: Distribution | None
+    levels: str = ""
+    """For choice indicators: what the levels shown instead of the long choice names mean."""
 
 
 @dataclass(frozen=True)
@@ -280,6 +303,15 @@ class BenchmarkReport:
 def _distribution_text(indicator: Indicator | None, distribution: Distribution | None) -> Any:
     if distribution is None:
         return None
+    if indicator is not None and indicator.type == "choice":
+        return DistributionText(
+            n=distribution.n,
+            p10=choice_levels(distribution.p10, distribution.p10),
+            q1=choice_levels(distribution.q1, distribution.q1),
+            median=choice_levels(distribution.median, distribution.median),
+            q3=choice_levels(distribution.q3, distribution.q3),
+            p90=choice_levels(distribution.p90, distribution.p90),
+        )
 
     def show(value: float | None, unit: bool = False) -> str:
         if value is None:
@@ -292,7 +324,7 @@ def _distribution_text(indicator: Indicator | None, distribution: Distribution |
         n=distribution.n,
         p10=show(distribution.p10),
         q1=show(distribution.q1),
-        median=show(distribution.median, unit=True),
+        median=show(distribution.median),
         q3=show(distribution.q3),
         p90=show(distribution.p90),
     )
@@ -312,6 +344,13 @@ def _score_row(key: str, name: str, result: Any) -> ScoreRow:
     )
 
 
+def cell_text(indicator: Indicator, value: float | None, *, unit: bool = True) -> str:
+    """A value for a table cell: choices as their level (the names are long)."""
+    if indicator.type == "choice":
+        return choice_levels(value, value)
+    return format_encoded(indicator, value, unit=unit)
+
+
 def _gap_text(indicator: Indicator, gap: float | None, met: bool) -> str:
     if met:
         return DASH
@@ -319,7 +358,7 @@ def _gap_text(indicator: Indicator, gap: float | None, met: bool) -> str:
         return _("no value")
     if indicator.type in ("boolean", "choice"):
         return _("not met")
-    return format_encoded(indicator, gap)
+    return format_encoded(indicator, gap, unit=False)
 
 
 def group_description(row: ReferenceAssessment, group: PeerGroup | None, today: date) -> str:
@@ -491,8 +530,8 @@ def benchmark_report(
                 indicator=indicator,
                 name=indicator.name.get(lang),
                 help=indicator.help.get(lang),
-                value=format_encoded(indicator, result.value),
-                threshold=format_encoded(indicator, result.threshold),
+                value=cell_text(indicator, result.value),
+                threshold=cell_text(indicator, result.threshold, unit=False),
                 gap=_gap_text(indicator, result.gap, result.met),
                 met=result.met,
                 percentile_rank=result.percentile_rank,
@@ -502,6 +541,7 @@ def benchmark_report(
                 encoded_value=result.value,
                 encoded_threshold=result.threshold,
                 raw_distribution=result.distribution,
+                levels=levels_key(indicator) if indicator.type == "choice" else "",
             )
         )
     categories = [

@@ -16,7 +16,6 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
@@ -32,10 +31,11 @@ from clusterlabel.benchmarks.permissions import (
 from clusterlabel.benchmarks.reports import (
     PEER_GROUP_NAMES,
     BenchmarkReport,
+    cell_text,
     country_name,
-    format_encoded,
     format_percent,
     language,
+    levels_key,
     sector_name,
     withheld_text,
 )
@@ -199,14 +199,12 @@ def organisation_report_pdf(
     lang = request.GET.get("lang")
     with translation.override(lang if lang in ("de", "en") else translation.get_language()):
         report, _form = _report_or_404(request, pool_id, organisation_pk)
-        from clusterlabel.benchmarks.pdf import report_pdf
+        from clusterlabel.benchmarks.pdf import report_pdf, report_pdf_filename
 
-        content = report_pdf(report)
-        name = slugify(report.organisation.cluster_name) or "organisation"
+        content = report_pdf(report, today=timezone.localdate())
+        filename = report_pdf_filename(report)
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="benchmarking-{name}-{pool_id}-{report.latest.assessed_on:%Y-%m-%d}.pdf"'
-    )
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -235,12 +233,13 @@ def pool_overview_page(request: HttpRequest, pool_id: str) -> HttpResponse:
                 "indicator": indicator,
                 "name": indicator.name.get(lang),
                 "category": scheme.category(indicator.category).name.get(lang),
-                "threshold": format_encoded(indicator, summary.threshold),
+                "threshold": cell_text(indicator, summary.threshold),
+                "levels": levels_key(indicator) if indicator.type == "choice" else "",
                 "n": summary.n,
                 "quantiles": None
                 if distribution is None
                 else [
-                    format_encoded(indicator, q, unit=False)
+                    cell_text(indicator, q, unit=False)
                     for q in (
                         distribution.p10,
                         distribution.q1,

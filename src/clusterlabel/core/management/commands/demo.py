@@ -36,6 +36,14 @@ class Command(BaseCommand):
             f"Accounts: {report.accounts_created} new. "
             f"Demo procedures: {report.procedures_created} new."
         )
+        from clusterlabel.benchmarks.models import ReferenceAssessment, ReferenceSource
+
+        latest = ReferenceAssessment.objects.filter(is_latest=True)
+        synthetic = latest.filter(source=ReferenceSource.SYNTHETIC).count()
+        self.stdout.write(
+            f"Benchmarking pools: {latest.count()} organisations, of which {synthetic} synthetic "
+            "(demo data, marked as such on every page)."
+        )
         self.stdout.write("")
         self.stdout.write(self.style.MIGRATE_HEADING("Demo accounts (one per role)"))
         width = max(len(a.username) for a in DEMO_ACCOUNTS)
