@@ -138,8 +138,7 @@ def test_the_english_pdf_says_the_same_in_english(organisation):
     ):
         assert english in text, english
     assert (
-        "STR-01 Committed cluster participants 65 participants 80 15 "
-        f"no 75 45 27.5 {DASH} 62.5"
+        f"STR-01 Committed cluster participants 65 participants 80 15 no 75 45 27.5 {DASH} 62.5"
     ) in text
     # Recommendation: points at stake 1 (65 earns 2 of STR-01's 3 points), value, threshold.
     assert (

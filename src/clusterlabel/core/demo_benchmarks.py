@@ -52,7 +52,11 @@ def _earlier(indicator: Indicator, value: IndicatorValue, years_back: int) -> In
         rank = indicator.choice_ids.index(str(value))
         return indicator.choice_ids[max(rank - 1, 0)]
     number = Decimal(str(value))
-    factor = Decimal("1.3") if indicator.direction == "lower" else Decimal("0.7") - Decimal(years_back) / 20
+    factor = (
+        Decimal("1.3")
+        if indicator.direction == "lower"
+        else Decimal("0.7") - Decimal(years_back) / 20
+    )
     earlier = number * Decimal(str(factor))
     low, high = indicator.bounds()
     if low is not None:
