@@ -16,6 +16,7 @@ COMMAND_ALIASES = {
     "import-labels": "import_labels",
     "import-assessments": "import_assessments",
     "generate-pool": "generate_pool",
+    "backfill-pool": "backfill_pool",
 }
 
 

@@ -1,5 +1,6 @@
 from datetime import date
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 
@@ -99,3 +100,14 @@ def test_values_the_scheme_refuses_write_nothing():
     with pytest.raises(ValueError, match=indicator.id):
         reference_assessments_record(entries=entries, actor=None)
     assert not ReferenceAssessment.objects.exists()
+
+
+def test_backfill_records_decided_procedures_once():
+    from django.core.management import call_command
+
+    procedure = ProcedureBuilder(scheme_id="ecei-bronze").advance_to("awarded")
+    ReferenceAssessment.objects.filter(procedure=procedure).delete()
+    call_command("backfill_pool", stdout=StringIO())
+    assert ReferenceAssessment.objects.filter(procedure=procedure, is_latest=True).count() == 1
+    call_command("backfill_pool", stdout=StringIO())
+    assert ReferenceAssessment.objects.filter(procedure=procedure).count() == 1

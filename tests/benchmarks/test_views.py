@@ -259,3 +259,15 @@ def test_report_and_pool_queries_do_not_grow_with_the_pool(
     large = [_queries(client, url, django_assert_max_num_queries) for url in urls]
     assert small == large
     assert small[0] <= 9
+
+
+def test_the_organisation_page_links_its_reports_for_those_who_may_read_them(
+    client, manager, organisation, pool
+):
+    link = reverse("benchmarks:report", args=["ecei-bronze", organisation.pk])
+    url = reverse("organisations:detail", args=[organisation.pk])
+    login(client, manager)
+    assert link in client.get(url).content.decode()
+    client.logout()
+    login(client, UserFactory(role=Role.SECRETARIAT))
+    assert link in client.get(url).content.decode()

@@ -250,12 +250,12 @@ def test_detail_query_count_is_pinned(
     url = reverse("organisations:detail", args=[organisation.pk])
     client.get(url)  # warm the scheme parse cache
     # session, user, organisation + managers, programmes, funding sources, procedures,
-    # the visibility check, the current scheme versions, the labels
-    with django_assert_num_queries(10):
+    # the visibility check, the current scheme versions, the labels, the benchmarking pools
+    with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
     organisation.managers.add(*UserFactory.create_batch(3, role=Role.CLUSTER_MANAGER))
     FundingSource.objects.create(organisation=organisation, kind="sponsoring", share_percent=5)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
 
 
@@ -265,7 +265,7 @@ def test_detail_query_count_does_not_grow_with_procedures(client, world, django_
     login(client, world.manager)
     url = reverse("organisations:detail", args=[world.own.pk])
     client.get(url)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(url)
     for _ in range(3):
         services.procedure_create(
@@ -276,7 +276,7 @@ def test_detail_query_count_does_not_grow_with_procedures(client, world, django_
             assessment_mode="on_site",
             actor=world.manager,
         )
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         html = client.get(url).content.decode()
     assert len(re.findall(r'href="/procedures/\d+/"', html)) == 4
 

@@ -19,6 +19,7 @@ SECRETARIAT_PERMISSIONS: tuple[str, ...] = (
     "accounts.change_user",
     "schemes.view_schemeversion",
     "audit.view_auditevent",
+    "benchmarks.view_referenceassessment",
 )
 
 

@@ -17,10 +17,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from clusterlabel.accounts.choices import Role
+from clusterlabel.benchmarks.selectors import organisation_pools
 from clusterlabel.core.reasons import describe_all
 from clusterlabel.domain.eligibility import check_eligibility
 from clusterlabel.labels.selectors import labels_of_organisation
@@ -33,6 +35,7 @@ from clusterlabel.organisations.permissions import (
     can_create_organisation,
     can_edit_organisation,
     can_view_organisation,
+    is_manager_of,
     sees_contact_details,
 )
 from clusterlabel.procedures.permissions import OVERSIGHT_ROLES
@@ -122,6 +125,22 @@ def _funding_rows(organisation: Organisation) -> list[dict[str, Any]]:
     return rows
 
 
+def _benchmark_reports(
+    user: Any, organisation: Organisation, eligibility: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The benchmarking pools the organisation is in, for those who may read its reports (one
+    query; the pools' names come from the scheme versions already read for eligibility)."""
+    if not (user.role in OVERSIGHT_ROLES or is_manager_of(user, organisation)):
+        return []
+    names = {
+        row["version"].scheme_id: row["version"].name(get_language()[:2]) for row in eligibility
+    }
+    return [
+        {"pool_id": pool_id, "name": names.get(pool_id, pool_id), "count": n, "latest": latest}
+        for pool_id, n, latest in organisation_pools(organisation)
+    ]
+
+
 def _eligibility(organisation: Organisation) -> list[dict[str, Any]]:
     """Per current scheme version: eligible, or every failed criterion in words."""
     profile = organisation.profile()
@@ -145,6 +164,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = load_organisation(request, pk)
     user = request.user
     funding = _funding_rows(organisation)
+    eligibility = _eligibility(organisation)
     return render(
         request,
         "organisations/organisation_detail.html",
@@ -153,7 +173,8 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": _members_rows(organisation),
             "funding": funding,
             "funding_total": sum((row["share"] for row in funding), Decimal(0)),
-            "eligibility": _eligibility(organisation),
+            "eligibility": eligibility,
+            "benchmark_reports": _benchmark_reports(user, organisation, eligibility),
             "procedures": organisation.visible_procedures,
             "labels": list(labels_of_organisation(organisation_id=organisation.pk)),
             "managers": list(organisation.managers.all()),

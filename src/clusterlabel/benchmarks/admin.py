@@ -1,0 +1,40 @@
+"""The back office's read-only view of the benchmarking pool: what is in it, from where.
+
+Rows are written only by decisions, imports (``clusterlabel import-assessments``) and the
+synthetic generator, each with its audit event; the back office looks, it does not edit.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from clusterlabel.benchmarks.models import ReferenceAssessment
+
+
+@admin.register(ReferenceAssessment)
+class ReferenceAssessmentAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "pool_id",
+        "assessed_on",
+        "source",
+        "country",
+        "sector",
+        "overall_percent",
+        "is_latest",
+    )
+    list_filter = ("pool_id", "source", "is_latest", "country")
+    search_fields = ("name", "external_key", "organisation__cluster_name")
+    date_hierarchy = "assessed_on"
+    list_select_related = ("organisation",)
+    readonly_fields = [field.name for field in ReferenceAssessment._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
