@@ -32,6 +32,30 @@ def test_demo_creates_one_account_per_role_and_loads_the_schemes():
     assert DEMO_PASSWORD in output
 
 
+def test_demo_has_a_synthetic_benchmarking_pool_and_reports_with_history():
+    from clusterlabel.benchmarks.models import ReferenceAssessment, ReferenceSource
+
+    output = run_demo()
+    latest = ReferenceAssessment.objects.filter(is_latest=True)
+    synthetic = latest.filter(source=ReferenceSource.SYNTHETIC)
+    assert synthetic.filter(pool_id="ecei-bronze").count() == 1300
+    assert synthetic.filter(pool_id="ecei-gold").count() == 150
+    assert synthetic.filter(pool_id="ecei-bronze").values("country").distinct().count() == 48
+    assert "of which 1450 synthetic" in output
+    # The demo organisations' own assessments joined through their decisions, and two of them
+    # have earlier cycles from the imported list.
+    music = ReferenceAssessment.objects.filter(
+        organisation__cluster_name__startswith="Clustermanagement Musikwirtschaft"
+    )
+    assert music.filter(is_latest=True, source=ReferenceSource.PROCEDURE).count() == 1
+    assert music.filter(is_latest=False, source=ReferenceSource.IMPORT).count() == 1
+    assert music.get(is_latest=True).overall_percent < 100  # gaps to close in the report
+    biocon = ReferenceAssessment.objects.filter(organisation__cluster_name="BioCon Valley")
+    imported = biocon.filter(source=ReferenceSource.IMPORT).order_by("assessed_on")
+    assert [r.assessed_on.year for r in imported] == [2019, 2022]
+    assert biocon.get(is_latest=True).source == ReferenceSource.PROCEDURE
+
+
 def test_demo_twice_duplicates_nothing_and_keeps_changed_passwords():
     run_demo()
     manager = User.objects.get(username="manager")
