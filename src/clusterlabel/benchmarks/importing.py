@@ -28,9 +28,7 @@ Decisions:
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -59,7 +57,13 @@ from clusterlabel.labels.import_values import (
     parse_date,
     parse_sector,
 )
-from clusterlabel.labels.importing import EMPTY_CELLS, ImportFileError, decode, guess_delimiter
+from clusterlabel.labels.importing import (
+    EMPTY_CELLS,
+    ImportFileError,
+    csv_records,
+    decode,
+    guess_delimiter,
+)
 from clusterlabel.organisations.choices import Sector
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.procedures.self_assessment_forms import tidy
@@ -298,33 +302,21 @@ def read_rows(
     """The data rows by column, with their first physical line (empty rows skipped). A row
     with more cells than the header is an error: a value holding the delimiter unquoted would
     shift every value after it into the wrong indicator."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     columns: list[Column] | None = None
     width = 0
     rows: list[RawRow] = []
-    last_line = 0
-    try:
-        for record in reader:
-            line, last_line = last_line + 1, reader.line_num
-            cells = [cell.strip() for cell in record]
-            if not any(cells):
-                continue
-            if columns is None:
-                columns, width = _columns(cells, line, indicator_ids), len(cells)
-                continue
-            result.rows += 1
-            if any(cells[width:]):
-                message = _("%(cells)s cells, the header has %(width)s: quote the delimiter.")
-                params = {"cells": len(cells), "width": width}
-                result.errors.append(ImportProblem(line, message % params))
-                continue
-            cells += [""] * (width - len(cells))  # spreadsheets drop trailing empty cells
-            rows.append(RawRow(line, {column: cells[column.index] for column in columns}))
-    except csv.Error as exc:
-        raise ImportFileError(
-            _("Line %(line)s cannot be read as CSV: %(reason)s")
-            % {"line": reader.line_num, "reason": exc}
-        ) from exc
+    for line, cells in csv_records(text, delimiter):
+        if columns is None:
+            columns, width = _columns(cells, line, indicator_ids), len(cells)
+            continue
+        result.rows += 1
+        if any(cells[width:]):
+            message = _("%(cells)s cells, the header has %(width)s: quote the delimiter.")
+            params = {"cells": len(cells), "width": width}
+            result.errors.append(ImportProblem(line, message % params))
+            continue
+        cells += [""] * (width - len(cells))  # spreadsheets drop trailing empty cells
+        rows.append(RawRow(line, {column: cells[column.index] for column in columns}))
     if columns is None:
         raise ImportFileError(_("The file is empty."))
     return rows

@@ -47,7 +47,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -194,39 +194,43 @@ class RawRow:
     cells: dict[str, str]
 
 
-def read_rows(text: str, delimiter: str, result: ImportResult) -> list[RawRow]:
-    """The data rows by column name, with their first physical line; unknown columns are
-    reported as warnings. Raises ``ImportFileError`` without a header or needed columns."""
+def csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """The non-empty records of a CSV text as ``(first physical line, stripped cells)``.
+    Raises ``ImportFileError`` naming the line where the text stops being CSV."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    columns: dict[int, str] | None = None
-    width = 0
-    rows: list[RawRow] = []
     last_line = 0
     try:
         for record in reader:
             line, last_line = last_line + 1, reader.line_num
             cells = [cell.strip() for cell in record]
-            if not any(cells):
-                continue
-            if columns is None:
-                columns, width = _header(cells, line, result), len(cells)
-                continue
-            extra = [cell for cell in cells[width:] if cell]
-            if extra:
-                result.warnings.append(
-                    RowProblem(line, _("Cells right of the last column ignored."))
-                )
-            values = {
-                column: ("" if cells[i].casefold() in EMPTY_CELLS else cells[i])
-                for i, column in columns.items()
-                if i < len(cells)
-            }
-            rows.append(RawRow(line, values))
+            if any(cells):
+                yield line, cells
     except csv.Error as exc:
         raise ImportFileError(
             _("Line %(line)s cannot be read as CSV: %(reason)s")
             % {"line": reader.line_num, "reason": exc}
         ) from exc
+
+
+def read_rows(text: str, delimiter: str, result: ImportResult) -> list[RawRow]:
+    """The data rows by column name, with their first physical line; unknown columns are
+    reported as warnings. Raises ``ImportFileError`` without a header or needed columns."""
+    columns: dict[int, str] | None = None
+    width = 0
+    rows: list[RawRow] = []
+    for line, cells in csv_records(text, delimiter):
+        if columns is None:
+            columns, width = _header(cells, line, result), len(cells)
+            continue
+        extra = [cell for cell in cells[width:] if cell]
+        if extra:
+            result.warnings.append(RowProblem(line, _("Cells right of the last column ignored.")))
+        values = {
+            column: ("" if cells[i].casefold() in EMPTY_CELLS else cells[i])
+            for i, column in columns.items()
+            if i < len(cells)
+        }
+        rows.append(RawRow(line, values))
     if columns is None:
         raise ImportFileError(_("The file is empty."))
     return rows
