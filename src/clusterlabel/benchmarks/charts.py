@@ -29,15 +29,7 @@ THRESHOLD = "#2e7d4f"
 
 
 def _distribution_inputs(distribution: Distribution | None) -> list[float | None] | None:
-    if distribution is None:
-        return None
-    return [
-        distribution.p10,
-        distribution.q1,
-        distribution.median,
-        distribution.q3,
-        distribution.p90,
-    ]
+    return None if distribution is None else list(distribution.quantiles)
 
 
 def score_chart_svg(

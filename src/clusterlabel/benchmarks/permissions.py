@@ -12,6 +12,7 @@ from __future__ import annotations
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
 from clusterlabel.organisations.models import Organisation
+from clusterlabel.organisations.permissions import is_manager_of
 from clusterlabel.procedures.permissions import OVERSIGHT_ROLES
 
 
@@ -33,6 +34,4 @@ def can_view_report(user: User, organisation: Organisation) -> bool:
     """One organisation's report: its managers and the programme owners."""
     if can_view_pool(user):
         return True
-    if not _active(user) or user.role != Role.CLUSTER_MANAGER:
-        return False
-    return organisation.managers.filter(pk=user.pk).exists()
+    return _active(user) and is_manager_of(user, organisation)

@@ -37,9 +37,9 @@ from clusterlabel.domain.benchmark import (
     organisation_report,
     size_band,
 )
-from clusterlabel.domain.benchmark_scheme import earned_points, indicator_specs
+from clusterlabel.domain.benchmark_scheme import earned_points, encode_values, indicator_specs
 from clusterlabel.domain.schemes import Indicator, Scheme
-from clusterlabel.domain.scoring import score_assessment
+from clusterlabel.domain.scoring import IndicatorValue, score_assessment
 from clusterlabel.organisations.choices import Sector
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.procedures.values import from_json
@@ -301,33 +301,23 @@ class BenchmarkReport:
 
 
 def _distribution_text(indicator: Indicator | None, distribution: Distribution | None) -> Any:
+    """The distribution's quantiles as the cells show them: percentages for scores, levels for
+    choice indicators, numbers without their unit otherwise (the median too: the organisation's
+    own value next to it carries the unit)."""
     if distribution is None:
         return None
-    if indicator is not None and indicator.type == "choice":
-        return DistributionText(
-            n=distribution.n,
-            p10=choice_levels(distribution.p10, distribution.p10),
-            q1=choice_levels(distribution.q1, distribution.q1),
-            median=choice_levels(distribution.median, distribution.median),
-            q3=choice_levels(distribution.q3, distribution.q3),
-            p90=choice_levels(distribution.p90, distribution.p90),
-        )
 
-    def show(value: float | None, unit: bool = False) -> str:
+    def show(value: float | None) -> str:
         if value is None:
             return DASH
         if indicator is None:
             return format_percent(value)
-        return format_encoded(indicator, value, unit=unit)
+        if indicator.type == "choice":
+            return choice_levels(value, value)
+        return format_encoded(indicator, value, unit=False)
 
-    return DistributionText(
-        n=distribution.n,
-        p10=show(distribution.p10),
-        q1=show(distribution.q1),
-        median=show(distribution.median),
-        q3=show(distribution.q3),
-        p90=show(distribution.p90),
-    )
+    p10, q1, median, q3, p90 = (show(value) for value in distribution.quantiles)
+    return DistributionText(n=distribution.n, p10=p10, q1=q1, median=median, q3=q3, p90=p90)
 
 
 def _score_row(key: str, name: str, result: Any) -> ScoreRow:
@@ -408,6 +398,14 @@ def _silver_minimum(pool_id: str) -> int | None:
     return None
 
 
+def stored_values(scheme: Scheme, row: ReferenceAssessment) -> dict[str, IndicatorValue]:
+    """A pool row's values as the domain has them, for the indicators of ``scheme``."""
+    return {
+        indicator.id: from_json(indicator, row.values.get(indicator.id))
+        for indicator in scheme.indicators
+    }
+
+
 def _cycle(
     scheme: Scheme, latest: ReferenceAssessment, previous: ReferenceAssessment | None
 ) -> CycleBlock | None:
@@ -418,9 +416,7 @@ def _cycle(
     by_id = {indicator.id: indicator for indicator in scheme.indicators}
 
     def encoded(row: ReferenceAssessment) -> dict[str, float | None]:
-        from clusterlabel.benchmarks.selectors import pool_rows
-
-        return dict(pool_rows([_row_tuple(row)], scheme)[0].values)
+        return encode_values(scheme, stored_values(scheme, row))
 
     def percents(row: ReferenceAssessment) -> dict[str, Decimal]:
         return {
@@ -472,21 +468,6 @@ def _cycle(
     )
 
 
-def _row_tuple(row: ReferenceAssessment) -> tuple[Any, ...]:
-    return (
-        row.organisation_id,
-        row.external_key,
-        row.values,
-        row.category_percent,
-        row.overall_percent,
-        row.sector,
-        row.country,
-        row.founding_year,
-        row.committed_members,
-        row.assessed_on,
-    )
-
-
 SOURCE_NAMES = {
     ReferenceSource.PROCEDURE: gettext_lazy("assessment in this system"),
     ReferenceSource.IMPORT: gettext_lazy("imported assessment"),
@@ -513,11 +494,7 @@ def benchmark_report(
     scheme = snapshot.scheme
     lang = language()
     key = f"org:{organisation.pk}"
-    values = {
-        indicator.id: from_json(indicator, latest.values.get(indicator.id))
-        for indicator in scheme.indicators
-    }
-    score = score_assessment(scheme, values)
+    score = score_assessment(scheme, stored_values(scheme, latest))
     domain = organisation_report(
         snapshot.pool, key, peer_group=peer_group, earned_points=earned_points(score)
     )

@@ -146,18 +146,13 @@ def latest_pool(pool_id: str, *, today: date | None = None) -> PoolSnapshot | No
     version = pool_scheme_version(pool_id)
     if version is None:
         return None
-    return _snapshot(version, latest=True, today=today)
+    return pool_snapshot(version, latest=True, today=today)
 
 
-def history_pool(pool_id: str, *, today: date | None = None) -> PoolSnapshot | None:
-    """Every organisation's latest assessment *of each year*, for the pool over time."""
-    version = pool_scheme_version(pool_id)
-    if version is None:
-        return None
-    return _snapshot(version, latest=False, today=today)
-
-
-def _snapshot(version: SchemeVersion, *, latest: bool, today: date | None) -> PoolSnapshot:
+def pool_snapshot(version: SchemeVersion, *, latest: bool, today: date | None) -> PoolSnapshot:
+    """The pool read with ``version``'s catalogue (from :func:`pool_scheme_version`): the
+    latest assessment of every organisation, or (``latest=False``) every organisation's latest
+    assessment *of each year*, for the pool over time."""
     pool_id = version.scheme_id
     reference_year = (today or timezone.localdate()).year
     queryset = ReferenceAssessment.objects.filter(pool_id=pool_id)

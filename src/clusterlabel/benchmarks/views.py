@@ -41,11 +41,10 @@ from clusterlabel.benchmarks.reports import (
 )
 from clusterlabel.benchmarks.reports import benchmark_report as build_report
 from clusterlabel.benchmarks.selectors import (
-    history_pool,
-    latest_pool,
     pool_composition,
     pool_scheme_version,
     pool_scheme_versions,
+    pool_snapshot,
 )
 from clusterlabel.domain.benchmark import PeerGroup, pool_over_time, pool_overview
 from clusterlabel.organisations.models import Organisation
@@ -215,12 +214,12 @@ def organisation_report_pdf(
 @login_required
 @require_safe
 def pool_overview_page(request: HttpRequest, pool_id: str) -> HttpResponse:
-    if not can_view_pool(request.user) or pool_scheme_version(pool_id) is None:
+    version = pool_scheme_version(pool_id) if can_view_pool(request.user) else None
+    if version is None:
         raise Http404
     today = timezone.localdate()
-    snapshot = latest_pool(pool_id, today=today)
-    history = history_pool(pool_id, today=today)
-    assert snapshot is not None and history is not None
+    snapshot = pool_snapshot(version, latest=True, today=today)
+    history = pool_snapshot(version, latest=False, today=today)
     scheme = snapshot.scheme
     lang = language()
     overview = pool_overview(snapshot.pool)
@@ -238,16 +237,7 @@ def pool_overview_page(request: HttpRequest, pool_id: str) -> HttpResponse:
                 "n": summary.n,
                 "quantiles": None
                 if distribution is None
-                else [
-                    cell_text(indicator, q, unit=False)
-                    for q in (
-                        distribution.p10,
-                        distribution.q1,
-                        distribution.median,
-                        distribution.q3,
-                        distribution.p90,
-                    )
-                ],
+                else [cell_text(indicator, q, unit=False) for q in distribution.quantiles],
                 "share": summary.share_meeting_threshold,
                 "share_text": format_percent(summary.share_meeting_threshold),
                 "withheld": withheld_text(summary.withheld),
@@ -266,16 +256,7 @@ def pool_overview_page(request: HttpRequest, pool_id: str) -> HttpResponse:
                 "distribution": distribution,
                 "quantiles": None
                 if distribution is None
-                else [
-                    format_percent(q)
-                    for q in (
-                        distribution.p10,
-                        distribution.q1,
-                        distribution.median,
-                        distribution.q3,
-                        distribution.p90,
-                    )
-                ],
+                else [format_percent(q) for q in distribution.quantiles],
                 "withheld": withheld_text(summary.withheld),
             }
         )

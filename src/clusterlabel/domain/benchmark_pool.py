@@ -426,6 +426,11 @@ class Distribution:
     q3: float
     p90: float | None
 
+    @property
+    def quantiles(self) -> tuple[float | None, float, float, float, float | None]:
+        """``(p10, q1, median, q3, p90)``, the order every table and chart shows them in."""
+        return (self.p10, self.q1, self.median, self.q3, self.p90)
+
 
 @dataclass(frozen=True)
 class _ColumnStats:
