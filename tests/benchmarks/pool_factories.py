@@ -69,3 +69,33 @@ def external_pool(
 
 def record(entries: list[AssessmentEntry]):
     return reference_assessments_record(entries=entries, actor=None)
+
+
+def own_entry(
+    organisation,
+    value: int | None,
+    *,
+    day: date = date(2025, 6, 1),
+    indicator_id: str = "STR-01",
+    sector: str | None = None,
+    country: str | None = None,
+    **overrides: IndicatorValue,
+) -> AssessmentEntry:
+    """An assessment of one of our organisations: excellent values, ``indicator_id`` set to
+    ``value``, further ids (exact, with ``-``) from ``overrides``; sector and country default
+    to the organisation's."""
+    version = scheme_version()
+    values = excellent_values(version.scheme)
+    values[indicator_id] = None if value is None else Decimal(value)
+    values.update(overrides)
+    return AssessmentEntry(
+        scheme_version=version,
+        assessed_on=day,
+        values=values,
+        name=organisation.cluster_name,
+        organisation=organisation,
+        sector=organisation.sector if sector is None else sector,
+        country=organisation.country if country is None else country,
+        founding_year=2010,
+        committed_members=80,
+    )

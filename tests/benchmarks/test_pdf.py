@@ -13,7 +13,6 @@ no whiskers (p10/p90 need 10).
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -32,10 +31,8 @@ from clusterlabel.benchmarks.pdf import (
     score_chart,
 )
 from clusterlabel.benchmarks.reports import DASH, ScoreRow, benchmark_report
-from clusterlabel.benchmarks.services import AssessmentEntry
 from clusterlabel.domain.benchmark import Distribution
-from clusterlabel.procedures.walkthrough import excellent_values
-from tests.benchmarks.pool_factories import external_pool, record, scheme_version
+from tests.benchmarks.pool_factories import external_pool, own_entry, record
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,20 +43,7 @@ RIVAL = "Rivalcluster"
 
 
 def _own(organisation, value, *, assessed_on=date(2025, 6, 1), sector="biotechnology"):
-    version = scheme_version()
-    values = excellent_values(version.scheme)
-    values["STR-01"] = Decimal(value)
-    return AssessmentEntry(
-        scheme_version=version,
-        assessed_on=assessed_on,
-        values=values,
-        name=organisation.cluster_name,
-        organisation=organisation,
-        sector=sector,
-        country="DE",
-        founding_year=2010,
-        committed_members=80,
-    )
+    return own_entry(organisation, value, day=assessed_on, sector=sector, country="DE")
 
 
 def _pool(numbers=OTHERS, **options):

@@ -9,6 +9,7 @@ from clusterlabel.benchmarks.services import AssessmentEntry, reference_assessme
 from tests.benchmarks.pool_factories import (
     external_pool,
     first_number_indicator,
+    own_entry,
     record,
     scheme_version,
 )
@@ -54,14 +55,7 @@ def test_only_the_latest_assessment_of_an_organisation_is_latest():
     indicator = first_number_indicator(version)
 
     def entry(day, value):
-        values = dict(external_pool([value], version=version)[0].values)
-        return AssessmentEntry(
-            scheme_version=version,
-            assessed_on=day,
-            values=values,
-            name=organisation.cluster_name,
-            organisation=organisation,
-        )
+        return own_entry(organisation, value, day=day, indicator_id=indicator.id)
 
     record([entry(date(2022, 5, 1), 10)])
     record([entry(date(2024, 5, 1), 20), entry(date(2020, 5, 1), 5)])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -13,9 +12,7 @@ from django.urls import reverse
 
 from clusterlabel.accounts.choices import Role
 from clusterlabel.benchmarks.models import ReferenceSource
-from clusterlabel.benchmarks.services import AssessmentEntry
-from clusterlabel.procedures.walkthrough import excellent_values
-from tests.benchmarks.pool_factories import external_pool, record, scheme_version
+from tests.benchmarks.pool_factories import external_pool, own_entry, record
 from tests.factories import PASSWORD, OrganisationFactory, UserFactory
 
 DASH = "\u2013"  # the en dash the pages put between quartiles
@@ -30,24 +27,6 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-def own_entry(organisation, value, *, day=date(2025, 6, 1), **overrides):
-    version = scheme_version()
-    values = excellent_values(version.scheme)
-    values["STR-01"] = Decimal(value)
-    values.update(overrides)
-    return AssessmentEntry(
-        scheme_version=version,
-        assessed_on=day,
-        values=values,
-        name=organisation.cluster_name,
-        organisation=organisation,
-        sector=organisation.sector,
-        country=organisation.country,
-        founding_year=2010,
-        committed_members=80,
-    )
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from clusterlabel.benchmarks.models import ReferenceAssessment
 from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.walkthrough import excellent_values
-from tests.benchmarks.pool_factories import external_pool, record, scheme_version
+from tests.benchmarks.pool_factories import external_pool, own_entry, record, scheme_version
 from tests.e2e.pages import click_and_wait, follow, login, main_text, shot
 from tests.factories import UserFactory
 from tests.procedures.builders import ProcedureBuilder
@@ -45,8 +45,6 @@ def test_manager_and_secretariat_read_the_benchmarking_report(browser, live_serv
     # Eight other organisations in another sector, STR-01 = 10..80, and an earlier assessment
     # of ours, imported, with STR-01 = 5.
     record(external_pool([10, 20, 30, 40, 50, 60, 70, 80], prefix="Rival", sector="maritime"))
-    from tests.benchmarks.test_views import own_entry
-
     record([own_entry(organisation, 5, day=date(own.assessed_on.year - 3, 5, 1))])
 
     manager = login(browser, live_server, builder.manager)
