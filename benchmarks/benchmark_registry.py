@@ -22,17 +22,12 @@ and prints best and median times, the number of SQL queries and the response siz
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import shutil
-import statistics
-import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from harness import benchmark_database, measure
+
 SEED = 20240601
 REGIONS_DE = (
     *("DE-BB", "DE-BE", "DE-BY", "DE-HB", "DE-HE", "DE-HH", "DE-MV"),
@@ -97,18 +92,6 @@ def parse_arguments() -> argparse.Namespace:
         "--database-url", help="e.g. postgres://postgres@127.0.0.1:5432/clusterlabel (optional)"
     )
     return parser.parse_args()
-
-
-def setup_django(arguments: argparse.Namespace) -> tuple[str, bool]:
-    workdir = tempfile.mkdtemp(prefix="clusterlabel-benchmark-")
-    os.environ["CLUSTERLABEL_DATA_DIR"] = workdir
-    os.environ["DATABASE_URL"] = arguments.database_url or f"sqlite:///{workdir}/registry.sqlite3"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    return workdir, bool(arguments.database_url)
 
 
 def create_data(organisations: int, labels: int) -> None:
@@ -191,135 +174,96 @@ def create_data(organisations: int, labels: int) -> None:
     Label.objects.bulk_create(batch)
 
 
-def measure(
-    client, path: str, params: dict[str, str], repeat: int, before=None
-) -> dict[str, object]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    def fetch() -> tuple[int, int]:
-        if before is not None:
-            before()
-        response = client.get(path, params)
-        assert response.status_code == 200, (path, params, response.status_code)
-        body = b"".join(response.streaming_content) if response.streaming else response.content
-        return len(body), body.count(b"\n")
-
-    fetch()  # warm-up: templates, scheme parsing, matplotlib import
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        size, lines = fetch()
-        timings.append(time.perf_counter() - start)
-    with CaptureQueriesContext(connection) as queries:
-        fetch()
-    return {
-        "best": min(timings),
-        "median": statistics.median(timings),
-        "queries": len(queries),
-        "size": size,
-        "lines": lines,
-    }
-
-
 def main() -> None:
     arguments = parse_arguments()
-    workdir, on_postgres = setup_django(arguments)
+    with benchmark_database(arguments.database_url, "registry.sqlite3"):
+        run(arguments)
+
+
+def run(arguments: argparse.Namespace) -> None:
     from django.core.cache import cache
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
-    old_name = connection.settings_dict["NAME"]
-    if on_postgres:
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    else:
-        call_command("migrate", verbosity=0)
-    try:
-        start = time.perf_counter()
-        create_data(arguments.organisations, arguments.labels)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # table statistics, as autovacuum would gather them
-        created_in = time.perf_counter() - start
-        from clusterlabel.labels.models import Label
-        from clusterlabel.organisations.models import Organisation
+    start = time.perf_counter()
+    create_data(arguments.organisations, arguments.labels)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # table statistics, as autovacuum would gather them
+    created_in = time.perf_counter() - start
+    from clusterlabel.labels.models import Label
+    from clusterlabel.organisations.models import Organisation
 
+    print(
+        f"database: {connection.vendor} ({connection.settings_dict['NAME']})\n"
+        f"data: {Organisation.objects.count():,} organisations, "
+        f"{Label.objects.count():,} labels (created in {created_in:.1f} s)\n"
+    )
+    client = Client()
+    registry = reverse("labels:registry")
+    statistics_page = reverse("labels:statistics")
+    cases = [
+        ("registry, first page, unfiltered", registry, {}, arguments.repeat),
+        (
+            "registry, valid_on=2020-06-30 & region=DE-BW",
+            registry,
+            {"valid_on": "2020-06-30", "region": "DE-BW"},
+            arguments.repeat,
+        ),
+        (
+            "registry, q=wurttemberg & status=valid",
+            registry,
+            {"q": "wurttemberg", "status": "valid"},
+            arguments.repeat,
+        ),
+        (
+            "registry, last page, sort=organisation",
+            registry,
+            {"sort": "organisation", "page": "999999"},
+            arguments.repeat,
+        ),
+        (
+            "export CSV, all labels",
+            reverse("labels:registry_export", args=["csv"]),
+            {},
+            arguments.export_repeat,
+        ),
+        (
+            "export JSON, all labels",
+            reverse("labels:registry_export", args=["json"]),
+            {},
+            arguments.export_repeat,
+        ),
+        (
+            "export CSV, valid_on=2020-06-30 & region=DE-BW",
+            reverse("labels:registry_export", args=["csv"]),
+            {"valid_on": "2020-06-30", "region": "DE-BW"},
+            arguments.export_repeat,
+        ),
+        ("statistics page (charts cached)", statistics_page, {}, arguments.repeat),
+        (
+            "statistics page (charts drawn)",
+            statistics_page,
+            {},
+            arguments.repeat,
+            cache.clear,
+        ),
+        (
+            "statistics page + question (DE-BW, BW label, 2020-06-30)",
+            statistics_page,
+            {"ask-region": "DE-BW", "ask-label": "family:bw", "ask-on": "2020-06-30"},
+            arguments.repeat,
+        ),
+    ]
+    header = f"{'case':<58} {'best':>9} {'median':>9} {'queries':>8} {'size':>10}"
+    print(header)
+    print("-" * len(header))
+    for name, path, params, repeat, *before in cases:
+        result = measure(client, path, params, repeat, *before)
         print(
-            f"database: {connection.vendor} ({connection.settings_dict['NAME']})\n"
-            f"data: {Organisation.objects.count():,} organisations, "
-            f"{Label.objects.count():,} labels (created in {created_in:.1f} s)\n"
+            f"{name:<58} {result['best'] * 1000:>7.0f}ms {result['median'] * 1000:>7.0f}ms"
+            f" {result['queries']:>8} {result['size'] / 1024:>8.0f}kB"
         )
-        client = Client()
-        registry = reverse("labels:registry")
-        statistics_page = reverse("labels:statistics")
-        cases = [
-            ("registry, first page, unfiltered", registry, {}, arguments.repeat),
-            (
-                "registry, valid_on=2020-06-30 & region=DE-BW",
-                registry,
-                {"valid_on": "2020-06-30", "region": "DE-BW"},
-                arguments.repeat,
-            ),
-            (
-                "registry, q=wurttemberg & status=valid",
-                registry,
-                {"q": "wurttemberg", "status": "valid"},
-                arguments.repeat,
-            ),
-            (
-                "registry, last page, sort=organisation",
-                registry,
-                {"sort": "organisation", "page": "999999"},
-                arguments.repeat,
-            ),
-            (
-                "export CSV, all labels",
-                reverse("labels:registry_export", args=["csv"]),
-                {},
-                arguments.export_repeat,
-            ),
-            (
-                "export JSON, all labels",
-                reverse("labels:registry_export", args=["json"]),
-                {},
-                arguments.export_repeat,
-            ),
-            (
-                "export CSV, valid_on=2020-06-30 & region=DE-BW",
-                reverse("labels:registry_export", args=["csv"]),
-                {"valid_on": "2020-06-30", "region": "DE-BW"},
-                arguments.export_repeat,
-            ),
-            ("statistics page (charts cached)", statistics_page, {}, arguments.repeat),
-            (
-                "statistics page (charts drawn)",
-                statistics_page,
-                {},
-                arguments.repeat,
-                cache.clear,
-            ),
-            (
-                "statistics page + question (DE-BW, BW label, 2020-06-30)",
-                statistics_page,
-                {"ask-region": "DE-BW", "ask-label": "family:bw", "ask-on": "2020-06-30"},
-                arguments.repeat,
-            ),
-        ]
-        header = f"{'case':<58} {'best':>9} {'median':>9} {'queries':>8} {'size':>10}"
-        print(header)
-        print("-" * len(header))
-        for name, path, params, repeat, *before in cases:
-            result = measure(client, path, params, repeat, *before)
-            print(
-                f"{name:<58} {result['best'] * 1000:>7.0f}ms {result['median'] * 1000:>7.0f}ms"
-                f" {result['queries']:>8} {result['size'] / 1024:>8.0f}kB"
-            )
-    finally:
-        if on_postgres:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-        connection.close()
-        shutil.rmtree(workdir, ignore_errors=True)
     print(
         f"\nrepetitions: pages {arguments.repeat}, exports {arguments.export_repeat}, after one"
         " warm-up request; times include rendering and, for exports, consuming the stream"

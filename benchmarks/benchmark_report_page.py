@@ -20,16 +20,12 @@ and prints the number of SQL queries of each, which must not change with the poo
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from harness import benchmark_database, measure
+
 SEED = 20261121
 
 
@@ -41,18 +37,6 @@ def parse_arguments() -> argparse.Namespace:
         "--database-url", help="e.g. postgres://postgres@127.0.0.1:5432/clusterlabel (optional)"
     )
     return parser.parse_args()
-
-
-def setup_django(arguments: argparse.Namespace) -> str:
-    workdir = tempfile.mkdtemp(prefix="clusterlabel-benchmark-")
-    os.environ["CLUSTERLABEL_DATA_DIR"] = workdir
-    os.environ["DATABASE_URL"] = arguments.database_url or f"sqlite:///{workdir}/pool.sqlite3"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    return workdir
 
 
 def value_for(indicator, rng) -> object:
@@ -123,38 +107,14 @@ def create_pool(size: int, version, organisation) -> None:
     ReferenceAssessment.objects.bulk_create(rows, batch_size=2000)
 
 
-def measure(client, path: str, params: dict[str, str], repeat: int, before=None) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    def fetch() -> int:
-        if before is not None:
-            before()
-        response = client.get(path, params)
-        assert response.status_code == 200, (path, params, response.status_code)
-        return len(response.content)
-
-    fetch()
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        size = fetch()
-        timings.append(time.perf_counter() - start)
-    with CaptureQueriesContext(connection) as queries:
-        fetch()
-    return {
-        "best": min(timings),
-        "median": statistics.median(timings),
-        "queries": len(queries),
-        "size": size,
-    }
-
-
 def main() -> None:
     arguments = parse_arguments()
-    setup_django(arguments)
+    with benchmark_database(arguments.database_url, "pool.sqlite3"):
+        run(arguments)
+
+
+def run(arguments: argparse.Namespace) -> None:
     from django.core.cache import cache
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
@@ -165,60 +125,50 @@ def main() -> None:
     from clusterlabel.organisations.models import Organisation
     from clusterlabel.schemes.services import SHIPPED_DIR, scheme_versions_load_directory
 
-    old_name = connection.settings_dict["NAME"]
-    on_postgres = bool(arguments.database_url)
-    if on_postgres:
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    else:
-        call_command("migrate", verbosity=0)
-    try:
-        versions = {
-            r.scheme_version.scheme_id: r.scheme_version
-            for r in scheme_versions_load_directory(directory=SHIPPED_DIR)
-        }
-        version = versions["ecei-bronze"]
-        organisation = Organisation.objects.create(
-            legal_name="Benchmark Cluster e. V.",
-            cluster_name="Benchmark Cluster",
-            country="DE",
-            sector="biotechnology",
+    versions = {
+        r.scheme_version.scheme_id: r.scheme_version
+        for r in scheme_versions_load_directory(directory=SHIPPED_DIR)
+    }
+    version = versions["ecei-bronze"]
+    organisation = Organisation.objects.create(
+        legal_name="Benchmark Cluster e. V.",
+        cluster_name="Benchmark Cluster",
+        country="DE",
+        sector="biotechnology",
+    )
+    user = User.objects.create_user(username="secretariat", role=Role.SECRETARIAT)
+    client = Client()
+    client.force_login(user)
+    report = reverse("benchmarks:report", args=["ecei-bronze", organisation.pk])
+    pdf = reverse("benchmarks:report_pdf", args=["ecei-bronze", organisation.pk])
+    pool = reverse("benchmarks:pool", args=["ecei-bronze"])
+    print(f"database: {connection.vendor}; {len(version.scheme.indicators)} indicators\n")
+    for size in [int(s) for s in arguments.sizes.split(",")]:
+        ReferenceAssessment.objects.all().delete()
+        start = time.perf_counter()
+        create_pool(size, version, organisation)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(
+            f"pool of {size:,} organisations (+ ours) created in "
+            f"{time.perf_counter() - start:.1f} s"
         )
-        user = User.objects.create_user(username="secretariat", role=Role.SECRETARIAT)
-        client = Client()
-        client.force_login(user)
-        report = reverse("benchmarks:report", args=["ecei-bronze", organisation.pk])
-        pdf = reverse("benchmarks:report_pdf", args=["ecei-bronze", organisation.pk])
-        pool = reverse("benchmarks:pool", args=["ecei-bronze"])
-        print(f"database: {connection.vendor}; {len(version.scheme.indicators)} indicators\n")
-        for size in [int(s) for s in arguments.sizes.split(",")]:
-            ReferenceAssessment.objects.all().delete()
-            start = time.perf_counter()
-            create_pool(size, version, organisation)
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        cases = [
+            ("report page, cold cache", report, {}, cache.clear),
+            ("report page, pool cached", report, {}, None),
+            ("report page, same sector", report, {"group": "sector"}, None),
+            ("report PDF (de)", pdf, {"lang": "de"}, None),
+            ("pool page, cold cache", pool, {}, cache.clear),
+            ("pool page, cached", pool, {}, None),
+        ]
+        for name, path, params, before in cases:
+            result = measure(client, path, params, arguments.repeat, before)
             print(
-                f"pool of {size:,} organisations (+ ours) created in "
-                f"{time.perf_counter() - start:.1f} s"
+                f"  {name:<28} best {result['best'] * 1000:7.1f} ms  "
+                f"median {result['median'] * 1000:7.1f} ms  "
+                f"{result['queries']:2d} queries  {result['size'] / 1024:6.0f} KiB"
             )
-            cases = [
-                ("report page, cold cache", report, {}, cache.clear),
-                ("report page, pool cached", report, {}, None),
-                ("report page, same sector", report, {"group": "sector"}, None),
-                ("report PDF (de)", pdf, {"lang": "de"}, None),
-                ("pool page, cold cache", pool, {}, cache.clear),
-                ("pool page, cached", pool, {}, None),
-            ]
-            for name, path, params, before in cases:
-                result = measure(client, path, params, arguments.repeat, before)
-                print(
-                    f"  {name:<28} best {result['best'] * 1000:7.1f} ms  "
-                    f"median {result['median'] * 1000:7.1f} ms  "
-                    f"{result['queries']:2d} queries  {result['size'] / 1024:6.0f} KiB"
-                )
-            print()
-    finally:
-        if on_postgres:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
+        print()
 
 
 if __name__ == "__main__":
