@@ -105,3 +105,21 @@ def test_backfill_records_decided_procedures_once():
     assert ReferenceAssessment.objects.filter(procedure=procedure, is_latest=True).count() == 1
     call_command("backfill_pool", stdout=StringIO())
     assert ReferenceAssessment.objects.filter(procedure=procedure).count() == 1
+
+
+def test_the_pools_fast_decoding_agrees_with_the_domains_encoding():
+    from clusterlabel.benchmarks.reports import stored_values
+    from clusterlabel.benchmarks.selectors import _ROW_FIELDS, pool_rows
+    from clusterlabel.core.demo_benchmarks import realistic_values
+    from clusterlabel.domain.benchmark_scheme import encode_values
+
+    version = scheme_version()
+    scheme = version.scheme
+    organisation = OrganisationFactory()
+    values = realistic_values(scheme)  # numbers, percents, yes/no and choices, partly missed
+    values["STR-02"] = None
+    record([own_entry(organisation, 45, **values)])
+    row = ReferenceAssessment.objects.get(organisation=organisation)
+    (fast,) = pool_rows([tuple(getattr(row, name) for name in _ROW_FIELDS)], scheme)
+    assert dict(fast.values) == encode_values(scheme, stored_values(scheme, row))
+    assert fast.values["STR-02"] is None
