@@ -15,6 +15,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from clusterlabel.private_files import private_directory, private_file
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -84,10 +86,9 @@ def _secret_key() -> str:
     key_file = DATA_DIR / "secret_key"
     if key_file.exists():
         return key_file.read_text(encoding="utf-8").strip()
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    private_directory(DATA_DIR)
     key = secrets.token_urlsafe(64)
-    key_file.write_text(key, encoding="utf-8")
-    key_file.chmod(0o600)
+    private_file(key_file).write_text(key, encoding="utf-8")
     return key
 
 
@@ -159,6 +160,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The same backend, but a new database file (and its directory) is readable by its owner
+    # only: it holds password hashes and the second-factor secrets.
+    DATABASES["default"]["ENGINE"] = "clusterlabel.private_sqlite"
     # WAL lets the demo serve pages while a command writes; a busy timeout instead of
     # "database is locked" under light concurrency.
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -25,6 +25,7 @@ from clusterlabel.credentials.status_list import (
 )
 from clusterlabel.credentials.vcjwt import VerificationReport, sign_credential, verify_credential
 from clusterlabel.labels.models import Label, LabelState
+from clusterlabel.private_files import private_directory
 
 STATE_FOR_PURPOSE = {
     StatusPurpose.REVOCATION: LabelState.REVOKED,
@@ -57,6 +58,8 @@ def ensure_keys() -> bool:
     """Create the issuer's key directory with a first key if there is none; True if created."""
     if (keys_dir() / "active.pem").exists():
         return False
+    # Owner-only, and so is a data directory that does not exist yet.
+    private_directory(keys_dir())
     create_key_directory(keys_dir())
     return True
 

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from clusterlabel.accounts.choices import Role
 from clusterlabel.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_load
+from clusterlabel.private_files import private_directory
 
 
 class Command(BaseCommand):
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="Set everything up, then stop.")
 
     def handle(self, *args: object, **options: object) -> None:
-        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        private_directory(settings.DATA_DIR)
         database = settings.DATABASES["default"]
         self.stdout.write(f"Database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}")
         call_command("migrate", interactive=False, verbosity=0)
