@@ -25,3 +25,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns when it is missing
+
+# Tests log in many times with the same password, and call authenticate() without a request;
+# the lockout tests switch django-axes on for themselves.
+AXES_ENABLED = False
