@@ -29,3 +29,5 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns 
 # Tests log in many times with the same password, and call authenticate() without a request;
 # the lockout tests switch django-axes on for themselves.
 AXES_ENABLED = False
+# Tests of the second factor switch it on for themselves.
+CLUSTERLABEL_REQUIRE_SECOND_FACTOR = False

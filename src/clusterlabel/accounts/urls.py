@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from clusterlabel.accounts import views
 from clusterlabel.accounts.forms import LocalisedPasswordResetForm
 
 urlpatterns = [
@@ -46,4 +47,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("2fa/", views.overview_page, name="second_factor"),
+    path("2fa/setup/", views.setup_page, name="second_factor_setup"),
+    path("2fa/verify/", views.verify_page, name="second_factor_verify"),
 ]

@@ -53,6 +53,16 @@ class Command(BaseCommand):
                 f"  {account.username:<{width}}  {DEMO_PASSWORD}  {Role(account.role).label}"
             )
         self.stdout.write("  (passwords you changed in the application stay as you set them)")
+        if "CLUSTERLABEL_REQUIRE_SECOND_FACTOR" not in os.environ:
+            # A visitor logs in with the passwords above; an authenticator app would be in the way.
+            settings.CLUSTERLABEL_REQUIRE_SECOND_FACTOR = False
+        if settings.CLUSTERLABEL_REQUIRE_SECOND_FACTOR:
+            self.stdout.write("  Second factor: required for every role but cluster manager.")
+        else:
+            self.stdout.write(
+                "  Second factor: off for the demo; turn it on with "
+                "CLUSTERLABEL_REQUIRE_SECOND_FACTOR=1 clusterlabel demo"
+            )
         if options["no_serve"]:
             return
         host, port = options["host"], options["port"]
