@@ -21,17 +21,63 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     first_name = "Erika"
     last_name = factory.Sequence(lambda n: f"Muster{n}")
-    role = Role.CLUSTER_MANAGER
     preferred_language = "de"
     country = "DE"
-    is_staff = factory.LazyAttribute(lambda u: u.role in {Role.SECRETARIAT, Role.ADMINISTRATOR})
-    is_superuser = factory.LazyAttribute(lambda u: u.role == Role.ADMINISTRATOR)
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def role(obj, create, extracted, **kwargs):
+        """``role=Role.X`` grants X as a single-operator installation would: a scheme role for
+        every shipped scheme's operator, administrator for the installation, programme for
+        ``role__programme``. A cluster manager gets their grants with their organisations
+        (``OrganisationFactory(managers=[...])``)."""
+        if create and extracted:
+            grant_role(obj, extracted, **kwargs)
+
+
+def shipped_operators():
+    """The operators of the shipped schemes, as loading the scheme files would make them."""
+    from clusterlabel.domain.schemes import load_scheme_file
+    from clusterlabel.schemes.models import Operator
+    from clusterlabel.schemes.services import SHIPPED_DIR, scheme_files
+
+    parties = {}
+    for path in scheme_files(SHIPPED_DIR):
+        party = load_scheme_file(path).operator
+        parties[party.key] = party
+    return [
+        Operator.objects.get_or_create(
+            slug=key, defaults={"name": party.name, "country": party.country}
+        )[0]
+        for key, party in sorted(parties.items())
+    ]
+
+
+def grant_role(user, role, *, programme=None, scheme_id="", organisation=None):
+    """Give ``user`` the grants for ``role`` directly (no audit event: test set-up)."""
+    from clusterlabel.access.models import Grant
+    from clusterlabel.access.services import user_flags_sync
+
+    role = Role(role)
+    if role == Role.CLUSTER_MANAGER:
+        if organisation is not None:
+            Grant.objects.create(user=user, role=role, organisation=organisation)
+    elif role == Role.ADMINISTRATOR:
+        Grant.objects.create(user=user, role=role)
+    elif role == Role.PROGRAMME:
+        Grant.objects.create(user=user, role=role, programme=programme or ProgrammeFactory())
+    elif scheme_id:
+        Grant.objects.create(user=user, role=role, scheme_id=scheme_id)
+    else:
+        for operator in shipped_operators():
+            Grant.objects.create(user=user, role=role, operator=operator)
+    user_flags_sync(user)
+    return user
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
@@ -72,4 +118,4 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def managers(obj, create, extracted, **kwargs):
         if create and extracted:
-            obj.managers.set(extracted)
+            obj.managers.set(extracted, through_defaults={"role": Role.CLUSTER_MANAGER})

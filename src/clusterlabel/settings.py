@@ -105,6 +105,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 INSTALLED_APPS = [
     "clusterlabel.core",
     "clusterlabel.accounts",
+    "clusterlabel.access",
     "clusterlabel.schemes",
     "clusterlabel.audit",
     "clusterlabel.organisations",

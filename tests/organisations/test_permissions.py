@@ -10,17 +10,25 @@ from django.urls import reverse
 from clusterlabel.accounts.choices import Role
 from clusterlabel.audit.models import AuditEvent
 from clusterlabel.organisations.models import Organisation
-from clusterlabel.organisations.permissions import (
-    can_edit_organisation,
-    can_view_organisation,
-    organisations_visible_to,
-)
+from clusterlabel.access.policy import Activity, can, restrict
 from clusterlabel.organisations.services import PROFILE_FIELDS
 from clusterlabel.procedures.models import Procedure
 from tests.factories import OrganisationFactory, UserFactory
 from tests.organisations.conftest import form_data, login
 
 pytestmark = pytest.mark.django_db
+
+
+def can_view(user, organisation) -> bool:
+    return can(user, Activity.VIEW_ORGANISATION, organisation)
+
+
+def can_edit(user, organisation) -> bool:
+    return can(user, Activity.EDIT_ORGANISATION, organisation)
+
+
+def visible(user):
+    return restrict(Organisation.objects.all(), user, Activity.VIEW_ORGANISATION)
 
 CM, SEC, ASS, BOARD = Role.CLUSTER_MANAGER, Role.SECRETARIAT, Role.ASSESSOR, Role.BOARD_MEMBER
 AUTH, ADMIN = Role.AUTHORITY, Role.ADMINISTRATOR
@@ -155,17 +163,17 @@ def test_unknown_organisation_is_404_for_everyone(client, world):
 
 def test_a_board_member_loses_sight_when_the_board_review_is_over(world):
     board_member = world.builder.board[0]
-    assert can_view_organisation(board_member, world.own)
+    assert can_view(board_member, world.own)
     Procedure.objects.filter(pk=world.builder.procedure.pk).update(state="awaiting_decision")
-    assert not can_view_organisation(board_member, world.own)
-    assert list(organisations_visible_to(board_member)) == []
+    assert not can_view(board_member, world.own)
+    assert list(visible(board_member)) == []
 
 
 def test_visible_to_lists_each_organisation_once(world):
     # Two assignments to the same organisation's procedures must not duplicate it.
     assessor = world.builder.assessors[0]
-    assert list(organisations_visible_to(assessor)) == [world.own]
-    oversight = organisations_visible_to(world.builder.secretariat)
+    assert list(visible(assessor)) == [world.own]
+    oversight = visible(world.builder.secretariat)
     assert set(oversight) == {world.own, world.other}
 
 
@@ -190,5 +198,5 @@ def test_inactive_accounts_see_and_change_nothing(world):
     manager = world.manager
     manager.is_active = False
     manager.save(update_fields=["is_active"])
-    assert not can_view_organisation(manager, world.own)
-    assert not can_edit_organisation(manager, world.own)
+    assert not can_view(manager, world.own)
+    assert not can_edit(manager, world.own)

@@ -1,19 +1,27 @@
+"""Accounts in the back office: read-only. Accounts and grants change only through
+``clusterlabel.access.services`` (the ``users``/``roles`` commands and the grant pages), which
+check the granter's scope and write the audit trail; the flags ``is_staff``/``is_superuser`` are
+derived from the grants and cannot be ticked here."""
+
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.utils.translation import gettext_lazy as _
 
 from clusterlabel.accounts.models import User
+from clusterlabel.core.admin_readonly import ReadOnlyAdminMixin
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "email", "first_name", "last_name", "role", "is_active")
-    list_filter = ("role", "is_active", "is_staff")
-    fieldsets = (
-        *DjangoUserAdmin.fieldsets,
-        (_("Role in the scheme"), {"fields": ("role", "preferred_language", "country")}),
-    )
-    add_fieldsets = (
-        *DjangoUserAdmin.add_fieldsets,
-        (_("Role in the scheme"), {"fields": ("role", "preferred_language", "country")}),
+class UserAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("username", "email", "first_name", "last_name", "role_label", "is_active")
+    list_filter = ("is_active", "grants__role")
+    search_fields = ("username", "email", "first_name", "last_name")
+    fields = (
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "preferred_language",
+        "country",
+        "is_active",
+        "last_login",
+        "date_joined",
     )

@@ -1,4 +1,5 @@
-"""The roles people have in a labelling scheme; values match ``clusterlabel.domain.procedure``."""
+"""The roles people hold (through grants, see ``clusterlabel.access``) and the languages they
+read. The values match ``clusterlabel.domain.access.GrantRole`` (a test checks it)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ class Role(models.TextChoices):
     ASSESSOR = "assessor", _("Assessor")
     BOARD_MEMBER = "board_member", _("Advisory board member")
     AUTHORITY = "authority", _("Awarding authority")
+    PROGRAMME = "programme", _("Programme")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 

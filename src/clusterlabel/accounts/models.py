@@ -4,18 +4,19 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from clusterlabel.accounts.choices import Language, Role
+from clusterlabel.accounts.choices import Language
 
 
 class User(AbstractUser):
-    """An account. ``role`` decides which pages and actions exist for this person; the object
-    checks (which organisation, which procedure) live with the objects.
+    """An account. What this person may do comes from their grants (``clusterlabel.access``):
+    roles held for a scheme, an operator, an organisation or a programme. ``is_staff`` and
+    ``is_superuser`` are derived from the grants by ``clusterlabel.access.services`` and never
+    edited by hand.
 
     ``preferred_language`` is the language of the e-mails this person receives; the pages follow
     the language the person picks in the browser session.
     """
 
-    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=Language.choices, default=Language.GERMAN
     )
@@ -30,11 +31,6 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="accounts_user_role_valid"
-            ),
-        ]
 
     def __str__(self) -> str:
         full_name = self.get_full_name()
@@ -42,4 +38,8 @@ class User(AbstractUser):
 
     @property
     def role_label(self) -> str:
-        return str(Role(self.role).label) if self.role else ""
+        """The roles this person holds, in words (from the grants, see
+        ``clusterlabel.access.policy.held_roles``)."""
+        from clusterlabel.access.policy import roles_label
+
+        return roles_label(self)

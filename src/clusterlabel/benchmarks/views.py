@@ -12,7 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -20,14 +20,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from clusterlabel.access.policy import (
+    Activity,
+    can,
+    can_view_benchmark_report,
+    held_roles,
+    viewable_pools,
+)
 from clusterlabel.accounts.choices import Role
 from clusterlabel.benchmarks import charts
 from clusterlabel.benchmarks.models import ReferenceAssessment, ReferenceSource
-from clusterlabel.benchmarks.permissions import (
-    can_use_benchmarking,
-    can_view_pool,
-    can_view_report,
-)
 from clusterlabel.benchmarks.reports import (
     PEER_GROUP_NAMES,
     BenchmarkReport,
@@ -65,13 +67,16 @@ class PeerGroupForm(forms.Form):
 @require_safe
 def benchmark_index(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not can_use_benchmarking(user):
+    all_names = {version.scheme_id: version.name(language()) for version in pool_scheme_versions()}
+    overseen = viewable_pools(user, all_names)
+    manages = Role.CLUSTER_MANAGER in held_roles(user)
+    if not (overseen or manages):
         raise Http404
-    names = {version.scheme_id: version.name(language()) for version in pool_scheme_versions()}
-    context: dict[str, Any] = {"oversees": can_view_pool(user), "pool_names": names}
+    names = {pool_id: all_names[pool_id] for pool_id in overseen}
+    context: dict[str, Any] = {"oversees": bool(overseen), "pool_names": all_names}
     latest = ReferenceAssessment.objects.filter(is_latest=True, organisation__isnull=False)
-    if user.role == Role.CLUSTER_MANAGER:
-        latest = latest.filter(organisation__managers=user)
+    own = Q(organisation__in=user.managed_organisations.values("pk")) if manages else Q(pk__in=[])
+    latest = latest.filter(own | Q(pool_id__in=overseen))
     context["assessments"] = [
         (row, names.get(row.pool_id, row.pool_id))
         for row in latest.select_related("organisation").order_by(
@@ -108,7 +113,7 @@ def _report_or_404(
     request: HttpRequest, pool_id: str, organisation_pk: int
 ) -> tuple[BenchmarkReport, PeerGroupForm]:
     organisation = Organisation.objects.filter(pk=organisation_pk).first()
-    if organisation is None or not can_view_report(request.user, organisation):
+    if organisation is None or not can_view_benchmark_report(request.user, pool_id, organisation):
         raise Http404
     form = PeerGroupForm(request.GET or None)
     group = PeerGroup.ALL
@@ -184,7 +189,7 @@ def organisation_report_page(
         "report": report,
         "form": form,
         "query": request.GET.urlencode(),
-        "oversees": can_view_pool(request.user),
+        "oversees": can(request.user, Activity.VIEW_POOL, pool_id),
         **_chart_context(report),
     }
     return render(request, "benchmarks/report.html", context)
@@ -214,7 +219,9 @@ def organisation_report_pdf(
 @login_required
 @require_safe
 def pool_overview_page(request: HttpRequest, pool_id: str) -> HttpResponse:
-    version = pool_scheme_version(pool_id) if can_view_pool(request.user) else None
+    version = (
+        pool_scheme_version(pool_id) if can(request.user, Activity.VIEW_POOL, pool_id) else None
+    )
     if version is None:
         raise Http404
     today = timezone.localdate()

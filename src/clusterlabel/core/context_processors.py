@@ -1,12 +1,58 @@
-"""Values every page's layout needs."""
+"""Values every page's layout needs: the navigation, built from the policy."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from clusterlabel.access.policy import Activity, can, held_roles
+from clusterlabel.domain.access import roles_for
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url: str
+    current: bool
+
+
+def _items(request: HttpRequest) -> list[NavItem]:
+    user = getattr(request, "user", None)
+    match = getattr(request, "resolver_match", None)
+    app = match.app_name if match else ""
+    view = match.view_name if match else ""
+    signed_in = bool(user and user.is_authenticated)
+    items = [
+        NavItem(_("Start"), reverse("core:start"), view == "core:start"),
+        NavItem(_("Schemes"), reverse("schemes:list"), app == "schemes"),
+        NavItem(
+            _("Registry"),
+            reverse("labels:registry"),
+            view in ("labels:registry", "labels:holder"),
+        ),
+        NavItem(_("Statistics"), reverse("labels:statistics"), view == "labels:statistics"),
+    ]
+    if not signed_in:
+        return items
+    if can(user, Activity.BROWSE_ORGANISATIONS):
+        items.append(
+            NavItem(_("Organisations"), reverse("organisations:list"), app == "organisations")
+        )
+    else:
+        items.append(
+            NavItem(_("My organisation"), reverse("organisations:list"), app == "organisations")
+        )
+    if held_roles(user) & roles_for(Activity.VIEW_BENCHMARK_REPORT):
+        items.append(NavItem(_("Benchmarking"), reverse("benchmarks:index"), app == "benchmarks"))
+    items.append(NavItem(_("Procedures"), reverse("procedures:list"), app == "procedures"))
+    if can(user, Activity.USE_BACK_OFFICE) and user.is_staff:
+        items.append(NavItem(_("Back office"), reverse("admin:index"), False))
+    return items
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    user = getattr(request, "user", None)
-    return {
-        "can_open_back_office": bool(user and user.is_authenticated and user.is_staff),
-    }
+    return {"nav_items": _items(request)}

@@ -1,4 +1,4 @@
-"""The demo installation: shipped schemes and one account per role.
+"""The demo installation: shipped schemes and one account per role, each with its grants.
 
 Idempotent: running it again creates nothing twice and changes nothing a user changed.
 """
@@ -11,14 +11,24 @@ from django.conf import settings
 from django.db import transaction
 from django.test.utils import override_settings
 
+from clusterlabel.access import services as access_services
+from clusterlabel.access.services import ScopeChoice
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
-from clusterlabel.accounts.services import user_create
-from clusterlabel.core.demo_data import demo_procedures_load
+from clusterlabel.core.demo_data import demo_procedures_load, demo_programme
 from clusterlabel.labels.credentials import ensure_keys
+from clusterlabel.schemes.models import Operator
 from clusterlabel.schemes.services import SHIPPED_DIR, scheme_versions_load_directory
 
 DEMO_PASSWORD = "clusterlabel-demo"
+
+
+# Where a demo account's grants apply: every operator's schemes, one scheme, the go-cluster
+# programme, or the installation.
+EVERY_OPERATOR = "every operator"
+BW_SCHEME = "bw-cluster-excellence"
+GO_CLUSTER = "go-cluster"
+INSTALLATION = "installation"
 
 
 @dataclass(frozen=True)
@@ -30,11 +40,32 @@ class DemoAccount:
     email: str
     language: str = "de"
     country: str = "DE"
+    scope: str = EVERY_OPERATOR
+
+    @property
+    def scope_text(self) -> str:
+        """For the demo's printout: for what the role is granted."""
+        if self.role == Role.CLUSTER_MANAGER:
+            return "the demo organisations"
+        return {
+            EVERY_OPERATOR: "every scheme",
+            INSTALLATION: "the installation",
+            GO_CLUSTER: "programme go-cluster",
+        }.get(self.scope, f"scheme {self.scope}")
 
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
+    # The manager's grants are for the demo organisations (made with them).
     DemoAccount("manager", Role.CLUSTER_MANAGER, "Janina", "Berger", "manager@example.org"),
     DemoAccount("secretariat", Role.SECRETARIAT, "Stefan", "Kramer", "secretariat@example.org"),
+    DemoAccount(
+        "bw-secretariat",
+        Role.SECRETARIAT,
+        "Lena",
+        "Maier",
+        "bw-secretariat@example.org",
+        scope=BW_SCHEME,
+    ),
     DemoAccount("assessor", Role.ASSESSOR, "Helga", "Winter", "assessor@example.org"),
     DemoAccount(
         "assessor2", Role.ASSESSOR, "Pieter", "de Vries", "assessor2@example.org", "en", "NL"
@@ -43,8 +74,46 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("board2", Role.BOARD_MEMBER, "Thomas", "Brandt", "board2@example.org"),
     DemoAccount("board3", Role.BOARD_MEMBER, "Selin", "Yilmaz", "board3@example.org"),
     DemoAccount("authority", Role.AUTHORITY, "Markus", "Lehmann", "authority@example.org"),
-    DemoAccount("admin", Role.ADMINISTRATOR, "Ada", "Admin", "admin@example.org", "en"),
+    DemoAccount(
+        "programme",
+        Role.PROGRAMME,
+        "Jonas",
+        "Fischer",
+        "programme@example.org",
+        scope=GO_CLUSTER,
+    ),
+    DemoAccount(
+        "admin", Role.ADMINISTRATOR, "Ada", "Admin", "admin@example.org", "en", scope=INSTALLATION
+    ),
 )
+
+
+def _scopes(account: DemoAccount) -> list[ScopeChoice]:
+    if account.role == Role.CLUSTER_MANAGER:
+        return []
+    if account.scope == INSTALLATION:
+        return [ScopeChoice()]
+    if account.scope == GO_CLUSTER:
+        return [ScopeChoice(programme=demo_programme(GO_CLUSTER))]
+    if account.scope == EVERY_OPERATOR:
+        return [ScopeChoice(operator=operator) for operator in Operator.objects.order_by("slug")]
+    return [ScopeChoice(scheme_id=account.scope)]
+
+
+def _demo_account_create(account: DemoAccount) -> User:
+    user = access_services.user_create(
+        actor=None,
+        username=account.username,
+        password=DEMO_PASSWORD,
+        email=account.email,
+        first_name=account.first_name,
+        last_name=account.last_name,
+        preferred_language=account.language,
+        country=account.country,
+    )
+    for scope in _scopes(account):
+        access_services.grant_create(actor=None, user=user, role=account.role, scope=scope)
+    return user
 
 
 @dataclass(frozen=True)
@@ -68,16 +137,7 @@ def demo_load() -> DemoReport:
         for account in DEMO_ACCOUNTS:
             if User.objects.filter(username=account.username).exists():
                 continue
-            user_create(
-                username=account.username,
-                password=DEMO_PASSWORD,
-                role=account.role,
-                email=account.email,
-                first_name=account.first_name,
-                last_name=account.last_name,
-                preferred_language=account.language,
-                country=account.country,
-            )
+            _demo_account_create(account)
             created_accounts += 1
         accounts = {
             user.username: user

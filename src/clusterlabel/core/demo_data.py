@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from clusterlabel.access.services import ScopeChoice, grant_create
+from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
 from clusterlabel.core.demo_benchmarks import demo_benchmarks_load, realistic_values
 from clusterlabel.domain import procedure as flow
@@ -266,17 +268,25 @@ def _organisation(spec: DemoOrganisation, manager: User) -> Organisation:
             "listed_in_cluster_database": spec.listed,
         },
     )
-    organisation.managers.add(manager)
-    for slug in spec.programmes:
-        programme, _ = Programme.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "name": "go-cluster",
-                "owner": "Bundesministerium für Wirtschaft und Energie",
-            },
+    if not organisation.managers.filter(pk=manager.pk).exists():
+        grant_create(
+            actor=None,
+            user=manager,
+            role=Role.CLUSTER_MANAGER,
+            scope=ScopeChoice(organisation=organisation),
         )
-        organisation.programmes.add(programme)
+    for slug in spec.programmes:
+        organisation.programmes.add(demo_programme(slug))
     return organisation
+
+
+def demo_programme(slug: str) -> Programme:
+    """The demo's programme ``slug`` (go-cluster, the federal programme), made once."""
+    programme, _ = Programme.objects.get_or_create(
+        slug=slug,
+        defaults={"name": "go-cluster", "owner": "Bundesministerium für Wirtschaft und Energie"},
+    )
+    return programme
 
 
 def _partial(values: dict, share: float) -> dict:

@@ -1,4 +1,5 @@
-"""What each role does in a labelling scheme, in the users' words, for the start page."""
+"""What each role does in a labelling scheme, in the users' words, for the start page. A person
+holding several roles reads each role's introduction and the next steps of all of them."""
 
 from __future__ import annotations
 
@@ -38,10 +39,19 @@ ROLE_INTRO: dict[str, Promise] = {
         "You decide whether a label is awarded, after the assessment and the advisory board's "
         "recommendation."
     ),
+    Role.PROGRAMME: _(
+        "You follow your programme's member organisations: which labels they hold, until when, "
+        "and where their procedures stand."
+    ),
     Role.ADMINISTRATOR: _(
         "You manage accounts and scheme versions and keep the installation running."
     ),
 }
+
+NO_ROLE_INTRO: Promise = _(
+    "Your account has no role yet. Register your cluster management organisation to apply "
+    "for a label; the scheme's secretariat confirms it."
+)
 
 _CATALOGUE = NextStep(
     _("Read the scheme catalogues"),
@@ -108,6 +118,29 @@ ROLE_NEXT_STEPS: dict[str, tuple[NextStep, ...]] = {
         ),
     ),
     Role.BOARD_MEMBER: (_CATALOGUE,),
+    Role.PROGRAMME: (
+        NextStep(
+            _("Your programme's members"),
+            _("The member organisations, their labels and the state of their procedures."),
+            "organisations:list",
+        ),
+        NextStep(
+            _("The public registry"),
+            _("Who holds which label, valid until when; searchable and as open data."),
+            "labels:registry",
+        ),
+    ),
     Role.AUTHORITY: (_CATALOGUE, _POOL),
     Role.ADMINISTRATOR: (_BACK_OFFICE, _CATALOGUE),
 }
+
+
+def intro_and_steps(roles: frozenset[str]) -> tuple[list[Promise], list[NextStep]]:
+    """The introductions of ``roles`` (in ``Role`` order) and their next steps, each once."""
+    held = [role for role in Role if role in roles]
+    if not held:
+        return [NO_ROLE_INTRO], []
+    steps: list[NextStep] = []
+    for role in held:
+        steps += [step for step in ROLE_NEXT_STEPS.get(role, ()) if step not in steps]
+    return [ROLE_INTRO[role] for role in held], steps

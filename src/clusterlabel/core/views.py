@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from clusterlabel.core.roles import ROLE_INTRO, ROLE_NEXT_STEPS
+from clusterlabel.access.policy import held_roles
+from clusterlabel.core.roles import intro_and_steps
 from clusterlabel.procedures.selectors import procedure_deadline, procedures_waiting_for
 from clusterlabel.schemes.selectors import scheme_versions_current
 
@@ -14,8 +15,7 @@ def start(request: HttpRequest) -> HttpResponse:
     user = request.user
     context: dict[str, object] = {"schemes": list(scheme_versions_current())}
     if user.is_authenticated:
-        context["role_intro"] = ROLE_INTRO.get(user.role)
-        context["next_steps"] = ROLE_NEXT_STEPS.get(user.role, ())
+        context["role_intros"], context["next_steps"] = intro_and_steps(held_roles(user))
         waiting = procedures_waiting_for(user=user)
         context["waiting"] = [(p, procedure_deadline(p)) for p in waiting]
     return render(request, "core/start.html", context)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -139,10 +141,25 @@ class Text(_Frozen):
 
 
 class Party(_Frozen):
-    """An organisation named in a scheme: owner, operator, authority or subsidy payer."""
+    """An organisation named in a scheme: owner, operator, authority or subsidy payer.
+
+    ``id`` is the stable key under which the installation knows the party (an operator's grants
+    refer to it); without one, the key is made from the name (``key``).
+    """
 
     name: NonEmptyStr
     country: CountryCode
+    id: SchemeSlug | None = None
+
+    @property
+    def key(self) -> str:
+        """``id``, or the name as a lower-case ASCII slug ("VDI/VDE Innovation + Technik GmbH"
+        gives "vdivde-innovation-technik-gmbh")."""
+        if self.id:
+            return self.id
+        ascii_name = unicodedata.normalize("NFKD", self.name).encode("ascii", "ignore").decode()
+        words = re.sub(r"[^\w\s-]", "", ascii_name.lower())
+        return re.sub(r"[-\s_]+", "-", words).strip("-")[:64]
 
 
 class Improvement(_Frozen):

@@ -14,8 +14,11 @@
   renewal (a label pointing at them as ``previous``, or a later label of the same organisation,
   scheme and level) or whose organisation has applied for the same scheme again (an open
   procedure that is past the draft; for a recognised label, the scheme it was recognised with).
-* Recipients: the organisation's active managers and the secretariat, each in their
-  ``preferred_language``. Nobody to write to means nothing is recorded (it is due again).
+* Recipients: the organisation's active managers and the secretariat of the label's scheme,
+  each in their ``preferred_language``. Nobody to write to means nothing is recorded (it is
+  due again).
+
+
 
 Idempotent and safe to run twice at once: the ``LabelReminder`` row (unique per label and kind)
 is inserted and committed *before* the mail goes out, so a second run finds it or fails on the
@@ -40,6 +43,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from clusterlabel.access.policy import holders
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
 from clusterlabel.domain.validity import renewal_window_end
@@ -135,7 +139,7 @@ def _candidates(today: date, offsets: Sequence[int]) -> list[Label]:
         organisation_id=OuterRef("organisation_id"),
         applied_at__isnull=False,
     ).exclude(state__in=TERMINAL_STATES)
-    managers = User.objects.filter(is_active=True, role=Role.CLUSTER_MANAGER).exclude(email="")
+    managers = User.objects.filter(is_active=True).exclude(email="")
     return list(
         Label.objects.filter(
             state=LabelState.ACTIVE,
@@ -153,11 +157,10 @@ def _candidates(today: date, offsets: Sequence[int]) -> list[Label]:
     )
 
 
-def _secretariat() -> list[User]:
+def _secretariat(scheme_id: str, operator_id: int | None) -> list[User]:
+    """The scheme's secretariat (read once per scheme by ``reminders_due``)."""
     return list(
-        User.objects.filter(is_active=True, role=Role.SECRETARIAT)
-        .exclude(email="")
-        .order_by("username")
+        holders(Role.SECRETARIAT, scheme_id, operator_id).exclude(email="").order_by("username")
     )
 
 
@@ -181,13 +184,19 @@ def reminders_due(*, today: date) -> list[DueReminder]:
         "label_id", "kind"
     ):
         recorded[label_id].add(kind)
-    secretariat = _secretariat()
+    secretariats: dict[str, list[User]] = {}
     due = []
     for label in labels:
         kind = due_kind(valid_until=label.valid_until, today=today, offsets=offsets)
         if kind is None or kind in recorded[label.pk]:
             continue
-        recipients = _unique_by_email([*label.organisation.reminder_managers, *secretariat])
+        if label.scheme_id not in secretariats:
+            secretariats[label.scheme_id] = _secretariat(
+                label.scheme_id, label.scheme_version.operator_id
+            )
+        recipients = _unique_by_email(
+            [*label.organisation.reminder_managers, *secretariats[label.scheme_id]]
+        )
         due.append(DueReminder(label=label, kind=kind, recipients=recipients))
     return due
 

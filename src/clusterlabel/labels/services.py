@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clusterlabel.accounts.choices import Role
+from clusterlabel.access.policy import Activity, can
 from clusterlabel.accounts.models import User
 from clusterlabel.audit.services import audit_record
 from clusterlabel.domain.labels import RecordedState, may_change
@@ -172,8 +172,8 @@ def labels_issue_for_award(*, procedure: Procedure, actor: User, decided_on: dat
 
 def label_change_state(*, label: Label, actor: User, new_state: str, reason: str) -> Label:
     """Suspend, reinstate or revoke a label, with a reason; only the awarding authority and the
-    secretariat may. A revocation is final."""
-    if actor.role not in (Role.AUTHORITY, Role.SECRETARIAT):
+    secretariat of its scheme may. A revocation is final."""
+    if not can(actor, Activity.MANAGE_LABEL, label):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": _("Please give a reason.")})

@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
-from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
+from clusterlabel.domain.access import STAFF_ROLES
 from clusterlabel.organisations.choices import FundingKind
 from clusterlabel.organisations.models import Organisation, Programme
 from clusterlabel.organisations.services import PROFILE_FIELDS, organisation_rule_errors
@@ -123,9 +123,9 @@ class OrganisationForm(forms.ModelForm):
         if with_managers:
             self.fields["managers"] = ManagerChoiceField(
                 label=_("Cluster managers"),
-                queryset=User.objects.filter(role=Role.CLUSTER_MANAGER, is_active=True).order_by(
-                    "last_name", "first_name", "username"
-                ),
+                queryset=User.objects.filter(is_active=True)
+                .exclude(grants__role__in=sorted(STAFF_ROLES))
+                .order_by("last_name", "first_name", "username"),
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
                 help_text=_(

@@ -90,12 +90,14 @@ class Organisation(models.Model):
     programmes = models.ManyToManyField(
         Programme, verbose_name=_("programme memberships"), blank=True
     )
+    # The cluster-manager grants for this organisation (see ``clusterlabel.access.models``).
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
+        through="access.Grant",
+        through_fields=("organisation", "user"),
         verbose_name=_("cluster managers"),
         related_name="managed_organisations",
         blank=True,
-        limit_choices_to={"role": "cluster_manager"},
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

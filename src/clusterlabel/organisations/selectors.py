@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from clusterlabel.access.policy import Activity, restrict
 from clusterlabel.accounts.models import User
 from clusterlabel.organisations.choices import Sector
 from clusterlabel.organisations.models import FundingSource, Organisation
-from clusterlabel.organisations.permissions import organisations_visible_to
 from clusterlabel.procedures.models import Procedure
-from clusterlabel.procedures.permissions import procedures_visible_to
 
 
 def organisation_list(
@@ -29,7 +28,7 @@ def organisation_list(
     queryset = Organisation.objects.annotate(
         procedure_count=Count("procedures", distinct=True)
     ).prefetch_related("managers")
-    queryset = organisations_visible_to(user, queryset)
+    queryset = restrict(queryset, user, Activity.VIEW_ORGANISATION)
     search = search.strip()
     if search:
         queryset = queryset.filter(
@@ -46,7 +45,7 @@ def organisation_list(
 
 def organisation_filter_options(*, user: User) -> dict[str, list[str]]:
     """The countries and regions that occur among the organisations ``user`` may see."""
-    visible = organisations_visible_to(user).order_by()
+    visible = restrict(Organisation.objects.all(), user, Activity.VIEW_ORGANISATION).order_by()
     return {
         "countries": sorted(set(visible.values_list("country", flat=True))),
         "regions": sorted(set(visible.exclude(region="").values_list("region", flat=True))),
@@ -54,13 +53,15 @@ def organisation_filter_options(*, user: User) -> dict[str, list[str]]:
 
 
 def organisation_get(*, pk: int, viewer: User) -> Organisation:
-    """One organisation with what its page reads: managers, programmes, funding sources, and in
-    ``visible_procedures`` its procedures that ``viewer`` may see, newest first, with their
-    scheme versions. Raises ``Organisation.DoesNotExist``."""
-    procedures = procedures_visible_to(
-        viewer, Procedure.objects.select_related("scheme_version")
+    """One organisation ``viewer`` may see, with what its page reads: managers, programmes,
+    funding sources, and in ``visible_procedures`` its procedures that ``viewer`` may see,
+    newest first, with their scheme versions. Raises ``Organisation.DoesNotExist`` for an
+    organisation that does not exist or that ``viewer`` may not see."""
+    procedures = restrict(
+        Procedure.objects.select_related("scheme_version"), viewer, Activity.VIEW_PROCEDURE
     ).order_by("-created_at", "-pk")
-    return Organisation.objects.prefetch_related(
+    visible = restrict(Organisation.objects.all(), viewer, Activity.VIEW_ORGANISATION)
+    return visible.prefetch_related(
         "managers",
         "programmes",
         Prefetch("funding_sources", queryset=FundingSource.objects.order_by("kind")),

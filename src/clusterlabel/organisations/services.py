@@ -21,9 +21,11 @@ from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from clusterlabel.access.policy import Activity, can, held_roles
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
 from clusterlabel.audit.services import audit_record
+from clusterlabel.domain.access import STAFF_ROLES
 from clusterlabel.organisations.choices import FundingKind
 from clusterlabel.organisations.models import (
     FundingSource,
@@ -32,7 +34,6 @@ from clusterlabel.organisations.models import (
     country_code,
     region_code,
 )
-from clusterlabel.organisations.permissions import can_create_organisation, can_edit_organisation
 
 # The profile's own fields, as services accept them in ``data``.
 PROFILE_FIELDS: tuple[str, ...] = (
@@ -177,13 +178,13 @@ def _validate(organisation: Organisation, funding_sources: FundingShares | None)
 
 def _check_managers(managers: Iterable[User]) -> list[User]:
     managers = list(managers)
-    wrong = [m for m in managers if m.role != Role.CLUSTER_MANAGER or not m.is_active]
+    wrong = [m for m in managers if held_roles(m) & STAFF_ROLES or not m.is_active]
     if wrong:
         raise ValidationError(
             {
                 "managers": ValidationError(
                     _(
-                        "Only active cluster manager accounts can manage an organisation: "
+                        "Only active accounts without a staff role can manage an organisation: "
                         "%(names)s."
                     ),
                     code="not_a_cluster_manager",
@@ -240,8 +241,9 @@ def organisation_create(
     managers: Iterable[User] = (),
 ) -> Organisation:
     """Create an organisation's profile. Only the secretariat creates profiles; the managers
-    must be active cluster manager accounts. Records ``organisation.create`` with the values."""
-    if not can_create_organisation(actor):
+    must be active accounts without a staff role (they are granted cluster manager for it).
+    Records ``organisation.create`` with the values."""
+    if not can(actor, Activity.CREATE_ORGANISATION):
         raise PermissionDenied
     _check_data(data)
     _check_funding(funding_sources)
@@ -253,7 +255,7 @@ def organisation_create(
         if funding_sources:
             _write_funding(organisation, funding_sources)
         organisation.programmes.set(list(programmes))
-        organisation.managers.set(managers)
+        organisation.managers.set(managers, through_defaults={"role": Role.CLUSTER_MANAGER})
         audit_record(
             actor=actor,
             action="organisation.create",
@@ -284,9 +286,9 @@ def organisation_update(
             .prefetch_related("managers", "funding_sources")
             .get(pk=organisation.pk)
         )
-        if not can_edit_organisation(actor, locked):
+        if not can(actor, Activity.EDIT_ORGANISATION, locked):
             raise PermissionDenied
-        if managers is not None and actor.role != Role.SECRETARIAT:
+        if managers is not None and not can(actor, Activity.CHANGE_MANAGERS, locked):
             raise PermissionDenied
         before = _snapshot(locked)
         for field, value in data.items():
@@ -308,7 +310,7 @@ def organisation_update(
         if programmes is not None:
             locked.programmes.set(list(programmes))
         if managers is not None:
-            locked.managers.set(managers)
+            locked.managers.set(managers, through_defaults={"role": Role.CLUSTER_MANAGER})
         after = _snapshot(locked)
         changed = [key for key in after if after[key] != before[key]]
         if changed:

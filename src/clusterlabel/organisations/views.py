@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from clusterlabel.accounts.choices import Role
+from clusterlabel.access.policy import Activity, can, held_roles
 from clusterlabel.benchmarks.selectors import organisation_pools
 from clusterlabel.core.reasons import describe_all
 from clusterlabel.domain.eligibility import check_eligibility
@@ -30,15 +30,6 @@ from clusterlabel.organisations import selectors, services
 from clusterlabel.organisations.choices import FundingKind, Sector
 from clusterlabel.organisations.forms import OrganisationForm
 from clusterlabel.organisations.models import Organisation
-from clusterlabel.organisations.permissions import (
-    can_apply_for,
-    can_create_organisation,
-    can_edit_organisation,
-    can_view_organisation,
-    is_manager_of,
-    sees_contact_details,
-)
-from clusterlabel.procedures.permissions import OVERSIGHT_ROLES
 from clusterlabel.schemes.selectors import scheme_versions_current
 
 PAGE_SIZE = 25
@@ -47,12 +38,9 @@ PAGE_SIZE = 25
 def load_organisation(request: HttpRequest, pk: int) -> Organisation:
     """The organisation with its page's prefetches, if the user may see it; else 404."""
     try:
-        organisation = selectors.organisation_get(pk=pk, viewer=request.user)
+        return selectors.organisation_get(pk=pk, viewer=request.user)
     except Organisation.DoesNotExist as exc:
         raise Http404 from exc
-    if not can_view_organisation(request.user, organisation):
-        raise Http404
-    return organisation
 
 
 @login_required
@@ -67,13 +55,13 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     }
     if filters["sector"] not in Sector.values:
         filters["sector"] = ""
-    oversees = user.role in OVERSIGHT_ROLES
-    if user.role == Role.CLUSTER_MANAGER:
+    oversees = can(user, Activity.BROWSE_ORGANISATIONS)
+    if not oversees:
         own = selectors.organisation_ids_managed_by(user=user, limit=2)
         if len(own) == 1:
             return redirect("organisations:detail", pk=own[0])
-    elif not oversees:
-        raise Http404
+        if not own and held_roles(user):
+            raise Http404  # assessors and board members reach organisations through procedures
     queryset = selectors.organisation_list(user=user, **filters)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     context: dict[str, Any] = {
@@ -83,8 +71,8 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "filtered": any(filters.values()),
         "sectors": Sector.choices,
-        "can_create": can_create_organisation(user),
-        "show_emails": sees_contact_details(user),
+        "can_create": can(user, Activity.CREATE_ORGANISATION),
+        "show_emails": oversees,
     }
     if oversees:
         context.update(selectors.organisation_filter_options(user=user))
@@ -130,7 +118,7 @@ def _benchmark_reports(
 ) -> list[dict[str, Any]]:
     """The benchmarking pools the organisation is in, for those who may read its reports (one
     query; the pools' names come from the scheme versions already read for eligibility)."""
-    if not (user.role in OVERSIGHT_ROLES or is_manager_of(user, organisation)):
+    if not can(user, Activity.VIEW_BENCHMARK_REPORT, organisation):
         return []
     names = {
         row["version"].scheme_id: row["version"].name(get_language()[:2]) for row in eligibility
@@ -179,9 +167,10 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "labels": list(labels_of_organisation(organisation_id=organisation.pk)),
             "managers": list(organisation.managers.all()),
             "programmes": list(organisation.programmes.all()),
-            "show_emails": sees_contact_details(user),
-            "can_edit": can_edit_organisation(user, organisation),
-            "can_apply": can_apply_for(user, organisation),
+            "show_emails": can(user, Activity.READ_CONTACT_DETAILS, organisation),
+            "can_edit": can(user, Activity.EDIT_ORGANISATION, organisation),
+            "can_apply": can(user, Activity.APPLY, organisation),
+            "sees_register": can(user, Activity.BROWSE_ORGANISATIONS),
         },
     )
 
@@ -200,9 +189,9 @@ def _render_form(
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = load_organisation(request, pk)
     user = request.user
-    if not can_edit_organisation(user, organisation):
+    if not can(user, Activity.EDIT_ORGANISATION, organisation):
         raise PermissionDenied
-    with_managers = user.role == Role.SECRETARIAT
+    with_managers = can(user, Activity.CHANGE_MANAGERS, organisation)
     # The form writes what was typed into its instance; the page's heading keeps the stored name.
     form = OrganisationForm(
         request.POST if request.method == "POST" else None,
@@ -230,7 +219,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def organisation_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not can_create_organisation(user):
+    if not can(user, Activity.CREATE_ORGANISATION):
         raise Http404
     form = OrganisationForm(request.POST if request.method == "POST" else None, with_managers=True)
     if request.method == "POST" and form.is_valid():

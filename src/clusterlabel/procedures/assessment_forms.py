@@ -14,6 +14,7 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from clusterlabel.access.policy import holders
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
 from clusterlabel.core.reasons import describe
@@ -136,8 +137,9 @@ class PanelForm(forms.Form):
         self.procedure = procedure
         self.today = today
         self.earliest = earliest_assessment_date(procedure, today)
-        self.fields["assessors"].queryset = User.objects.filter(
-            role=Role.ASSESSOR, is_active=True
+        version = procedure.scheme_version
+        self.fields["assessors"].queryset = holders(
+            Role.ASSESSOR, version.scheme_id, version.operator_id
         ).order_by("last_name", "first_name", "username")
         self.fields["assessment_mode"].choices = [
             (mode, AssessmentMode(mode).label)

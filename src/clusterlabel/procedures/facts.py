@@ -6,7 +6,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from clusterlabel.accounts.choices import Role
+from clusterlabel.access.policy import procedure_roles
 from clusterlabel.accounts.models import User
 from clusterlabel.domain import procedure as flow
 from clusterlabel.procedures.models import Procedure
@@ -60,7 +60,8 @@ def procedure_facts(
     today: date | None = None,
     computed: ProcedureResult | None = None,
 ) -> flow.ProcedureFacts:
-    """Everything the transition table looks at, for ``actor`` acting in their role.
+    """Everything the transition table looks at, for ``actor`` acting in the roles their
+    grants give them for this procedure (``clusterlabel.access.policy.procedure_roles``).
 
     ``computed`` is the procedure's computed result when the caller has it already (the
     procedure page shows it too); it is computed here otherwise, once.
@@ -75,6 +76,7 @@ def procedure_facts(
         flow.State.BOARD_REVIEW,
         flow.State.AWAITING_DECISION,
     }
+    roles = procedure_roles(actor, procedure)
     computed = computed or compute_result(procedure, on=today)
     computed_award_possible = computed.decision.awarded if in_assessment else False
     eligibility = computed.eligibility
@@ -100,11 +102,9 @@ def procedure_facts(
             for v in current_votes
         ),
         computed_award_possible=computed_award_possible,
-        actor_is_member_of_organisation=actor.role == Role.CLUSTER_MANAGER
-        and any(m.pk == actor.pk for m in procedure.organisation.managers.all()),
-        actor_is_scheme_secretariat=actor.role == Role.SECRETARIAT,
-        actor_is_assigned_assessor=actor.role == Role.ASSESSOR
-        and any(a.assessor_id == actor.pk for a in assignments),
-        actor_is_board_member=actor.role == Role.BOARD_MEMBER,
-        actor_is_awarding_authority=actor.role == Role.AUTHORITY,
+        actor_is_member_of_organisation=flow.Role.CLUSTER_MANAGER in roles,
+        actor_is_scheme_secretariat=flow.Role.SECRETARIAT in roles,
+        actor_is_assigned_assessor=flow.Role.ASSESSOR in roles,
+        actor_is_board_member=flow.Role.BOARD_MEMBER in roles,
+        actor_is_awarding_authority=flow.Role.AUTHORITY in roles,
     )

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from clusterlabel.access.policy import holders
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
 from clusterlabel.domain import procedure as flow
@@ -22,14 +23,17 @@ logger = logging.getLogger(__name__)
 
 
 def recipients_for(procedure: Procedure, role: Role | None) -> list[User]:
-    """Who acts for ``role`` on this procedure."""
+    """Who acts for ``role`` on this procedure: its managers, its assessors, or whoever holds
+    the role for the procedure's scheme."""
     active = User.objects.filter(is_active=True).exclude(email="")
     if role == Role.CLUSTER_MANAGER:
         return list(procedure.organisation.managers.filter(is_active=True).exclude(email=""))
     if role == Role.ASSESSOR:
         return list(active.filter(assessor_assignments__procedure=procedure))
     if role in (Role.SECRETARIAT, Role.BOARD_MEMBER, Role.AUTHORITY):
-        return list(active.filter(role=role))
+        version = procedure.scheme_version
+        scheme_holders = holders(role, version.scheme_id, version.operator_id)
+        return list(active.filter(pk__in=scheme_holders.values("pk")).order_by("username"))
     return []
 
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from clusterlabel.access.policy import Activity, held_roles, procedure_roles, restrict
 from clusterlabel.accounts.models import User
 from clusterlabel.domain import procedure as flow
 from clusterlabel.procedures.models import (
@@ -15,13 +16,14 @@ from clusterlabel.procedures.models import (
     IndicatorScore,
     Procedure,
 )
-from clusterlabel.procedures.permissions import procedures_visible_to
 
 
 def procedure_list(*, user: User, state: str | None = None) -> QuerySet[Procedure]:
     """The procedures ``user`` may see, newest first; one query whatever their number."""
-    queryset = procedures_visible_to(
-        user, Procedure.objects.select_related("organisation", "scheme_version")
+    queryset = restrict(
+        Procedure.objects.select_related("organisation", "scheme_version"),
+        user,
+        Activity.VIEW_PROCEDURE,
     )
     if state:
         queryset = queryset.filter(state=state)
@@ -81,28 +83,38 @@ def procedure_deadline(procedure: Procedure, *, today: date | None = None) -> De
 
 
 def procedures_waiting_for(*, user: User) -> list[Procedure]:
-    """The procedures whose next step is this person's: the state's owner is their role and
-    they may act on it (their organisation, their panel). Assessors are also asked for
-    outstanding conflict-of-interest declarations."""
-    from clusterlabel.accounts.choices import Role
-
-    if not user.is_authenticated or not user.role:
+    """The procedures whose next step is this person's: the state's owner is a role they hold
+    for that procedure (their organisation, their panel, their scheme). Assessors are also
+    asked for outstanding conflict-of-interest declarations, the secretariat for open board
+    reviews to close. At most 50, newest first."""
+    if not user.is_authenticated:
         return []
-    states = [state.value for state in flow.State if flow.owner_of(state) == user.role]
-    queryset = procedure_list(user=user)
-    if user.role == Role.ASSESSOR:
-        from django.db.models import Q
-
-        queryset = queryset.filter(
-            Q(state__in=states)
-            | Q(
-                state__in=[flow.State.SELF_ASSESSMENT_SUBMITTED, flow.State.ASSESSORS_ASSIGNED],
-                assignments__assessor=user,
-                assignments__no_conflict_declared=False,
+    panel = {flow.State.SELF_ASSESSMENT_SUBMITTED, flow.State.ASSESSORS_ASSIGNED}
+    held = {role.value for role in held_roles(user)}
+    states = {state for state in flow.State if flow.owner_of(state) in held}
+    if flow.Role.ASSESSOR in held:
+        states |= panel
+    if flow.Role.SECRETARIAT in held:
+        states.add(flow.State.BOARD_REVIEW)
+    queryset = procedure_list(user=user).filter(state__in=sorted(states))
+    candidates = queryset.prefetch_related("assignments", "organisation__programmes")
+    waiting = []
+    for procedure in candidates:
+        roles = procedure_roles(user, procedure)
+        owner = flow.owner_of(procedure.state)
+        declaration_due = (
+            flow.Role.ASSESSOR in roles
+            and procedure.state in panel
+            and any(
+                a.assessor_id == user.pk and not a.no_conflict_declared
+                for a in procedure.assignments.all()
             )
         )
-    elif user.role == Role.SECRETARIAT:
-        queryset = queryset.filter(state__in=[*states, flow.State.BOARD_REVIEW])
-    else:
-        queryset = queryset.filter(state__in=states)
-    return list(queryset.distinct()[:50])
+        closes_review = (
+            flow.Role.SECRETARIAT in roles and procedure.state == flow.State.BOARD_REVIEW
+        )
+        if owner in roles or declaration_due or closes_review:
+            waiting.append(procedure)
+            if len(waiting) == 50:
+                break
+    return waiting

@@ -17,15 +17,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clusterlabel.access import policy
+from clusterlabel.access.policy import Activity
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
 from clusterlabel.audit.services import audit_record
+from clusterlabel.domain import access as access_rules
 from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.errors import InvalidIndicatorValues
 from clusterlabel.domain.fees import quote_fee
 from clusterlabel.domain.scoring import IndicatorValue, validate_values
 from clusterlabel.organisations.models import Organisation
-from clusterlabel.procedures.choices import Decision, ProcedureState
+from clusterlabel.procedures.choices import Decision
 from clusterlabel.procedures.facts import procedure_facts
 from clusterlabel.procedures.models import (
     AssessorAssignment,
@@ -41,19 +44,10 @@ from clusterlabel.procedures.uploads import check_upload
 from clusterlabel.procedures.values import to_json
 from clusterlabel.schemes.models import SchemeVersion
 
-# States in which the organisation may still edit its self-assessment.
-SELF_ASSESSMENT_OPEN = frozenset(
-    {
-        ProcedureState.DRAFT,
-        ProcedureState.APPLIED,
-        ProcedureState.CHANGES_REQUESTED,
-        ProcedureState.CONTRACTED,
-    }
-)
-# States in which the secretariat may (re)compose the panel and set the date.
-PANEL_OPEN = frozenset(
-    {ProcedureState.SELF_ASSESSMENT_SUBMITTED, ProcedureState.ASSESSORS_ASSIGNED}
-)
+# States in which the organisation may still edit its self-assessment, and in which the
+# secretariat may (re)compose the panel: the policy's tables, named here for the views.
+SELF_ASSESSMENT_OPEN = access_rules.SELF_ASSESSMENT_OPEN
+PANEL_OPEN = access_rules.PANEL_OPEN
 
 
 # Fields a transition changes that the audit event does not repeat (the state is recorded
@@ -93,6 +87,18 @@ def _refuse(code: str, **params: Any) -> ActionRefused:
     return ActionRefused((flow.Blocked(code, params),))
 
 
+def _require(actor: User, activity: Activity, procedure: Procedure, closed: str) -> None:
+    """Ask the policy: someone without the role for this procedure is refused
+    (``PermissionDenied``); the right person at the wrong time gets ``closed`` with the
+    state."""
+    decision = policy.decide(actor, activity, procedure)
+    if decision:
+        return
+    if decision.reason == "wrong_state":
+        raise _refuse(closed, state=procedure.state)
+    raise PermissionDenied
+
+
 def _notify_after_commit(procedure: Procedure, action: str) -> None:
     from clusterlabel.procedures.notifications import notify_step
 
@@ -120,8 +126,7 @@ def procedure_create(
 ) -> Procedure:
     """Open a draft application. Only a manager of the organisation (or the secretariat on its
     behalf) may; the level and the assessment mode must exist in the scheme version."""
-    is_manager = organisation.managers.filter(pk=actor.pk).exists()
-    if not (is_manager and actor.role == Role.CLUSTER_MANAGER) and actor.role != Role.SECRETARIAT:
+    if not policy.can_apply(actor, organisation, scheme_version):
         raise PermissionDenied
     scheme = scheme_version.scheme
     errors: dict[str, str] = {}
@@ -206,7 +211,7 @@ def procedure_transition(
         locked = _locked(procedure)
         facts = procedure_facts(locked, actor=actor, today=today)
         try:
-            row = flow.check(action, locked.state, actor.role, facts, reason=reason)
+            row, _role = policy.transition_check(actor, action, locked, facts, reason=reason)
         except flow.TransitionNotAllowed as exc:
             raise ActionRefused(exc.blocked) from exc
         before = {"state": locked.state}
@@ -267,10 +272,7 @@ def self_assessment_save(
         raise InvalidIndicatorValues(problems)
     with transaction.atomic():
         locked = _locked(procedure)
-        if not locked.organisation.managers.filter(pk=actor.pk).exists():
-            raise PermissionDenied
-        if locked.state not in SELF_ASSESSMENT_OPEN:
-            raise _refuse("self_assessment_closed", state=locked.state)
+        _require(actor, Activity.EDIT_SELF_ASSESSMENT, locked, "self_assessment_closed")
         existing = {a.indicator_id: a for a in locked.answers.select_for_update()}
         before: dict[str, Any] = {}
         after: dict[str, Any] = {}
@@ -326,16 +328,13 @@ def evidence_upload(
     content_type, digest = check_upload(upload)
     with transaction.atomic():
         locked = _locked(procedure)
-        is_manager = locked.organisation.managers.filter(pk=actor.pk).exists()
-        is_assessor = locked.assignments.filter(assessor=actor).exists()
-        if is_manager and actor.role == Role.CLUSTER_MANAGER:
-            if locked.state not in SELF_ASSESSMENT_OPEN:
-                raise _refuse("self_assessment_closed", state=locked.state)
-        elif is_assessor and actor.role == Role.ASSESSOR:
-            if locked.state != ProcedureState.ASSESSMENT_IN_PROGRESS:
-                raise _refuse("assessment_not_in_progress", state=locked.state)
-        else:
-            raise PermissionDenied
+        roles = policy.roles_on(actor, locked)
+        closed = (
+            "self_assessment_closed"
+            if Role.CLUSTER_MANAGER in roles
+            else "assessment_not_in_progress"
+        )
+        _require(actor, Activity.UPLOAD_EVIDENCE, locked, closed)
         evidence = Evidence(
             procedure=locked,
             indicator_id=indicator_id,
@@ -415,11 +414,16 @@ def panel_propose(
     Assessors who stay keep their declarations; new ones must declare that they have no
     conflict of interest before the secretariat confirms the panel (``assign_assessors``).
     """
-    if actor.role != Role.SECRETARIAT:
+    if Role.SECRETARIAT not in policy.roles_on(actor, procedure.scheme_version):
         raise PermissionDenied
     errors: dict[str, str] = {}
-    if any(user.role != Role.ASSESSOR or not user.is_active for user in assessors):
-        errors["assessors"] = _("Only active assessor accounts can be on the panel.")
+    if any(
+        Role.ASSESSOR not in policy.roles_on(user, procedure.scheme_version) or not user.is_active
+        for user in assessors
+    ):
+        errors["assessors"] = _(
+            "Only active accounts that are assessors for this scheme can be on the panel."
+        )
     if len({u.pk for u in assessors}) != len(assessors):
         errors["assessors"] = _("An assessor can be on the panel only once.")
     if errors:
@@ -472,15 +476,8 @@ def conflict_declare(
     """
     with transaction.atomic():
         locked = _locked(procedure)
-        assignment = (
-            locked.assignments.select_for_update().filter(assessor=actor).first()
-            if actor.role == Role.ASSESSOR
-            else None
-        )
-        if assignment is None:
-            raise PermissionDenied
-        if locked.state not in PANEL_OPEN:
-            raise _refuse("panel_closed", state=locked.state)
+        _require(actor, Activity.DECLARE_CONFLICT, locked, "panel_closed")
+        assignment = locked.assignments.select_for_update().get(assessor=actor)
         if not no_conflict and not note.strip():
             raise ValidationError({"note": _("Please describe the conflict of interest.")})
         audit_record(
@@ -528,10 +525,7 @@ def score_save(
         raise InvalidIndicatorValues(problems)
     with transaction.atomic():
         locked = _locked(procedure)
-        if not (actor.role == Role.ASSESSOR and locked.assignments.filter(assessor=actor).exists()):
-            raise PermissionDenied
-        if locked.state != ProcedureState.ASSESSMENT_IN_PROGRESS:
-            raise _refuse("assessment_not_in_progress", state=locked.state)
+        _require(actor, Activity.SCORE, locked, "assessment_not_in_progress")
         score = (
             IndicatorScore.objects.select_for_update()
             .filter(procedure=locked, indicator_id=indicator_id)
@@ -599,10 +593,7 @@ def score_confirm(
     """An assessor agrees with the panel's score as it stands at ``revision``."""
     with transaction.atomic():
         locked = _locked(procedure)
-        if not (actor.role == Role.ASSESSOR and locked.assignments.filter(assessor=actor).exists()):
-            raise PermissionDenied
-        if locked.state != ProcedureState.ASSESSMENT_IN_PROGRESS:
-            raise _refuse("assessment_not_in_progress", state=locked.state)
+        _require(actor, Activity.CONFIRM_SCORE, locked, "assessment_not_in_progress")
         score = IndicatorScore.objects.select_for_update().get(
             procedure=locked, indicator_id=indicator_id
         )
@@ -628,15 +619,8 @@ def report_agree(*, procedure: Procedure, actor: User, summary: str) -> Procedur
         raise ValidationError({"summary": _("The report needs a summary.")})
     with transaction.atomic():
         locked = _locked(procedure)
-        assignment = (
-            locked.assignments.select_for_update().filter(assessor=actor).first()
-            if actor.role == Role.ASSESSOR
-            else None
-        )
-        if assignment is None:
-            raise PermissionDenied
-        if locked.state != ProcedureState.ASSESSMENT_IN_PROGRESS:
-            raise _refuse("assessment_not_in_progress", state=locked.state)
+        _require(actor, Activity.AGREE_REPORT, locked, "assessment_not_in_progress")
+        assignment = locked.assignments.select_for_update().get(assessor=actor)
         before = {"summary": locked.report_summary}
         if summary.strip() != locked.report_summary:
             locked.report_summary = summary.strip()

@@ -21,6 +21,24 @@ def _parse(content_hash: str, content: str, source: str) -> Scheme:
     return load_scheme_text(content, source=source)
 
 
+class Operator(models.Model):
+    """An organisation that runs one or more schemes (EUCLES for the ECEI labels, a ministry and
+    its agency for a state label). Created from the scheme files' ``operator`` when a version is
+    loaded; grants for an operator cover every scheme it runs."""
+
+    slug = models.SlugField(_("key"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    country = models.CharField(_("country"), max_length=2)
+
+    class Meta:
+        verbose_name = _("operator")
+        verbose_name_plural = _("operators")
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class SchemeVersion(models.Model):
     """One version of one scheme. Immutable once loaded: a changed catalogue is a new version.
 
@@ -28,6 +46,13 @@ class SchemeVersion(models.Model):
     """
 
     scheme_id = models.SlugField(_("scheme"), max_length=64)
+    operator = models.ForeignKey(
+        Operator,
+        on_delete=models.PROTECT,
+        related_name="scheme_versions",
+        verbose_name=_("operator"),
+        null=True,
+    )
     version = models.CharField(_("version"), max_length=32)
     family = models.SlugField(_("label family"), max_length=64)
     name_de = models.CharField(_("name (German)"), max_length=200)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from clusterlabel.domain.schemes import Scheme, load_scheme_text
-from clusterlabel.schemes.models import SchemeVersion
+from clusterlabel.schemes.models import Operator, SchemeVersion
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
 
@@ -55,8 +55,13 @@ def scheme_version_load(*, text: str, source_name: str, make_current: bool = Tru
             SchemeVersion.objects.filter(scheme_id=scheme.id, is_current=True).update(
                 is_current=False
             )
+        operator, _created = Operator.objects.get_or_create(
+            slug=scheme.operator.key,
+            defaults={"name": scheme.operator.name, "country": scheme.operator.country},
+        )
         version = SchemeVersion(
             scheme_id=scheme.id,
+            operator=operator,
             version=scheme.version,
             family=scheme.family,
             name_de=scheme.name.de,

@@ -17,15 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from clusterlabel.accounts.choices import Role
+from clusterlabel.access.policy import Activity, can
 from clusterlabel.audit.models import AuditEvent
 from clusterlabel.domain.labels import may_change
 from clusterlabel.labels import services
 from clusterlabel.labels.forms import LabelRevokeForm, LabelStateChangeForm
 from clusterlabel.labels.models import Label, LabelState
 from clusterlabel.labels.selectors import label_by_number
-
-MANAGING_ROLES = frozenset({Role.AUTHORITY, Role.SECRETARIAT})
 
 
 @dataclass(frozen=True)
@@ -113,9 +111,9 @@ def label_manage(request: HttpRequest, number: str) -> HttpResponse:
     """The label, its history, and one form per state change the label allows now. Every
     change needs a reason; a revocation also needs an explicit confirmation."""
     user = request.user
-    if user.role not in MANAGING_ROLES:
-        raise Http404
     label = label_by_number(number)
+    if not can(user, Activity.MANAGE_LABEL, label):
+        raise Http404
 
     posted = None
     if request.method == "POST":

@@ -23,7 +23,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clusterlabel.accounts.choices import Role
+from clusterlabel.access import policy
+from clusterlabel.access.policy import Activity
 from clusterlabel.core.reasons import describe_all
 from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.errors import InvalidIndicatorValues, Reason, UnknownId
@@ -45,11 +46,6 @@ from clusterlabel.procedures.selectors import procedure_get
 from clusterlabel.procedures.values import from_json
 from clusterlabel.procedures.views.common import add_service_errors, load_procedure, report_refusal
 
-# Roles that read every procedure's assessment.
-OVERSIGHT_ROLES = frozenset({Role.SECRETARIAT, Role.AUTHORITY, Role.ADMINISTRATOR})
-# The organisation sees the panel's scores once the authority has decided.
-DECIDED_STATES = frozenset({ProcedureState.AWARDED, ProcedureState.REFUSED})
-
 EDIT = "edit"
 READ = "read"
 
@@ -59,19 +55,15 @@ def _language(request: HttpRequest) -> str:
 
 
 def _is_assigned_assessor(user: Any, procedure: Procedure) -> bool:
-    return user.role == Role.ASSESSOR and any(
-        a.assessor_id == user.pk for a in procedure.assignments.all()
-    )
+    return flow.Role.ASSESSOR in policy.procedure_roles(user, procedure)
 
 
 def _assessment_access(user: Any, procedure: Procedure) -> str | None:
     """How ``user`` may use the scoring and report pages: EDIT for the panel while the
-    assessment is in progress, READ for those who oversee or decide, None otherwise."""
-    if _is_assigned_assessor(user, procedure):
-        return EDIT if procedure.state == ProcedureState.ASSESSMENT_IN_PROGRESS else READ
-    if user.role in OVERSIGHT_ROLES or user.role == Role.BOARD_MEMBER:
-        return READ
-    if user.role == Role.CLUSTER_MANAGER and procedure.state in DECIDED_STATES:
+    assessment is in progress, READ for whoever may read the scores, None otherwise."""
+    if policy.can(user, Activity.SCORE, procedure):
+        return EDIT
+    if policy.can(user, Activity.READ_SCORES, procedure):
         return READ
     return None
 
@@ -116,7 +108,7 @@ def _scoring_url(procedure: Procedure, indicator_id: str | None = None, **query:
 def _panel_blocked(request: HttpRequest, procedure: Procedure) -> tuple[bool, list[str]]:
     """Whether confirming the panel is possible now, and what still stands in the way."""
     facts = procedure_facts(procedure, actor=request.user)
-    for option in flow.available_actions(procedure.state, request.user.role, facts):
+    for option in policy.action_options(request.user, procedure, facts):
         if option.action in (flow.Action.ASSIGN_ASSESSORS, flow.Action.REASSIGN_ASSESSORS):
             return option.allowed, describe_all(option.blocked)
     return False, []
@@ -127,7 +119,7 @@ def panel_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The secretariat proposes the panel, the date and the mode (``services.panel_propose``);
     the panel is confirmed with the ``assign_assessors`` step on the procedure page."""
     procedure = load_procedure(request, pk)
-    if request.user.role != Role.SECRETARIAT:
+    if flow.Role.SECRETARIAT not in policy.procedure_roles(request.user, procedure):
         raise Http404
     today = timezone.localdate()
     editable = procedure.state in services.PANEL_OPEN
@@ -214,7 +206,7 @@ def conflict_declaration(request: HttpRequest, pk: int) -> HttpResponse:
     procedure = load_procedure(request, pk)
     user = request.user
     assignment = next((a for a in procedure.assignments.all() if a.assessor_id == user.pk), None)
-    if user.role != Role.ASSESSOR or assignment is None:
+    if assignment is None or not _is_assigned_assessor(user, procedure):
         raise Http404
     form = ConflictForm(request.POST if request.method == "POST" else None)
     status = 200
@@ -569,7 +561,7 @@ def score_confirm(request: HttpRequest, pk: int, indicator_id: str) -> HttpRespo
 
 def _submit_blocked(request: HttpRequest, procedure: Procedure) -> tuple[bool, list[str]]:
     facts = procedure_facts(procedure, actor=request.user)
-    for option in flow.available_actions(procedure.state, request.user.role, facts):
+    for option in policy.action_options(request.user, procedure, facts):
         if option.action == flow.Action.SUBMIT_REPORT:
             return option.allowed, describe_all(option.blocked)
     return False, []

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from clusterlabel.access import policy
 from clusterlabel.accounts.choices import Role
 from clusterlabel.core.reasons import describe_all
 from clusterlabel.domain import procedure as flow
@@ -86,7 +87,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     again replaces the vote)."""
     procedure = load_procedure(request, pk)
     user = request.user
-    if user.role != Role.BOARD_MEMBER:
+    if flow.Role.BOARD_MEMBER not in policy.procedure_roles(user, procedure):
         raise Http404
     own = procedure.board_votes.filter(member=user, round=procedure.board_round).first()
     initial = {"in_favour": "yes" if own.in_favour else "no", "reason": own.reason} if own else {}
@@ -129,11 +130,13 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation, and awards or refuses with a reason."""
     procedure = load_procedure(request, pk)
     user = request.user
-    if user.role not in (Role.AUTHORITY, Role.SECRETARIAT, Role.ADMINISTRATOR):
+    roles = policy.roles_on(user, procedure)
+    if not roles & {Role.AUTHORITY, Role.SECRETARIAT, Role.ADMINISTRATOR}:
         raise Http404
+    is_authority = Role.AUTHORITY in roles
     form = DecisionForm(request.POST or None)
     if request.method == "POST":
-        if user.role != Role.AUTHORITY:
+        if not is_authority:
             raise Http404
         if form.is_valid():
             try:
@@ -153,7 +156,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     award_option = next(
         (
             option
-            for option in flow.available_actions(procedure.state, user.role, facts)
+            for option in policy.action_options(user, procedure, facts)
             if option.action == flow.Action.AWARD
         ),
         None,
@@ -168,8 +171,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
             "board": flow.board_recommendation(facts.board_votes, facts.rules)
             if procedure.scheme.procedure.advisory_board
             else None,
-            "can_decide": user.role == Role.AUTHORITY
-            and procedure.state == ProcedureState.AWAITING_DECISION,
+            "can_decide": is_authority and procedure.state == ProcedureState.AWAITING_DECISION,
             "award_blocked": describe_all(award_option.blocked) if award_option else [],
             **_result_context(procedure),
         },

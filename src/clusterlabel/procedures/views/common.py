@@ -7,23 +7,25 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 
+from clusterlabel.access.policy import Activity, can
 from clusterlabel.core.reasons import describe
 from clusterlabel.procedures.models import Procedure
-from clusterlabel.procedures.permissions import can_view_procedure
 from clusterlabel.procedures.selectors import procedure_get
 from clusterlabel.procedures.services import ActionRefused
 
 
-def load_procedure(request: HttpRequest, pk: int) -> Procedure:
-    """The procedure, if the user may see it. Someone else's procedure is a 404, not a 403, so
-    its existence is not revealed."""
+def load_procedure(
+    request: HttpRequest, pk: int, activity: Activity = Activity.VIEW_PROCEDURE
+) -> Procedure:
+    """The procedure, if the user may carry out ``activity`` on it (by default: see it).
+    Someone else's procedure is a 404, not a 403, so its existence is not revealed."""
     if not request.user.is_authenticated:
         raise PermissionDenied
     try:
         procedure = procedure_get(pk=pk)
     except Procedure.DoesNotExist as exc:
         raise Http404 from exc
-    if not can_view_procedure(request.user, procedure):
+    if not can(request.user, activity, procedure):
         raise Http404
     return procedure
 

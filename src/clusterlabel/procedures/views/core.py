@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from clusterlabel.access import policy
+from clusterlabel.access.policy import Activity, restrict
 from clusterlabel.accounts.choices import Role
 from clusterlabel.audit.selectors import audit_events_for_procedure
 from clusterlabel.core.reasons import describe_all
@@ -70,15 +72,6 @@ MILESTONE_PREFIXES = ("procedure.", "panel.", "report.")
 # Audit actions a cluster manager sees on their own procedure's trail.
 APPLICANT_TRAIL_PREFIXES = ("procedure.", "self_assessment.", "evidence.")
 
-# Who reads the board's individual votes (who voted how, and why); everybody else sees the tally.
-BOARD_VOTE_READERS = frozenset(
-    {Role.SECRETARIAT, Role.AUTHORITY, Role.BOARD_MEMBER, Role.ADMINISTRATOR}
-)
-
-# The organisation sees the assessment's result once the authority has decided (as on the
-# scoring page), not when it withdraws before the decision.
-DECIDED_STATES = frozenset({ProcedureState.AWARDED, ProcedureState.REFUSED})
-
 
 @login_required
 def procedure_list_view(request: HttpRequest) -> HttpResponse:
@@ -95,11 +88,9 @@ def procedure_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _action_options(request: HttpRequest, procedure: Procedure, facts: flow.ProcedureFacts):
-    if request.user.role not in flow.Role.__members__.values():
-        return []
     options = []
     seen_pages = set()
-    for option in flow.available_actions(procedure.state, request.user.role, facts):
+    for option in policy.action_options(request.user, procedure, facts):
         page = ACTION_PAGES.get(option.action)
         if page:
             if page in seen_pages:
@@ -127,16 +118,12 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     computed = compute_result(procedure)
     facts = procedure_facts(procedure, actor=user, computed=computed)
     scheme = procedure.scheme
-    events = list(audit_events_for_procedure(procedure_id=procedure.pk))
-    if user.role == Role.CLUSTER_MANAGER:
-        # The board deliberates confidentially: the applicant sees the outcome, not the votes.
-        events = [
-            e
-            for e in events
-            if e.action.startswith(APPLICANT_TRAIL_PREFIXES)
-            and e.action != "procedure.record_board_vote"
-        ]
-    sees_votes = user.role in BOARD_VOTE_READERS
+    sees_file = policy.can(user, Activity.VIEW_PROCEDURE_FILE, procedure)
+    events = list(audit_events_for_procedure(procedure_id=procedure.pk)) if sees_file else []
+    if not policy.can(user, Activity.READ_INTERNAL_AUDIT, procedure):
+        # The applicant sees its own steps; the panel's and the board's work is internal.
+        events = [e for e in events if e.action.startswith(APPLICANT_TRAIL_PREFIXES)]
+    sees_votes = policy.can(user, Activity.READ_BOARD_VOTES, procedure)
     if not sees_votes:
         # Each vote's event names the member and the reason.
         events = [e for e in events if e.action != f"procedure.{flow.Action.RECORD_BOARD_VOTE}"]
@@ -145,7 +132,7 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not full_trail:
         # The milestones; single scores and answers are one click away.
         events = [e for e in events if e.action.startswith(MILESTONE_PREFIXES)]
-    sees_scores = user.role != Role.CLUSTER_MANAGER or procedure.state in DECIDED_STATES
+    sees_scores = policy.can(user, Activity.READ_SCORES, procedure)
     result = computed if sees_scores and procedure.scores.all() else None
     missing = self_assessment_missing(procedure)
     return render(
@@ -172,6 +159,10 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "eligibility_reasons": describe_all(computed.eligibility.failures),
             "is_manager": facts.actor_is_member_of_organisation,
             "is_assigned_assessor": facts.actor_is_assigned_assessor,
+            "sees_file": sees_file,
+            "sees_panel": facts.actor_is_scheme_secretariat,
+            "sees_declarations": policy.can(user, Activity.READ_PANEL_DECLARATIONS, procedure),
+            "sees_scoring_pages": sees_scores and not facts.actor_is_board_member,
             "board_votes": [
                 v for v in procedure.board_votes.all() if v.round == procedure.board_round
             ]
@@ -226,9 +217,8 @@ def procedure_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 
 
 def _still_visible(user, procedure: Procedure) -> bool:
-    from clusterlabel.procedures.permissions import can_view_procedure
-
-    return can_view_procedure(user, procedure)
+    procedure.refresh_from_db(fields=["state"])
+    return policy.can(user, Activity.VIEW_PROCEDURE, procedure)
 
 
 def _scheme_and_level(scheme_name: str, level_name: str) -> str:
@@ -287,12 +277,11 @@ class ApplicationForm(forms.Form):
 
 @login_required
 def procedure_create(request: HttpRequest, organisation_pk: int) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, pk=organisation_pk)
     user = request.user
-    is_manager = (
-        user.role == Role.CLUSTER_MANAGER and organisation.managers.filter(pk=user.pk).exists()
+    organisation = get_object_or_404(
+        restrict(Organisation.objects.all(), user, Activity.VIEW_ORGANISATION), pk=organisation_pk
     )
-    if not (is_manager or user.role == Role.SECRETARIAT):
+    if not policy.can(user, Activity.APPLY, organisation):
         raise Http404
     language = request.LANGUAGE_CODE[:2]
     form = ApplicationForm(request.POST or None, organisation=organisation, language=language)

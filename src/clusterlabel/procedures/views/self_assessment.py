@@ -32,7 +32,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clusterlabel.accounts.choices import Role
+from clusterlabel.access import policy
+from clusterlabel.access.policy import Activity
 from clusterlabel.core.reasons import describe
 from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.errors import InvalidIndicatorValues, UnknownId
@@ -48,9 +49,7 @@ from clusterlabel.procedures.views.common import load_procedure, report_refusal
 
 
 def _is_manager(user: Any, procedure: Procedure) -> bool:
-    return user.role == Role.CLUSTER_MANAGER and any(
-        manager.pk == user.pk for manager in procedure.organisation.managers.all()
-    )
+    return flow.Role.CLUSTER_MANAGER in policy.procedure_roles(user, procedure)
 
 
 def _anchor(indicator_id: str) -> str:
@@ -235,7 +234,7 @@ def self_assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Read the self-assessment; managers of the organisation save drafts of it while it is
     open. A save is all or nothing: any invalid value or file re-displays the whole form with
     what was typed and the reason at each field, and nothing is stored."""
-    procedure = load_procedure(request, pk)
+    procedure = load_procedure(request, pk, Activity.VIEW_PROCEDURE_FILE)
     user = request.user
     is_manager = _is_manager(user, procedure)
     is_open = procedure.state in services.SELF_ASSESSMENT_OPEN
@@ -317,7 +316,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     (the service decides). A refused file is reported with the reason; the user returns to the
     indicator, or to ``next`` if that is a page of this site.
     """
-    procedure = load_procedure(request, pk)
+    procedure = load_procedure(request, pk, Activity.VIEW_PROCEDURE_FILE)
     indicator_id = request.POST.get("indicator_id", "")
     try:
         indicator = procedure.scheme.indicator(indicator_id)
@@ -361,7 +360,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     """The stored file, as an attachment under its original name, for everybody who may see
     the procedure. Evidence of another procedure is a 404."""
-    procedure = load_procedure(request, pk)
+    procedure = load_procedure(request, pk, Activity.VIEW_PROCEDURE_FILE)
     evidence = get_object_or_404(Evidence, pk=evidence_pk, procedure_id=procedure.pk)
     try:
         handle = evidence.file.open("rb")

@@ -46,11 +46,12 @@ class Command(BaseCommand):
             "(demo data, marked as such on every page)."
         )
         self.stdout.write("")
-        self.stdout.write(self.style.MIGRATE_HEADING("Demo accounts (one per role)"))
+        self.stdout.write(self.style.MIGRATE_HEADING("Demo accounts (one per role and scope)"))
         width = max(len(a.username) for a in DEMO_ACCOUNTS)
         for account in DEMO_ACCOUNTS:
             self.stdout.write(
                 f"  {account.username:<{width}}  {DEMO_PASSWORD}  {Role(account.role).label}"
+                f" ({account.scope_text})"
             )
         self.stdout.write("  (passwords you changed in the application stay as you set them)")
         if "CLUSTERLABEL_REQUIRE_SECOND_FACTOR" not in os.environ:
