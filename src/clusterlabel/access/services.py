@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -126,8 +127,29 @@ def _scheme_operator(scheme_id: str) -> Operator | None:
     return version.operator
 
 
-def _check_granter(actor: User | None, role: str, scope: ScopeChoice) -> None:
-    """Refuse unless ``actor`` (``None``: the system) may grant ``role`` for ``scope``."""
+def _check_granter(
+    actor: User | None, role: str, scope: ScopeChoice, *, user: User | None = None
+) -> None:
+    """Refuse unless ``actor`` (``None``: the system) may grant ``role`` for ``scope`` (to
+    ``user``): only administrators, within their own scope, and never to themselves (an
+    administrator has no procedural powers and cannot give them to themselves, nor take away
+    their own administration by mistake)."""
+    if actor is not None and rules.GrantRole.ADMINISTRATOR not in policy.held_roles(actor):
+        raise AccessRefused(
+            "not_administrator", _("Only administrators manage accounts and roles.")
+        )
+    if actor is not None and user is not None and actor.pk == user.pk:
+        raise AccessRefused("own_grant", _("You cannot change your own roles."))
+    named = [
+        bool(scope.scheme_id),
+        scope.operator is not None,
+        scope.organisation is not None,
+        scope.programme is not None,
+    ]
+    if sum(named) > 1:
+        raise GrantInvalid(
+            _("Name one scope only: a scheme, an operator, an organisation or a programme.")
+        )
     try:
         rules.check_scope(role, scope.kind)
     except rules.ScopeError as error:
@@ -141,10 +163,6 @@ def _check_granter(actor: User | None, role: str, scope: ScopeChoice) -> None:
         scope.as_domain(),
         scheme_operator=operator.slug if operator else None,
     ):
-        if not policy.held_roles(actor) & {rules.GrantRole.ADMINISTRATOR}:
-            raise AccessRefused(
-                "not_administrator", _("Only administrators manage accounts and roles.")
-            )
         raise AccessRefused(
             "beyond_granter_scope",
             _("You cannot grant a role beyond your own scope."),
@@ -185,9 +203,11 @@ def user_flags_sync(user: User) -> User:
         role == GrantRole.ADMINISTRATOR and op is None and not scheme for role, op, scheme in grants
     )
     staff = bool(roles & {GrantRole.SECRETARIAT, GrantRole.ADMINISTRATOR})
-    if (user.is_staff, user.is_superuser) != (staff, superuser):
-        user.is_staff, user.is_superuser = staff, superuser
-        user.save(update_fields=["is_staff", "is_superuser"])
+    # Compared with the stored flags: the caller's instance may be older than the row.
+    stored = User.objects.filter(pk=user.pk).values_list("is_staff", "is_superuser").get()
+    user.is_staff, user.is_superuser = staff, superuser
+    if stored != (staff, superuser):
+        User.objects.filter(pk=user.pk).update(is_staff=staff, is_superuser=superuser)
     wanted = set()
     if GrantRole.SECRETARIAT in roles:
         wanted.add(_group("secretariat", SECRETARIAT_PERMISSIONS))
@@ -218,7 +238,7 @@ def grant_create(
             _("Unknown role “%(role)s”. Roles: %(roles)s.")
             % {"role": role, "roles": ", ".join(GrantRole.values)}
         )
-    _check_granter(actor, role, scope)
+    _check_granter(actor, role, scope, user=user)
     with transaction.atomic():
         User.objects.select_for_update().get(pk=user.pk)
         grant = Grant(
@@ -256,20 +276,47 @@ def grant_revoke(*, actor: User | None, grant: Grant, reason: str = "") -> None:
         organisation=grant.organisation,
         programme=grant.programme,
     )
-    _check_granter(actor, grant.role, scope)
+    _check_granter(actor, grant.role, scope, user=grant.user)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=grant.user_id)
         before = _grant_snapshot(grant)
-        Grant.objects.filter(pk=grant.pk).delete()
+        deleted, _per_model = Grant.objects.filter(pk=grant.pk).delete()
+        if not deleted:
+            raise GrantInvalid(
+                _("%(user)s does not hold this role for this scope.") % {"user": user}
+            )
         user_flags_sync(user)
+        # The caller's copy of the person follows the stored flags and grants too.
+        grant.user.is_staff, grant.user.is_superuser = user.is_staff, user.is_superuser
+        policy.forget_grants(grant.user)
         audit_record(actor=actor, action="access.revoke", target=user, before=before, reason=reason)
 
 
-def _check_account_manager(actor: User | None) -> None:
-    if actor is not None and not policy.can(actor, rules.Activity.MANAGE_ACCOUNTS):
+def _check_account_manager(actor: User | None, user: User | None = None) -> None:
+    """Refuse unless ``actor`` manages accounts and, for an existing account ``user``, every
+    grant ``user`` holds is one ``actor`` could grant: an operator's administrator cannot
+    deactivate or reset the password of someone who works beyond that operator."""
+    if actor is None:
+        return
+    if not policy.can(actor, rules.Activity.MANAGE_ACCOUNTS):
         raise AccessRefused(
             "not_administrator", _("Only administrators manage accounts and roles.")
         )
+    if user is None:
+        return
+    held = _held(actor)
+    for grant in Grant.objects.filter(user_id=user.pk).select_related("operator", "user"):
+        operator = _scheme_operator(grant.scheme_id) if grant.scheme_id else None
+        if not rules.may_grant(
+            held,
+            grant.role,
+            rules.Scope(rules.ScopeKind(grant.scope_kind.value), grant.scope_key),
+            scheme_operator=operator.slug if operator else None,
+        ):
+            raise AccessRefused(
+                "beyond_granter_scope",
+                _("%(user)s holds roles beyond your own scope.") % {"user": user},
+            )
 
 
 def user_create(
@@ -300,6 +347,7 @@ def user_create(
             country=country,
         )
         if password:
+            password_validation.validate_password(password, user)
             user.set_password(password)
         else:
             user.set_unusable_password()
@@ -320,8 +368,9 @@ def user_create(
 
 
 def user_deactivate(*, actor: User | None, user: User, reason: str = "") -> User:
-    """Deactivate an account: it can no longer sign in; its grants and history stay."""
-    _check_account_manager(actor)
+    """Deactivate an account: it can no longer sign in; its grants and history stay. Refused
+    for someone whose grants reach beyond the actor's scope."""
+    _check_account_manager(actor, user)
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         if locked.is_active:
@@ -339,15 +388,45 @@ def user_deactivate(*, actor: User | None, user: User, reason: str = "") -> User
 
 
 def user_password_reset_by_staff(*, actor: User | None, user: User, password: str) -> User:
-    """Set a person's password on their behalf (an administrator, or the command line)."""
-    _check_account_manager(actor)
+    """Set a person's password on their behalf (an administrator, or the command line). The
+    password must pass the password validators (``ValidationError`` otherwise); refused for
+    someone whose grants reach beyond the actor's scope (an installation administrator's
+    password only by another one)."""
+    _check_account_manager(actor, user)
     if actor is not None and user.is_superuser and not actor.is_superuser:
         raise AccessRefused(
             "beyond_granter_scope", _("You cannot reset an installation administrator's password.")
         )
+    password_validation.validate_password(password, user)
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         locked.set_password(password)
         locked.save(update_fields=["password"])
         audit_record(actor=actor, action="account.password_reset", target=locked)
     return locked
+
+
+def superuser_adopt(*, user: User, reason: str = "") -> Grant | None:
+    """Make a superuser created outside these services (Django's ``createsuperuser``) known to
+    the policy: record the account's creation and grant it administrator for the whole
+    installation. ``None`` when it holds that grant already."""
+    if Grant.objects.filter(
+        user=user, role=GrantRole.ADMINISTRATOR, scheme_id="", operator=None
+    ).exists():
+        return None
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action="account.create",
+            target=user,
+            after={
+                "username": user.username,
+                "email": user.email,
+                "name": user.get_full_name(),
+                "language": user.preferred_language,
+            },
+            reason=reason,
+        )
+        return grant_create(
+            actor=None, user=user, role=GrantRole.ADMINISTRATOR, scope=ScopeChoice(), reason=reason
+        )
