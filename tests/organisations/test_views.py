@@ -253,7 +253,10 @@ def test_detail_query_count_is_pinned(
     # the visibility check, the current scheme versions, the labels, the benchmarking pools
     with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
-    organisation.managers.add(*UserFactory.create_batch(3, role=Role.CLUSTER_MANAGER))
+    organisation.managers.add(
+        *UserFactory.create_batch(3, role=Role.CLUSTER_MANAGER),
+        through_defaults={"role": "cluster_manager"},
+    )
     FundingSource.objects.create(organisation=organisation, kind="sponsoring", share_percent=5)
     with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
@@ -376,8 +379,8 @@ def test_list_query_count_does_not_grow_with_organisations(
     for number in range(count):
         OrganisationFactory(managers=managers, region=f"DE-{['BW', 'BY', 'MV'][number % 3]}")
     login(client, secretariat)
-    # session, user, page count, page, managers, countries, regions
-    with django_assert_num_queries(7):
+    # session, user, the user's grants, page count, page, managers, countries, regions
+    with django_assert_num_queries(8):
         response = client.get(reverse("organisations:list"), {"q": "cluster"})
     assert len(list_names(response.content.decode())) == min(count, 25)
 

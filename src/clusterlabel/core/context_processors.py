@@ -10,6 +10,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from clusterlabel.access.policy import Activity, can, held_roles
+from clusterlabel.accounts.choices import Role
 from clusterlabel.domain.access import roles_for
 
 
@@ -38,15 +39,14 @@ def _items(request: HttpRequest) -> list[NavItem]:
     ]
     if not signed_in:
         return items
+    held = held_roles(user)
+    organisations = reverse("organisations:list")
     if can(user, Activity.BROWSE_ORGANISATIONS):
-        items.append(
-            NavItem(_("Organisations"), reverse("organisations:list"), app == "organisations")
-        )
-    else:
-        items.append(
-            NavItem(_("My organisation"), reverse("organisations:list"), app == "organisations")
-        )
-    if held_roles(user) & roles_for(Activity.VIEW_BENCHMARK_REPORT):
+        items.append(NavItem(_("Organisations"), organisations, app == "organisations"))
+    elif not held or Role.CLUSTER_MANAGER in held:
+        # Their own organisation, or the way to register it.
+        items.append(NavItem(_("My organisation"), organisations, app == "organisations"))
+    if held & roles_for(Activity.VIEW_BENCHMARK_REPORT):
         items.append(NavItem(_("Benchmarking"), reverse("benchmarks:index"), app == "benchmarks"))
     items.append(NavItem(_("Procedures"), reverse("procedures:list"), app == "procedures"))
     if can(user, Activity.USE_BACK_OFFICE) and user.is_staff:

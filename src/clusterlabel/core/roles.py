@@ -66,6 +66,19 @@ _POOL = NextStep(
     ),
     "benchmarks:index",
 )
+_REGISTER = NextStep(
+    _("Register your organisation"),
+    _(
+        "Register your cluster management organisation, or ask to manage one that is already "
+        "listed. The secretariat of the scheme you apply for confirms it."
+    ),
+    "organisations:register",
+)
+_CONFIRM_REGISTRATIONS = NextStep(
+    _("Registrations to confirm"),
+    _("Organisations registered for your schemes and requests to manage listed ones."),
+    "organisations:pending",
+)
 _BACK_OFFICE = NextStep(
     _("Open the back office"),
     _("Accounts, scheme versions and everything the secretariat administers."),
@@ -108,6 +121,7 @@ ROLE_NEXT_STEPS: dict[str, tuple[NextStep, ...]] = {
             _("Profiles of the cluster management organisations and their eligibility per scheme."),
             "organisations:list",
         ),
+        _CONFIRM_REGISTRATIONS,
         _BACK_OFFICE,
     ),
     Role.ASSESSOR: (
@@ -139,7 +153,9 @@ def intro_and_steps(roles: frozenset[str]) -> tuple[list[Promise], list[NextStep
     """The introductions of ``roles`` (in ``Role`` order) and their next steps, each once."""
     held = [role for role in Role if role in roles]
     if not held:
-        return [NO_ROLE_INTRO], []
+        # A person without grants is a prospective cluster manager (signed up, organisation
+        # not yet registered or confirmed).
+        return [NO_ROLE_INTRO], [_REGISTER, *ROLE_NEXT_STEPS[Role.CLUSTER_MANAGER][1:2]]
     steps: list[NextStep] = []
     for role in held:
         steps += [step for step in ROLE_NEXT_STEPS.get(role, ()) if step not in steps]
