@@ -214,6 +214,10 @@ AXES_LOCKOUT_CALLABLE = "clusterlabel.accounts.lockout.lockout_response"
 CLUSTERLABEL_REQUIRE_SECOND_FACTOR = env_bool("CLUSTERLABEL_REQUIRE_SECOND_FACTOR", default=True)
 OTP_TOTP_ISSUER = "clusterlabel"
 
+# How long the link in an invitation e-mail (`clusterlabel users create` without a password)
+# lets the new person set their password.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

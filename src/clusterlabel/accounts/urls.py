@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from clusterlabel.accounts import views
+from clusterlabel.accounts import invitation_views, views
 from clusterlabel.accounts.forms import LocalisedPasswordResetForm
 
 urlpatterns = [
@@ -46,6 +46,12 @@ urlpatterns = [
         "password/reset/complete/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    # A new account's first password; the link works once, for INVITATION_DAYS.
+    path(
+        "invitation/<uidb64>/<token>/",
+        invitation_views.invitation_accept_page,
+        name="invitation_accept",
     ),
     path("2fa/", views.overview_page, name="second_factor"),
     path("2fa/setup/", views.setup_page, name="second_factor_setup"),
