@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from clusterlabel.schemes.models import SchemeVersion
+from clusterlabel.core.admin_readonly import ReadOnlyAdminMixin
+from clusterlabel.schemes.models import Operator, SchemeVersion
+
+
+@admin.register(Operator)
+class OperatorAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Operators come from the scheme files' ``operator`` when a version is loaded."""
+
+    list_display = ("name", "slug", "country")
+    search_fields = ("name", "slug")
 
 
 @admin.register(SchemeVersion)
