@@ -251,6 +251,7 @@ def ready(
         scores_disagreement_count=0,
         board_votes=(vote(True), vote(True), vote(True)),
         computed_award_possible=True,
+        organisation_confirmed=True,
         actor_is_member_of_organisation=True,
         actor_is_scheme_secretariat=True,
         actor_is_assigned_assessor=True,
@@ -434,6 +435,13 @@ class GuardCase(NamedTuple):
 D = timedelta(days=1)
 GUARD_CASES = [
     GuardCase(
+    GuardCase(
+        "accept_application",
+        "applied",
+        {"organisation_confirmed": False},
+        "organisation_not_confirmed",
+        {},
+    ),
         "accept_application",
         "applied",
         {"eligibility_failures": ("min_staff_fte", "website_required")},

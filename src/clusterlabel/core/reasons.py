@@ -32,6 +32,9 @@ MESSAGES: dict[str, Promise] = {
     "not_assigned_assessor": _("You are not on this procedure's assessor panel."),
     "not_board_member": _("Only members of the advisory board vote."),
     "not_awarding_authority": _("Only the awarding authority decides."),
+    "organisation_not_confirmed": _(
+        "The secretariat has not yet confirmed the organisation's registration."
+    ),
     "not_eligible": _("The organisation does not meet every eligibility criterion."),
     "self_assessment_incomplete": _(
         "%(missing)s indicators of the self-assessment have no answer yet."

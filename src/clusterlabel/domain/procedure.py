@@ -95,7 +95,9 @@ Decisions the Django layer relies on
   assessors receive the self-assessment), i.e. ``self_assessment_due_date(assessment_date)``
   must not lie in the past. Scoring starts on or after the assessment date.
 * Eligibility is decided when the secretariat accepts the application, not when it is
-  submitted.
+  submitted. So is the organisation's registration: a self-registered organisation's
+  application cannot be accepted until the secretariat has confirmed the organisation
+  (``organisation_not_confirmed``).
 * An assessor counts as "assigned" (``actor_is_assigned_assessor``) from the moment the
   secretariat proposes them, so a proposed assessor may already send the self-assessment back
   in ``self_assessment_submitted``. ``start_assessment`` and ``submit_report`` re-check the
@@ -288,6 +290,9 @@ class ProcedureFacts:
     actor_is_scheme_secretariat: bool
     actor_is_assigned_assessor: bool
     actor_is_board_member: bool
+    # A self-registered organisation waits for the secretariat's confirmation; one created by
+    # the secretariat or imported from a register is confirmed from the start.
+    organisation_confirmed: bool
     actor_is_awarding_authority: bool
 
     @property
@@ -424,6 +429,14 @@ def organisation_eligible(facts: ProcedureFacts) -> Blocked | None:
     if facts.eligibility_failures:
         return Blocked("not_eligible", {"criteria": tuple(facts.eligibility_failures)})
     return None
+
+def organisation_confirmed(facts: ProcedureFacts) -> Blocked | None:
+    """The secretariat has confirmed the organisation's registration (a self-registered
+    organisation may prepare and submit its application before, but it is not accepted)."""
+    if not facts.organisation_confirmed:
+        return Blocked("organisation_not_confirmed", {})
+    return None
+
 
 
 def self_assessment_complete(facts: ProcedureFacts) -> Blocked | None:
@@ -624,7 +637,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     _row(A.REQUEST_CHANGES, {S.APPLIED}, S.CHANGES_REQUESTED, {R.SECRETARIAT}, reason=True),
     _row(A.RESUBMIT_APPLICATION, {S.CHANGES_REQUESTED}, S.APPLIED, {R.CLUSTER_MANAGER}),
     _row(A.ACCEPT_APPLICATION, {S.APPLIED}, S.CONTRACTED, {R.SECRETARIAT},
-         (organisation_eligible,)),
+         (organisation_confirmed, organisation_eligible)),
     _row(A.SUBMIT_SELF_ASSESSMENT, {S.CONTRACTED}, S.SELF_ASSESSMENT_SUBMITTED,
          {R.CLUSTER_MANAGER}, (self_assessment_complete,)),
     _row(A.REOPEN_SELF_ASSESSMENT, {S.SELF_ASSESSMENT_SUBMITTED, S.ASSESSORS_ASSIGNED},

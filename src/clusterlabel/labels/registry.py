@@ -122,7 +122,8 @@ def registry_labels(
     """The labels the filters select, in the filters' order. Query count: one, whatever the
     filters (the name search is a subquery)."""
     today = today or timezone.localdate()
-    labels = Label.objects.all()
+    # A self-registered organisation is not public before the secretariat confirms it.
+    labels = Label.objects.filter(organisation__confirmed_at__isnull=False)
     if filters.q and name_search_terms(filters.q):
         labels = labels.filter(organisation__in=organisations_named(filters.q).values("pk"))
     for field_name, lookup in (

@@ -1,4 +1,4 @@
-"""Cluster management organisations and who manages them."""
+"""Cluster management organisations, who manages them, and who asked to."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusterlabel.domain.eligibility import OrganisationProfile
@@ -38,6 +39,13 @@ class Organisation(models.Model):
     Members are counted by type; their sum is the number of committed members that eligibility
     rules ask about. Values that are not known are empty (NULL), never zero, so an eligibility
     check can say "unknown" instead of passing or failing on a guess.
+
+    Registration: an organisation created by the secretariat or imported from a register is
+    confirmed when it is created (``confirmed_at`` defaults to now). One that a person registers
+    themselves (``clusterlabel.organisations.registration``) starts unconfirmed: its managers
+    edit the draft profile and prepare an application, but it is not public and no application
+    of it is accepted until the secretariat of ``requested_scheme_id`` confirms it (or rejects
+    it, with a reason). The database refuses an organisation both confirmed and rejected.
     """
 
     legal_name = models.CharField(_("legal name"), max_length=255)
@@ -101,12 +109,59 @@ class Organisation(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Self-registration (see the class docstring).
+    confirmed_at = models.DateTimeField(
+        _("confirmed at"), null=True, blank=True, default=timezone.now
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    requested_scheme_id = models.SlugField(
+        _("scheme applied for"),
+        max_length=64,
+        blank=True,
+        help_text=_("The scheme whose secretariat confirms a self-registered organisation."),
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rejected by"),
+    )
+    rejection_reason = models.TextField(_("reason for the rejection"), blank=True)
 
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ("cluster_name",)
+        indexes = [
+            models.Index(
+                fields=("requested_scheme_id",),
+                condition=models.Q(confirmed_at__isnull=True, rejected_at__isnull=True),
+                name="organisations_pending",
+            )
+        ]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(confirmed_at__isnull=True) | models.Q(rejected_at__isnull=True),
+                name="organisations_confirmed_or_rejected",
+            ),
             models.CheckConstraint(
                 condition=models.Q(members_smes__isnull=True)
                 | models.Q(members_companies__isnull=True)
@@ -118,6 +173,15 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.cluster_name
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def is_pending(self) -> bool:
+        """Registered by a person, waiting for the secretariat's decision."""
+        return self.confirmed_at is None and self.rejected_at is None
 
     MEMBER_FIELDS = {
         "companies": "members_companies",
@@ -181,3 +245,66 @@ class FundingSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.share_percent} %"
+
+
+class OrganisationClaim(models.Model):
+    """A person's request to manage an existing organisation (one from an imported register,
+    say). It grants nothing: the secretariat of ``scheme_id`` accepts it (then, and only then,
+    the person is granted cluster manager for the organisation) or rejects it with a reason.
+    ``accepted`` is empty exactly while the claim is open; a person has at most one open claim
+    per organisation."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="organisation_claims",
+        verbose_name=_("person"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="claims",
+        verbose_name=_("organisation"),
+    )
+    scheme_id = models.SlugField(_("scheme applied for"), max_length=64)
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        help_text=_("Who you are in the organisation, so the secretariat can check it."),
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    accepted = models.BooleanField(_("accepted"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("claim of an organisation")
+        verbose_name_plural = _("claims of organisations")
+        ordering = ("created_at", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("user", "organisation"),
+                condition=models.Q(decided_at__isnull=True),
+                name="organisations_one_open_claim",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decided_at__isnull=True, accepted__isnull=True)
+                | models.Q(decided_at__isnull=False, accepted__isnull=False),
+                name="organisations_claim_decided_with_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.decided_at is None

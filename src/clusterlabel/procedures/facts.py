@@ -102,6 +102,7 @@ def procedure_facts(
             for v in current_votes
         ),
         computed_award_possible=computed_award_possible,
+        organisation_confirmed=procedure.organisation.is_confirmed,
         actor_is_member_of_organisation=flow.Role.CLUSTER_MANAGER in roles,
         actor_is_scheme_secretariat=flow.Role.SECRETARIAT in roles,
         actor_is_assigned_assessor=flow.Role.ASSESSOR in roles,

@@ -63,8 +63,9 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_GET
 def holder(request: HttpRequest, pk: int) -> HttpResponse:
-    """An organisation's public label history (only organisations that hold or held a label)."""
-    organisation = get_object_or_404(Organisation, pk=pk)
+    """An organisation's public label history (only confirmed organisations that hold or held a
+    label: a self-registered organisation is not public before the secretariat confirms it)."""
+    organisation = get_object_or_404(Organisation, pk=pk, confirmed_at__isnull=False)
     labels = list(labels_of_organisation(organisation_id=organisation.pk))
     if not labels:
         raise Http404
