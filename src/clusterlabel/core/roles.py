@@ -155,7 +155,7 @@ def intro_and_steps(roles: frozenset[str]) -> tuple[list[Promise], list[NextStep
     if not held:
         # A person without grants is a prospective cluster manager (signed up, organisation
         # not yet registered or confirmed).
-        return [NO_ROLE_INTRO], [_REGISTER, *ROLE_NEXT_STEPS[Role.CLUSTER_MANAGER][1:2]]
+        return [NO_ROLE_INTRO], [_REGISTER, *ROLE_NEXT_STEPS[Role.CLUSTER_MANAGER]]
     steps: list[NextStep] = []
     for role in held:
         steps += [step for step in ROLE_NEXT_STEPS.get(role, ()) if step not in steps]

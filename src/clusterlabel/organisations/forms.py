@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import get_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clusterlabel.accounts.models import User
@@ -21,6 +22,7 @@ from clusterlabel.domain.access import STAFF_ROLES
 from clusterlabel.organisations.choices import FundingKind
 from clusterlabel.organisations.models import Organisation, Programme
 from clusterlabel.organisations.services import PROFILE_FIELDS, organisation_rule_errors
+from clusterlabel.schemes.selectors import scheme_versions_current
 
 
 class LocalizedDecimalField(forms.DecimalField):
@@ -191,3 +193,53 @@ class OrganisationForm(forms.ModelForm):
             else:
                 for e in field_errors:
                     self.add_error(None, e)
+
+
+def _scheme_choices() -> list[tuple[str, str]]:
+    language = (get_language() or "de")[:2]
+    return [(v.scheme_id, v.name(language)) for v in scheme_versions_current()]
+
+
+class RegistrationForm(OrganisationForm):
+    """A new organisation's profile as its future manager enters it, with the scheme it
+    intends to apply for (whose secretariat confirms it). No choice of managers: the
+    registrant becomes the manager."""
+
+    requested_scheme_id = forms.ChoiceField(
+        label=_("Scheme you intend to apply for"),
+        help_text=_("Its secretariat checks and confirms your registration."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["with_managers"] = False
+        super().__init__(*args, **kwargs)
+        self.fields["requested_scheme_id"].choices = _scheme_choices()
+
+
+class ClaimForm(forms.Form):
+    """A request to manage an existing organisation."""
+
+    scheme_id = forms.ChoiceField(label=_("Scheme you intend to apply for"))
+    note = forms.CharField(
+        label=_("Your position in the organisation"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("So that the secretariat can check that you work for it."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scheme_id"].choices = _scheme_choices()
+
+
+class DecisionForm(forms.Form):
+    """The secretariat's decision on a registration or claim; a rejection needs a reason."""
+
+    decision = forms.ChoiceField(choices=[("confirm", "confirm"), ("reject", "reject")])
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Please give a reason for the rejection."))
+        return cleaned

@@ -72,6 +72,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         "filtered": any(filters.values()),
         "sectors": Sector.choices,
         "can_create": can(user, Activity.CREATE_ORGANISATION),
+        "can_register": not held_roles(user),
         "show_emails": oversees,
     }
     if oversees:
