@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from clusterlabel.accounts import invitation_views, views
+from clusterlabel.accounts import invitation_views, signup_views, views
 from clusterlabel.accounts.forms import LocalisedPasswordResetForm
 
 urlpatterns = [
@@ -11,6 +11,10 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Sign-up: the same answer whether or not the address has an account; the link confirms.
+    path("signup/", signup_views.signup_page, name="signup"),
+    path("signup/sent/", signup_views.signup_done, name="signup_done"),
+    path("signup/confirm/<str:token>/", signup_views.signup_confirm, name="signup_confirm"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("password_change_done")),
