@@ -207,6 +207,14 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Behind the TLS-terminating proxy the client address is the proxy's last X-Forwarded-For entry;
+# without a proxy the header is ignored, so nobody can spoof the address part of the lockout.
+AXES_IPWARE_PROXY_COUNT = 1 if env_bool("USE_X_FORWARDED_PROTO", default=False) else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    if env_bool("USE_X_FORWARDED_PROTO", default=False)
+    else ("REMOTE_ADDR",)
+)
 AXES_LOCKOUT_CALLABLE = "clusterlabel.accounts.lockout.lockout_response"
 
 # A second factor (an authenticator app, or a recovery code) for everybody whose grants reach

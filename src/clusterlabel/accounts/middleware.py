@@ -23,6 +23,7 @@ OPEN_VIEW_NAMES = frozenset(
         "password_reset_complete",
         "second_factor_setup",
         "second_factor_verify",
+        "invitation_accept",
         "set_language",
         "admin:login",
         "admin:logout",
