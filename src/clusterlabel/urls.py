@@ -3,8 +3,15 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+
+# The back-office groups are derived from the grants (``access.services.user_flags_sync``);
+# editing them by hand would be a way around the grants. Unregistered here, after every app's
+# admin module has been loaded.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
 
 admin.site.site_header = _("clusterlabel back office")
 admin.site.site_title = _("clusterlabel")

@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -212,8 +211,3 @@ class GrantAdmin(admin.ModelAdmin):
         return self._render(
             request, "revoke.html", gettext("Revoke a role"), form=form, grant=grant
         )
-
-
-# The back-office groups are derived from the grants (``services.user_flags_sync``); editing them
-# by hand would be a way around the grants, so they have no admin page.
-admin.site.unregister(Group)
