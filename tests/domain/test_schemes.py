@@ -1048,3 +1048,15 @@ def test_any_wrongly_typed_value_is_a_scheme_file_error_never_a_crash(data: st.D
         assert exc.errors and all(isinstance(p, SchemeProblem) for p in exc.errors)
     else:
         assert isinstance(result, Scheme)
+
+
+def test_a_party_without_an_id_hashes_as_before_ids_existed():
+    """Loaded scheme versions keep their content hash: an absent ``id`` is not serialised."""
+    from clusterlabel.domain.schemes import Party
+
+    assert Party(name="ESCA", country="DE").model_dump() == {"name": "ESCA", "country": "DE"}
+    assert Party(name="ESCA", country="DE", id="eucles").model_dump()["id"] == "eucles"
+    assert Party(name="VDI/VDE Innovation + Technik GmbH", country="DE").key == (
+        "vdivde-innovation-technik-gmbh"
+    )
+    assert Party(name="ESCA", country="DE", id="eucles").key == "eucles"

@@ -26,7 +26,7 @@ from types import MappingProxyType, UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_serializer
 
 from clusterlabel.domain.errors import SchemeFileError, SchemeProblem, UnknownId
 from clusterlabel.domain.scheme_checks import _CrossChecks, _Path
@@ -150,6 +150,15 @@ class Party(_Frozen):
     name: NonEmptyStr
     country: CountryCode
     id: SchemeSlug | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_absent_id(self, handler: Any) -> Any:
+        # A party without an ``id`` serialises as before ``id`` existed, so the content hash
+        # of every scheme file written before stays the same.
+        data = handler(self)
+        if self.id is None and isinstance(data, dict):
+            data.pop("id", None)
+        return data
 
     @property
     def key(self) -> str:
