@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
+from clusterlabel.access.models import Grant
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
 from clusterlabel.core.demo import DEMO_PASSWORD
@@ -24,7 +25,11 @@ def run_demo() -> str:
 
 def test_demo_creates_one_account_per_role_and_loads_the_schemes():
     output = run_demo()
-    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    assert set(Grant.objects.values_list("role", flat=True)) == set(Role.values)
+    # The BW secretariat holds its role for one scheme only, the others for every operator.
+    bw = Grant.objects.filter(user__username="bw-secretariat")
+    assert list(bw.values_list("role", "scheme_id")) == [("secretariat", "bw-cluster-excellence")]
+    assert Grant.objects.filter(user__username="secretariat", operator__isnull=False).count() == 2
     assert SchemeVersion.objects.filter(is_current=True).count() == 4
     for username in ("manager", "secretariat", "assessor", "board", "authority", "admin"):
         assert f"  {username}" in output
@@ -70,8 +75,10 @@ def test_demo_twice_duplicates_nothing_and_keeps_changed_passwords():
 
 def test_demo_roles_have_back_office_rights_only_where_they_should():
     run_demo()
-    staff = set(User.objects.filter(is_staff=True).values_list("role", flat=True))
+    staff = set(Grant.objects.filter(user__is_staff=True).values_list("role", flat=True))
     assert staff == {Role.SECRETARIAT, Role.ADMINISTRATOR}
+    not_staff = set(Grant.objects.filter(user__is_staff=False).values_list("role", flat=True))
+    assert not_staff == set(Role.values) - {Role.SECRETARIAT, Role.ADMINISTRATOR}
     assert list(User.objects.filter(is_superuser=True).values_list("username", flat=True)) == [
         "admin"
     ]

@@ -257,6 +257,7 @@ def ready(
         actor_is_assigned_assessor=True,
         actor_is_board_member=True,
         actor_is_awarding_authority=True,
+        actor_declared_no_board_conflict=True,
     )
     return replace(facts, **overrides)
 

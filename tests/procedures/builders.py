@@ -2,7 +2,8 @@
 
 ``ProcedureBuilder(scheme_id="bw-cluster-excellence").advance_to("board_review")`` creates an
 organisation with a manager, the secretariat, a panel of assessors, board members and the
-authority, and walks the procedure there step by step (``procedures.walkthrough``).
+authority, and walks the procedure there step by step (``procedures.walkthrough``). In the
+board review the board members have declared no conflict of interest (``board_declared``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from clusterlabel.accounts.models import User
 from clusterlabel.domain.schemes import Scheme
 from clusterlabel.domain.scoring import IndicatorValue
 from clusterlabel.procedures import services
+from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.procedures.walkthrough import USUAL_PATH, Walkthrough, excellent_values
 from clusterlabel.schemes.models import SchemeVersion
@@ -54,6 +56,9 @@ class ProcedureBuilder:
     score_values: dict[str, IndicatorValue] | None = None
     award: bool = True
     assessors: list[User] = field(default_factory=list)
+    # On reaching the board review its members declare no conflict of interest, so that a
+    # test can let them vote at once; ``False`` leaves the declarations to the test.
+    board_declared: bool = True
 
     def __post_init__(self) -> None:
         versions = ensure_schemes()
@@ -103,10 +108,20 @@ class ProcedureBuilder:
         return self.walk.refresh()
 
     def step(self) -> Procedure:
-        return self.walk.step()
+        return self._declared(self.walk.step())
 
     def score_all(self) -> None:
         self.walk.score_all()
 
     def advance_to(self, state: str) -> Procedure:
-        return self.walk.advance_to(state)
+        return self._declared(self.walk.advance_to(state))
+
+    def declare_board(self) -> None:
+        """Every board member declares no conflict for the current round."""
+        for member in self.board:
+            self.walk.declare_no_board_conflict(member)
+
+    def _declared(self, procedure: Procedure) -> Procedure:
+        if self.board_declared and procedure.state == ProcedureState.BOARD_REVIEW:
+            self.declare_board()
+        return procedure

@@ -222,6 +222,13 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                 # Loading the shipped schemes takes a second; once is enough.
                 patch.setattr(builders, "ensure_schemes", lambda: versions)
                 pairs = {s: (_build(s), _build(s)) for s in SITUATIONS}
+            for own, other in pairs.values():
+                # The acting board member sits on both boards and has declared no conflict on
+                # both (the undeclared member: tests/procedures/test_board_conflicts.py).
+                if other.procedure.state == S.BOARD_REVIEW:
+                    services.board_conflict_declare(
+                        procedure=other.procedure, actor=own.board[0], no_conflict=True
+                    )
             yield World(
                 pairs=pairs,
                 evidence=dict(Evidence.objects.values_list("procedure_id", "pk")),

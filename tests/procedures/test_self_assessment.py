@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -23,7 +24,7 @@ from clusterlabel.procedures.selectors import procedure_deadline
 from clusterlabel.procedures.self_assessment_forms import parse_decimal
 from clusterlabel.schemes.services import scheme_version_load
 from tests.domain.factories import scheme_data, to_yaml
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, grant_role
 from tests.procedures.builders import ProcedureBuilder, excellent_values
 
 pytestmark = pytest.mark.django_db
@@ -314,7 +315,7 @@ def test_a_save_sends_only_what_this_user_changed(client, builder):
     """Two managers filling in different indicators at once do not overwrite each other."""
     procedure = builder.procedure
     colleague = UserFactory(role=Role.CLUSTER_MANAGER)
-    builder.organisation.managers.add(colleague)
+    builder.organisation.managers.add(colleague, through_defaults={"role": "cluster_manager"})
     login(client, builder.manager)
     # The page is loaded with STR-02 empty; meanwhile the colleague answers it.
     services.self_assessment_save(
@@ -477,7 +478,10 @@ def test_boolean_indicator_has_yes_no_and_unanswered_radios(client, test_scheme_
 def test_boolean_value_is_read_as_yes_or_no(client, test_scheme_procedure):
     procedure, manager = test_scheme_procedure
     services.self_assessment_save(procedure=procedure, actor=manager, values={"SRV-01": True})
-    secretariat = UserFactory(role=Role.SECRETARIAT)
+    # The test scheme has an operator of its own: its secretariat is granted the scheme.
+    secretariat = grant_role(
+        UserFactory(), Role.SECRETARIAT, scheme_id=procedure.scheme_version.scheme_id
+    )
     login(client, secretariat)
 
     html = client.get(questionnaire_url(procedure)).content.decode()
@@ -723,8 +727,9 @@ def _page_queries(client, builder, django_assert_num_queries, expected: int) -> 
 
 
 # Session, user, the procedure with its prefetches (managers, answers, evidence, panel, scores,
-# board votes) and the visibility check; the uploaders of the evidence once there is any.
-QUESTIONNAIRE_QUERIES = 10
+# board votes, board declarations) and the visibility check; the uploaders of the evidence once
+# there is any.
+QUESTIONNAIRE_QUERIES = 11
 QUESTIONNAIRE_QUERIES_WITH_EVIDENCE = QUESTIONNAIRE_QUERIES + 1
 
 
@@ -742,7 +747,7 @@ def test_questionnaire_query_count_does_not_grow_with_answers_or_evidence(
         comments={i.id: f"Kommentar {i.id}" for i in builder.scheme.indicators},
     )
     colleague = UserFactory(role=Role.CLUSTER_MANAGER)
-    builder.organisation.managers.add(colleague)
+    builder.organisation.managers.add(colleague, through_defaults={"role": "cluster_manager"})
     for number, indicator in enumerate(builder.scheme.indicators[:12]):
         services.evidence_upload(
             procedure=builder.procedure,
@@ -777,9 +782,20 @@ def test_read_only_page_query_count(client, builder, django_assert_num_queries):
     _page_queries(client, builder, django_assert_num_queries, QUESTIONNAIRE_QUERIES)
 
 
-def test_manager_of_the_organisation_only_counts_when_a_cluster_manager(client, builder):
-    """A secretariat account added as a manager by mistake still does not edit."""
-    builder.organisation.managers.add(builder.secretariat)
+def test_a_staff_account_cannot_be_made_a_manager_of_an_applicant(client, builder):
+    """The secretariat cannot be added as the organisation's manager (it would edit the
+    self-assessment it then checks); its own page stays read-only."""
+    from clusterlabel.organisations.services import organisation_update
+
+    with pytest.raises(ValidationError) as refused:
+        organisation_update(
+            organisation=builder.organisation,
+            actor=builder.secretariat,
+            data={},
+            managers=[builder.manager, builder.secretariat],
+        )
+    assert "managers" in refused.value.message_dict
+    assert list(builder.organisation.managers.all()) == [builder.manager]
     login(client, builder.secretariat)
     assert_read_only(client.get(questionnaire_url(builder.procedure)).content.decode())
     response = client.post(questionnaire_url(builder.procedure), {"value-STR-01": "1"})

@@ -9,7 +9,9 @@ person holds *for one object* from their grants:
 
 * a cluster manager for the organisations they are granted, and their procedures and labels;
 * secretariat, assessor, board member and authority for the schemes they are granted, directly
-  or through the scheme's operator — an assessor only on the procedures they are assigned to;
+  or through the scheme's operator — an assessor only on the procedures they are assigned to,
+  a board member only once they have declared no conflict of interest for the current round
+  of the board review (before that they see that the procedure exists, and declare);
 * programme staff for the member organisations of their programme;
 * an administrator for the installation, or for one operator's schemes.
 
@@ -80,7 +82,8 @@ class HeldGrant:
 @dataclass(frozen=True)
 class Decision:
     """The answer: ``allowed`` with the ``role`` it is allowed in, or refused with ``reason``
-    (``not_authenticated``, ``no_role``, ``wrong_state``). True exactly when allowed."""
+    (``not_authenticated``, ``no_role``, ``wrong_state``, ``board_conflict_not_declared_none``).
+    True exactly when allowed."""
 
     allowed: bool
     role: GrantRole | None = None
@@ -192,7 +195,7 @@ def roles_on(user: Any, obj: Any) -> frozenset[GrantRole]:
     if obj is None:
         return held_roles(user)
     if isinstance(obj, str):  # a scheme id
-        return frozenset(_scheme_roles(user, obj, _operator_of_scheme(obj)))
+        return frozenset(_scheme_roles(user, obj, _operator_of_scheme(user, obj)))
     if kind == "schemes.schemeversion":
         return frozenset(_scheme_roles(user, obj.scheme_id, obj.operator_id))
     if kind == "procedures.procedure":
@@ -211,12 +214,20 @@ def roles_on(user: Any, obj: Any) -> frozenset[GrantRole]:
     raise TypeError(f"the policy knows no objects of type {type(obj).__name__}")
 
 
-def _operator_of_scheme(scheme_id: str) -> int | None:
-    return (
-        SchemeVersion.objects.filter(scheme_id=scheme_id, is_current=True)
-        .values_list("operator_id", flat=True)
-        .first()
-    )
+def _operator_of_scheme(user: Any, scheme_id: str) -> int | None:
+    """The operator running ``scheme_id`` (its current version's), looked up once per request
+    (kept with the grants on the user object)."""
+    known: dict[str, int | None] | None = getattr(user, "_access_scheme_operators", None)
+    if known is None:
+        known = {}
+        user._access_scheme_operators = known
+    if scheme_id not in known:
+        known[scheme_id] = (
+            SchemeVersion.objects.filter(scheme_id=scheme_id, is_current=True)
+            .values_list("operator_id", flat=True)
+            .first()
+        )
+    return known[scheme_id]
 
 
 def _roles_on_procedure(user: Any, procedure: Any) -> frozenset[GrantRole]:
@@ -270,21 +281,69 @@ def _staff_roles_on_organisation(user: Any, organisation: Any) -> set[GrantRole]
 # --- the question ----------------------------------------------------------------------------
 
 
+def current_board_declaration(user: Any, procedure: Any) -> Any | None:
+    """The person's conflict-of-interest declaration for the procedure's current board round,
+    or ``None``. Reads the procedure's ``board_conflict_declarations`` (prefetched by the pages
+    that ask often)."""
+    if not _active(user):
+        return None
+    for declaration in procedure.board_conflict_declarations.all():
+        if declaration.member_id == user.pk and declaration.round == procedure.board_round:
+            return declaration
+    return None
+
+
+def board_declaration(user: Any, procedure: Any) -> bool | None:
+    """The person's declaration for the current board round: ``True`` (no conflict),
+    ``False`` (a conflict), ``None`` (not declared)."""
+    declaration = current_board_declaration(user, procedure)
+    return None if declaration is None else bool(declaration.no_conflict)
+
+
+# What a board member may do on a procedure before declaring no conflict of interest for the
+# current round: see that it exists, and declare.
+_BEFORE_BOARD_DECLARATION = frozenset({Activity.VIEW_PROCEDURE, Activity.DECLARE_BOARD_CONFLICT})
+
+
+def board_declaration_due(user: Any, procedure: Any) -> bool:
+    """Whether ``user`` sits on the board of this procedure's review and has not yet declared
+    for the current round: they see nothing of the file until they do."""
+    return (
+        _active(user)
+        and can(user, Activity.DECLARE_BOARD_CONFLICT, procedure)
+        and board_declaration(user, procedure) is None
+    )
+
+
 def decide(user: Any, activity: Activity | str, obj: Any = None) -> Decision:
     """Whether ``user`` may carry out ``activity`` on ``obj`` now, in which role, or why not.
-    For a procedure the state decides too; for other objects the role alone."""
+    For a procedure the state decides too; for other objects the role alone.
+
+    A board member's role counts on a procedure, beyond seeing it and declaring, only once
+    they have declared no conflict of interest for the current round; refused with
+    ``board_conflict_not_declared_none`` when that role alone would have allowed it."""
     activity = Activity(activity)
     if not _active(user):
         return Decision(False, reason="not_authenticated")
     held = roles_on(user, obj)
+    state = obj.state if _label(obj) == "procedures.procedure" else None
+    withheld = (
+        state is not None
+        and GrantRole.BOARD_MEMBER in held
+        and activity not in _BEFORE_BOARD_DECLARATION
+        and board_declaration(user, obj) is not True
+    )
+    if withheld:
+        held = held - {GrantRole.BOARD_MEMBER}
     eligible = held & rules.roles_for(activity)
+    role = rules.permits(activity, eligible, state) if eligible else None
+    if role is not None:
+        return Decision(True, role=role)
+    if withheld and rules.permits(activity, {GrantRole.BOARD_MEMBER}, state):
+        return Decision(False, reason="board_conflict_not_declared_none")
     if not eligible:
         return Decision(False, reason="no_role")
-    state = obj.state if _label(obj) == "procedures.procedure" else None
-    role = rules.permits(activity, eligible, state)
-    if role is None:
-        return Decision(False, reason="wrong_state")
-    return Decision(True, role=role)
+    return Decision(False, reason="wrong_state")
 
 
 def can(user: Any, activity: Activity | str, obj: Any = None) -> bool:
@@ -353,6 +412,16 @@ def _procedure_filter(user: Any, activity: Activity, model: type[Model]) -> Q | 
             assignment = model._meta.get_field("assignments").related_model
             assigned = assignment.objects.filter(assessor_id=user.pk).values("procedure_id")
             q = None if scope is None else scope & Q(pk__in=assigned)
+        elif role == GrantRole.BOARD_MEMBER and activity not in _BEFORE_BOARD_DECLARATION:
+            scope = _scope_q(user, role, "scheme_version__")
+            declaration = model._meta.get_field("board_conflict_declarations").related_model
+            declared = declaration.objects.filter(
+                procedure_id=OuterRef("pk"),
+                member_id=user.pk,
+                round=OuterRef("board_round"),
+                no_conflict=True,
+            )
+            q = None if scope is None else scope & Q(Exists(declared))
         else:
             q = _scope_q(user, role, "scheme_version__")
         parts.append(None if q is None else q & states)
@@ -456,7 +525,7 @@ def holders(role: GrantRole | str, scheme_id: str, operator_id: int | None) -> Q
 def can_view_benchmark_report(user: Any, pool_id: str, organisation: Any) -> bool:
     """One organisation's benchmarking report in pool ``pool_id`` (a scheme id): its cluster
     managers, and whoever may view the pool."""
-    if GrantRole.CLUSTER_MANAGER in roles_on(user, organisation):
+    if organisation.pk in _managed(user):
         return True
     return can(user, Activity.VIEW_POOL, pool_id)
 

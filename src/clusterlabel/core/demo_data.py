@@ -395,6 +395,8 @@ def _walk_demo(walk: Walkthrough, spec: DemoProcedure) -> None:
         return
     if target == "board_review":
         walk.advance_to("board_review")
+        # One member has declared and voted; the others still have to declare.
+        walk.declare_no_board_conflict(walk.board[1])
         services.board_vote_record(
             procedure=p, actor=walk.board[1], in_favour=True, reason="Überzeugendes Gutachten."
         )

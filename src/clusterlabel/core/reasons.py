@@ -60,6 +60,9 @@ MESSAGES: dict[str, Promise] = {
     "report_not_agreed": _("%(count)s assessors have not yet agreed to the report."),
     "board_quorum_not_reached": _("The board needs %(need)s votes; %(have)s have been cast."),
     "votes_without_reason": _("%(count)s votes against the award have no reason."),
+    "board_conflict_not_declared_none": _(
+        "You vote once you have declared that you have no conflict of interest in this round."
+    ),
     "award_rules_not_met": _("The assessment does not meet the scheme's award rules."),
     "board_recommended_against": _(
         "The advisory board recommended against the award (%(yes)s for, %(no)s against)."
@@ -73,6 +76,10 @@ MESSAGES: dict[str, Promise] = {
     "panel_closed": _(
         "The panel can only be changed after the self-assessment is submitted and before the "
         "assessment starts."
+    ),
+    "board_review_closed": _("Declarations are taken while the board review is open."),
+    "board_conflict_already_declared": _(
+        "You have declared a conflict of interest for this round; it cannot be withdrawn."
     ),
     # award decisions (clusterlabel.domain.award)
     "assessment_incomplete": _("Not every indicator has been assessed: %(missing)s."),

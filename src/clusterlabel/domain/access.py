@@ -173,6 +173,7 @@ class Activity(StrEnum):
     READ_BOARD_VOTES = "read_board_votes"
     READ_INTERNAL_AUDIT = "read_internal_audit"  # the trail beyond the applicant's own steps
     READ_PANEL_DECLARATIONS = "read_panel_declarations"  # who declared no conflict
+    READ_BOARD_DECLARATIONS = "read_board_declarations"  # board members' declarations, notes
     READ_CONTACT_DETAILS = "read_contact_details"
     # organisations
     BROWSE_ORGANISATIONS = "browse_organisations"  # the list of every visible organisation
@@ -249,6 +250,7 @@ ACTIVITIES: Mapping[Activity, Rule] = MappingProxyType({
         assessor=ANY_STATE, board_member=_BOARD_READ, **_OVERSIGHT_ANY),
     Activity.READ_PANEL_DECLARATIONS: _rule(
         assessor=ANY_STATE, board_member=_BOARD_READ, **_OVERSIGHT_ANY),
+    Activity.READ_BOARD_DECLARATIONS: _rule(**_OVERSIGHT_ANY),
     Activity.READ_CONTACT_DETAILS: _rule(**_OVERSIGHT_ANY),
     Activity.BROWSE_ORGANISATIONS: _rule(programme=ANY_STATE, **_OVERSIGHT_ANY),
     Activity.VIEW_ORGANISATION: _rule(

@@ -86,6 +86,10 @@ Decisions the Django layer relies on
   (one vote per member is the Django layer's constraint). A *no* vote needs a reason: the
   review cannot be closed while one lacks it (``votes_without_reason``); the vote form should
   ask for it up front.
+* A board member votes only after declaring, for the current round, that they have no conflict
+  of interest (``board_conflict_not_declared_none``); a member who declares a conflict sits the
+  round out. The quorum stays the scheme's number of votes: when too few members are left to
+  reach it, the secretariat has to find more.
 * Sending the self-assessment back (``reopen_self_assessment``) returns to ``contracted``. The
   assessor assignments stay, but after resubmission the secretariat confirms them again with
   ``assign_assessors``, which re-checks the panel and the date.
@@ -294,6 +298,8 @@ class ProcedureFacts:
     # the secretariat or imported from a register is confirmed from the start.
     organisation_confirmed: bool
     actor_is_awarding_authority: bool
+    # The actor, as a board member, declared no conflict of interest for the current round.
+    actor_declared_no_board_conflict: bool
 
     @property
     def self_assessment_complete(self) -> bool:
@@ -539,6 +545,14 @@ def board_quorum_reached(facts: ProcedureFacts) -> Blocked | None:
     return None
 
 
+def board_member_declared_no_conflict(facts: ProcedureFacts) -> Blocked | None:
+    """The voting member has declared that they have no conflict of interest in this round
+    (a member who declared a conflict, or none yet, does not vote)."""
+    if not facts.actor_declared_no_board_conflict:
+        return Blocked("board_conflict_not_declared_none", {})
+    return None
+
+
 def no_votes_have_reasons(facts: ProcedureFacts) -> Blocked | None:
     """Every *no* vote states its reason (a recommendation against must be justified)."""
     count = sum(1 for v in facts.board_votes if not v.yes and not v.has_reason)
@@ -657,7 +671,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     _row(A.RETURN_REPORT, {S.AWAITING_DECISION}, S.ASSESSMENT_IN_PROGRESS,
          {R.AUTHORITY}, reason=True),
     _row(A.SEND_TO_BOARD, {S.REPORT_SUBMITTED}, S.BOARD_REVIEW, {R.SECRETARIAT}, board=True),
-    _row(A.RECORD_BOARD_VOTE, {S.BOARD_REVIEW}, S.BOARD_REVIEW, {R.BOARD_MEMBER}, board=True),
+    _row(A.RECORD_BOARD_VOTE, {S.BOARD_REVIEW}, S.BOARD_REVIEW, {R.BOARD_MEMBER},
+         (board_member_declared_no_conflict,), board=True),
     _row(A.CLOSE_BOARD_REVIEW, {S.BOARD_REVIEW}, S.AWAITING_DECISION, {R.SECRETARIAT},
          (board_quorum_reached, no_votes_have_reasons), board=True),
     _row(A.RETURN_TO_BOARD, {S.AWAITING_DECISION}, S.BOARD_REVIEW, {R.AUTHORITY},

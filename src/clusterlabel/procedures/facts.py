@@ -6,7 +6,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from clusterlabel.access.policy import procedure_roles
+from clusterlabel.access.policy import board_declaration, procedure_roles
 from clusterlabel.accounts.models import User
 from clusterlabel.domain import procedure as flow
 from clusterlabel.procedures.models import Procedure
@@ -108,4 +108,5 @@ def procedure_facts(
         actor_is_assigned_assessor=flow.Role.ASSESSOR in roles,
         actor_is_board_member=flow.Role.BOARD_MEMBER in roles,
         actor_is_awarding_authority=flow.Role.AUTHORITY in roles,
+        actor_declared_no_board_conflict=board_declaration(actor, procedure) is True,
     )

@@ -295,3 +295,46 @@ class BoardVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {'yes' if self.in_favour else 'no'} (round {self.round})"
+
+
+class BoardConflictDeclaration(models.Model):
+    """A board member's conflict-of-interest declaration for one round of a board review.
+
+    Guarantees: at most one per member and round, so every new round (after
+    ``return_to_board``) needs a new declaration; a declared conflict says what it is. Until
+    the member has declared no conflict for the current round the policy
+    (``clusterlabel.access.policy``) shows them nothing of the file, and the transition table
+    refuses their vote.
+    """
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="board_conflict_declarations"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="board_conflict_declarations",
+    )
+    round = models.PositiveSmallIntegerField()
+    no_conflict = models.BooleanField(_("declared no conflict of interest"))
+    note = models.TextField(_("conflict of interest"), blank=True)
+    declared_at = models.DateTimeField(_("declared at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("board conflict declaration")
+        verbose_name_plural = _("board conflict declarations")
+        ordering = ("round", "declared_at")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("procedure", "member", "round"),
+                name="procedures_one_board_declaration_per_round",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(no_conflict=True) | ~models.Q(note=""),
+                name="procedures_board_conflict_has_note",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        verdict = "no conflict" if self.no_conflict else "conflict"
+        return f"{self.member}: {verdict} (round {self.round})"

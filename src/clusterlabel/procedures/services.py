@@ -32,6 +32,7 @@ from clusterlabel.procedures.choices import Decision
 from clusterlabel.procedures.facts import procedure_facts
 from clusterlabel.procedures.models import (
     AssessorAssignment,
+    BoardConflictDeclaration,
     BoardVote,
     Evidence,
     IndicatorScore,
@@ -495,6 +496,67 @@ def conflict_declare(
         assignment.declared_at = timezone.now()
         assignment.save(update_fields=["no_conflict_declared", "declared_at"])
     return assignment
+
+
+# The audit action of a board member's declaration (it names the member and any conflict).
+BOARD_DECLARATION_EVENT = "board.conflict_declare"
+
+
+def board_conflict_declare(
+    *, procedure: Procedure, actor: User, no_conflict: bool, note: str = ""
+) -> BoardConflictDeclaration:
+    """A board member declares, for the current round of the board review, whether they have
+    a conflict of interest with the organisation.
+
+    Guarantees: one declaration per member and round; declaring no conflict again changes
+    nothing; a conflict (described in ``note``) may follow a "no conflict" (the member learnt
+    of it from the file) and then takes back the member's vote of this round, but a declared
+    conflict is never withdrawn (``board_conflict_already_declared``). A member with a
+    conflict does not vote in this round and the quorum is not lowered for them.
+    """
+    note = note.strip()
+    with transaction.atomic():
+        locked = _locked(procedure)
+        _require(actor, Activity.DECLARE_BOARD_CONFLICT, locked, "board_review_closed")
+        if not no_conflict and not note:
+            raise ValidationError({"note": _("Please describe the conflict of interest.")})
+        declaration = (
+            BoardConflictDeclaration.objects.select_for_update()
+            .filter(procedure=locked, member=actor, round=locked.board_round)
+            .first()
+        )
+        before = None if declaration is None else declaration.no_conflict
+        if before is False:
+            raise _refuse("board_conflict_already_declared", round=locked.board_round)
+        if before is True and no_conflict:
+            return declaration
+        if declaration is None:
+            declaration = BoardConflictDeclaration(
+                procedure=locked, member=actor, round=locked.board_round
+            )
+        declaration.no_conflict = no_conflict
+        declaration.note = "" if no_conflict else note
+        declaration.declared_at = timezone.now()
+        declaration.full_clean()
+        declaration.save()
+        withdrawn = 0
+        if not no_conflict:
+            withdrawn, _deleted = BoardVote.objects.filter(
+                procedure=locked, member=actor, round=locked.board_round
+            ).delete()
+        audit_record(
+            actor=actor,
+            action=BOARD_DECLARATION_EVENT,
+            target=locked,
+            before={"no_conflict": before},
+            after={
+                "no_conflict": no_conflict,
+                "round": locked.board_round,
+                **({"vote_withdrawn": True} if withdrawn else {}),
+            },
+            reason=declaration.note,
+        )
+    return declaration
 
 
 # --- the assessors ----------------------------------------------------------------------------

@@ -125,6 +125,7 @@ class Walkthrough:
             )
         elif state == flow.State.BOARD_REVIEW:
             for member in self.board:
+                self.declare_no_board_conflict(member)
                 services.board_vote_record(
                     procedure=p,
                     actor=member,
@@ -155,6 +156,10 @@ class Walkthrough:
         )
         for assessor in self.assessors:
             services.conflict_declare(procedure=self.procedure, actor=assessor, no_conflict=True)
+
+    def declare_no_board_conflict(self, member: User) -> None:
+        """The member declares no conflict for the current round (once: again is a no-op)."""
+        services.board_conflict_declare(procedure=self.procedure, actor=member, no_conflict=True)
 
     def confirm_panel(self) -> None:
         self.refresh()

@@ -127,6 +127,9 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not sees_votes:
         # Each vote's event names the member and the reason.
         events = [e for e in events if e.action != f"procedure.{flow.Action.RECORD_BOARD_VOTE}"]
+    if not policy.can(user, Activity.READ_BOARD_DECLARATIONS, procedure):
+        # Each declaration's event names the member and, for a conflict, what it is.
+        events = [e for e in events if e.action != services.BOARD_DECLARATION_EVENT]
     all_events = len(events)
     full_trail = request.GET.get("trail") == "all"
     if not full_trail:
