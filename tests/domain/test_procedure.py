@@ -436,13 +436,13 @@ class GuardCase(NamedTuple):
 D = timedelta(days=1)
 GUARD_CASES = [
     GuardCase(
-    GuardCase(
         "accept_application",
         "applied",
         {"organisation_confirmed": False},
         "organisation_not_confirmed",
         {},
     ),
+    GuardCase(
         "accept_application",
         "applied",
         {"eligibility_failures": ("min_staff_fte", "website_required")},

@@ -290,13 +290,13 @@ class ProcedureFacts:
     scores_disagreement_count: int  # indicators where the assessors' scores differ, unagreed
     board_votes: tuple[BoardVote, ...]  # current round
     computed_award_possible: bool  # the scheme's award rules give a level
+    # A self-registered organisation waits for the secretariat's confirmation; one created by
+    # the secretariat or imported from a register is confirmed from the start.
+    organisation_confirmed: bool
     actor_is_member_of_organisation: bool
     actor_is_scheme_secretariat: bool
     actor_is_assigned_assessor: bool
     actor_is_board_member: bool
-    # A self-registered organisation waits for the secretariat's confirmation; one created by
-    # the secretariat or imported from a register is confirmed from the start.
-    organisation_confirmed: bool
     actor_is_awarding_authority: bool
     # The actor, as a board member, declared no conflict of interest for the current round.
     actor_declared_no_board_conflict: bool
@@ -430,12 +430,6 @@ def owner_of(state: State | str) -> Role | None:
 Guard: TypeAlias = Callable[[ProcedureFacts], Blocked | None]
 
 
-def organisation_eligible(facts: ProcedureFacts) -> Blocked | None:
-    """The organisation meets every eligibility criterion of the scheme."""
-    if facts.eligibility_failures:
-        return Blocked("not_eligible", {"criteria": tuple(facts.eligibility_failures)})
-    return None
-
 def organisation_confirmed(facts: ProcedureFacts) -> Blocked | None:
     """The secretariat has confirmed the organisation's registration (a self-registered
     organisation may prepare and submit its application before, but it is not accepted)."""
@@ -443,6 +437,12 @@ def organisation_confirmed(facts: ProcedureFacts) -> Blocked | None:
         return Blocked("organisation_not_confirmed", {})
     return None
 
+
+def organisation_eligible(facts: ProcedureFacts) -> Blocked | None:
+    """The organisation meets every eligibility criterion of the scheme."""
+    if facts.eligibility_failures:
+        return Blocked("not_eligible", {"criteria": tuple(facts.eligibility_failures)})
+    return None
 
 
 def self_assessment_complete(facts: ProcedureFacts) -> Blocked | None:
