@@ -836,10 +836,10 @@ def test_scoring_page_query_count_does_not_grow_with_the_scores(
 
 
 # Session, user, the procedure with its prefetches (managers, answers, evidence, panel, scores,
-# board votes) and the visibility check. Once there is a score, the prefetch of the scores'
-# confirmations adds one query (Django skips it while there are no scores); after that the
-# count stays the same however many indicators are scored.
-SCORING_QUERIES = 10
+# board votes, board declarations) and the visibility check. Once there is a score, the prefetch
+# of the scores' confirmations adds one query (Django skips it while there are no scores); after
+# that the count stays the same however many indicators are scored.
+SCORING_QUERIES = 11
 
 
 # --- the report ----------------------------------------------------------------------------------

@@ -563,6 +563,13 @@ def _voted(case: Case) -> None:
     assert (vote.in_favour, vote.reason) == (False, NO_VOTE_REASON)
 
 
+def _declared_no_board_conflict(case: Case) -> None:
+    declaration = case.procedure.board_conflict_declarations.get(
+        member=case.user, round=case.procedure.board_round
+    )
+    assert declaration.no_conflict
+
+
 def _decided(case: Case) -> None:
     assert (case.procedure.state, case.procedure.decided_by_id) == (S.AWARDED, case.user.pk)
 
@@ -630,6 +637,10 @@ def _report(builder: ProcedureBuilder, procedure: Procedure) -> dict:
 
 def _vote(builder: ProcedureBuilder, procedure: Procedure) -> dict:
     return {"in_favour": "no", "reason": NO_VOTE_REASON}
+
+
+def _no_board_conflict(builder: ProcedureBuilder, procedure: Procedure) -> dict:
+    return {"declaration": "none", "no_conflict": "on"}
 
 
 def _award(builder: ProcedureBuilder, procedure: Procedure) -> dict:
@@ -701,6 +712,7 @@ PAGES = [
     row("scoring", GET, "awarded", *ASSESSMENT, "manager", at="@awarded"),
     row("report", GET, "assessment_in_progress", *ASSESSMENT, at="@assessment"),
     row("report", GET, "awarded", *ASSESSMENT, "manager", at="@awarded"),
+    row("board_conflict", GET, "board_review", "board_member"),
     row("vote", GET, "board_review", "board_member"),
     row("decision", GET, "awaiting_decision", *OVERSIGHT),
 ]
@@ -810,6 +822,14 @@ WRITES = [
         at="@report_submitted",
         data=_report,
         refusals={"assessor": NOT_IN_PROGRESS},
+    ),
+    row(
+        "board_conflict",
+        POST,
+        "board_review",
+        "board_member",
+        data=_no_board_conflict,
+        effect=_declared_no_board_conflict,
     ),
     row("vote", POST, "board_review", "board_member", data=_vote, effect=_voted),
     row("decision", POST, "awaiting_decision", "authority", data=_award, effect=_decided),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from clusterlabel.access.policy import GrantRole, held_roles
+from clusterlabel.access.policy import GrantRole, board_declaration_due, held_roles
 from clusterlabel.core.roles import intro_and_steps
 from clusterlabel.organisations.registration import open_claims, pending_registrations
 from clusterlabel.procedures.selectors import procedure_deadline, procedures_waiting_for
@@ -23,5 +23,7 @@ def start(request: HttpRequest) -> HttpResponse:
                 pending_registrations(user=user).count() + open_claims(user=user).count()
             )
         waiting = procedures_waiting_for(user=user)
-        context["waiting"] = [(p, procedure_deadline(p)) for p in waiting]
+        context["waiting"] = [
+            (p, procedure_deadline(p), board_declaration_due(user, p)) for p in waiting
+        ]
     return render(request, "core/start.html", context)

@@ -8,11 +8,20 @@ from datetime import date, timedelta
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from clusterlabel.access.policy import Activity, held_roles, procedure_roles, restrict
+from clusterlabel.access.policy import (
+    Activity,
+    GrantRole,
+    board_declaration,
+    held_roles,
+    holders,
+    procedure_roles,
+    restrict,
+)
 from clusterlabel.accounts.models import User
 from clusterlabel.domain import procedure as flow
 from clusterlabel.procedures.models import (
     AssessorAssignment,
+    BoardConflictDeclaration,
     IndicatorScore,
     Procedure,
 )
@@ -51,8 +60,55 @@ def procedure_get(*, pk: int) -> Procedure:
                 ),
             ),
             "board_votes__member",
+            Prefetch(
+                "board_conflict_declarations",
+                queryset=BoardConflictDeclaration.objects.select_related("member").order_by(
+                    "round", "declared_at", "pk"
+                ),
+            ),
         )
         .get(pk=pk)
+    )
+
+
+@dataclass(frozen=True)
+class BoardDeclarations:
+    """The board's conflict-of-interest declarations for the current round of a review:
+    ``declared`` (by time), the members of the scheme's board who have not declared yet, and
+    whether enough members are left without a conflict to reach the quorum."""
+
+    round: int
+    declared: list[BoardConflictDeclaration]
+    undeclared: list[User]
+    may_vote: int  # members of the board without a declared conflict
+    quorum: int
+
+    @property
+    def quorum_reachable(self) -> bool:
+        return self.may_vote >= self.quorum
+
+
+def board_declarations(procedure: Procedure) -> BoardDeclarations:
+    """The declarations of the current round (from the prefetched
+    ``board_conflict_declarations``) against the people who hold the board-member role for
+    the procedure's scheme; one query for those."""
+    version = procedure.scheme_version
+    members = list(
+        holders(GrantRole.BOARD_MEMBER, version.scheme_id, version.operator_id).order_by(
+            "last_name", "first_name", "username"
+        )
+    )
+    declared = [
+        d for d in procedure.board_conflict_declarations.all() if d.round == procedure.board_round
+    ]
+    declared_ids = {d.member_id for d in declared}
+    conflicted = {d.member_id for d in declared if not d.no_conflict}
+    return BoardDeclarations(
+        round=procedure.board_round,
+        declared=declared,
+        undeclared=[m for m in members if m.pk not in declared_ids],
+        may_vote=len({m.pk for m in members} - conflicted),
+        quorum=procedure.scheme.procedure.board_quorum or 0,
     )
 
 
@@ -86,7 +142,9 @@ def procedures_waiting_for(*, user: User) -> list[Procedure]:
     """The procedures whose next step is this person's: the state's owner is a role they hold
     for that procedure (their organisation, their panel, their scheme). Assessors are also
     asked for outstanding conflict-of-interest declarations, the secretariat for open board
-    reviews to close. At most 50, newest first."""
+    reviews to close; a board member who declared a conflict for the current round has
+    nothing waiting there (one who has not declared yet has: the declaration). At most 50,
+    newest first."""
     if not user.is_authenticated:
         return []
     panel = {flow.State.SELF_ASSESSMENT_SUBMITTED, flow.State.ASSESSORS_ASSIGNED}
@@ -97,7 +155,9 @@ def procedures_waiting_for(*, user: User) -> list[Procedure]:
     if flow.Role.SECRETARIAT in held:
         states.add(flow.State.BOARD_REVIEW)
     queryset = procedure_list(user=user).filter(state__in=sorted(states))
-    candidates = queryset.prefetch_related("assignments", "organisation__programmes")
+    candidates = queryset.prefetch_related(
+        "assignments", "organisation__programmes", "board_conflict_declarations"
+    )
     waiting = []
     for procedure in candidates:
         roles = procedure_roles(user, procedure)
@@ -113,6 +173,9 @@ def procedures_waiting_for(*, user: User) -> list[Procedure]:
         closes_review = (
             flow.Role.SECRETARIAT in roles and procedure.state == flow.State.BOARD_REVIEW
         )
+        if owner == flow.Role.BOARD_MEMBER and board_declaration(user, procedure) is False:
+            # A member with a conflict sits this round out.
+            roles = roles - {flow.Role.BOARD_MEMBER}
         if owner in roles or declaration_due or closes_review:
             waiting.append(procedure)
             if len(waiting) == 50:

@@ -26,6 +26,7 @@ urlpatterns = [
         name="score_confirm",
     ),
     path("<int:pk>/report/", assessment.report, name="report"),
+    path("<int:pk>/board-conflict/", board.board_conflict, name="board_conflict"),
     path("<int:pk>/vote/", board.vote, name="vote"),
     path("<int:pk>/decision/", board.decision, name="decision"),
 ]

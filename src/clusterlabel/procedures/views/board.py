@@ -1,4 +1,4 @@
-"""The advisory board's vote and the awarding authority's decision."""
+"""The advisory board's conflict declarations and vote, and the awarding authority's decision."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clusterlabel.access import policy
+from clusterlabel.access.policy import Activity
 from clusterlabel.accounts.choices import Role
 from clusterlabel.core.reasons import describe_all
 from clusterlabel.domain import procedure as flow
 from clusterlabel.procedures import services
+from clusterlabel.procedures.assessment_forms import ConflictForm
 from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.facts import procedure_facts
 from clusterlabel.procedures.results import compute_result
@@ -44,6 +46,16 @@ class VoteForm(forms.Form):
         if cleaned.get("in_favour") is False and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("A vote against the award needs a reason."))
         return cleaned
+
+
+class BoardConflictForm(ConflictForm):
+    """The assessors' declaration form; a board member with a conflict sits the round out."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].help_text = gettext_lazy(
+            "You take no part in this round of the board review and do not see the file."
+        )
 
 
 class DecisionForm(forms.Form):
@@ -81,13 +93,82 @@ def _result_context(procedure):
     }
 
 
+def _board_member_or_404(request: HttpRequest, pk: int):
+    procedure = load_procedure(request, pk)
+    if flow.Role.BOARD_MEMBER not in policy.procedure_roles(request.user, procedure):
+        raise Http404
+    return procedure
+
+
+@login_required
+def board_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    """A board member declares, for the current round, that they have no conflict of interest
+    with the organisation (and then sees the file and votes), or describes the conflict and
+    sits the round out."""
+    procedure = _board_member_or_404(request, pk)
+    user = request.user
+    form = BoardConflictForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            no_conflict = form.cleaned_data["declaration"] == ConflictForm.NO_CONFLICT
+            try:
+                services.board_conflict_declare(
+                    procedure=procedure,
+                    actor=user,
+                    no_conflict=no_conflict,
+                    note=form.cleaned_data["note"],
+                )
+            except services.ActionRefused as exc:
+                report_refusal(request, exc)
+                return redirect("procedures:board_conflict", pk=procedure.pk)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                if no_conflict:
+                    messages.success(
+                        request, _("You have declared that you have no conflict of interest.")
+                    )
+                    return redirect("procedures:vote", pk=procedure.pk)
+                messages.success(
+                    request,
+                    _(
+                        "Your conflict of interest has been recorded; you take no part in this "
+                        "round of the board review."
+                    ),
+                )
+                return redirect("procedures:detail", pk=procedure.pk)
+        status = 400
+    declaration = policy.current_board_declaration(user, procedure)
+    is_open = policy.can(user, Activity.DECLARE_BOARD_CONFLICT, procedure)
+    organisation = procedure.organisation
+    return render(
+        request,
+        "procedures/board_conflict.html",
+        {
+            "procedure": procedure,
+            "organisation": organisation,
+            "managers": list(organisation.managers.all()),
+            "declaration": declaration,
+            "form": form,
+            "open": is_open,
+            "may_declare": is_open and (declaration is None or declaration.no_conflict),
+        },
+        status=status,
+    )
+
+
 @login_required
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
     """A board member reads the report and votes with a reason (one vote per round; voting
-    again replaces the vote)."""
-    procedure = load_procedure(request, pk)
+    again replaces the vote). Until they have declared no conflict of interest for this round
+    they are sent to the declaration."""
+    procedure = _board_member_or_404(request, pk)
     user = request.user
-    if flow.Role.BOARD_MEMBER not in policy.procedure_roles(user, procedure):
+    decision = policy.decide(user, Activity.READ_SCORES, procedure)
+    if not decision:
+        if decision.reason == "board_conflict_not_declared_none":
+            return redirect("procedures:board_conflict", pk=procedure.pk)
         raise Http404
     own = procedure.board_votes.filter(member=user, round=procedure.board_round).first()
     initial = {"in_favour": "yes" if own.in_favour else "no", "reason": own.reason} if own else {}

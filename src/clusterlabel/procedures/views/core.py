@@ -24,7 +24,11 @@ from clusterlabel.procedures.choices import AssessmentMode, ProcedureState, Proc
 from clusterlabel.procedures.facts import procedure_facts, self_assessment_missing
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.procedures.results import compute_result
-from clusterlabel.procedures.selectors import procedure_deadline, procedure_list
+from clusterlabel.procedures.selectors import (
+    board_declarations,
+    procedure_deadline,
+    procedure_list,
+)
 from clusterlabel.procedures.views.common import load_procedure, report_refusal
 from clusterlabel.schemes.selectors import scheme_versions_current
 
@@ -138,6 +142,19 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sees_scores = policy.can(user, Activity.READ_SCORES, procedure)
     result = computed if sees_scores and procedure.scores.all() else None
     missing = self_assessment_missing(procedure)
+    options = _action_options(request, procedure, facts)
+    # A board member of this review: until they declare no conflict they see the header only.
+    declares_for_board = policy.can(user, Activity.DECLARE_BOARD_CONFLICT, procedure)
+    own_declaration = (
+        policy.current_board_declaration(user, procedure) if declares_for_board else None
+    )
+    if declares_for_board and not (own_declaration and own_declaration.no_conflict):
+        options = [o for o in options if o["action"] != flow.Action.RECORD_BOARD_VOTE]
+    sees_board_declarations = (
+        scheme.procedure.advisory_board
+        and procedure.state in BOARD_AND_AFTER
+        and policy.can(user, Activity.READ_BOARD_DECLARATIONS, procedure)
+    )
     return render(
         request,
         "procedures/procedure_detail.html",
@@ -150,7 +167,12 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "owner_label": Role(flow.owner_of(procedure.state)).label
             if flow.owner_of(procedure.state)
             else "",
-            "options": _action_options(request, procedure, facts),
+            "options": options,
+            "board_declaration_due": declares_for_board and own_declaration is None,
+            "own_board_declaration": own_declaration,
+            "board_declarations": board_declarations(procedure)
+            if sees_board_declarations
+            else None,
             "events": events,
             "all_events": all_events,
             "full_trail": full_trail,
