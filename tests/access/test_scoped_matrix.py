@@ -317,3 +317,29 @@ def test_the_start_page_lists_only_work_in_scope(world):
     html = _client(world.people["bw_secretariat"]).get(reverse("core:start")).content.decode()
     # the BW review waits for its secretariat to close it
     assert reverse("procedures:detail", args=[world.bw.procedure.pk]) in html
+
+
+def test_a_registration_waiting_for_bw_is_seen_by_the_bw_secretariat_only(world):
+    from clusterlabel.organisations.registration import organisation_register
+
+    applicant = UserFactory()
+    waiting = organisation_register(
+        actor=applicant,
+        data={
+            "legal_name": "Neuer Cluster Freiburg e. V.",
+            "cluster_name": "Neuer Cluster Freiburg",
+            "country": "DE",
+            "region": "DE-BW",
+            "city": "Freiburg",
+            "sector": "health_medical",
+        },
+        requested_scheme_id=BW,
+    )
+    assert waiting.confirmed_at is None
+    for who, sees in (("bw_secretariat", True), ("ecei_secretariat", False), ("programme", False)):
+        visible = restrict(
+            Organisation.objects.all(), world.people[who], Activity.VIEW_ORGANISATION
+        )
+        assert (waiting in visible) is sees, who
+        status = _client(world.people[who]).get(reverse("organisations:detail", args=[waiting.pk]))
+        assert status.status_code == (200 if sees else 404), who

@@ -453,7 +453,8 @@ def _label_filter(user: Any, activity: Activity) -> Q | None:
 def _organisation_filter(user: Any, *, include_own: bool = True) -> Q | None:
     """Organisations the person can see: their own, their programme's members, those an
     assessor or board member is working on, and for staff those with a procedure or label in
-    their scope or with neither yet (register entries any operator may take up)."""
+    their scope or with neither yet (register entries any operator may take up; one that waits
+    for confirmation only for the staff of the scheme it asked for)."""
     # Read through the app registry: procedures and labels sit above this module.
     Label = apps.get_model("labels", "Label")
     Procedure = apps.get_model("procedures", "Procedure")
@@ -476,9 +477,18 @@ def _organisation_filter(user: Any, *, include_own: bool = True) -> Q | None:
             if not labels:
                 return Q()
             parts.append(Q(pk__in=Label.objects.filter(labels).values("organisation_id")))
+        # A register entry no scheme has taken up yet; one waiting for confirmation only for the
+        # staff of the scheme it asked for.
+        pending_for_me = Q(pk__in=[])
+        for role in staff:
+            scope = _scope_q(user, role, "")
+            if scope is not None:
+                schemes = SchemeVersion.objects.filter(scope).values("scheme_id")
+                pending_for_me |= Q(requested_scheme_id__in=schemes)
         parts.append(
             ~Exists(Procedure.objects.filter(organisation_id=OuterRef("pk")))
             & ~Exists(Label.objects.filter(organisation_id=OuterRef("pk")))
+            & (Q(confirmed_at__isnull=False) | pending_for_me)
         )
     return _any(parts)
 
