@@ -4,14 +4,18 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-# The back-office groups are derived from the grants (``access.services.user_flags_sync``);
-# editing them by hand would be a way around the grants. Unregistered here, after every app's
-# admin module has been loaded.
-if admin.site.is_registered(Group):
-    admin.site.unregister(Group)
+# The back-office groups are derived from the grants (``access.services.user_flags_sync``), and
+# second-factor devices are enrolled by their owner only (``accounts.second_factor``, audited):
+# editing either by hand would be a way around them. Unregistered here, after every app's admin
+# module has been loaded.
+for model in (Group, StaticDevice, TOTPDevice):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
 
 admin.site.site_header = _("clusterlabel back office")
 admin.site.site_title = _("clusterlabel")

@@ -212,3 +212,17 @@ def test_operators_are_listed_read_only(client, installation_admin, esca):
     client.post(reverse("admin:schemes_operator_change", args=[esca.pk]), {"name": "Renamed"})
     esca.refresh_from_db()
     assert esca.name != "Renamed"
+
+
+def test_no_back_office_page_edits_groups_or_second_factor_devices():
+    """Groups follow the grants and devices are enrolled by their owner: neither has an admin
+    page, so not even an installation administrator edits them by hand."""
+    from django.contrib import admin
+    from django.contrib.auth.models import Group
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    import clusterlabel.urls  # noqa: F401 - the unregistration happens there
+
+    for model in (Group, StaticDevice, TOTPDevice):
+        assert not admin.site.is_registered(model), model
