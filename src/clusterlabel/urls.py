@@ -4,10 +4,10 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 # The back-office groups are derived from the grants (``access.services.user_flags_sync``), and
 # second-factor devices are enrolled by their owner only (``accounts.second_factor``, audited):
