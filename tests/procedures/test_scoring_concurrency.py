@@ -13,6 +13,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
+from clusterlabel.audit.models import AuditEvent
 from clusterlabel.procedures import services
 from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.models import IndicatorScore, ScoreConfirmation
@@ -182,6 +183,43 @@ def test_two_assessors_creating_the_same_score(client, procedure_with_score):
             "value", "revision"
         )
     ) == [("60", 1)]
+
+
+@pytest.mark.django_db
+def test_a_save_based_on_a_revision_of_an_unscored_indicator_is_a_conflict_not_a_crash(
+    client, procedure_with_score
+):
+    # ScoreConflict used to read the missing score's indicator id: a 500 instead of the 409.
+    builder, _scored = procedure_with_score
+    procedure = builder.procedure
+    indicator = next(i for i in builder.scheme.indicators if i.type == "percent")
+    login(client, builder.assessors[1])
+    events_before = AuditEvent.objects.count()
+
+    response = client.post(
+        reverse("procedures:score_save", kwargs={"pk": procedure.pk, "indicator_id": indicator.id}),
+        {"value": "55", "evidence_seen": "Jahresabschluss", "based_on_revision": "1"},
+    )
+
+    assert response.status_code == 409
+    html = card(response, indicator.id)
+    assert (
+        "This score has changed meanwhile. Your entry is shown below; check it and save again."
+        in html
+    )
+    assert typed_value(html, indicator.id) == "55"
+    assert revision_in_form(html) == "0"  # saving again creates the score
+    assert not IndicatorScore.objects.filter(
+        procedure=procedure, indicator_id=indicator.id
+    ).exists()
+    assert AuditEvent.objects.count() == events_before
+
+
+def test_the_conflict_names_the_indicator_even_without_a_score():
+    conflict = services.ScoreConflict(indicator_id="STR-01", score=None)
+
+    assert (conflict.indicator_id, conflict.score) == ("STR-01", None)
+    assert str(conflict) == "score STR-01 is at revision 0"
 
 
 @pytest.mark.django_db

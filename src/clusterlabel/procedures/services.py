@@ -69,11 +69,16 @@ class ActionRefused(Exception):
 
 
 class ScoreConflict(Exception):
-    """Somebody saved this score since the form was loaded; nothing was overwritten."""
+    """Somebody saved this score since the form was loaded; nothing was overwritten.
 
-    def __init__(self, score: IndicatorScore) -> None:
+    ``score`` is the score as it stands now, or ``None`` when the indicator has no score yet
+    (a save based on a revision that never existed)."""
+
+    def __init__(self, *, indicator_id: str, score: IndicatorScore | None) -> None:
+        self.indicator_id = indicator_id
         self.score = score
-        super().__init__(f"score {score.indicator_id} is at revision {score.revision}")
+        revision = score.revision if score is not None else 0
+        super().__init__(f"score {indicator_id} is at revision {revision}")
 
 
 def _locked(procedure: Procedure) -> Procedure:
@@ -577,8 +582,9 @@ def score_save(
     Guarantees: only an assessor of the panel while the assessment is in progress; the value is
     checked against the scheme (``InvalidIndicatorValues``); ``based_on_revision`` must be the
     score's current revision (0 when it did not exist), otherwise ``ScoreConflict`` carries the
-    other assessor's saved score and nothing is written. The saver confirms the new revision;
-    every other assessor must confirm it again, and agreements to the report are withdrawn.
+    other assessor's saved score (``None`` when there is none yet) and nothing is written. The
+    saver confirms the new revision; every other assessor must confirm it again, and agreements
+    to the report are withdrawn.
     """
     scheme = procedure.scheme
     indicator = scheme.indicator(indicator_id)
@@ -595,7 +601,7 @@ def score_save(
         )
         current_revision = score.revision if score else 0
         if current_revision != based_on_revision:
-            raise ScoreConflict(score)
+            raise ScoreConflict(indicator_id=indicator_id, score=score)
         before = (
             {"value": score.value, "comment": score.comment, "evidence_seen": score.evidence_seen}
             if score
@@ -660,7 +666,7 @@ def score_confirm(
             procedure=locked, indicator_id=indicator_id
         )
         if score.revision != revision:
-            raise ScoreConflict(score)
+            raise ScoreConflict(indicator_id=indicator_id, score=score)
         ScoreConfirmation.objects.update_or_create(
             score=score, assessor=actor, defaults={"revision": score.revision}
         )

@@ -538,6 +538,8 @@ def score_confirm(request: HttpRequest, pk: int, indicator_id: str) -> HttpRespo
     except IndicatorScore.DoesNotExist as exc:
         raise Http404 from exc
     except services.ScoreConflict as exc:
+        if exc.score is None:  # confirming needs a score; the service only reports a stale one
+            raise Http404 from exc
         value = display_value(
             indicator, from_json(indicator, exc.score.value), language=_language(request)
         )
