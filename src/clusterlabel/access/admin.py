@@ -31,6 +31,7 @@ from clusterlabel.access.services import (
     grant_revoke,
 )
 from clusterlabel.accounts.models import User
+from clusterlabel.core.http import AuthenticatedHttpRequest, authenticated
 from clusterlabel.domain.access import Activity
 from clusterlabel.organisations.models import Organisation, Programme
 from clusterlabel.schemes.models import Operator, SchemeVersion
@@ -135,7 +136,7 @@ class GrantAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, gettext("Revoke"))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Grant]:
-        return grants_managed_by(request.user)
+        return grants_managed_by(authenticated(request).user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return manages_accounts(request)
@@ -180,7 +181,7 @@ class GrantAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 grant = grant_create(
-                    actor=request.user,
+                    actor=authenticated(request).user,
                     user=form.cleaned_data["user"],
                     role=form.cleaned_data["role"],
                     scope=form.scope(),
@@ -193,7 +194,7 @@ class GrantAdmin(admin.ModelAdmin):
                 return HttpResponseRedirect(reverse("admin:access_grant_changelist"))
         return self._render(request, "grant.html", gettext("Grant a role"), form=form)
 
-    def revoke_view(self, request: HttpRequest, grant_id: int) -> HttpResponse:
+    def revoke_view(self, request: AuthenticatedHttpRequest, grant_id: int) -> HttpResponse:
         """Revoke one grant, with a reason; the same checks as granting it."""
         if not manages_accounts(request):
             raise PermissionDenied

@@ -27,6 +27,7 @@ from clusterlabel.accounts.second_factor import (
     second_factor_enforced,
     second_factor_verify,
 )
+from clusterlabel.core.http import AuthenticatedHttpRequest
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -45,7 +46,7 @@ def _with_next(view_name: str, next_url: str) -> str:
 
 @never_cache
 @login_required
-def setup_page(request: HttpRequest) -> HttpResponse:
+def setup_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enrol an authenticator app: QR code and key, confirmed with a current code; then the
     recovery codes, shown this once."""
     next_url = _next_url(request)
@@ -91,7 +92,7 @@ def setup_page(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def verify_page(request: HttpRequest) -> HttpResponse:
+def verify_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ask for a code from the authenticator app or a recovery code, once per session."""
     next_url = _next_url(request)
     if not has_authenticator(request.user):
@@ -125,7 +126,7 @@ def verify_page(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def overview_page(request: HttpRequest) -> HttpResponse:
+def overview_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The person's second-factor devices; new recovery codes on request (after verifying)."""
     has_app = has_authenticator(request.user)
     if request.method == "POST":

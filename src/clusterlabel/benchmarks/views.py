@@ -48,6 +48,7 @@ from clusterlabel.benchmarks.selectors import (
     pool_scheme_versions,
     pool_snapshot,
 )
+from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.domain.benchmark import PeerGroup, pool_over_time, pool_overview
 from clusterlabel.organisations.models import Organisation
 
@@ -65,7 +66,7 @@ class PeerGroupForm(forms.Form):
 
 @login_required
 @require_safe
-def benchmark_index(request: HttpRequest) -> HttpResponse:
+def benchmark_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     all_names = {version.scheme_id: version.name(language()) for version in pool_scheme_versions()}
     overseen = viewable_pools(user, all_names)
@@ -182,7 +183,7 @@ def _chart_context(report: BenchmarkReport) -> dict[str, Any]:
 @login_required
 @require_safe
 def organisation_report_page(
-    request: HttpRequest, pool_id: str, organisation_pk: int
+    request: AuthenticatedHttpRequest, pool_id: str, organisation_pk: int
 ) -> HttpResponse:
     report, form = _report_or_404(request, pool_id, organisation_pk)
     context = {
@@ -198,7 +199,7 @@ def organisation_report_page(
 @login_required
 @require_safe
 def organisation_report_pdf(
-    request: HttpRequest, pool_id: str, organisation_pk: int
+    request: AuthenticatedHttpRequest, pool_id: str, organisation_pk: int
 ) -> HttpResponse:
     lang = request.GET.get("lang")
     with translation.override(lang if lang in ("de", "en") else translation.get_language()):
@@ -218,7 +219,7 @@ def organisation_report_pdf(
 
 @login_required
 @require_safe
-def pool_overview_page(request: HttpRequest, pool_id: str) -> HttpResponse:
+def pool_overview_page(request: AuthenticatedHttpRequest, pool_id: str) -> HttpResponse:
     version = (
         pool_scheme_version(pool_id) if can(request.user, Activity.VIEW_POOL, pool_id) else None
     )

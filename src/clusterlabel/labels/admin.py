@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.labels.importing import labels_import
 from clusterlabel.labels.models import Label, LabelReminder
 
@@ -119,7 +120,7 @@ class LabelAdmin(admin.ModelAdmin):
         extra_context = {**(extra_context or {}), "may_import": self.may_import(request)}
         return super().changelist_view(request, extra_context)
 
-    def import_view(self, request: HttpRequest) -> HttpResponse:
+    def import_view(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         """Upload a list, see the check (and, unless only checking, the import) result."""
         if not self.may_import(request):
             raise PermissionDenied

@@ -18,13 +18,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.organisations import registration
 from clusterlabel.organisations.forms import ClaimForm, DecisionForm, RegistrationForm
 from clusterlabel.organisations.models import Organisation
 
 
 def _register_page(
-    request: HttpRequest, form: RegistrationForm, claim_form: ClaimForm | None = None
+    request: AuthenticatedHttpRequest, form: RegistrationForm, claim_form: ClaimForm | None = None
 ) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     return render(
@@ -45,7 +46,7 @@ def _register_page(
 
 
 @login_required
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Register a new organisation (POST), or find an existing one to claim (GET ``q``)."""
     if not registration.may_register(request.user):
         raise Http404
@@ -76,7 +77,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def claim(request: HttpRequest, pk: int) -> HttpResponse:
+def claim(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Ask to manage an existing, confirmed organisation. Grants nothing."""
     if not registration.may_register(request.user):
         raise Http404
@@ -108,7 +109,7 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def pending(request: HttpRequest) -> HttpResponse:
+def pending(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Registrations and claims waiting for this secretariat, for its schemes only."""
     schemes = registration.confirmable_scheme_ids(request.user)
     if not schemes:
@@ -151,7 +152,7 @@ def _decide(
 
 @login_required
 @require_POST
-def decide_registration(request: HttpRequest, pk: int) -> HttpResponse:
+def decide_registration(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(registration.pending_registrations(user=request.user), pk=pk)
     return _decide(
         request,
@@ -163,6 +164,6 @@ def decide_registration(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decide_claim(request: HttpRequest, pk: int) -> HttpResponse:
+def decide_claim(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     claim_ = get_object_or_404(registration.open_claims(user=request.user), pk=pk)
     return _decide(request, registration.claim_accept, registration.claim_reject, {"claim": claim_})

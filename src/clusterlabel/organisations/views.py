@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 
 from clusterlabel.access.policy import Activity, can, held_roles
 from clusterlabel.benchmarks.selectors import organisation_pools
+from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.core.reasons import describe_all
 from clusterlabel.domain.eligibility import check_eligibility
 from clusterlabel.labels.selectors import labels_of_organisation
@@ -35,7 +36,7 @@ from clusterlabel.schemes.selectors import scheme_versions_current
 PAGE_SIZE = 25
 
 
-def load_organisation(request: HttpRequest, pk: int) -> Organisation:
+def load_organisation(request: AuthenticatedHttpRequest, pk: int) -> Organisation:
     """The organisation with its page's prefetches, if the user may see it; else 404."""
     try:
         return selectors.organisation_get(pk=pk, viewer=request.user)
@@ -45,7 +46,7 @@ def load_organisation(request: HttpRequest, pk: int) -> Organisation:
 
 @login_required
 @require_safe
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     filters = {
         "search": request.GET.get("q", "").strip(),
@@ -149,7 +150,7 @@ def _eligibility(organisation: Organisation) -> list[dict[str, Any]]:
 
 @login_required
 @require_safe
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = load_organisation(request, pk)
     user = request.user
     funding = _funding_rows(organisation)
@@ -187,7 +188,7 @@ def _render_form(
 
 
 @login_required
-def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = load_organisation(request, pk)
     user = request.user
     if not can(user, Activity.EDIT_ORGANISATION, organisation):
@@ -218,7 +219,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not can(user, Activity.CREATE_ORGANISATION):
         raise Http404

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from clusterlabel.access.policy import Activity, can
 from clusterlabel.audit.models import AuditEvent
+from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.domain.labels import may_change
 from clusterlabel.labels import services
 from clusterlabel.labels.forms import LabelRevokeForm, LabelStateChangeForm
@@ -107,7 +108,7 @@ def _report_validation_error(form: forms.Form, exc: ValidationError) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def label_manage(request: HttpRequest, number: str) -> HttpResponse:
+def label_manage(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     """The label, its history, and one form per state change the label allows now. Every
     change needs a reason; a revocation also needs an explicit confirmation."""
     user = request.user

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from clusterlabel.access import policy
 from clusterlabel.access.policy import Activity
+from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.core.reasons import describe_all
 from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.errors import InvalidIndicatorValues, Reason, UnknownId
@@ -105,7 +106,9 @@ def _scoring_url(procedure: Procedure, indicator_id: str | None = None, **query:
 # --- the panel (secretariat) --------------------------------------------------------------------
 
 
-def _panel_blocked(request: HttpRequest, procedure: Procedure) -> tuple[bool, list[str]]:
+def _panel_blocked(
+    request: AuthenticatedHttpRequest, procedure: Procedure
+) -> tuple[bool, list[str]]:
     """Whether confirming the panel is possible now, and what still stands in the way."""
     facts = procedure_facts(procedure, actor=request.user)
     for option in policy.action_options(request.user, procedure, facts):
@@ -115,7 +118,7 @@ def _panel_blocked(request: HttpRequest, procedure: Procedure) -> tuple[bool, li
 
 
 @login_required
-def panel_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def panel_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The secretariat proposes the panel, the date and the mode (``services.panel_propose``);
     the panel is confirmed with the ``assign_assessors`` step on the procedure page."""
     procedure = load_procedure(request, pk)
@@ -200,7 +203,7 @@ def panel_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def conflict_declaration(request: HttpRequest, pk: int) -> HttpResponse:
+def conflict_declaration(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An assessor on the proposed panel declares that they have no conflict of interest with
     the organisation, or describes the conflict and leaves the panel."""
     procedure = load_procedure(request, pk)
@@ -406,7 +409,7 @@ def _render_scoring(
 
 
 @login_required
-def scoring(request: HttpRequest, pk: int) -> HttpResponse:
+def scoring(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Per indicator the organisation's self-assessment beside the panel's score."""
     procedure = load_procedure(request, pk)
     access = _assessment_access(request.user, procedure)
@@ -453,7 +456,7 @@ def _refused_not_in_progress(request: HttpRequest, procedure: Procedure) -> Http
 
 @login_required
 @require_POST
-def score_save(request: HttpRequest, pk: int, indicator_id: str) -> HttpResponse:
+def score_save(request: AuthenticatedHttpRequest, pk: int, indicator_id: str) -> HttpResponse:
     """Save one indicator's score. A stale ``based_on_revision`` saves nothing and shows the
     other assessor's value next to the typed entry (409); invalid input is shown again with the
     error (400)."""
@@ -518,7 +521,7 @@ def score_save(request: HttpRequest, pk: int, indicator_id: str) -> HttpResponse
 
 @login_required
 @require_POST
-def score_confirm(request: HttpRequest, pk: int, indicator_id: str) -> HttpResponse:
+def score_confirm(request: AuthenticatedHttpRequest, pk: int, indicator_id: str) -> HttpResponse:
     """An assessor agrees with the other's score as it stands at the posted revision."""
     procedure = load_procedure(request, pk)
     if not _is_assigned_assessor(request.user, procedure):
@@ -561,7 +564,9 @@ def score_confirm(request: HttpRequest, pk: int, indicator_id: str) -> HttpRespo
 # --- the report (assessors) --------------------------------------------------------------------
 
 
-def _submit_blocked(request: HttpRequest, procedure: Procedure) -> tuple[bool, list[str]]:
+def _submit_blocked(
+    request: AuthenticatedHttpRequest, procedure: Procedure
+) -> tuple[bool, list[str]]:
     facts = procedure_facts(procedure, actor=request.user)
     for option in policy.action_options(request.user, procedure, facts):
         if option.action == flow.Action.SUBMIT_REPORT:
@@ -570,7 +575,7 @@ def _submit_blocked(request: HttpRequest, procedure: Procedure) -> tuple[bool, l
 
 
 @login_required
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The panel's summary (``services.report_agree``), who agreed to it, and the computed
     result; the report is submitted with the ``submit_report`` step on the procedure page."""
     procedure = load_procedure(request, pk)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from clusterlabel.access import policy
 from clusterlabel.access.policy import Activity
 from clusterlabel.accounts.choices import Role
+from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.core.reasons import describe_all
 from clusterlabel.domain import procedure as flow
 from clusterlabel.procedures import services
@@ -101,7 +102,7 @@ def _board_member_or_404(request: HttpRequest, pk: int):
 
 
 @login_required
-def board_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+def board_conflict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A board member declares, for the current round, that they have no conflict of interest
     with the organisation (and then sees the file and votes), or describes the conflict and
     sits the round out."""
@@ -159,7 +160,7 @@ def board_conflict(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def vote(request: HttpRequest, pk: int) -> HttpResponse:
+def vote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A board member reads the report and votes with a reason (one vote per round; voting
     again replaces the vote). Until they have declared no conflict of interest for this round
     they are sent to the declaration."""
@@ -206,7 +207,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def decision(request: HttpRequest, pk: int) -> HttpResponse:
+def decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The awarding authority sees the computed result, the report and the board's
     recommendation, and awards or refuses with a reason."""
     procedure = load_procedure(request, pk)

@@ -16,6 +16,7 @@ from clusterlabel.access import policy
 from clusterlabel.access.policy import Activity, restrict
 from clusterlabel.accounts.choices import Role
 from clusterlabel.audit.selectors import audit_events_for_procedure
+from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.core.reasons import describe_all
 from clusterlabel.domain import procedure as flow
 from clusterlabel.organisations.models import Organisation
@@ -78,7 +79,7 @@ APPLICANT_TRAIL_PREFIXES = ("procedure.", "self_assessment.", "evidence.")
 
 
 @login_required
-def procedure_list_view(request: HttpRequest) -> HttpResponse:
+def procedure_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     state = request.GET.get("state") or None
     if state and state not in ProcedureState.values:
         state = None
@@ -116,7 +117,7 @@ def _action_options(request: HttpRequest, procedure: Procedure, facts: flow.Proc
 
 
 @login_required
-def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def procedure_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     procedure = load_procedure(request, pk)
     user = request.user
     computed = compute_result(procedure)
@@ -203,7 +204,7 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def procedure_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def procedure_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     procedure = load_procedure(request, pk)
     try:
         action = flow.Action(action)
@@ -301,7 +302,7 @@ class ApplicationForm(forms.Form):
 
 
 @login_required
-def procedure_create(request: HttpRequest, organisation_pk: int) -> HttpResponse:
+def procedure_create(request: AuthenticatedHttpRequest, organisation_pk: int) -> HttpResponse:
     user = request.user
     organisation = get_object_or_404(
         restrict(Organisation.objects.all(), user, Activity.VIEW_ORGANISATION), pk=organisation_pk

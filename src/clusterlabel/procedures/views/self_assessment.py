@@ -34,6 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clusterlabel.access import policy
 from clusterlabel.access.policy import Activity
+from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.core.reasons import describe
 from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.errors import InvalidIndicatorValues, UnknownId
@@ -230,7 +231,7 @@ def _render(
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def self_assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def self_assessment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Read the self-assessment; managers of the organisation save drafts of it while it is
     open. A save is all or nothing: any invalid value or file re-displays the whole form with
     what was typed and the reason at each field, and nothing is stored."""
@@ -309,7 +310,7 @@ def _saved_message(changed: int, files: int) -> str:
 
 @login_required
 @require_POST
-def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Store one file as evidence for one indicator (``indicator_id``, ``file``).
 
     Managers upload while the self-assessment is open, assigned assessors while they assess
@@ -357,7 +358,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+def evidence_download(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     """The stored file, as an attachment under its original name, for everybody who may see
     the procedure. Evidence of another procedure is a 404."""
     procedure = load_procedure(request, pk, Activity.VIEW_PROCEDURE_FILE)
