@@ -100,13 +100,27 @@ def _active(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+# Bumped whenever a grant is written in this process (``AccessConfig.ready`` connects it), so a
+# user object kept beyond one request (a command, the demo, a test) never answers from grants
+# that changed since they were read.
+_generation = [0]
+
+
+def grants_changed(**_kwargs: Any) -> None:
+    """Signal receiver: a grant was saved or deleted, or managers were added or removed."""
+    _generation[0] += 1
+
+
 def grants_of(user: Any) -> tuple[HeldGrant, ...]:
-    """The person's grants, read once and kept on the user object for the request."""
+    """The person's grants, read once and kept on the user object until a grant changes."""
     if not _active(user):
         return ()
     cached = getattr(user, _CACHE, None)
-    if cached is None:
-        cached = tuple(
+    if cached is None or cached[0] != _generation[0]:
+        rows = Grant.objects.filter(user_id=user.pk).values_list(
+            "role", "scheme_id", "operator_id", "organisation_id", "programme_id"
+        )
+        grants = tuple(
             HeldGrant(
                 role=GrantRole(role),
                 scheme_id=scheme_id,
@@ -114,12 +128,11 @@ def grants_of(user: Any) -> tuple[HeldGrant, ...]:
                 organisation_id=organisation_id,
                 programme_id=programme_id,
             )
-            for role, scheme_id, operator_id, organisation_id, programme_id in Grant.objects.filter(
-                user_id=user.pk
-            ).values_list("role", "scheme_id", "operator_id", "organisation_id", "programme_id")
+            for role, scheme_id, operator_id, organisation_id, programme_id in rows
         )
+        cached = (_generation[0], grants)
         setattr(user, _CACHE, cached)
-    return cached
+    return cached[1]
 
 
 def forget_grants(user: Any) -> None:
