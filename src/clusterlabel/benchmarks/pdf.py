@@ -59,9 +59,9 @@ from clusterlabel.benchmarks.reports import (
     ScoreRow,
     choice_levels,
     format_percent,
-    language,
     levels_key,
 )
+from clusterlabel.core.language import current_language
 from clusterlabel.domain.benchmark import MIN_OTHERS, MIN_OTHERS_FOR_WHISKERS, Change
 from clusterlabel.labels.certificate import format_date, pdf_text
 
@@ -238,7 +238,7 @@ def _canvas_maker(header: str, page_text: str, generated: str) -> type[Canvas]:
 
 def _title_block(report: BenchmarkReport, today: date) -> list[Any]:
     organisation = report.organisation
-    lang = language()
+    lang = current_language()
     assessed = format_date(report.latest.assessed_on, lang)
     if report.source_name:
         assessed = f"{assessed} ({report.source_name})"
@@ -625,7 +625,7 @@ def _cycle_section(report: BenchmarkReport) -> list[Any]:
     cycle = report.cycle
     if cycle is None:
         return []
-    lang = language()
+    lang = current_language()
     dates = _("Previous assessment: %(previous)s. This assessment: %(current)s.") % {
         "previous": format_date(cycle.previous_on, lang),
         "current": format_date(cycle.current_on, lang),
@@ -749,10 +749,10 @@ def report_pdf(report: BenchmarkReport, *, today: date | None = None) -> bytes:
         title=plain(f"{title}: {report.organisation.cluster_name}"),
         subject=plain(report.scheme_name),
         creator="clusterlabel",
-        lang=language(),
+        lang=current_language(),
     )
     header = plain(f"{report.organisation.cluster_name} · {report.scheme_name} · {title}")
-    generated = plain(_("Created on %(date)s") % {"date": format_date(today, language())})
+    generated = plain(_("Created on %(date)s") % {"date": format_date(today, current_language())})
     canvas = _canvas_maker(header, plain(_("Page %(number)s of %(total)s")), generated)
     document.build(story, canvasmaker=canvas)
     return buffer.getvalue()

@@ -16,11 +16,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clusterlabel.benchmarks.models import ReferenceAssessment, ReferenceSource
 from clusterlabel.benchmarks.selectors import PoolSnapshot, latest_pool, organisation_cycles
+from clusterlabel.core.language import current_language
 from clusterlabel.core.templatetags.clusterlabel import number
 from clusterlabel.domain.benchmark import (
     AGE_BANDS,
@@ -86,17 +87,13 @@ WITHHELD_TEXTS = {
 }
 
 
-def language() -> str:
-    return "en" if (get_language() or "de").startswith("en") else "de"
-
-
 def country_name(code: str) -> str:
     from clusterlabel.labels.import_values import COUNTRY_NAMES
 
     names = COUNTRY_NAMES.get(code)
     if not names:
         return code
-    if language() == "de" and len(names) > 2:
+    if current_language() == "de" and len(names) > 2:
         return names[2]
     return names[1]
 
@@ -122,7 +119,7 @@ def format_encoded(indicator: Indicator, value: float | None, *, unit: bool = Tr
     ``unit=False`` leaves out the unit (for ranges next to a value that has it)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return DASH
-    lang = language()
+    lang = current_language()
     if indicator.type == "boolean":
         if value >= 1:
             return _("yes")
@@ -158,7 +155,7 @@ def choice_levels(lowest: float | None, highest: float | None) -> str:
 def levels_key(indicator: Indicator) -> str:
     """What the levels of a choice indicator mean: "Levels: 1 = ...; 2 = ..."."""
     names = "; ".join(
-        f"{number} = {choice.name.get(language())}"
+        f"{number} = {choice.name.get(current_language())}"
         for number, choice in enumerate(indicator.choices, start=1)
     )
     return _("Levels: %(levels)s") % {"levels": names}
@@ -289,7 +286,7 @@ class BenchmarkReport:
 
     @property
     def scheme_name(self) -> str:
-        return self.scheme.name.get(language())
+        return self.scheme.name.get(current_language())
 
     @property
     def synthetic(self) -> int:
@@ -411,7 +408,7 @@ def _cycle(
 ) -> CycleBlock | None:
     if previous is None:
         return None
-    lang = language()
+    lang = current_language()
     specs = indicator_specs(scheme)
     by_id = {indicator.id: indicator for indicator in scheme.indicators}
 
@@ -492,7 +489,7 @@ def benchmark_report(
     if latest is None:
         return None
     scheme = snapshot.scheme
-    lang = language()
+    lang = current_language()
     key = f"org:{organisation.pk}"
     score = score_assessment(scheme, stored_values(scheme, latest))
     domain = organisation_report(

@@ -36,7 +36,6 @@ from clusterlabel.benchmarks.reports import (
     cell_text,
     country_name,
     format_percent,
-    language,
     levels_key,
     sector_name,
     withheld_text,
@@ -49,6 +48,7 @@ from clusterlabel.benchmarks.selectors import (
     pool_snapshot,
 )
 from clusterlabel.core.http import AuthenticatedHttpRequest
+from clusterlabel.core.language import current_language
 from clusterlabel.domain.benchmark import PeerGroup, pool_over_time, pool_overview
 from clusterlabel.organisations.models import Organisation
 
@@ -68,7 +68,9 @@ class PeerGroupForm(forms.Form):
 @require_safe
 def benchmark_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    all_names = {version.scheme_id: version.name(language()) for version in pool_scheme_versions()}
+    all_names = {
+        version.scheme_id: version.name(current_language()) for version in pool_scheme_versions()
+    }
     overseen = viewable_pools(user, all_names)
     manages = Role.CLUSTER_MANAGER in held_roles(user)
     if not (overseen or manages):
@@ -229,7 +231,7 @@ def pool_overview_page(request: AuthenticatedHttpRequest, pool_id: str) -> HttpR
     snapshot = pool_snapshot(version, latest=True, today=today)
     history = pool_snapshot(version, latest=False, today=today)
     scheme = snapshot.scheme
-    lang = language()
+    lang = current_language()
     overview = pool_overview(snapshot.pool)
     indicator_rows = []
     for summary in overview.indicators:

@@ -11,10 +11,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from clusterlabel.core.language import current_language, lang_of
 from clusterlabel.domain.labels import LabelStatus
+from clusterlabel.domain.schemes import Lang
 from clusterlabel.schemes.models import SchemeVersion
 
 DEFAULT_SORT = "-valid_until"
@@ -144,8 +145,8 @@ class SchemeCatalogue:
         return cls(SchemeVersion.objects.order_by("family", "scheme_id", "-loaded_at"))
 
     @staticmethod
-    def _language(language: str | None) -> str:
-        return (language or get_language() or "de")[:2]
+    def _language(language: str | None) -> Lang:
+        return lang_of(language) if language else current_language()
 
     def families(self) -> list[str]:
         return sorted({entry.family for entry in self.schemes.values()})

@@ -14,10 +14,10 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import get_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clusterlabel.accounts.models import User
+from clusterlabel.core.language import current_language
 from clusterlabel.domain.access import STAFF_ROLES
 from clusterlabel.organisations.choices import FundingKind
 from clusterlabel.organisations.models import Organisation, Programme
@@ -196,7 +196,7 @@ class OrganisationForm(forms.ModelForm):
 
 
 def _scheme_choices() -> list[tuple[str, str]]:
-    language = (get_language() or "de")[:2]
+    language = current_language()
     return [(v.scheme_id, v.name(language)) for v in scheme_versions_current()]
 
 

@@ -17,13 +17,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from clusterlabel.access.policy import Activity, can, held_roles
 from clusterlabel.benchmarks.selectors import organisation_pools
 from clusterlabel.core.http import AuthenticatedHttpRequest
+from clusterlabel.core.language import current_language
 from clusterlabel.core.reasons import describe_all
 from clusterlabel.domain.eligibility import check_eligibility
 from clusterlabel.labels.selectors import labels_of_organisation
@@ -123,7 +123,7 @@ def _benchmark_reports(
     if not can(user, Activity.VIEW_BENCHMARK_REPORT, organisation):
         return []
     names = {
-        row["version"].scheme_id: row["version"].name(get_language()[:2]) for row in eligibility
+        row["version"].scheme_id: row["version"].name(current_language()) for row in eligibility
     }
     return [
         {"pool_id": pool_id, "name": names.get(pool_id, pool_id), "count": n, "latest": latest}

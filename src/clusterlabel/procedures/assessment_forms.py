@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from clusterlabel.access.policy import holders
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
+from clusterlabel.core.language import lang_of
 from clusterlabel.core.reasons import describe
 from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.errors import ValueProblem
@@ -34,14 +35,10 @@ from clusterlabel.procedures.values import from_json
 # --- indicator values: parsing what people type, showing what is stored ----------------------
 
 
-def _language(language: str | None) -> str:
-    return "en" if (language or "de")[:2] == "en" else "de"
-
-
 def display_value(indicator: Indicator, value: IndicatorValue, *, language: str) -> str:
     """A stored value for reading: localised number with its unit, yes/no, or the choice's
     name; an em dash when there is none."""
-    language = _language(language)
+    language = lang_of(language)
     if value is None:
         return "—"
     if indicator.type == "boolean":
@@ -49,15 +46,15 @@ def display_value(indicator: Indicator, value: IndicatorValue, *, language: str)
     if indicator.type == "choice":
         for choice in indicator.choices:
             if choice.id == value:
-                return choice.name.get(language)  # type: ignore[arg-type]
+                return choice.name.get(language)
         return str(value)
-    number = Decimal(value).normalize()  # type: ignore[arg-type]
+    number = Decimal(value).normalize()
     places = max(0, -number.as_tuple().exponent)  # type: ignore[operator]
     text = formats.number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
     if indicator.type == "percent":
         return f"{text} %"
     if indicator.unit is not None:
-        return f"{text} {indicator.unit.get(language)}"  # type: ignore[arg-type]
+        return f"{text} {indicator.unit.get(language)}"
     return text
 
 
@@ -233,7 +230,7 @@ class ScoreForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         self.indicator = indicator
-        self.language = _language(language)
+        self.language = lang_of(language)
         initial = {"based_on_revision": score.revision if score else 0}
         if score is not None:
             initial.update(
@@ -269,7 +266,7 @@ class ScoreForm(forms.Form):
         if indicator.type == "choice":
             return forms.ChoiceField(
                 label=_("Panel's value"),
-                choices=[(c.id, c.name.get(self.language)) for c in indicator.choices],  # type: ignore[arg-type]
+                choices=[(c.id, c.name.get(self.language)) for c in indicator.choices],
                 widget=forms.RadioSelect,
                 error_messages=required,
             )
@@ -285,7 +282,7 @@ class ScoreForm(forms.Form):
         unit = (
             "%"
             if indicator.type == "percent"
-            else (indicator.unit.get(self.language) if indicator.unit else "")  # type: ignore[arg-type]
+            else (indicator.unit.get(self.language) if indicator.unit else "")
         )
         field = ScoreNumberField(
             indicator=indicator,

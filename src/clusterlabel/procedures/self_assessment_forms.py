@@ -23,16 +23,16 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import formats
 from django.utils.html import format_html
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from clusterlabel.core.language import LANGS, current_language, lang_of
 from clusterlabel.domain.errors import ValueProblem
-from clusterlabel.domain.schemes import Indicator, Scheme
+from clusterlabel.domain.schemes import Indicator, Lang, Scheme
 from clusterlabel.domain.scoring import IndicatorValue
 from clusterlabel.procedures.uploads import ALLOWED_TYPES, check_upload, max_upload_bytes
 from clusterlabel.procedures.values import from_json
 
-LANGUAGES = ("de", "en")
 COMMENT_MAX_LENGTH = 4000
 # Long enough for any real indicator value; a bound keeps Decimal away from absurd inputs.
 NUMBER_MAX_LENGTH = 40
@@ -47,11 +47,9 @@ EVIDENCE_ACCEPT = ",".join(
 )
 
 
-def form_language(requested: str | None = None) -> str:
-    if requested in LANGUAGES:
-        return str(requested)
-    current = (get_language() or "de")[:2]
-    return current if current in LANGUAGES else "de"
+def form_language(requested: str | None = None) -> Lang:
+    """``requested`` if it is a scheme language, else the page's."""
+    return lang_of(requested) if requested in LANGS else current_language()
 
 
 def separators(language: str) -> tuple[str, str]:

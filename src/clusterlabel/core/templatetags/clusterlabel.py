@@ -7,7 +7,8 @@ from typing import Any
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.translation import get_language
+
+from clusterlabel.core.language import current_language
 
 register = template.Library()
 
@@ -17,7 +18,7 @@ def localized(pair: Any) -> str:
     """Pick the current language from a ``{de, en}`` text pair of a scheme file."""
     if pair is None:
         return ""
-    language = (get_language() or "de")[:2]
+    language = current_language()
     value = getattr(pair, language, None)
     if value is None and isinstance(pair, dict):
         value = pair.get(language)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import get_language
 
+from clusterlabel.core.language import current_language
 from clusterlabel.labels.badge import badge_embed_snippet
 from clusterlabel.labels.models import Label
 
@@ -15,4 +15,4 @@ register = template.Library()
 def label_badge_snippet(label: Label) -> str:
     """The embed snippet (plain text: Django escapes it where it is shown) in the page's
     language, with absolute addresses from ``SITE_URL``."""
-    return badge_embed_snippet(label, language=get_language() or "de")
+    return badge_embed_snippet(label, language=current_language())

@@ -10,11 +10,11 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import condition, require_GET, require_http_methods
 
+from clusterlabel.core.language import current_language
 from clusterlabel.credentials.vcjwt import (
     DatesOutcome,
     KeyOutcome,
@@ -34,9 +34,9 @@ from clusterlabel.labels.forms import CredentialCheckForm
 from clusterlabel.labels.selectors import label_by_number
 
 
-def _language(request: HttpRequest) -> str | None:
+def _language(request: HttpRequest) -> str:
     """``?lang=`` if given, else the request's language (from the cookie or the browser)."""
-    return request.GET.get("lang") or get_language()
+    return request.GET.get("lang") or current_language()
 
 
 @require_GET

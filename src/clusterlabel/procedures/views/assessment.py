@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from clusterlabel.access import policy
 from clusterlabel.access.policy import Activity
 from clusterlabel.core.http import AuthenticatedHttpRequest
+from clusterlabel.core.language import current_language
 from clusterlabel.core.reasons import describe_all
 from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.errors import InvalidIndicatorValues, Reason, UnknownId
@@ -49,10 +50,6 @@ from clusterlabel.procedures.views.common import add_service_errors, load_proced
 
 EDIT = "edit"
 READ = "read"
-
-
-def _language(request: HttpRequest) -> str:
-    return "en" if (getattr(request, "LANGUAGE_CODE", "") or "de")[:2] == "en" else "de"
 
 
 def _is_assigned_assessor(user: Any, procedure: Procedure) -> bool:
@@ -274,7 +271,7 @@ def _summary(procedure: Procedure, result: ProcedureResult, language: str) -> di
         "required_percent": required,
         "reaches_required": score.reaches_percent(required) if required is not None else None,
         "failed_minimum": [
-            {"id": indicator_id, "name": scheme.indicator(indicator_id).name.get(language)}  # type: ignore[arg-type]
+            {"id": indicator_id, "name": scheme.indicator(indicator_id).name.get(language)}
             for indicator_id in score.failed_minimum_criteria
         ],
         "minimum_count": len(scheme.minimum_criteria),
@@ -308,7 +305,7 @@ def _scoring_context(
     bound = bound or {}
     alerts = alerts or {}
     user = request.user
-    language = _language(request)
+    language = current_language()
     scheme = procedure.scheme
     editable = access == EDIT
     assessors = [a.assessor for a in procedure.assignments.all()]
@@ -466,7 +463,7 @@ def score_save(request: AuthenticatedHttpRequest, pk: int, indicator_id: str) ->
     indicator = _indicator_or_404(procedure, indicator_id)
     if procedure.state != ProcedureState.ASSESSMENT_IN_PROGRESS:
         return _refused_not_in_progress(request, procedure)
-    language = _language(request)
+    language = current_language()
     score = next((s for s in procedure.scores.all() if s.indicator_id == indicator.id), None)
     form = ScoreForm(request.POST, indicator=indicator, score=score, language=language)
     if not form.is_valid():
@@ -544,7 +541,7 @@ def score_confirm(request: AuthenticatedHttpRequest, pk: int, indicator_id: str)
         if exc.score is None:  # confirming needs a score; the service only reports a stale one
             raise Http404 from exc
         value = display_value(
-            indicator, from_json(indicator, exc.score.value), language=_language(request)
+            indicator, from_json(indicator, exc.score.value), language=current_language()
         )
         messages.warning(
             request,
@@ -605,7 +602,7 @@ def report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The report has been saved and you agree to it."))
                 return redirect("procedures:report", pk=procedure.pk)
         status = 400
-    language = _language(request)
+    language = current_language()
     assignments = list(procedure.assignments.all())
     mine = next((a for a in assignments if a.assessor_id == user.pk), None)
     can_submit, submit_blocked = (

@@ -17,8 +17,10 @@ from clusterlabel.access.policy import Activity, restrict
 from clusterlabel.accounts.choices import Role
 from clusterlabel.audit.selectors import audit_events_for_procedure
 from clusterlabel.core.http import AuthenticatedHttpRequest
+from clusterlabel.core.language import current_language
 from clusterlabel.core.reasons import describe_all
 from clusterlabel.domain import procedure as flow
+from clusterlabel.domain.schemes import Lang
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.procedures import services
 from clusterlabel.procedures.choices import AssessmentMode, ProcedureState, Process
@@ -273,7 +275,7 @@ class ApplicationForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, organisation: Organisation, language: str, **kwargs):
+    def __init__(self, *args, organisation: Organisation, language: Lang, **kwargs):
         super().__init__(*args, **kwargs)
         self.versions = {v.pk: v for v in scheme_versions_current()}
         choices = []
@@ -309,7 +311,7 @@ def procedure_create(request: AuthenticatedHttpRequest, organisation_pk: int) ->
     )
     if not policy.can(user, Activity.APPLY, organisation):
         raise Http404
-    language = request.LANGUAGE_CODE[:2]
+    language = current_language()
     form = ApplicationForm(request.POST or None, organisation=organisation, language=language)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
