@@ -5,7 +5,7 @@ secretariat is staff too) see none of it."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -36,6 +36,9 @@ from clusterlabel.domain.access import Activity
 from clusterlabel.organisations.models import Organisation, Programme
 from clusterlabel.schemes.models import Operator, SchemeVersion
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # the stubs' type of a lazy string
+
 
 def manages_accounts(request: HttpRequest) -> bool:
     return policy.can(request.user, Activity.MANAGE_ACCOUNTS)
@@ -57,7 +60,7 @@ class ScopeKindFilter(admin.SimpleListFilter):
         ),
     }
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, StrOrPromise]]:
         return [(kind.value, kind.label) for kind in ScopeKind]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Grant]) -> QuerySet[Grant]:

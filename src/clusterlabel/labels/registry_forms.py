@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -27,6 +27,9 @@ from clusterlabel.labels.registry_filters import (
     region_name,
 )
 from clusterlabel.organisations.choices import Sector
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # the stubs' type of a lazy string
 
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 REGION_CODE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
@@ -152,7 +155,7 @@ class RegistryFilterForm(forms.Form):
             raise ValidationError(_("Enter at least one letter or digit of the name."))
         return query
 
-    def _code(self, field: str, pattern: re.Pattern[str], message: str) -> str:
+    def _code(self, field: str, pattern: re.Pattern[str], message: StrOrPromise) -> str:
         """An upper-cased ISO code, or a field error that quotes what was typed."""
         code = self.cleaned_data[field].strip().upper()
         if code and not pattern.match(code):

@@ -135,7 +135,7 @@ def _decide(
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return redirect("organisations:pending")
     try:
         if form.cleaned_data["decision"] == "confirm":

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import copy
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -32,6 +33,9 @@ from clusterlabel.organisations.choices import FundingKind, Sector
 from clusterlabel.organisations.forms import OrganisationForm
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.schemes.selectors import scheme_versions_current
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # the stubs' type of a lazy string
 
 PAGE_SIZE = 25
 
@@ -81,9 +85,14 @@ def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "organisations/organisation_list.html", context)
 
 
-def _members_rows(organisation: Organisation) -> list[tuple[str, int | None, bool]]:
+def _members_rows(organisation: Organisation) -> list[tuple[StrOrPromise, int | None, bool]]:
     """(label, count, is a sub-count) per member type, as the profile shows them."""
-    field = Organisation._meta.get_field
+
+    def field(name: str) -> models.Field[Any, Any]:
+        found = Organisation._meta.get_field(name)
+        assert isinstance(found, models.Field)  # a concrete column, not a relation
+        return found
+
     return [
         (field("members_companies").verbose_name, organisation.members_companies, False),
         (field("members_smes").verbose_name, organisation.members_smes, True),

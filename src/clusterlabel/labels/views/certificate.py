@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -32,6 +32,9 @@ from clusterlabel.labels.certificate import (
 )
 from clusterlabel.labels.forms import CredentialCheckForm
 from clusterlabel.labels.selectors import label_by_number
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # the stubs' type of a lazy string
 
 
 def _language(request: HttpRequest) -> str:
@@ -91,8 +94,8 @@ class Check:
 @dataclass(frozen=True)
 class VerdictDisplay:
     key: str
-    word: str
-    text: str
+    word: StrOrPromise
+    text: StrOrPromise
     ok: bool
 
 
