@@ -16,10 +16,17 @@ from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from clusterlabel.domain.numbers import decimal_places
+
 
 class HasCode(Protocol):
-    code: str
-    params: Mapping[str, Any]
+    """A domain reason (``Reason``, ``Blocked``): read-only, as the domain's are frozen."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def params(self) -> Mapping[str, Any]: ...
 
 
 MESSAGES: dict[str, Promise] = {
@@ -143,10 +150,10 @@ def _display(value: Any) -> str:
         return str(_("yes") if value else _("no"))
     if isinstance(value, Decimal):
         # Rounded down: 79.999 % must never read as 80 %.
-        if value.as_tuple().exponent < -2:
+        if decimal_places(value) > 2:
             value = value.quantize(Decimal("0.01"), rounding=ROUND_DOWN)
         normalized = value.normalize()
-        places = max(0, -normalized.as_tuple().exponent)
+        places = decimal_places(normalized)
         return formats.number_format(normalized, decimal_pos=places, use_l10n=True)
     if isinstance(value, date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")

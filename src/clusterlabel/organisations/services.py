@@ -26,6 +26,7 @@ from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
 from clusterlabel.audit.services import audit_record
 from clusterlabel.domain.access import STAFF_ROLES
+from clusterlabel.domain.numbers import decimal_places
 from clusterlabel.organisations.choices import FundingKind
 from clusterlabel.organisations.models import (
     FundingSource,
@@ -82,7 +83,7 @@ FundingShares = Mapping[str, Decimal | None]
 
 def _percent(value: Decimal) -> str:
     normalized = value.normalize()
-    places = max(0, -normalized.as_tuple().exponent)
+    places = decimal_places(normalized)
     return formats.number_format(normalized, decimal_pos=places, use_l10n=True)
 
 

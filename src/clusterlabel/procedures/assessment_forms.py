@@ -21,6 +21,7 @@ from clusterlabel.core.language import lang_of
 from clusterlabel.core.reasons import describe
 from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.errors import ValueProblem
+from clusterlabel.domain.numbers import decimal_places
 from clusterlabel.domain.schemes import Indicator
 from clusterlabel.domain.scoring import IndicatorValue
 from clusterlabel.procedures.choices import AssessmentMode
@@ -49,7 +50,7 @@ def display_value(indicator: Indicator, value: IndicatorValue, *, language: str)
                 return choice.name.get(language)
         return str(value)
     number = Decimal(value).normalize()
-    places = max(0, -number.as_tuple().exponent)  # type: ignore[operator]
+    places = decimal_places(number)
     text = formats.number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
     if indicator.type == "percent":
         return f"{text} %"

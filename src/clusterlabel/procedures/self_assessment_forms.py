@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from clusterlabel.core.language import LANGS, current_language, lang_of
 from clusterlabel.domain.errors import ValueProblem
+from clusterlabel.domain.numbers import decimal_places
 from clusterlabel.domain.schemes import Indicator, Lang, Scheme
 from clusterlabel.domain.scoring import IndicatorValue
 from clusterlabel.procedures.uploads import ALLOWED_TYPES, check_upload, max_upload_bytes
@@ -196,7 +197,7 @@ def _number(value: Decimal | None) -> str:
     if value is None:
         return ""
     normalized = tidy(value)
-    places = max(0, -normalized.as_tuple().exponent)  # type: ignore[operator]
+    places = decimal_places(normalized)
     return formats.number_format(normalized, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 

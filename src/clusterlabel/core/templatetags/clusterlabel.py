@@ -9,6 +9,7 @@ from django import template
 from django.utils.formats import number_format
 
 from clusterlabel.core.language import current_language
+from clusterlabel.domain.numbers import decimal_places
 
 register = template.Library()
 
@@ -40,7 +41,7 @@ def number(amount: Decimal | int | float | None) -> str:
         return ""
     if isinstance(amount, Decimal):
         normalized = amount.normalize()
-        places = max(0, -normalized.as_tuple().exponent)
+        places = decimal_places(normalized)
         return number_format(normalized, decimal_pos=places, use_l10n=True, force_grouping=True)
     return number_format(amount, use_l10n=True, force_grouping=True)
 
