@@ -142,7 +142,8 @@ class OrganisationForm(forms.ModelForm):
         return (self.cleaned_data.get("region") or "").strip().upper()
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # Form.clean() is typed to maybe return None
         errors = organisation_rule_errors(
             country=cleaned.get("country"),
             region=cleaned.get("region"),
@@ -239,7 +240,8 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # Form.clean() is typed to maybe return None
         if cleaned.get("decision") == "reject" and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", _("Please give a reason for the rejection."))
         return cleaned

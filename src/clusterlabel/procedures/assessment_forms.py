@@ -192,7 +192,8 @@ class ConflictForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # Form.clean() is typed to maybe return None
         if cleaned.get("declaration") == self.NO_CONFLICT and not cleaned.get("no_conflict"):
             self.add_error(
                 "no_conflict",

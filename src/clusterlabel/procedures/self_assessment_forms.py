@@ -353,7 +353,8 @@ class SelfAssessmentForm(forms.Form):
     # --- validation ------------------------------------------------------------------------
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # Form.clean() is typed to maybe return None
         for indicator in self.scheme.indicators:
             name = self.evidence_name(indicator.id)
             upload = cleaned.get(name)
