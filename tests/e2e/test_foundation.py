@@ -6,7 +6,7 @@ import pytest
 
 from clusterlabel.accounts.choices import Role
 from clusterlabel.schemes.services import SHIPPED_DIR, scheme_versions_load_directory
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -54,6 +54,9 @@ def test_roles_log_in_and_see_their_next_steps(
     live_server, page, screenshot, schemes, role, expected
 ):
     user = UserFactory(role=role, first_name="Erika", last_name="Muster")
+    if role == Role.CLUSTER_MANAGER:
+        # A cluster manager's grant comes with the organisation they manage.
+        OrganisationFactory(managers=[user])
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Benutzername").fill(user.username)
     page.get_by_label("Passwort").fill("falsch")
