@@ -70,3 +70,39 @@ def screenshot(page):
         return path
 
     return take
+
+
+@pytest.fixture
+def open_browser(browser) -> Iterator[object]:
+    """``open_browser(locale="de-DE")``: a page in a fresh browser of its own (own cookies),
+    closed after the test."""
+    from tests.e2e.pages import open_page
+
+    opened = []
+
+    def open_(locale: str = "de-DE"):
+        page = open_page(browser, locale)
+        opened.append(page)
+        return page
+
+    yield open_
+    for page in opened:
+        page.context.close()
+
+
+@pytest.fixture
+def login(browser, live_server) -> Iterator[object]:
+    """``login(user)``: a page in a browser of the user's own (German), logged in on the start
+    page; closed after the test."""
+    from tests.e2e.pages import login as log_in
+
+    opened = []
+
+    def open_as(user):
+        page = log_in(browser, live_server, user)
+        opened.append(page)
+        return page
+
+    yield open_as
+    for page in opened:
+        page.context.close()

@@ -23,12 +23,19 @@ from tests.factories import PASSWORD
 TIMEOUT_MS = 10_000
 
 
+def open_page(browser: Browser, locale: str = "de-DE") -> Page:
+    """A page in a browser of its own (its own cookies) that asks for ``locale``; closing
+    ``page.context`` ends it."""
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
+
+
 def login(browser: Browser, live_server: Any, user: Any) -> Page:
     """A browser of its own for ``user`` (German, like the users), logged in on the start
     page."""
-    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
+    page = open_page(browser)
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Benutzername").fill(user.username)
     page.get_by_label("Passwort").fill(PASSWORD)

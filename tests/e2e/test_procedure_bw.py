@@ -97,21 +97,6 @@ def cast(transactional_db) -> Cast:
 
 
 @pytest.fixture
-def login(browser, live_server):
-    """``login(user)``: a page in a browser of the user's own, logged in."""
-    opened: list[Page] = []
-
-    def open_as(user: User) -> Page:
-        page = pages.login(browser, live_server, user)
-        opened.append(page)
-        return page
-
-    yield open_as
-    for page in opened:
-        page.context.close()
-
-
-@pytest.fixture
 def evidence_pdf(tmp_path: Path) -> Path:
     path = tmp_path / "Mitgliederliste-2024.pdf"
     path.write_bytes(PDF)
