@@ -74,6 +74,17 @@ def test_without_an_authenticator_every_page_leads_to_enrolment(secretariat):
     assert response["Location"] == f"{SETUP}?next=%2Faccounts%2Fpassword%2F"
 
 
+def test_the_start_page_with_its_work_waiting_asks_for_the_code_first(secretariat):
+    """Login lands on the start page; for staff it lists the work waiting, so it is closed
+    until the second factor is entered."""
+    client = signed_in(secretariat)
+
+    response = client.get(reverse("core:start"))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{SETUP}?next=%2F"
+
+
 def test_the_admin_requires_verification_too(secretariat):
     enrolled(secretariat)
     client = signed_in(secretariat)

@@ -27,7 +27,6 @@ OPEN_VIEW_NAMES = frozenset(
         "set_language",
         "admin:login",
         "admin:logout",
-        "core:start",
         "schemes:list",
         "schemes:detail",
         "labels:jwks",
@@ -50,7 +49,8 @@ class SecondFactorMiddleware:
     verification, with the page they asked for as ``next``; the Django admin included.
 
     Works on the resolved view (``process_view``), so static files and unknown paths are
-    untouched and a new page is closed until it is listed in ``OPEN_VIEW_NAMES``.
+    untouched and a new page is closed until it is listed in ``OPEN_VIEW_NAMES``. The start page
+    is not listed: for staff it shows the work waiting, so login leads straight to the code.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
