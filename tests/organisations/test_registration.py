@@ -353,3 +353,16 @@ def test_the_new_forms_need_the_csrf_token(loaded_schemes, bw_secretariat, newco
     assert pending.confirmed_at is None and claim.is_open
     assert not Organisation.objects.filter(cluster_name="Ohne Token").exists()
     assert not OrganisationClaim.objects.filter(user=newcomer).exists()
+
+
+def test_the_waiting_notice_and_the_pending_list_name_the_scheme_in_words(
+    client, loaded_schemes, newcomer, bw_secretariat
+):
+    organisation = registered(newcomer)
+    client.force_login(newcomer)
+    page = client.get(reverse("organisations:detail", args=[organisation.pk])).content.decode()
+    assert "Cluster-Exzellenz Baden-Württemberg" in page
+    assert "bw-cluster-excellence" not in page.split("<main", 1)[1].split("notice", 2)[1][:400]
+    client.force_login(bw_secretariat)
+    pending = client.get(reverse("organisations:pending")).content.decode()
+    assert "<td>Cluster-Exzellenz Baden-Württemberg</td>" in pending

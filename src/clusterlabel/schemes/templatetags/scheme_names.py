@@ -1,0 +1,20 @@
+"""``{{ scheme_id|scheme_name }}``: a scheme's name in the page's language instead of its id."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import get_language
+
+from clusterlabel.schemes.models import SchemeVersion
+
+register = template.Library()
+
+
+@register.filter
+def scheme_name(scheme_id: str) -> str:
+    """The current version's name ("Cluster-Exzellenz Baden-Württemberg"); the id itself for a
+    scheme that is not loaded."""
+    version = SchemeVersion.objects.filter(scheme_id=scheme_id, is_current=True).first()
+    if version is None:
+        return scheme_id
+    return version.name("en" if (get_language() or "de").startswith("en") else "de")
