@@ -335,10 +335,13 @@ def send_to_the_board(secretariat: Page) -> None:
 
 
 def open_the_vote(member: Page) -> None:
-    """A board member finds the procedure waiting on the start page and opens the vote."""
+    """A board member finds the procedure waiting on the start page, declares first that they
+    have no conflict of interest (until then the file stays closed), and opens the vote."""
     member.reload()
     follow(member, CLUSTER)
-    follow(member, "Abstimmen")
+    follow(member, "Zuerst Interessenkonflikte erklären")
+    member.get_by_label("Ich habe keinen Interessenkonflikt mit dieser Organisation").check()
+    press(member, "Erklären: kein Interessenkonflikt")  # leads straight to the vote
     expect(member.get_by_role("heading", level=1)).to_have_text(f"Abstimmung im Beirat: {CLUSTER}")
 
 
