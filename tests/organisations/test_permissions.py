@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from clusterlabel.access.policy import Activity, can, restrict
 from clusterlabel.accounts.choices import Role
 from clusterlabel.audit.models import AuditEvent
 from clusterlabel.organisations.models import Organisation
-from clusterlabel.access.policy import Activity, can, restrict
 from clusterlabel.organisations.services import PROFILE_FIELDS
 from clusterlabel.procedures.models import Procedure
 from tests.factories import OrganisationFactory, UserFactory
@@ -29,6 +29,7 @@ def can_edit(user, organisation) -> bool:
 
 def visible(user):
     return restrict(Organisation.objects.all(), user, Activity.VIEW_ORGANISATION)
+
 
 CM, SEC, ASS, BOARD = Role.CLUSTER_MANAGER, Role.SECRETARIAT, Role.ASSESSOR, Role.BOARD_MEMBER
 AUTH, ADMIN = Role.AUTHORITY, Role.ADMINISTRATOR
