@@ -193,7 +193,7 @@ def test_a_manager_signs_up_registers_is_confirmed_and_applies(
         "Waiting for confirmation by the secretariat of %(scheme)s. You can complete the "
         "profile and prepare an application; it is accepted once the organisation is "
         "confirmed. Until then nothing about it is public.",
-        scheme=BW,
+        scheme="Cluster-Exzellenz Baden-Württemberg",  # the scheme in words, not its id
     )
     profile = main_text(page)
     assert "Mikro- und Nanotechnologie, Photonik" in profile
