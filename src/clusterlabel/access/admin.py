@@ -31,6 +31,7 @@ from clusterlabel.access.services import (
     grant_revoke,
 )
 from clusterlabel.accounts.models import User
+from clusterlabel.core.form_fields import choice_field
 from clusterlabel.core.http import AuthenticatedHttpRequest, authenticated
 from clusterlabel.domain.access import Activity
 from clusterlabel.organisations.models import Organisation, Programme
@@ -92,7 +93,7 @@ class GrantForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         schemes = SchemeVersion.objects.order_by("scheme_id").values_list("scheme_id", flat=True)
-        self.fields["scheme_id"].choices = [("", "---------")] + [
+        choice_field(self, "scheme_id").choices = [("", "---------")] + [
             (scheme, scheme) for scheme in sorted(set(schemes))
         ]
         self.fields["scheme_id"].help_text = _(

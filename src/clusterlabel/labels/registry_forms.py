@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clusterlabel.core.form_fields import choice_field
 from clusterlabel.labels.name_search import name_search_terms
 from clusterlabel.labels.registry_filters import (
     DEFAULT_SORT,
@@ -114,11 +115,11 @@ class RegistryFilterForm(forms.Form):
     ) -> None:
         super().__init__(data, **kwargs)
         places = list(places)
-        self.fields["family"].choices = [
+        choice_field(self, "family").choices = [
             ("", _("any label family")),
             *((family, family_name(family)) for family in catalogue.families()),
         ]
-        self.fields["scheme"].choices = [
+        choice_field(self, "scheme").choices = [
             ("", _("any scheme")),
             *(
                 (scheme_id, catalogue.scheme_name(scheme_id))
@@ -128,7 +129,7 @@ class RegistryFilterForm(forms.Form):
             ),
         ]
         ranks = catalogue.level_ranks()
-        self.fields["level"].choices = [
+        choice_field(self, "level").choices = [
             ("", _("any level")),
             *sorted(catalogue.level_names().items(), key=lambda item: ranks.get(item[0], 0)),
         ]
@@ -222,7 +223,7 @@ class QuestionForm(forms.Form):
                 region_name,
             )
         )
-        self.fields["label"].choices = [
+        choice_field(self, "label").choices = [
             *((f"family:{family}", family_in_question(family)) for family in catalogue.families()),
             *catalogue.label_options(),
         ]

@@ -17,6 +17,7 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from clusterlabel.accounts.models import User
+from clusterlabel.core.form_fields import choice_field
 from clusterlabel.core.language import current_language
 from clusterlabel.domain.access import STAFF_ROLES
 from clusterlabel.organisations.choices import FundingKind
@@ -214,7 +215,7 @@ class RegistrationForm(OrganisationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["with_managers"] = False
         super().__init__(*args, **kwargs)
-        self.fields["requested_scheme_id"].choices = _scheme_choices()
+        choice_field(self, "requested_scheme_id").choices = _scheme_choices()
 
 
 class ClaimForm(forms.Form):
@@ -230,7 +231,7 @@ class ClaimForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scheme_id"].choices = _scheme_choices()
+        choice_field(self, "scheme_id").choices = _scheme_choices()
 
 
 class DecisionForm(forms.Form):

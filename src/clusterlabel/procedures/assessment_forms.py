@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from clusterlabel.access.policy import holders
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
+from clusterlabel.core.form_fields import choice_field, model_choice_field
 from clusterlabel.core.language import lang_of
 from clusterlabel.core.reasons import describe
 from clusterlabel.domain import procedure as flow
@@ -136,10 +137,10 @@ class PanelForm(forms.Form):
         self.today = today
         self.earliest = earliest_assessment_date(procedure, today)
         version = procedure.scheme_version
-        self.fields["assessors"].queryset = holders(
+        model_choice_field(self, "assessors").queryset = holders(
             Role.ASSESSOR, version.scheme_id, version.operator_id
         ).order_by("last_name", "first_name", "username")
-        self.fields["assessment_mode"].choices = [
+        choice_field(self, "assessment_mode").choices = [
             (mode, AssessmentMode(mode).label)
             for mode in procedure.scheme.procedure.assessment_modes
         ]

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from clusterlabel.core.form_fields import choice_field
 from clusterlabel.labels import statistics as stats
 from clusterlabel.labels.registry import (
     EXPORT_COLUMNS,
@@ -199,7 +200,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "count": len(holders),
             "day": filters.valid_on,
             "region": region_name(filters.region) if filters.region else "",
-            "label": dict(question.fields["label"].choices).get(label_value, label_value),
+            "label": dict(choice_field(question, "label").choices).get(label_value, label_value),
             "registry_query": urlencode(filters.as_query()),
         }
 

@@ -16,6 +16,7 @@ from clusterlabel.access import policy
 from clusterlabel.access.policy import Activity, restrict
 from clusterlabel.accounts.choices import Role
 from clusterlabel.audit.selectors import audit_events_for_procedure
+from clusterlabel.core.form_fields import choice_field, model_choice_field
 from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.core.language import current_language
 from clusterlabel.core.reasons import describe_all
@@ -288,8 +289,8 @@ class ApplicationForm(forms.Form):
                         _scheme_and_level(scheme.name.get(language), level.name.get(language)),
                     )
                 )
-        self.fields["scheme_level"].choices = choices
-        self.fields["previous_procedure"].queryset = organisation.procedures.filter(
+        choice_field(self, "scheme_level").choices = choices
+        model_choice_field(self, "previous_procedure").queryset = organisation.procedures.filter(
             state=ProcedureState.AWARDED
         ).select_related("scheme_version")
 
