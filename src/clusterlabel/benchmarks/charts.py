@@ -14,7 +14,7 @@ handful of SVG rectangles each and appear 30-odd times on a page.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.utils.html import escape
@@ -27,9 +27,13 @@ BOX = "#9fb7d3"
 LINE = "#1f4e79"
 THRESHOLD = "#2e7d4f"
 
+# A distribution's (p10, q1, median, q3, p90); the whiskers are None below enough values.
+Quantiles = tuple[float | None, float, float, float, float | None]
 
-def _distribution_inputs(distribution: Distribution | None) -> list[float | None] | None:
-    return None if distribution is None else list(distribution.quantiles)
+
+def _distribution_inputs(distribution: Distribution | None) -> Quantiles | None:
+    # A tuple goes into the chart cache's JSON key exactly as a list would.
+    return None if distribution is None else distribution.quantiles
 
 
 def score_chart_svg(
@@ -41,8 +45,9 @@ def score_chart_svg(
     axis: str,
 ) -> str:
     """``rows`` = (name, own score in %, the group's distribution), drawn top to bottom."""
+    drawn = [(name, score, _distribution_inputs(d)) for name, score, d in rows]
     inputs = [
-        [(name, score, _distribution_inputs(d)) for name, score, d in rows],
+        drawn,
         label,
         own_label,
         group_label,
@@ -51,12 +56,12 @@ def score_chart_svg(
     return cached_chart(
         "benchmark-scores",
         inputs,
-        lambda: _draw_scores(inputs[0], label, own_label, group_label, axis),
+        lambda: _draw_scores(drawn, label, own_label, group_label, axis),
     )
 
 
 def _draw_scores(
-    rows: list[tuple[str, float | None, list[float | None] | None]],
+    rows: list[tuple[str, float | None, Quantiles | None]],
     label: str,
     own_label: str,
     group_label: str,
@@ -81,7 +86,7 @@ def _draw_scores(
         return inline_svg(figure, label=label, prefix="chart-benchmark-scores")
 
 
-def _draw_box(axes: Any, position: int, quantiles: list[float | None] | None) -> None:
+def _draw_box(axes: Any, position: int, quantiles: Quantiles | None) -> None:
     if quantiles is None:
         return
     p10, q1, median, q3, p90 = quantiles
@@ -92,10 +97,11 @@ def _draw_box(axes: Any, position: int, quantiles: list[float | None] | None) ->
 
 
 def _legend(figure: Any, own_label: str, group_label: str) -> None:
+    from matplotlib.artist import Artist
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    handles = [Patch(facecolor=BOX, edgecolor=LINE, label=group_label)]
+    handles: list[Artist] = [Patch(facecolor=BOX, edgecolor=LINE, label=group_label)]
     if own_label:
         marker = Line2D([], [], marker="D", color=OWN, linestyle="none", markersize=8)
         marker.set_label(own_label)
@@ -107,9 +113,10 @@ def rank_chart_svg(
     rows: Sequence[tuple[str, float | None, bool]], *, label: str, axis: str, met_label: str
 ) -> str:
     """``rows`` = (indicator name, percentile rank or None, threshold met)."""
-    inputs = [[list(row) for row in rows], label, axis, met_label]
+    ranked = [list(row) for row in rows]
+    inputs = [ranked, label, axis, met_label]
     return cached_chart(
-        "benchmark-ranks", inputs, lambda: _draw_ranks(inputs[0], label, axis, met_label)
+        "benchmark-ranks", inputs, lambda: _draw_ranks(ranked, label, axis, met_label)
     )
 
 
@@ -205,8 +212,9 @@ def position_strip_svg(
 
 def share_chart_svg(rows: Sequence[tuple[str, float | None]], *, label: str, axis: str) -> str:
     """Per indicator, the share of the pool that meets its threshold (0-100 %)."""
-    inputs = [[list(row) for row in rows], label, axis]
-    return cached_chart("benchmark-shares", inputs, lambda: _draw_shares(inputs[0], label, axis))
+    shares = [list(row) for row in rows]
+    inputs = [shares, label, axis]
+    return cached_chart("benchmark-shares", inputs, lambda: _draw_shares(shares, label, axis))
 
 
 def _draw_shares(rows: list[list[Any]], label: str, axis: str) -> str:
@@ -226,7 +234,7 @@ def _draw_shares(rows: list[list[Any]], label: str, axis: str) -> str:
 
 def medians_over_time_svg(
     years: Sequence[int],
-    series: dict[str, Sequence[float | None]],
+    series: Mapping[str, Sequence[float | None]],
     *,
     label: str,
     axis: str,
@@ -239,7 +247,7 @@ def medians_over_time_svg(
 
 
 def _draw_over_time(
-    years: Sequence[int], series: dict[str, Sequence[float | None]], label: str, axis: str
+    years: Sequence[int], series: Mapping[str, Sequence[float | None]], label: str, axis: str
 ) -> str:
     from clusterlabel.core.charts import MARKERS
 

@@ -346,7 +346,7 @@ class PlannedAssessment:
     def facts(self) -> dict[str, Any]:
         """What must agree for two rows of one assessment to be the same."""
         entry = self.entry
-        facts = {"scheme": entry.scheme_version.scheme_id, "sector": entry.sector}
+        facts: dict[str, Any] = {"scheme": entry.scheme_version.scheme_id, "sector": entry.sector}
         facts |= {"country": entry.country, "founding_year": entry.founding_year}
         return facts | {"members": entry.committed_members, **entry.values}
 
@@ -439,11 +439,12 @@ class _Checker:
         if organisation is not None and country and country != organisation.country:
             message = _("Country %(file)s differs from %(name)s's %(country)s.")
             self.warn(line, message, file=country, name=name, country=organisation.country)
-        common = {"scheme_version": version, "assessed_on": assessed_on, "values": values}
         if organisation is None:
             key = text("external_id") or f"{country}:{_legal_form_stripped(name_key(name))}"
             entry = AssessmentEntry(
-                **common,
+                scheme_version=version,
+                assessed_on=assessed_on,
+                values=values,
                 name=name[:255],
                 external_key=_external_key(key),
                 sector=sector or "",
@@ -453,7 +454,9 @@ class _Checker:
             )
         else:  # the file's facts of that day, else the profile's
             entry = AssessmentEntry(
-                **common,
+                scheme_version=version,
+                assessed_on=assessed_on,
+                values=values,
                 name=organisation.cluster_name,
                 organisation=organisation,
                 sector=sector or organisation.sector,
