@@ -204,7 +204,9 @@ def _canvas_maker(header: str, page_text: str, generated: str) -> type[Canvas]:
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            # Canvas's own page reset, which the numbered-canvas recipe calls; the stubs declare
+            # only Canvas's public methods.
+            self._startPage()  # type: ignore[attr-defined]
 
         def save(self) -> None:
             total = len(self._pages)
@@ -319,11 +321,10 @@ def _median(drawing: Drawing, x: float, y: float, half: float) -> None:
 
 def _box(drawing: Drawing, low: float, high: float, y: float, half: float) -> None:
     width = max(high - low, 1.0)
-    drawing.add(
-        Rect(
-            low, y - half, width, 2 * half, fillColor=BOX_FILL, strokeColor=ACCENT, strokeWidth=0.6
-        )
-    )
+    # reportlab-stubs type Rect's **kw as the TypedDict itself, not Unpack[...] of it.
+    bottom, height = y - half, 2 * half
+    box = Rect(low, bottom, width, height, fillColor=BOX_FILL, strokeColor=ACCENT, strokeWidth=0.6)  # type: ignore[arg-type]
+    drawing.add(box)
 
 
 def score_chart(rows: Sequence[ScoreRow]) -> Drawing:
@@ -356,7 +357,8 @@ def score_chart(rows: Sequence[ScoreRow]) -> Drawing:
         if row.key == "overall" and index == 0 and len(rows) > 1:
             y = top - CHART_ROW
             drawing.add(Line(0, y, right, y, strokeColor=RULE, strokeWidth=0.6))
-        track = Rect(x(0), centre - 1, x(100) - x(0), 2, fillColor=SUBTLE_FILL, strokeColor=None)
+        # reportlab-stubs type Rect's **kw as the TypedDict itself, not Unpack[...] of it.
+        track = Rect(x(0), centre - 1, x(100) - x(0), 2, fillColor=SUBTLE_FILL, strokeColor=None)  # type: ignore[arg-type]
         drawing.add(track)
         distribution = row.distribution
         if distribution is not None:
@@ -497,7 +499,7 @@ def _indicator_table(rows: Sequence[IndicatorRow], report: BenchmarkReport) -> T
             f'<font color="#555555" size="7">{pdf_text(row.indicator.id)}</font><br/>'
             f"{pdf_text(row.name)}"
         )
-        cells = [Paragraph(name, Style.cell)]
+        cells: list[Any] = [Paragraph(name, Style.cell)]
         cells += _cells(_indicator_items(row, report), widths[1:])
         cells += [""] * (len(widths) - len(cells))
         data.append(cells)
