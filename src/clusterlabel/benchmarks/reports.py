@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -465,7 +466,8 @@ def _cycle(
     )
 
 
-SOURCE_NAMES = {
+# Keyed by the stored source, a plain string, so that an unknown one falls back to itself.
+SOURCE_NAMES: dict[str, Promise] = {
     ReferenceSource.PROCEDURE: gettext_lazy("assessment in this system"),
     ReferenceSource.IMPORT: gettext_lazy("imported assessment"),
     ReferenceSource.SYNTHETIC: gettext_lazy("synthetic demo data"),
@@ -518,15 +520,17 @@ def benchmark_report(
                 levels=levels_key(indicator) if indicator.type == "choice" else "",
             )
         )
-    categories = [
-        CategoryBlock(
-            score=_score_row(
-                result.category, scheme.category(result.category).name.get(lang), result
-            ),
-            indicators=by_category[result.category],
+    categories = []
+    for category_score in domain.categories:
+        category = category_score.category
+        assert category is not None  # only the overall score belongs to no category
+        name = scheme.category(category).name.get(lang)
+        categories.append(
+            CategoryBlock(
+                score=_score_row(category, name, category_score),
+                indicators=by_category[category],
+            )
         )
-        for result in domain.categories
-    ]
     recommendations = []
     for recommendation in domain.recommendations:
         indicator = scheme.indicator(recommendation.indicator_id)

@@ -427,7 +427,7 @@ def _column(indicator: Indicator, position: npt.NDArray[np.float64]) -> list[Ind
         ).astype(np.int64)
         return [choices[rank] for rank in ranks.tolist()]
     better = 1.0 if indicator.direction == "higher" else -1.0
-    threshold = float(indicator.threshold)  # type: ignore[arg-type]
+    threshold = float(indicator.threshold)
     low, high = indicator.bounds()
     if indicator.type == "percent":
         share = min(max(threshold / 100, 0.02), 0.98)

@@ -233,7 +233,7 @@ def pool_overview_page(request: AuthenticatedHttpRequest, pool_id: str) -> HttpR
     scheme = snapshot.scheme
     lang = current_language()
     overview = pool_overview(snapshot.pool)
-    indicator_rows = []
+    indicator_rows: list[dict[str, Any]] = []  # a table row per indicator, for the template
     for summary in overview.indicators:
         indicator = scheme.indicator(summary.indicator_id)
         distribution = summary.distribution
@@ -253,21 +253,23 @@ def pool_overview_page(request: AuthenticatedHttpRequest, pool_id: str) -> HttpR
                 "withheld": withheld_text(summary.withheld),
             }
         )
-    score_rows = []
-    for summary in (*overview.categories, overview.overall):
+    score_rows: list[dict[str, Any]] = []
+    for score_summary in (*overview.categories, overview.overall):
         name = (
-            scheme.category(summary.category).name.get(lang) if summary.category else _("Overall")
+            scheme.category(score_summary.category).name.get(lang)
+            if score_summary.category
+            else _("Overall")
         )
-        distribution = summary.distribution
+        distribution = score_summary.distribution
         score_rows.append(
             {
                 "name": name,
-                "n": summary.n,
+                "n": score_summary.n,
                 "distribution": distribution,
                 "quantiles": None
                 if distribution is None
                 else [format_percent(q) for q in distribution.quantiles],
-                "withheld": withheld_text(summary.withheld),
+                "withheld": withheld_text(score_summary.withheld),
             }
         )
     years = pool_over_time(history.pool)
