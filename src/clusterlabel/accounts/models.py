@@ -1,5 +1,7 @@
 """People who use clusterlabel, each in exactly one role."""
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +29,10 @@ class User(AbstractUser):
         blank=True,
         help_text=_("ISO 3166-1 alpha-2 code, e.g. DE. Needed for assessors."),
     )
+
+    # Set on each request's user by django-otp's OTPMiddleware: whether this session has passed
+    # a second factor. An annotation only, so that the model itself stays as it is.
+    is_verified: Callable[[], bool]
 
     class Meta:
         verbose_name = _("user")
