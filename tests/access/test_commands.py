@@ -12,6 +12,7 @@ from django.contrib.auth import authenticate
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import translation
 
 from clusterlabel.access.models import Grant
 from clusterlabel.accounts.choices import Role
@@ -385,7 +386,8 @@ def test_createsuperuser_makes_an_installation_administrator(monkeypatch):
     root = User.objects.get(username="root")
     assert root.is_superuser and root.is_staff and root.check_password(STRONG)
     grant = Grant.objects.get(user=root)
-    assert (grant.role, grant.scope_label) == ("administrator", "the whole installation")
+    with translation.override("en"):
+        assert (grant.role, grant.scope_label) == ("administrator", "the whole installation")
     assert list(
         AuditEvent.objects.filter(target_id=str(root.pk))
         .order_by("sequence")
