@@ -63,7 +63,8 @@ def notify_step(*, procedure_id: int, action: str) -> int:
     if action == flow.Action.RECORD_BOARD_VOTE:
         return 0  # a vote changes nothing anyone has to act on
     owner = flow.owner_of(procedure.state)
-    users = recipients_for(procedure, owner) if owner else []
+    # the domain names the owner with its own Role; the grants speak accounts.choices.Role
+    users = recipients_for(procedure, Role(owner)) if owner else []
     if procedure.is_terminal:
         users = recipients_for(procedure, Role.CLUSTER_MANAGER) + recipients_for(
             procedure, Role.SECRETARIAT

@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy
 
 from clusterlabel.access import policy
 from clusterlabel.access.policy import Activity
-from clusterlabel.accounts.choices import Role
 from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.core.reasons import describe_all
 from clusterlabel.domain import procedure as flow
+from clusterlabel.domain.access import GrantRole
 from clusterlabel.procedures import services
 from clusterlabel.procedures.assessment_forms import ConflictForm
 from clusterlabel.procedures.choices import ProcedureState
@@ -213,9 +213,9 @@ def decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     procedure = load_procedure(request, pk)
     user = request.user
     roles = policy.roles_on(user, procedure)
-    if not roles & {Role.AUTHORITY, Role.SECRETARIAT, Role.ADMINISTRATOR}:
+    if not roles & {GrantRole.AUTHORITY, GrantRole.SECRETARIAT, GrantRole.ADMINISTRATOR}:
         raise Http404
-    is_authority = Role.AUTHORITY in roles
+    is_authority = GrantRole.AUTHORITY in roles
     form = DecisionForm(request.POST or None)
     if request.method == "POST":
         if not is_authority:

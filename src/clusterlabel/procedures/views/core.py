@@ -159,6 +159,7 @@ def procedure_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         and procedure.state in BOARD_AND_AFTER
         and policy.can(user, Activity.READ_BOARD_DECLARATIONS, procedure)
     )
+    owner = flow.owner_of(procedure.state)
     return render(
         request,
         "procedures/procedure_detail.html",
@@ -167,10 +168,8 @@ def procedure_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "scheme": scheme,
             "level": procedure.level,
             "deadline": procedure_deadline(procedure),
-            "owner": flow.owner_of(procedure.state),
-            "owner_label": Role(flow.owner_of(procedure.state)).label
-            if flow.owner_of(procedure.state)
-            else "",
+            "owner": owner,
+            "owner_label": Role(owner).label if owner else "",
             "options": options,
             "board_declaration_due": declares_for_board and own_declaration is None,
             "own_board_declaration": own_declaration,
