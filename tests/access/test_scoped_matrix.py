@@ -343,3 +343,29 @@ def test_a_registration_waiting_for_bw_is_seen_by_the_bw_secretariat_only(world)
         assert (waiting in visible) is sees, who
         status = _client(world.people[who]).get(reverse("organisations:detail", args=[waiting.pk]))
         assert status.status_code == (200 if sees else 404), who
+
+
+@pytest.mark.parametrize(
+    ("who", "sees_gold"), [("bw_secretariat", False), ("ecei_secretariat", True)]
+)
+def test_the_back_office_lists_only_rows_in_scope(world, who, sees_gold):
+    """Labels, benchmarking rows, organisations and audit events of another operator's scheme
+    are not listed, and their change pages are 404/302 (Django's admin redirects)."""
+    from clusterlabel.audit.models import AuditEvent
+    from clusterlabel.benchmarks.models import ReferenceAssessment
+
+    client = _client(world.people[who])
+    gold_row = ReferenceAssessment.objects.get(procedure=world.gold.procedure)
+    gold_event = AuditEvent.objects.filter(procedure_id=world.gold.procedure.pk).first()
+    listed = {
+        "admin:labels_label_changelist": world.label.certificate_number,
+        "admin:benchmarks_referenceassessment_changelist": f"/{gold_row.pk}/change/",
+        "admin:organisations_organisation_changelist": f"/{world.gold.organisation.pk}/change/",
+        "admin:audit_auditevent_changelist": f"/{gold_event.pk}/change/",
+    }
+    for name, marker in listed.items():
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        assert (marker in response.content.decode()) is sees_gold, name
+    change = client.get(reverse("admin:labels_label_change", args=[world.label.pk]))
+    assert (change.status_code == 200) is sees_gold

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, Manager, Model, OuterRef, Q, QuerySet
 
 from clusterlabel.access.choices import GrantRole as RoleChoices
 from clusterlabel.access.models import Grant
@@ -410,6 +410,15 @@ def _states_q(activity: Activity, role: GrantRole) -> Q:
     return Q(state__in=sorted(s.value for s in states))
 
 
+def _related_manager(model: type[Model], field_name: str) -> Manager[Any]:
+    """The default manager of the model that ``model.field_name`` points to: the policy reaches
+    the models of the apps above it this way, without importing them."""
+    related = model._meta.get_field(field_name).related_model
+    if not (isinstance(related, type) and issubclass(related, Model)):
+        raise TypeError(f"{model.__name__}.{field_name} points to no model")
+    return related._default_manager
+
+
 def _procedure_filter(user: Any, activity: Activity, model: type[Model]) -> Q | None:
     parts: list[Q | None] = []
     allowed = rules.roles_for(activity)
@@ -422,13 +431,13 @@ def _procedure_filter(user: Any, activity: Activity, model: type[Model]) -> Q | 
             q = _members_q(user)
         elif role == GrantRole.ASSESSOR:
             scope = _scope_q(user, role, "scheme_version__")
-            assignment = model._meta.get_field("assignments").related_model
-            assigned = assignment.objects.filter(assessor_id=user.pk).values("procedure_id")
+            assignments = _related_manager(model, "assignments")
+            assigned = assignments.filter(assessor_id=user.pk).values("procedure_id")
             q = None if scope is None else scope & Q(pk__in=assigned)
         elif role == GrantRole.BOARD_MEMBER and activity not in _BEFORE_BOARD_DECLARATION:
             scope = _scope_q(user, role, "scheme_version__")
-            declaration = model._meta.get_field("board_conflict_declarations").related_model
-            declared = declaration.objects.filter(
+            declarations = _related_manager(model, "board_conflict_declarations")
+            declared = declarations.filter(
                 procedure_id=OuterRef("pk"),
                 member_id=user.pk,
                 round=OuterRef("board_round"),
@@ -506,6 +515,14 @@ def _organisation_filter(user: Any, *, include_own: bool = True) -> Q | None:
     return _any(parts)
 
 
+def _is_installation_administrator(user: Any) -> bool:
+    return any(g.role == GrantRole.ADMINISTRATOR and g.is_global for g in grants_of(user))
+
+
+def _procedure_model() -> Any:
+    return apps.get_model("procedures", "Procedure")
+
+
 def restrict(queryset: QuerySet[Any], user: Any, activity: Activity | str) -> QuerySet[Any]:
     """``queryset`` narrowed to the objects on which ``user`` may carry out ``activity``
     (for procedures in their current state). Filters by key lists and subqueries, never by a
@@ -518,6 +535,22 @@ def restrict(queryset: QuerySet[Any], user: Any, activity: Activity | str) -> Qu
         condition = _procedure_filter(user, activity, queryset.model)
     elif kind == "labels.label":
         condition = _label_filter(user, activity)
+    elif kind == "audit.auditevent":
+        # The back office's trail: events of the procedures whose internal trail the person
+        # reads; events of no procedure (accounts, grants, imports) for installation
+        # administrators only.
+        if _is_installation_administrator(user):
+            return queryset
+        procedures = _procedure_filter(user, Activity.READ_INTERNAL_AUDIT, _procedure_model())
+        if procedures is None:
+            return queryset.none()
+        ids = _procedure_model().objects.filter(procedures).values("pk")
+        return queryset.filter(procedure_id__in=ids)
+    elif kind == "benchmarks.referenceassessment":
+        if _is_installation_administrator(user):
+            return queryset
+        pools = sorted(set(SchemeVersion.objects.values_list("scheme_id", flat=True)))
+        return queryset.filter(pool_id__in=viewable_pools(user, pools))
     elif kind == "organisations.organisation":
         if activity != Activity.VIEW_ORGANISATION:
             raise ValueError("organisations are restricted for viewing; ask can() for the rest")
@@ -541,8 +574,7 @@ def holders(role: GrantRole | str, scheme_id: str, operator_id: int | None) -> Q
         if operator_id
         else Q(scheme_id=scheme_id)
     )
-    user_model = Grant._meta.get_field("user").related_model
-    return user_model.objects.filter(is_active=True, pk__in=grants.values("user_id"))
+    return _related_manager(Grant, "user").filter(is_active=True, pk__in=grants.values("user_id"))
 
 
 def can_view_benchmark_report(user: Any, pool_id: str, organisation: Any) -> bool:

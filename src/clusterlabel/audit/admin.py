@@ -1,7 +1,11 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from clusterlabel.access.policy import Activity, restrict
 from clusterlabel.audit.display import action_label
 from clusterlabel.audit.models import AuditEvent
 
@@ -39,3 +43,7 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        # Only what the person's grants reach (a BW secretariat sees no ECEI rows).
+        return restrict(super().get_queryset(request), request.user, Activity.READ_INTERNAL_AUDIT)

@@ -6,9 +6,13 @@ synthetic generator, each with its audit event; the back office looks, it does n
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from clusterlabel.access.policy import Activity, restrict
 from clusterlabel.benchmarks.models import ReferenceAssessment
 
 
@@ -38,3 +42,7 @@ class ReferenceAssessmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        # Only what the person's grants reach (a BW secretariat sees no ECEI rows).
+        return restrict(super().get_queryset(request), request.user, Activity.VIEW_POOL)

@@ -4,9 +4,12 @@ sent, and the import of existing label holders from a list."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from clusterlabel.access.policy import Activity, restrict
 from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.labels.importing import labels_import
 from clusterlabel.labels.models import Label, LabelReminder
@@ -153,6 +157,10 @@ class LabelAdmin(admin.ModelAdmin):
             "result": result,
         }
         return TemplateResponse(request, "admin/labels/label/import.html", context)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        # Only what the person's grants reach (a BW secretariat sees no ECEI rows).
+        return restrict(super().get_queryset(request), request.user, Activity.MANAGE_LABEL)
 
 
 @admin.register(LabelReminder)

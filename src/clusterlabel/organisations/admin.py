@@ -5,8 +5,13 @@ the policy and write the audit trail; the back office only reads, so nothing can
 without an audit event.
 """
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from clusterlabel.access.policy import Activity, restrict
 from clusterlabel.core.admin_readonly import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 from clusterlabel.organisations.models import FundingSource, Organisation, Programme
 
@@ -22,6 +27,10 @@ class OrganisationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("country", "region", "sector", "programmes")
     search_fields = ("cluster_name", "legal_name", "city", "website")
     inlines = (FundingSourceInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        # Only what the person's grants reach (a BW secretariat sees no ECEI rows).
+        return restrict(super().get_queryset(request), request.user, Activity.VIEW_ORGANISATION)
 
 
 @admin.register(Programme)
