@@ -225,6 +225,7 @@ OTP_TOTP_ISSUER = "clusterlabel"
 # How long the link in an invitation e-mail (`clusterlabel users create` without a password)
 # lets the new person set their password.
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+SIGNUP_LIMIT_PER_HOUR = env_int("SIGNUP_LIMIT_PER_HOUR", 10)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
