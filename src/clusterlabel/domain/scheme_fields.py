@@ -25,6 +25,27 @@ Direction = Literal["higher", "lower"]
 ValidityAnchor = Literal["assessment_month", "decision_date"]
 MemberType = Literal["companies", "research_education", "public_bodies", "civil_society"]
 MEMBER_TYPES: tuple[MemberType, ...] = get_args(MemberType)
+PROCESSES: tuple[Process, ...] = get_args(Process)
+ASSESSMENT_MODES: tuple[AssessmentMode, ...] = get_args(AssessmentMode)
+
+
+def process_of(value: str) -> Process:
+    """A stored process (``"new"``, ``"renewal"``) as the domain types it; ``ValueError`` for
+    any other string."""
+    for process in PROCESSES:
+        if value == process:
+            return process
+    raise ValueError(f"{value!r} is not a process")
+
+
+def assessment_mode_of(value: str) -> AssessmentMode:
+    """A stored assessment mode (``"on_site"``, ``"video"``) as the domain types it;
+    ``ValueError`` for any other string."""
+    for mode in ASSESSMENT_MODES:
+        if value == mode:
+            return mode
+    raise ValueError(f"{value!r} is not an assessment mode")
+
 
 ThresholdValue = Decimal | bool | str
 """A threshold or band start: a number (number/percent), a bool (boolean) or a choice id."""

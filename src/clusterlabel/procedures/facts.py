@@ -41,7 +41,10 @@ def scores_missing(procedure: Procedure) -> int:
         score = scored.get(indicator.id)
         unscored = score is None or score.value is None
         undocumented = (
-            not unscored and indicator.evidence_required and not score.evidence_seen.strip()
+            score is not None
+            and not unscored
+            and indicator.evidence_required
+            and not score.evidence_seen.strip()
         )
         if unscored or undocumented:
             missing += 1

@@ -20,6 +20,7 @@ from clusterlabel.domain.award import (
     recognised_labels,
 )
 from clusterlabel.domain.eligibility import EligibilityResult, check_eligibility
+from clusterlabel.domain.scheme_fields import process_of
 from clusterlabel.domain.schemes import Recognition, Scheme
 from clusterlabel.domain.scoring import AssessmentScore, IndicatorValue, score_assessment
 from clusterlabel.procedures.models import Procedure
@@ -108,7 +109,7 @@ def compute_result(procedure: Procedure, *, on: date | None = None) -> Procedure
         procedure.level_id,
         score=score,
         eligibility=eligibility,
-        process=procedure.process,
+        process=process_of(procedure.process),
         assessment_date=procedure.assessment_date or on or timezone.localdate(),
         previous=previous_assessment(procedure),
     )

@@ -159,7 +159,13 @@ class IndicatorNumberField(forms.Field):
         super().validate(value)
         if value is None:
             return
-        if self.indicator.type == "percent" and not (self.low <= value <= self.high):
+        low, high = self.low, self.high  # a percentage always has both
+        if (
+            self.indicator.type == "percent"
+            and low is not None
+            and high is not None
+            and not (low <= value <= high)
+        ):
             raise ValidationError(
                 _("A percentage lies between %(min)s and %(max)s.")
                 % {"min": _number(self.low), "max": _number(self.high)},
@@ -189,7 +195,7 @@ class CommentField(forms.CharField):
     """Free text; line breaks normalised so that a browser's CRLF is not a change."""
 
     def to_python(self, value: Any) -> str:
-        text = super().to_python(value)
+        text = super().to_python(value) or ""  # None only for a field whose empty value is None
         return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

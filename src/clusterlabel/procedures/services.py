@@ -26,6 +26,7 @@ from clusterlabel.domain import access as access_rules
 from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.errors import InvalidIndicatorValues
 from clusterlabel.domain.fees import quote_fee
+from clusterlabel.domain.scheme_fields import assessment_mode_of, process_of
 from clusterlabel.domain.scoring import IndicatorValue, validate_values
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.procedures.choices import Decision
@@ -41,7 +42,7 @@ from clusterlabel.procedures.models import (
     SelfAssessmentAnswer,
 )
 from clusterlabel.procedures.results import compute_result
-from clusterlabel.procedures.uploads import check_upload
+from clusterlabel.procedures.uploads import check_upload, upload_size
 from clusterlabel.procedures.values import to_json
 from clusterlabel.schemes.models import SchemeVersion
 
@@ -344,9 +345,9 @@ def evidence_upload(
         evidence = Evidence(
             procedure=locked,
             indicator_id=indicator_id,
-            original_name=upload.name[:255],
+            original_name=(upload.name or "")[:255],
             content_type=content_type,
-            size=upload.size,
+            size=upload_size(upload),
             sha256=digest,
             uploaded_by=actor,
         )
@@ -379,8 +380,8 @@ def procedure_accept(*, procedure: Procedure, actor: User) -> Procedure:
         )
         quote = quote_fee(
             locked.scheme,
-            process=locked.process,
-            mode=locked.assessment_mode,
+            process=process_of(locked.process),
+            mode=assessment_mode_of(locked.assessment_mode),
             application_date=applied_on,
         )
         locked.fee_currency = quote.currency
@@ -533,7 +534,7 @@ def board_conflict_declare(
         before = None if declaration is None else declaration.no_conflict
         if before is False:
             raise _refuse("board_conflict_already_declared", round=locked.board_round)
-        if before is True and no_conflict:
+        if declaration is not None and before is True and no_conflict:
             return declaration
         if declaration is None:
             declaration = BoardConflictDeclaration(

@@ -41,18 +41,27 @@ def max_upload_bytes() -> int:
     return int(getattr(settings, "EVIDENCE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 
 
+def upload_size(upload: UploadedFile) -> int:
+    """The file's size in bytes. Django's upload handlers always measure it; ``UploadedFile``
+    types it as optional because a file built by hand may leave it unset."""
+    if upload.size is None:
+        raise ValueError(f"the upload {upload.name!r} has no size")
+    return upload.size
+
+
 def check_upload(upload: UploadedFile) -> tuple[str, str]:
     """Refuse a file that is empty, too large or not of an allowed type, with the reason.
 
     Returns the content type and the SHA-256 of the content.
     """
     limit = max_upload_bytes()
-    if upload.size == 0:
+    size = upload_size(upload)
+    if size == 0:
         raise ValidationError(_("The file is empty."), code="empty")
-    if upload.size > limit:
+    if size > limit:
         raise ValidationError(
             _("The file is %(size)s; evidence files may be at most %(limit)s.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)},
             code="too_large",
         )
     suffix = PurePath(upload.name or "").suffix.lower()
