@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, overload
 from uuid import UUID
 
 from django.db import models
@@ -44,6 +44,10 @@ def format_timestamp(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+@overload
+def json_safe(value: Mapping[Any, Any]) -> dict[str, JSONValue]: ...
+@overload
+def json_safe(value: Any) -> JSONValue: ...
 def json_safe(value: Any) -> JSONValue:
     """Convert a value to plain JSON types, for an event's ``before`` and ``after``.
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
@@ -15,6 +14,9 @@ from django.utils.translation import gettext as _
 
 from clusterlabel.audit.canonical import GENESIS_HASH, JSONValue, json_safe
 from clusterlabel.audit.models import AuditEvent
+
+if TYPE_CHECKING:  # the audit trail sits below the apps; the user model only names the actor
+    from clusterlabel.accounts.models import User
 
 __all__ = [
     "AUDIT_CHAIN_LOCK_ID",
@@ -71,7 +73,7 @@ def _snapshot(value: Mapping[str, Any] | None, name: str) -> JSONValue:
 
 def audit_record(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     action: str,
     target: models.Model | None = None,
     target_type: str | None = None,
