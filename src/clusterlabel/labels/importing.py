@@ -664,13 +664,13 @@ def _write(
 ) -> None:
     with transaction.atomic():
         for new in result.new_organisations:
-            organisation = Organisation(**_organisation_fields(new))
-            organisation.save()  # validated when the rows were checked
-            new.organisation = organisation
+            created = Organisation(**_organisation_fields(new))
+            created.save()  # validated when the rows were checked
+            new.organisation = created
             audit_record(
                 actor=actor,
                 action="organisation.create",
-                target=organisation,
+                target=created,
                 after={**_organisation_fields(new), "source": "import", "file": result.file_name},
             )
         _bump_sequences(p.certificate_number for p in to_create if p.certificate_number)

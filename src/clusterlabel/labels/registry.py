@@ -83,13 +83,14 @@ def valid_on_condition(day: date) -> Q:
 def status_condition(status: str, today: date) -> Q | None:
     """Labels whose status today is ``status`` (as ``Label.status`` computes it)."""
     held = Q(state__in=HELD_STATES)
-    return {
+    conditions: dict[str, Q] = {
         LabelStatus.VALID: held & Q(valid_from__lte=today, valid_until__gte=today),
         LabelStatus.EXPIRED: held & Q(valid_until__lt=today),
         LabelStatus.NOT_YET_VALID: held & Q(valid_from__gt=today),
         LabelStatus.SUSPENDED: Q(state=LabelState.SUSPENDED),
         LabelStatus.REVOKED: Q(state=LabelState.REVOKED),
-    }.get(status)
+    }
+    return conditions.get(status)
 
 
 def _ordering(sort: str, level_ranks: Mapping[str, int]) -> list[Any]:
@@ -102,13 +103,14 @@ def _ordering(sort: str, level_ranks: Mapping[str, int]) -> list[Any]:
         default=Value(0),
         output_field=IntegerField(),
     )
-    expressions: list[Any] = {
+    orderings: dict[str, list[Any]] = {
         "organisation": [Lower("organisation__legal_name"), F("organisation_id")],
         "scheme": [F("family"), F("scheme_id"), level_rank],
         "level": [level_rank, F("scheme_id")],
         "valid_from": [F("valid_from")],
         "valid_until": [F("valid_until")],
-    }[key]
+    }
+    expressions = orderings[key]
     ordered = [e.desc() if descending else e.asc() for e in expressions]
     return [*ordered, F("certificate_number").asc()]
 

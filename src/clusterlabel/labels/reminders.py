@@ -157,6 +157,12 @@ def _candidates(today: date, offsets: Sequence[int]) -> list[Label]:
     )
 
 
+def _reminder_managers(label: Label) -> list[User]:
+    """The organisation's active managers with an address, as ``_candidates`` prefetched them."""
+    # Set by the Prefetch's to_attr, which the type checker cannot see on Organisation.
+    return label.organisation.reminder_managers  # type: ignore[attr-defined]
+
+
 def _secretariat(scheme_id: str, operator_id: int | None) -> list[User]:
     """The scheme's secretariat (read once per scheme by ``reminders_due``)."""
     return list(
@@ -180,10 +186,10 @@ def reminders_due(*, today: date) -> list[DueReminder]:
     offsets = reminder_offsets()
     labels = _candidates(today, offsets)
     recorded: dict[int, set[str]] = defaultdict(set)
-    for label_id, kind in LabelReminder.objects.filter(label__in=labels).values_list(
+    for label_id, sent_kind in LabelReminder.objects.filter(label__in=labels).values_list(
         "label_id", "kind"
     ):
-        recorded[label_id].add(kind)
+        recorded[label_id].add(sent_kind)
     secretariats: dict[str, list[User]] = {}
     due = []
     for label in labels:
@@ -194,9 +200,7 @@ def reminders_due(*, today: date) -> list[DueReminder]:
             secretariats[label.scheme_id] = _secretariat(
                 label.scheme_id, label.scheme_version.operator_id
             )
-        recipients = _unique_by_email(
-            [*label.organisation.reminder_managers, *secretariats[label.scheme_id]]
-        )
+        recipients = _unique_by_email([*_reminder_managers(label), *secretariats[label.scheme_id]])
         due.append(DueReminder(label=label, kind=kind, recipients=recipients))
     return due
 

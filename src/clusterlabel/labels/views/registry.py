@@ -123,7 +123,7 @@ def _json_pieces(head: dict[str, Any], records: Iterator[tuple[Any, ...]]) -> It
 
 
 @require_GET
-def registry_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def registry_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
     """The registry's filtered list, all pages, as CSV or JSON (open data)."""
     if fmt not in ("csv", "json"):
         raise Http404
