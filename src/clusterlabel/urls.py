@@ -4,7 +4,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -21,7 +21,7 @@ admin.site.site_header = _("clusterlabel back office")
 admin.site.site_title = _("clusterlabel")
 admin.site.index_title = _("Scheme operation")
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("clusterlabel.core.urls")),
     path("schemes/", include("clusterlabel.schemes.urls")),
     path("organisations/", include("clusterlabel.organisations.urls")),

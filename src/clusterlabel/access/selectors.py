@@ -32,7 +32,7 @@ def scope_choice_find(
             raise GrantInvalid(
                 _("There is no operator “%(operator)s”.") % {"operator": operator_slug}
             )
-    if organisation_id not in (None, ""):
+    if organisation_id is not None and organisation_id != "":
         try:
             organisation = Organisation.objects.filter(pk=int(organisation_id)).first()
         except (TypeError, ValueError):

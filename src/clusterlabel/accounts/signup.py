@@ -163,7 +163,10 @@ def account_confirm(*, token: str) -> User:
     if not isinstance(payload, dict):
         raise ConfirmationRefused("invalid")
     with transaction.atomic():
-        user = User.objects.select_for_update().filter(pk=payload.get("u")).first()
+        user_pk = payload.get("u")
+        user = (
+            None if user_pk is None else User.objects.select_for_update().filter(pk=user_pk).first()
+        )
         if (
             user is None
             or not constant_time_compare(_fingerprint(user), str(payload.get("f", "")))

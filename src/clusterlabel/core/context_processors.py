@@ -37,7 +37,7 @@ def _items(request: HttpRequest) -> list[NavItem]:
         ),
         NavItem(_("Statistics"), reverse("labels:statistics"), view == "labels:statistics"),
     ]
-    if not signed_in:
+    if user is None or not signed_in:
         return items
     held = held_roles(user)
     organisations = reverse("organisations:list")

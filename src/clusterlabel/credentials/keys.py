@@ -58,7 +58,9 @@ def rsa_public_jwk_members(public_key: rsa.RSAPublicKey) -> dict[str, str]:
 
 def thumbprint(public_key: rsa.RSAPublicKey) -> str:
     """RFC 7638 JWK thumbprint (SHA-256, base64url) of an RSA public key; used as the ``kid``."""
-    return RSAKey.import_key(rsa_public_jwk_members(public_key)).thumbprint()
+    # joserfc takes a JWK dict whose values may also be lists; ours are strings only.
+    jwk: dict[str, str | list[str]] = dict(rsa_public_jwk_members(public_key))
+    return RSAKey.import_key(jwk).thumbprint()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
@@ -221,7 +221,9 @@ def _snapshot(organisation: Organisation) -> dict[str, Any]:
         value = getattr(organisation, field)
         if isinstance(value, Decimal):
             # As stored: 3.5 typed is 3.50 saved, and the trail says what was saved.
-            places = Organisation._meta.get_field(field).decimal_places
+            model_field = Organisation._meta.get_field(field)
+            assert isinstance(model_field, models.DecimalField)  # the field of a Decimal value
+            places = model_field.decimal_places
             value = value.quantize(Decimal(1).scaleb(-places))
         values[field] = value
     values["funding_sources"] = {
