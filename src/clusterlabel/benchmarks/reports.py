@@ -115,7 +115,9 @@ def withheld_text(reason: WithheldReason | None) -> str:
 # --- formatting -----------------------------------------------------------------------------
 
 
-def format_encoded(indicator: Indicator, value: float | None, *, unit: bool = True) -> str:
+def format_encoded(
+    indicator: Indicator, value: float | Decimal | None, *, unit: bool = True
+) -> str:
     """An encoded value (or a quantile of encoded values) as the indicator is answered;
     ``unit=False`` leaves out the unit (for ranges next to a value that has it)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -162,7 +164,7 @@ def levels_key(indicator: Indicator) -> str:
     return _("Levels: %(levels)s") % {"levels": names}
 
 
-def _rounded(value: float) -> Decimal:
+def _rounded(value: float | Decimal) -> Decimal:
     """At most two decimals, without trailing zeros (12.5, 3, 0.33)."""
     return Decimal(str(round(value, 2))).normalize() + 0
 

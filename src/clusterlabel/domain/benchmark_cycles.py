@@ -30,8 +30,8 @@ class IndicatorChange:
 
     indicator_id: str
     category: str
-    previous: float | None
-    current: float | None
+    previous: float | Decimal | None  # as the assessment holds it: a Decimal stays one
+    current: float | Decimal | None
     change: Change
 
 

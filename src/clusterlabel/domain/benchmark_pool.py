@@ -14,7 +14,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -369,13 +369,16 @@ class Pool:
         return organisation in self._index
 
 
-def _read_only(array: npt.NDArray[np.generic]) -> npt.NDArray[np.generic]:
+_Array = TypeVar("_Array", bound=npt.NDArray[Any])
+
+
+def _read_only(array: _Array) -> _Array:
     array.setflags(write=False)
     return array
 
 
 def _to_float_matrix(
-    rows: list[list[float | Decimal | None]], shape: tuple[int, int]
+    rows: Sequence[Sequence[float | Decimal | None]], shape: tuple[int, int]
 ) -> FloatArray:
     if shape[0] == 0:
         return np.empty(shape, dtype=np.float64)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from clusterlabel.domain.benchmark_pool import IndicatorSpec
+from clusterlabel.domain.benchmark_pool import Direction, IndicatorKind, IndicatorSpec
 from clusterlabel.domain.schemes import Indicator, Scheme
 from clusterlabel.domain.scoring import AssessmentScore, IndicatorValue
 
@@ -41,10 +41,10 @@ def indicator_spec(indicator: Indicator) -> IndicatorSpec:
     return IndicatorSpec(
         id=indicator.id,
         category=indicator.category,
-        threshold=float(indicator.threshold),  # type: ignore[arg-type]
+        threshold=float(indicator.threshold),
         points=indicator.points,
-        direction=indicator.direction,
-        kind=indicator.type,
+        direction=Direction(indicator.direction),
+        kind=IndicatorKind(indicator.type),
     )
 
 
