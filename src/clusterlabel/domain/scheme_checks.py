@@ -56,6 +56,11 @@ def _str_id(item: dict[str, Any]) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _whole_number(value: Any) -> int | None:
+    """``value`` if it is an int (a bool is not), else None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def _str_key(*values: Any) -> tuple[str, ...] | None:
     """``values`` as a key for duplicate detection, or None unless every one is a string."""
     return values if all(isinstance(value, str) for value in values) else None
@@ -123,7 +128,8 @@ class _CrossChecks:
     # indicators -------------------------------------------------------------------------------
 
     def check_indicators(self) -> None:
-        categories = {_str_id(c) for _, c in _entries(self.data, "categories")} - {None}
+        ids = (_str_id(c) for _, c in _entries(self.data, "categories"))
+        categories = {category_id for category_id in ids if category_id is not None}
         used: set[str] = set()
         for index, indicator in _entries(self.data, "indicators"):
             path: _Path = ("indicators", index)
@@ -341,13 +347,15 @@ class _CrossChecks:
         validity, renewal = self.data.get("validity"), self.data.get("renewal")
         if not (isinstance(validity, dict) and isinstance(renewal, dict)):
             return
-        months = validity.get("months")
-        grace = renewal.get("grace_months_after_expiry")
-        extension = renewal.get("extension_months")
-        numbers = all(
-            isinstance(v, int) and not isinstance(v, bool) for v in (months, grace, extension)
-        )
-        if numbers and months + grace < extension:
+        months = _whole_number(validity.get("months"))
+        grace = _whole_number(renewal.get("grace_months_after_expiry"))
+        extension = _whole_number(renewal.get("extension_months"))
+        if (
+            months is not None
+            and grace is not None
+            and extension is not None
+            and months + grace < extension
+        ):
             self.add(
                 ("renewal", "extension_months"),
                 f"extension_months ({extension}) exceeds validity.months + "

@@ -501,7 +501,11 @@ class _SchemeYamlLoader(yaml.SafeLoader):
         try:
             return super().construct_object(node, deep=deep)
         except (ValueError, ArithmeticError) as exc:
-            shown = str(node.value) if isinstance(node, yaml.ScalarNode) else node.id
+            # Every concrete node class names its kind in ``id`` (scalar, sequence, mapping);
+            # the base class Node has none.
+            shown = (
+                str(node.value) if isinstance(node, yaml.ScalarNode) else getattr(node, "id", "")
+            )
             shown = shown if len(shown) <= 40 else f"{shown[:37]}..."
             kind = node.tag.rsplit(":", 1)[-1]
             reason = str(exc).split(";")[0]
