@@ -11,10 +11,13 @@ import hashlib
 import io
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.utils.html import escape
+
+if TYPE_CHECKING:  # matplotlib itself is imported when a chart is first drawn
+    from matplotlib.typing import RcKeyType
 
 COLOURS = ("#1f4e79", "#b8860b", "#2e7d4f", "#8e3b8e", "#a1261b", "#4f5966")
 MARKERS = ("o", "s", "^", "D", "v", "P")
@@ -26,7 +29,7 @@ def figure_class(salt: str) -> tuple[Any, Any]:
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    rc = {
+    rc: dict[RcKeyType, Any] = {
         "svg.fonttype": "none",
         "svg.hashsalt": f"clusterlabel-{salt}",
         "text.parse_math": False,
