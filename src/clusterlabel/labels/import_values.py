@@ -220,12 +220,14 @@ def parse_sector(text: str) -> str | None:
 
 # --- dates -----------------------------------------------------------------------------------
 
-_DAY_PATTERNS = (
+# Each pattern with the order of its groups: y(ear), m(onth), d(ay).
+_DatePatterns = tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]
+_DAY_PATTERNS: _DatePatterns = (
     (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?"), ("y", "m", "d")),
     (re.compile(r"(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4}|\d{2})"), ("d", "m", "y")),
     (re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})"), ("d", "m", "y")),
 )
-_MONTH_PATTERNS = (
+_MONTH_PATTERNS: _DatePatterns = (
     (re.compile(r"(\d{1,2})\s*[/.]\s*(\d{4})"), ("m", "y")),
     (re.compile(r"(\d{4})-(\d{1,2})"), ("y", "m")),
 )

@@ -40,7 +40,9 @@ class LocalizedDecimalField(forms.DecimalField):
         kwargs["localize"] = True
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> Decimal | None:
+    # django-stubs derive DecimalField from IntegerField's int-returning to_python; Django's
+    # DecimalField returns a Decimal, as this one does.
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if isinstance(value, str):
             value = value.strip().replace("\u00a0", "").replace("\u202f", "")
             grouping = str(get_format("THOUSAND_SEPARATOR"))
@@ -185,8 +187,8 @@ class OrganisationForm(forms.ModelForm):
         for field, field_errors in error.error_dict.items():
             if field == "funding_sources":
                 # Not a form field: kept under its own key for the funding fieldset.
-                self._errors.setdefault("funding_sources", self.error_class())
-                self._errors["funding_sources"].extend(
+                self.errors.setdefault("funding_sources", self.error_class())
+                self.errors["funding_sources"].extend(
                     message for e in field_errors for message in e.messages
                 )
             elif field in self.fields:

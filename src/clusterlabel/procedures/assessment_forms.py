@@ -234,7 +234,7 @@ class ScoreForm(forms.Form):
     ) -> None:
         self.indicator = indicator
         self.language = lang_of(language)
-        initial = {"based_on_revision": score.revision if score else 0}
+        initial: dict[str, Any] = {"based_on_revision": score.revision if score else 0}
         if score is not None:
             initial.update(
                 value=self._initial_value(from_json(indicator, score.value)),

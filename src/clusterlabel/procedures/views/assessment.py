@@ -330,7 +330,7 @@ def _scoring_context(
                 own_points = None
             score = scores.get(indicator.id)
             panel_value = from_json(indicator, score.value) if score else None
-            confirmations = []
+            confirmations: list[dict[str, Any]] = []  # per assessor: who, and whether agreed
             if score is not None and shared:
                 agreed = {
                     c.assessor_id for c in score.confirmations.all() if c.revision == score.revision
