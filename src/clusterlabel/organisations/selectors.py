@@ -69,6 +69,12 @@ def organisation_get(*, pk: int, viewer: User) -> Organisation:
     ).get(pk=pk)
 
 
+def visible_procedures(organisation: Organisation) -> list[Procedure]:
+    """The procedures ``organisation_get`` prefetched for its viewer."""
+    # Set by the Prefetch's to_attr, which the type checker cannot see on Organisation.
+    return organisation.visible_procedures  # type: ignore[attr-defined]
+
+
 def organisation_ids_managed_by(*, user: User, limit: int | None = None) -> list[int]:
     """The organisations ``user`` manages, by cluster name (at most ``limit`` of them)."""
     queryset = user.managed_organisations.order_by("cluster_name", "pk").values_list(

@@ -174,7 +174,7 @@ def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             "funding_total": sum((row["share"] for row in funding), Decimal(0)),
             "eligibility": eligibility,
             "benchmark_reports": _benchmark_reports(user, organisation, eligibility),
-            "procedures": organisation.visible_procedures,
+            "procedures": selectors.visible_procedures(organisation),
             "labels": list(labels_of_organisation(organisation_id=organisation.pk)),
             "managers": list(organisation.managers.all()),
             "programmes": list(organisation.programmes.all()),
