@@ -20,8 +20,10 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
 from django.utils import formats
+from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -221,8 +223,8 @@ class SelfAssessmentForm(forms.Form):
 
     def __init__(
         self,
-        data: Mapping[str, Any] | None = None,
-        files: Mapping[str, Any] | None = None,
+        data: QueryDict | dict[str, Any] | None = None,
+        files: MultiValueDict[str, UploadedFile] | None = None,
         *,
         scheme: Scheme,
         answers: Mapping[str, Any],
@@ -288,7 +290,9 @@ class SelfAssessmentForm(forms.Form):
             initial[self.comment_name(indicator.id)] = answer.comment
         return initial
 
-    def _with_initial(self, data: Mapping[str, Any], initial: Mapping[str, Any]) -> Any:
+    def _with_initial(
+        self, data: QueryDict | dict[str, Any], initial: Mapping[str, Any]
+    ) -> QueryDict | dict[str, Any]:
         """A posted field without its hidden initial value (a client other than our page) is
         compared with what is stored; a field not posted at all stays unchanged."""
         names = [
