@@ -185,6 +185,7 @@ class Activity(StrEnum):
     APPLY = "apply"
     # labels
     MANAGE_LABEL = "manage_label"
+    BROWSE_LABELS = "browse_labels"  # the back office's list of labels, with their history
     IMPORT_LABELS = "import_labels"
     # benchmarking
     VIEW_BENCHMARK_REPORT = "view_benchmark_report"
@@ -262,6 +263,7 @@ ACTIVITIES: Mapping[Activity, Rule] = MappingProxyType({
     Activity.CONFIRM_ORGANISATION: _rule(secretariat=ANY_STATE),
     Activity.APPLY: _rule(cluster_manager=ANY_STATE, secretariat=ANY_STATE),
     Activity.MANAGE_LABEL: _rule(secretariat=ANY_STATE, authority=ANY_STATE),
+    Activity.BROWSE_LABELS: _rule(**_OVERSIGHT_ANY),
     Activity.IMPORT_LABELS: _rule(secretariat=ANY_STATE, administrator=ANY_STATE),
     Activity.VIEW_BENCHMARK_REPORT: _rule(cluster_manager=ANY_STATE, **_OVERSIGHT_ANY),
     Activity.VIEW_POOL: _rule(**_OVERSIGHT_ANY),

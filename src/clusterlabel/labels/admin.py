@@ -160,7 +160,7 @@ class LabelAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         # Only what the person's grants reach (a BW secretariat sees no ECEI rows).
-        return restrict(super().get_queryset(request), request.user, Activity.MANAGE_LABEL)
+        return restrict(super().get_queryset(request), request.user, Activity.BROWSE_LABELS)
 
 
 @admin.register(LabelReminder)
