@@ -250,3 +250,23 @@ def test_the_organisation_page_links_its_reports_for_those_who_may_read_them(
     client.logout()
     login(client, UserFactory(role=Role.SECRETARIAT))
     assert link in client.get(url).content.decode()
+
+
+def test_a_lower_is_better_strip_is_mirrored_whether_the_direction_is_a_string_or_an_enum():
+    """The page passed the scheme file's "lower" and the strip compared it with the enum by
+    identity, so staff turnover and members per FTE were drawn backwards (the diamond of a good
+    value at the far left)."""
+    import re
+
+    from clusterlabel.benchmarks.charts import position_strip_svg
+    from clusterlabel.domain.benchmark import Direction
+
+    def diamond_x(direction) -> float:
+        svg = position_strip_svg(
+            value=2.0, threshold=5.0, distribution=None, direction=direction, label="x"
+        )
+        return float(re.search(r'<path d="M([0-9.]+) 4', svg).group(1))
+
+    # 2 is the better value when lower is better: right of the threshold, at the right end.
+    assert diamond_x("lower") == diamond_x(Direction.LOWER) > 80
+    assert diamond_x("higher") == diamond_x(Direction.HIGHER) < 80

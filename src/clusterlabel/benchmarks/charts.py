@@ -153,12 +153,14 @@ def position_strip_svg(
     value: float | None,
     threshold: float,
     distribution: Distribution | None,
-    direction: Direction,
+    direction: Direction | str,
     label: str,
 ) -> str:
     """A 160 x 22 strip: whisker line, quartile box, median, threshold (green line) and the
     organisation's value (red diamond), scaled to the values shown. Lower-is-better indicators
-    are drawn mirrored, so that "better" is always to the right."""
+    are drawn mirrored, so that "better" is always to the right. ``direction`` may be the
+    scheme file's string ("lower"): it is read as a ``Direction`` here, once."""
+    mirrored = Direction(direction) is Direction.LOWER
     points = [threshold]
     if value is not None:
         points.append(value)
@@ -171,7 +173,7 @@ def position_strip_svg(
 
     def x(number: float) -> float:
         share = (number - low) / (high - low)
-        if direction is Direction.LOWER:
+        if mirrored:
             share = 1 - share
         return round(pad + share * (width - 2 * pad), 1)
 
