@@ -382,7 +382,7 @@ def _walk_demo(walk: Walkthrough, spec: DemoProcedure) -> None:
     if target == "contracted":
         walk.advance_to("contracted")
         services.self_assessment_save(
-            procedure=p, actor=walk.manager, values=_partial(walk.answers, 0.6)
+            procedure=p, actor=walk.manager, values=_partial(walk.answer_values, 0.6)
         )
         return
     if target == "assessors_assigned":
@@ -391,7 +391,7 @@ def _walk_demo(walk: Walkthrough, spec: DemoProcedure) -> None:
         return
     if target == "assessment_in_progress":
         walk.advance_to("assessment_in_progress")
-        walk.score_all(only=list(walk.scores)[: len(walk.scores) // 2])
+        walk.score_all(only=list(walk.score_values)[: len(walk.score_values) // 2])
         return
     if target == "board_review":
         walk.advance_to("board_review")

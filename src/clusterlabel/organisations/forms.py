@@ -115,7 +115,8 @@ class OrganisationForm(forms.ModelForm):
             initial.setdefault("programmes", list(instance.programmes.all()))
             if with_managers:
                 initial.setdefault("managers", list(instance.managers.all()))
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         for kind, label in FundingKind.choices:
             self.fields[share_field_name(kind)] = LocalizedDecimalField(
                 label=label,
@@ -174,7 +175,7 @@ class OrganisationForm(forms.ModelForm):
 
     @property
     def funding_errors(self) -> list[str]:
-        return list(self.errors.get("funding_sources", []))
+        return [str(error) for error in self.errors.get("funding_sources", [])]
 
     def add_service_errors(self, error: ValidationError | None) -> None:
         """Show a service's ``ValidationError`` on the fields it names; the shares' total is

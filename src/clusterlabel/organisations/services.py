@@ -12,6 +12,7 @@ country and, for the countries listed in ``KNOWN_REGIONS``, is one of its ISO 31
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -123,7 +124,12 @@ def organisation_rule_errors(
                     params={"total": _percent(total)},
                 )
             ]
-    if region and country and country_code.regex.match(country) and region_code.regex.match(region):
+    if (
+        region
+        and country
+        and re.match(country_code.regex, country)
+        and re.match(region_code.regex, region)
+    ):
         known = KNOWN_REGIONS.get(country)
         if not region.startswith(f"{country}-"):
             errors["region"] = [

@@ -60,8 +60,15 @@ class Walkthrough:
 
     def __post_init__(self) -> None:
         scheme = self.procedure.scheme
-        self.answers = self.answers if self.answers is not None else excellent_values(scheme)
-        self.scores = self.scores if self.scores is not None else dict(self.answers)
+        # ``answers``/``scores`` are what the caller passed (None: the defaults); the walk
+        # reads the resolved values below.
+        self.answer_values: dict[str, IndicatorValue] = (
+            self.answers if self.answers is not None else excellent_values(scheme)
+        )
+        self.score_values: dict[str, IndicatorValue] = (
+            self.scores if self.scores is not None else dict(self.answer_values)
+        )
+        self.answers, self.scores = self.answer_values, self.score_values
 
     @property
     def scheme(self) -> Scheme:
@@ -99,7 +106,9 @@ class Walkthrough:
         elif state == flow.State.APPLIED:
             services.procedure_accept(procedure=p, actor=self.secretariat)
         elif state == flow.State.CONTRACTED:
-            services.self_assessment_save(procedure=p, actor=self.manager, values=self.answers)
+            services.self_assessment_save(
+                procedure=p, actor=self.manager, values=self.answer_values
+            )
             services.procedure_transition(
                 procedure=p, actor=self.manager, action=flow.Action.SUBMIT_SELF_ASSESSMENT
             )
@@ -107,7 +116,7 @@ class Walkthrough:
             self.propose_panel()
             self.confirm_panel()
         elif state == flow.State.ASSESSORS_ASSIGNED:
-            if p.assessment_date > timezone.localdate():
+            if p.assessment_date is not None and p.assessment_date > timezone.localdate():
                 # The calendar moves on to the assessment day (a walkthrough cannot wait weeks).
                 Procedure.objects.filter(pk=p.pk).update(assessment_date=timezone.localdate())
                 p = self.refresh()
@@ -172,7 +181,7 @@ class Walkthrough:
 
     def score_all(self, only: list[str] | None = None) -> None:
         first, *others = self.assessors
-        for indicator_id, value in self.scores.items():
+        for indicator_id, value in self.score_values.items():
             if only is not None and indicator_id not in only:
                 continue
             score = services.score_save(

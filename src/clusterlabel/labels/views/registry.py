@@ -14,9 +14,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -200,7 +200,10 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "count": len(holders),
             "day": filters.valid_on,
             "region": region_name(filters.region) if filters.region else "",
-            "label": dict(choice_field(question, "label").choices).get(label_value, label_value),
+            # The form sets flat (value, name) pairs; the stubs type choices far wider.
+            "label": dict(
+                cast("Iterable[tuple[str, str]]", choice_field(question, "label").choices)
+            ).get(label_value, label_value),
             "registry_query": urlencode(filters.as_query()),
         }
 
