@@ -113,6 +113,7 @@ def procedure_pages(procedure: Procedure) -> dict[str, str]:
             "self_assessment",
             "panel",
             "conflict",
+            "board_conflict",
             "scoring",
             "report",
             "vote",
@@ -125,7 +126,7 @@ def procedure_pages(procedure: Procedure) -> dict[str, str]:
 BW_PAGES = {
     "bw_secretariat": {"detail", "self_assessment", "panel", "scoring", "report", "decision"},
     "bw_authority": {"detail", "self_assessment", "scoring", "report", "decision"},
-    "bw_board": {"detail", "self_assessment", "scoring", "report", "vote"},
+    "bw_board": {"detail", "self_assessment", "scoring", "report", "vote", "board_conflict"},
     "programme": {"detail"},
 }
 STRANGERS_TO_BW = (
@@ -369,3 +370,28 @@ def test_the_back_office_lists_only_rows_in_scope(world, who, sees_gold):
         assert (marker in response.content.decode()) is sees_gold, name
     change = client.get(reverse("admin:labels_label_change", args=[world.label.pk]))
     assert (change.status_code == 200) is sees_gold
+
+
+@pytest.mark.parametrize("who", [*STRANGERS_TO_BW, "programme"])
+def test_uploads_and_scores_on_another_schemes_procedure_are_refused(world, who):
+    """The write endpoints that are not steps: evidence upload, saving and confirming a score."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    procedure = world.bw.procedure
+    before = AuditEvent.objects.count()
+    client = _client(world.people[who])
+    pk = procedure.pk
+    upload = SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    responses = [
+        client.post(
+            reverse("procedures:evidence_upload", args=[pk]),
+            {"indicator": "STR-01", "file": upload},
+        ),
+        client.post(
+            reverse("procedures:score_save", args=[pk, "STR-01"]),
+            {"value": "80", "based_on_revision": "0"},
+        ),
+    ]
+    for response in responses:
+        assert response.status_code == 404, (who, response.status_code)
+    assert AuditEvent.objects.count() == before
