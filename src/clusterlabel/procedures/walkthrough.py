@@ -60,15 +60,20 @@ class Walkthrough:
 
     def __post_init__(self) -> None:
         scheme = self.procedure.scheme
-        # ``answers``/``scores`` are what the caller passed (None: the defaults); the walk
-        # reads the resolved values below.
-        self.answer_values: dict[str, IndicatorValue] = (
-            self.answers if self.answers is not None else excellent_values(scheme)
-        )
-        self.score_values: dict[str, IndicatorValue] = (
-            self.scores if self.scores is not None else dict(self.answer_values)
-        )
-        self.answers, self.scores = self.answer_values, self.score_values
+        if self.answers is None:
+            self.answers = excellent_values(scheme)
+        if self.scores is None:
+            self.scores = dict(self.answers)
+
+    @property
+    def answer_values(self) -> dict[str, IndicatorValue]:
+        """The answers the walk gives (set in ``__post_init__``, and a test may replace them)."""
+        return self.answers if self.answers is not None else {}
+
+    @property
+    def score_values(self) -> dict[str, IndicatorValue]:
+        """The scores the walk gives (set in ``__post_init__``, and a test may replace them)."""
+        return self.scores if self.scores is not None else {}
 
     @property
     def scheme(self) -> Scheme:
