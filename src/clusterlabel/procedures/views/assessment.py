@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import ROUND_FLOOR, Decimal
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -46,7 +47,12 @@ from clusterlabel.procedures.models import IndicatorScore, Procedure
 from clusterlabel.procedures.results import ProcedureResult, compute_result
 from clusterlabel.procedures.selectors import procedure_get
 from clusterlabel.procedures.values import from_json
-from clusterlabel.procedures.views.common import add_service_errors, load_procedure, report_refusal
+from clusterlabel.procedures.views.common import (
+    add_service_errors,
+    conflict_declaration_post,
+    load_procedure,
+    report_refusal,
+)
 
 EDIT = "edit"
 READ = "read"
@@ -211,35 +217,20 @@ def conflict_declaration(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     form = ConflictForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            no_conflict = form.cleaned_data["declaration"] == ConflictForm.NO_CONFLICT
-            try:
-                services.conflict_declare(
-                    procedure=procedure,
-                    actor=user,
-                    no_conflict=no_conflict,
-                    note=form.cleaned_data["note"],
-                )
-            except services.ActionRefused as exc:
-                report_refusal(request, exc)
-                return redirect("procedures:conflict", pk=procedure.pk)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                if no_conflict:
-                    messages.success(
-                        request,
-                        _("You have declared that you have no conflict of interest."),
-                    )
-                    return redirect("procedures:detail", pk=procedure.pk)
-                messages.success(
-                    request,
-                    _(
-                        "Your conflict of interest has been recorded and you have left the "
-                        "panel. The secretariat will ask another assessor."
-                    ),
-                )
-                return redirect("procedures:list")
+        done = conflict_declaration_post(
+            request,
+            form,
+            declare=partial(services.conflict_declare, procedure=procedure, actor=user),
+            retry=reverse("procedures:conflict", args=[procedure.pk]),
+            done_none=reverse("procedures:detail", args=[procedure.pk]),
+            done_conflict=reverse("procedures:list"),
+            conflict_message=_(
+                "Your conflict of interest has been recorded and you have left the "
+                "panel. The secretariat will ask another assessor."
+            ),
+        )
+        if done is not None:
+            return done
         status = 400
     organisation = procedure.organisation
     return render(

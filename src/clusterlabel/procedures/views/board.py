@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,7 +25,12 @@ from clusterlabel.procedures.assessment_forms import ConflictForm
 from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.facts import procedure_facts
 from clusterlabel.procedures.results import compute_result
-from clusterlabel.procedures.views.common import add_service_errors, load_procedure, report_refusal
+from clusterlabel.procedures.views.common import (
+    add_service_errors,
+    conflict_declaration_post,
+    load_procedure,
+    report_refusal,
+)
 
 
 class VoteForm(forms.Form):
@@ -111,34 +119,20 @@ def board_conflict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = BoardConflictForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            no_conflict = form.cleaned_data["declaration"] == ConflictForm.NO_CONFLICT
-            try:
-                services.board_conflict_declare(
-                    procedure=procedure,
-                    actor=user,
-                    no_conflict=no_conflict,
-                    note=form.cleaned_data["note"],
-                )
-            except services.ActionRefused as exc:
-                report_refusal(request, exc)
-                return redirect("procedures:board_conflict", pk=procedure.pk)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                if no_conflict:
-                    messages.success(
-                        request, _("You have declared that you have no conflict of interest.")
-                    )
-                    return redirect("procedures:vote", pk=procedure.pk)
-                messages.success(
-                    request,
-                    _(
-                        "Your conflict of interest has been recorded; you take no part in this "
-                        "round of the board review."
-                    ),
-                )
-                return redirect("procedures:detail", pk=procedure.pk)
+        done = conflict_declaration_post(
+            request,
+            form,
+            declare=partial(services.board_conflict_declare, procedure=procedure, actor=user),
+            retry=reverse("procedures:board_conflict", args=[procedure.pk]),
+            done_none=reverse("procedures:vote", args=[procedure.pk]),
+            done_conflict=reverse("procedures:detail", args=[procedure.pk]),
+            conflict_message=_(
+                "Your conflict of interest has been recorded; you take no part in this "
+                "round of the board review."
+            ),
+        )
+        if done is not None:
+            return done
         status = 400
     declaration = policy.current_board_declaration(user, procedure)
     is_open = policy.can(user, Activity.DECLARE_BOARD_CONFLICT, procedure)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from clusterlabel.access.policy import Activity, can
 from clusterlabel.core.reasons import describe
+from clusterlabel.procedures.assessment_forms import ConflictForm
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.procedures.selectors import procedure_get
 from clusterlabel.procedures.services import ActionRefused
@@ -41,3 +46,36 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
     for field, errors in exc.message_dict.items():
         for error in errors:
             form.add_error(field if field in form.fields else None, error)
+
+
+def conflict_declaration_post(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    declare: Callable[..., object],
+    retry: str,
+    done_none: str,
+    done_conflict: str,
+    conflict_message: str,
+) -> HttpResponse | None:
+    """Run a conflict-of-interest declaration (assessor or board member) from a bound
+    ``ConflictForm``: ``declare(no_conflict=..., note=...)`` is the service. Returns the
+    redirect when the declaration is recorded (to ``done_none`` or ``done_conflict``) or
+    refused (back to ``retry``, with the reasons); ``None`` when the form is to be shown again
+    with its errors."""
+    if not form.is_valid():
+        return None
+    no_conflict = form.cleaned_data["declaration"] == ConflictForm.NO_CONFLICT
+    try:
+        declare(no_conflict=no_conflict, note=form.cleaned_data["note"])
+    except ActionRefused as exc:
+        report_refusal(request, exc)
+        return redirect(retry)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+    if no_conflict:
+        messages.success(request, _("You have declared that you have no conflict of interest."))
+        return redirect(done_none)
+    messages.success(request, conflict_message)
+    return redirect(done_conflict)
