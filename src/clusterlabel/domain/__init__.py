@@ -2,9 +2,9 @@
 
 Modules:
 
-* :mod:`~clusterlabel.domain.schemes` - scheme files: the model and the validating loader
-  (field types in :mod:`~clusterlabel.domain.scheme_fields`, cross-field checks in
-  :mod:`~clusterlabel.domain.scheme_checks`)
+* :mod:`~clusterlabel.domain.schemes` - scheme files: the model, its field types, the
+  validating loader and its cross-field and cross-file checks (a package; its namespace is the
+  public import path)
 * :mod:`~clusterlabel.domain.scoring` - points per indicator, category and overall
 * :mod:`~clusterlabel.domain.award` - level decisions with every failed rule as a reason
 * :mod:`~clusterlabel.domain.eligibility` - who may apply, with every failed criterion

@@ -20,8 +20,7 @@ from clusterlabel.domain.award import (
     recognised_labels,
 )
 from clusterlabel.domain.eligibility import EligibilityResult, check_eligibility
-from clusterlabel.domain.scheme_fields import process_of
-from clusterlabel.domain.schemes import Recognition, Scheme
+from clusterlabel.domain.schemes import Recognition, Scheme, process_of
 from clusterlabel.domain.scoring import AssessmentScore, IndicatorValue, score_assessment
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.procedures.values import from_json

@@ -26,7 +26,7 @@ from clusterlabel.domain import access as access_rules
 from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.errors import InvalidIndicatorValues
 from clusterlabel.domain.fees import quote_fee
-from clusterlabel.domain.scheme_fields import assessment_mode_of, process_of
+from clusterlabel.domain.schemes import assessment_mode_of, process_of
 from clusterlabel.domain.scoring import IndicatorValue, validate_values
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.procedures.choices import Decision

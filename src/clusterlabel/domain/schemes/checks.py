@@ -1,8 +1,8 @@
 """Cross-field checks of a scheme file: what pydantic's per-field validation cannot see.
 
 They run on the raw data (a mapping as YAML or JSON gives it), even when its structure is
-broken, so the loader in :mod:`~clusterlabel.domain.schemes` can report them together with
-pydantic's structural errors. Each problem is a location path and a message.
+broken, so the loader in :mod:`~clusterlabel.domain.schemes.loading` can report them together
+with pydantic's structural errors. Each problem is a location path and a message.
 
 Because the data may be broken, no check assumes the type of a raw value: a value whose type is
 wrong is left to pydantic's report and skipped here (ids are compared only when they are
@@ -17,7 +17,7 @@ from decimal import Decimal
 from difflib import get_close_matches
 from typing import Any
 
-from clusterlabel.domain.scheme_fields import _date, _decimal_text, _number, _show
+from clusterlabel.domain.schemes.fields import _date, _decimal_text, _number, _show
 
 _Path = tuple[str | int, ...]
 """Where a problem is: ``("indicators", 3, "threshold")``."""

@@ -1,9 +1,9 @@
 """Field types of scheme files: the literal vocabularies and the validated scalar types.
 
 The scalar parsers here serve twice: as pydantic validators of the model in
-:mod:`~clusterlabel.domain.schemes`, and in :mod:`~clusterlabel.domain.scheme_checks`, which
-reads the same values from the raw data. Import the types from
-:mod:`~clusterlabel.domain.schemes`, their public home.
+:mod:`~clusterlabel.domain.schemes.model`, and in :mod:`~clusterlabel.domain.schemes.checks`,
+which reads the same values from the raw data. Import the types from
+:mod:`clusterlabel.domain.schemes`, their public home.
 """
 
 from __future__ import annotations

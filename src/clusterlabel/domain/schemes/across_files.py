@@ -1,0 +1,97 @@
+"""Checks across the files of a scheme directory, on the loaded schemes.
+
+One file cannot see the others: whether its (id, version) is taken, whether the scheme a
+recognition names exists with that level and family, whether the benchmark pool it joins exists
+with the same catalogue. :func:`~clusterlabel.domain.schemes.loading.load_scheme_dir` asks here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from clusterlabel.domain.errors import SchemeProblem
+from clusterlabel.domain.schemes.model import Scheme
+
+
+def check_across_files(schemes: Sequence[tuple[str, Scheme]]) -> list[SchemeProblem]:
+    problems: list[SchemeProblem] = []
+    first_file: dict[str, str] = {}
+    by_id: dict[str, list[Scheme]] = {}
+    for source, scheme in schemes:
+        if scheme.key in first_file:
+            problems.append(
+                SchemeProblem(
+                    source, "version", f"{scheme.key} is also defined in {first_file[scheme.key]}"
+                )
+            )
+        first_file.setdefault(scheme.key, source)
+        by_id.setdefault(scheme.id, []).append(scheme)
+    for source, scheme in schemes:
+        for li, level in enumerate(scheme.levels):
+            for ri, recognition in enumerate(level.recognitions):
+                where = f"levels[{li}] ({level.id}).recognitions[{ri}]"
+                targets = by_id.get(recognition.scheme, [])
+                if not targets:
+                    problems.append(
+                        SchemeProblem(
+                            source,
+                            f"{where}.scheme",
+                            f"scheme {recognition.scheme!r} is not among the loaded schemes",
+                        )
+                    )
+                    continue
+                if all(t.family != recognition.scheme_family for t in targets):
+                    problems.append(
+                        SchemeProblem(
+                            source,
+                            f"{where}.scheme_family",
+                            f"scheme {recognition.scheme!r} belongs to family "
+                            f"{targets[0].family!r}, not {recognition.scheme_family!r}",
+                        )
+                    )
+                if all(recognition.level not in t._level_index for t in targets):
+                    problems.append(
+                        SchemeProblem(
+                            source,
+                            f"{where}.level",
+                            f"scheme {recognition.scheme!r} has no level {recognition.level!r}",
+                        )
+                    )
+        problems.extend(_check_benchmark_pool(source, scheme, by_id))
+    return problems
+
+
+def _check_benchmark_pool(
+    source: str, scheme: Scheme, by_id: Mapping[str, list[Scheme]]
+) -> list[SchemeProblem]:
+    """A shared pool must exist and be scored on the same indicators (ids and types)."""
+    if scheme.benchmark_pool is None or scheme.benchmark_pool == scheme.id:
+        return []
+    targets = by_id.get(scheme.benchmark_pool, [])
+    if not targets:
+        return [
+            SchemeProblem(
+                source,
+                "benchmark_pool",
+                f"scheme {scheme.benchmark_pool!r} is not among the loaded schemes",
+            )
+        ]
+    if targets[0].benchmark_pool not in (None, targets[0].id):
+        return [
+            SchemeProblem(
+                source,
+                "benchmark_pool",
+                f"scheme {scheme.benchmark_pool!r} itself joins another pool; name that one",
+            )
+        ]
+    own = {(i.id, i.type, i.category) for i in scheme.indicators}
+    if all({(i.id, i.type, i.category) for i in t.indicators} != own for t in targets):
+        return [
+            SchemeProblem(
+                source,
+                "benchmark_pool",
+                f"scheme {scheme.benchmark_pool!r} has other indicators (ids, types or "
+                "categories); only schemes with the same catalogue can share a pool",
+            )
+        ]
+    return []
