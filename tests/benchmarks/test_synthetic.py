@@ -30,7 +30,7 @@ from clusterlabel.benchmarks.synthetic import (
     synthetic_pool_generate,
     synthetic_pool_summary,
 )
-from clusterlabel.domain.benchmark_scheme import category_percentages
+from clusterlabel.domain.benchmark.from_scheme import category_percentages
 from clusterlabel.domain.schemes import load_scheme_text
 from clusterlabel.domain.scoring import score_assessment, validate_values
 from clusterlabel.labels.import_values import COUNTRY_NAMES

@@ -39,7 +39,7 @@ from clusterlabel.domain.benchmark import (
     organisation_report,
     size_band,
 )
-from clusterlabel.domain.benchmark_scheme import earned_points, encode_values, indicator_specs
+from clusterlabel.domain.benchmark.from_scheme import earned_points, encode_values, indicator_specs
 from clusterlabel.domain.schemes import Indicator, Scheme
 from clusterlabel.domain.scoring import IndicatorValue, score_assessment
 from clusterlabel.organisations.choices import Sector

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from clusterlabel.benchmarks.models import ReferenceAssessment, ReferenceSource
 from clusterlabel.domain.benchmark import Pool, PoolRow
-from clusterlabel.domain.benchmark_scheme import indicator_specs
+from clusterlabel.domain.benchmark.from_scheme import indicator_specs
 from clusterlabel.domain.schemes import Indicator, Scheme
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.schemes.models import SchemeVersion
@@ -73,8 +73,8 @@ def pool_scheme_version(pool_id: str) -> SchemeVersion | None:
 
 def _decoder(indicator: Indicator) -> Any:
     """Stored JSON value -> the statistics' number: what ``procedures.values.from_json`` and
-    ``domain.benchmark_scheme.encode_value`` give together, without building a Decimal per value
-    (a cold pool of 10,000 organisations decodes 360,000); tests check that the two agree."""
+    ``domain.benchmark.from_scheme.encode_value`` give together, without building a Decimal per
+    value (a cold pool of 10,000 organisations decodes 360,000); tests check that the two agree."""
     if indicator.type == "boolean":
         return lambda stored: None if stored is None else (1.0 if stored is True else 0.0)
     if indicator.type == "choice":

@@ -24,7 +24,7 @@ from django.utils import timezone
 from clusterlabel.accounts.models import User
 from clusterlabel.audit.services import audit_record
 from clusterlabel.benchmarks.models import ReferenceAssessment, ReferenceSource
-from clusterlabel.domain.benchmark_scheme import category_percentages
+from clusterlabel.domain.benchmark.from_scheme import category_percentages
 from clusterlabel.domain.schemes import Scheme
 from clusterlabel.domain.scoring import IndicatorValue, score_assessment, validate_values
 from clusterlabel.organisations.models import Organisation

@@ -11,9 +11,8 @@ Modules:
 * :mod:`~clusterlabel.domain.validity` and :mod:`~clusterlabel.domain.dates` - validity periods
 * :mod:`~clusterlabel.domain.fees` - fee quotes with VAT and subsidies
 * :mod:`~clusterlabel.domain.procedure` - the labelling procedure's transition table
-* :mod:`~clusterlabel.domain.benchmark` - benchmark statistics over assessed organisations
-  (pool and column statistics in :mod:`~clusterlabel.domain.benchmark_pool`, cycle comparison
-  in :mod:`~clusterlabel.domain.benchmark_cycles`, programme-owner views in
-  :mod:`~clusterlabel.domain.benchmark_overview`)
+* :mod:`~clusterlabel.domain.benchmark` - benchmark statistics over assessed organisations: the
+  pool, column statistics, organisation report, cycle comparison, programme-owner views and the
+  mapping from a scheme (a package; its namespace is the public import path)
 * :mod:`~clusterlabel.domain.errors` - the errors and problem records they share
 """

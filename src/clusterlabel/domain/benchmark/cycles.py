@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from clusterlabel.domain.benchmark_pool import Direction, IndicatorKind, IndicatorSpec
+from clusterlabel.domain.benchmark.pool import Direction, IndicatorKind, IndicatorSpec
 
 
 class Change(StrEnum):

@@ -10,12 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from clusterlabel.domain.benchmark_pool import (
+from clusterlabel.domain.benchmark.pool import Direction, Pool, WithheldReason
+from clusterlabel.domain.benchmark.statistics import (
     MIN_OTHERS,
-    Direction,
     Distribution,
-    Pool,
-    WithheldReason,
     _column_stats,
     _ColumnStats,
     _distribution,

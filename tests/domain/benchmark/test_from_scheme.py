@@ -1,4 +1,4 @@
-"""From schemes to benchmark statistics (clusterlabel.domain.benchmark_scheme) and the scheme
+"""From schemes to benchmark statistics (clusterlabel.domain.benchmark.from_scheme) and the scheme
 field ``benchmark_pool`` with its cross-file check. No database."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clusterlabel.domain.benchmark import Direction, IndicatorKind
-from clusterlabel.domain.benchmark_scheme import (
+from clusterlabel.domain.benchmark.from_scheme import (
     category_percentages,
     earned_points,
     encode_value,

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from clusterlabel.domain.benchmark_pool import Direction, IndicatorKind, IndicatorSpec
+from clusterlabel.domain.benchmark.pool import Direction, IndicatorKind, IndicatorSpec
 from clusterlabel.domain.schemes import Indicator, Scheme
 from clusterlabel.domain.scoring import AssessmentScore, IndicatorValue
 
