@@ -10,7 +10,8 @@ Modules:
 * :mod:`~clusterlabel.domain.eligibility` - who may apply, with every failed criterion
 * :mod:`~clusterlabel.domain.validity` and :mod:`~clusterlabel.domain.dates` - validity periods
 * :mod:`~clusterlabel.domain.fees` - fee quotes with VAT and subsidies
-* :mod:`~clusterlabel.domain.procedure` - the labelling procedure's transition table
+* :mod:`~clusterlabel.domain.procedure` - the labelling procedure: its transition table, guards
+  and the questions it answers (a package; its namespace is the public import path)
 * :mod:`~clusterlabel.domain.benchmark` - benchmark statistics over assessed organisations: the
   pool, column statistics, organisation report, cycle comparison, programme-owner views and the
   mapping from a scheme (a package; its namespace is the public import path)

@@ -14,10 +14,10 @@ from clusterlabel.domain.procedure import (
     State,
     TransitionNotAllowed,
     available_actions,
-    board_member_declared_no_conflict,
     check,
 )
-from tests.domain.test_procedure import GOLD, ready
+from clusterlabel.domain.procedure.guards import board_member_declared_no_conflict
+from tests.domain.procedure.test_procedure import GOLD, ready
 
 CODE = "board_conflict_not_declared_none"
 
