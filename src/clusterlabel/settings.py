@@ -103,6 +103,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    "clusterlabel.portal",
     "clusterlabel.core",
     "clusterlabel.accounts",
     "clusterlabel.access",
@@ -158,7 +159,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "clusterlabel.core.context_processors.navigation",
+                "clusterlabel.portal.context_processors.navigation",
             ],
         },
     },
@@ -191,8 +192,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:start"
-LOGOUT_REDIRECT_URL = "core:start"
+LOGIN_REDIRECT_URL = "portal:start"
+LOGOUT_REDIRECT_URL = "portal:start"
 
 # django-axes counts failed logins in the database, so a lockout holds across every application
 # server. It refuses further attempts for a username (and for a username from one address) after

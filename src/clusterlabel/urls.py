@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from clusterlabel.organisations import urls as organisations_urls
+from clusterlabel.portal import urls as portal_urls
+
 # The back-office groups are derived from the grants (``access.services.user_flags_sync``), and
 # second-factor devices are enrolled by their owner only (``accounts.second_factor``, audited):
 # editing either by hand would be a way around them. Unregistered here, after every app's admin
@@ -22,9 +25,17 @@ admin.site.site_title = _("clusterlabel")
 admin.site.index_title = _("Scheme operation")
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", include("clusterlabel.core.urls")),
+    path("", include("clusterlabel.portal.urls")),
     path("schemes/", include("clusterlabel.schemes.urls")),
-    path("organisations/", include("clusterlabel.organisations.urls")),
+    path(
+        "organisations/",
+        include(
+            (
+                organisations_urls.urlpatterns + portal_urls.organisation_urlpatterns,
+                organisations_urls.app_name,
+            )
+        ),
+    ),
     path("procedures/", include("clusterlabel.procedures.urls")),
     path("", include("clusterlabel.labels.urls")),
     path("benchmarks/", include("clusterlabel.benchmarks.urls")),

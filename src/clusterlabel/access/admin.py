@@ -19,9 +19,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from clusterlabel.access import policy
+from clusterlabel.access import admin_accounts, admin_audit, policy  # noqa: F401 (registers)
 from clusterlabel.access.choices import GrantRole, ScopeKind
-from clusterlabel.access.models import Grant
+from clusterlabel.access.models import Grant, organisation_model, programme_model
 from clusterlabel.access.selectors import grants_managed_by
 from clusterlabel.access.services import (
     AccessRefused,
@@ -34,7 +34,6 @@ from clusterlabel.accounts.models import User
 from clusterlabel.core.form_fields import choice_field
 from clusterlabel.core.http import AuthenticatedHttpRequest, authenticated
 from clusterlabel.domain.access import Activity
-from clusterlabel.organisations.models import Organisation, Programme
 from clusterlabel.schemes.models import Operator, SchemeVersion
 
 if TYPE_CHECKING:
@@ -83,10 +82,10 @@ class GrantForm(forms.Form):
         label=_("operator"), queryset=Operator.objects.all(), required=False
     )
     organisation = forms.ModelChoiceField(
-        label=_("organisation"), queryset=Organisation.objects.all(), required=False
+        label=_("organisation"), queryset=organisation_model().objects.all(), required=False
     )
     programme = forms.ModelChoiceField(
-        label=_("programme"), queryset=Programme.objects.all(), required=False
+        label=_("programme"), queryset=programme_model().objects.all(), required=False
     )
     reason = forms.CharField(label=_("reason"), max_length=500)
 

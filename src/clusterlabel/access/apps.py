@@ -13,10 +13,8 @@ class AccessConfig(AppConfig):
 
         from clusterlabel.access.models import Grant
         from clusterlabel.access.policy import grants_changed
-        from clusterlabel.organisations.models import Organisation
 
         post_save.connect(grants_changed, sender=Grant, dispatch_uid="access-grant-saved")
         post_delete.connect(grants_changed, sender=Grant, dispatch_uid="access-grant-deleted")
-        m2m_changed.connect(
-            grants_changed, sender=Organisation.managers.through, dispatch_uid="access-managers"
-        )
+        # ``Organisation.managers`` runs through Grant, so adding a manager is a Grant change too.
+        m2m_changed.connect(grants_changed, sender=Grant, dispatch_uid="access-managers")

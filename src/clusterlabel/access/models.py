@@ -7,12 +7,18 @@ The organisation's cluster managers are the cluster-manager grants for it
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from clusterlabel.access.choices import GrantRole, ScopeKind
+
+if TYPE_CHECKING:
+    from clusterlabel.organisations.models import Organisation, Programme
 
 _SCHEME_ROLES = (
     GrantRole.SECRETARIAT,
@@ -169,3 +175,17 @@ class Grant(models.Model):
             case ScopeKind.PROGRAMME:
                 return str(_("programme %(programme)s") % {"programme": self.programme})
         return str(_("the whole installation"))
+
+
+# Access sits below organisations (whose services and pages ask the policy), so it reaches the
+# models grants are scoped to through the app registry, never by importing them.
+
+
+def organisation_model() -> type[Organisation]:
+    """The organisation model (a grant's ``organisation`` scope)."""
+    return cast("type[Organisation]", apps.get_model("organisations", "Organisation"))
+
+
+def programme_model() -> type[Programme]:
+    """The programme model (a grant's ``programme`` scope)."""
+    return cast("type[Programme]", apps.get_model("organisations", "Programme"))

@@ -30,11 +30,10 @@ from django.apps import apps
 from django.db.models import Exists, Manager, Model, OuterRef, Q, QuerySet
 
 from clusterlabel.access.choices import GrantRole as RoleChoices
-from clusterlabel.access.models import Grant
+from clusterlabel.access.models import Grant, organisation_model
 from clusterlabel.domain import access as rules
 from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.access import Activity, GrantRole
-from clusterlabel.organisations.models import Organisation
 from clusterlabel.schemes.models import SchemeVersion
 
 __all__ = [
@@ -452,7 +451,7 @@ def _procedure_filter(user: Any, activity: Activity, model: type[Model]) -> Q | 
 
 def _members_q(user: Any) -> Q:
     """Rows whose ``organisation`` is a member of one of the person's programmes."""
-    through = Organisation.programmes.through
+    through = organisation_model().programmes.through
     return Q(
         organisation_id__in=through.objects.filter(
             programme_id__in=sorted(_programmes(user))
@@ -486,7 +485,7 @@ def _organisation_filter(user: Any, *, include_own: bool = True) -> Q | None:
     if include_own and GrantRole.CLUSTER_MANAGER in held:
         parts.append(Q(pk__in=sorted(_managed(user))))
     if include_own and GrantRole.PROGRAMME in held:
-        through = Organisation.programmes.through
+        through = organisation_model().programmes.through
         members = through.objects.filter(programme_id__in=sorted(_programmes(user)))
         parts.append(Q(pk__in=members.values("organisation_id")))
     procedures = _procedure_filter(user, Activity.VIEW_PROCEDURE, Procedure)

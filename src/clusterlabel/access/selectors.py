@@ -6,11 +6,10 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from clusterlabel.access import policy
-from clusterlabel.access.models import Grant
+from clusterlabel.access.models import Grant, organisation_model, programme_model
 from clusterlabel.access.services import GrantInvalid, ScopeChoice
 from clusterlabel.accounts.models import User
 from clusterlabel.domain.access import GrantRole
-from clusterlabel.organisations.models import Organisation, Programme
 from clusterlabel.schemes.models import Operator, SchemeVersion
 
 
@@ -34,7 +33,7 @@ def scope_choice_find(
             )
     if organisation_id is not None and organisation_id != "":
         try:
-            organisation = Organisation.objects.filter(pk=int(organisation_id)).first()
+            organisation = organisation_model().objects.filter(pk=int(organisation_id)).first()
         except (TypeError, ValueError):
             organisation = None
         if organisation is None:
@@ -42,7 +41,7 @@ def scope_choice_find(
                 _("There is no organisation with the ID %(id)s.") % {"id": organisation_id}
             )
     if programme_slug:
-        programme = Programme.objects.filter(slug=programme_slug).first()
+        programme = programme_model().objects.filter(slug=programme_slug).first()
         if programme is None:
             raise GrantInvalid(
                 _("There is no programme “%(programme)s”.") % {"programme": programme_slug}

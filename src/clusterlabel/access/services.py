@@ -9,7 +9,7 @@ here from the grants after every change (``user_flags_sync``): nobody ticks them
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group, Permission
@@ -23,8 +23,10 @@ from clusterlabel.access.models import Grant
 from clusterlabel.accounts.models import User
 from clusterlabel.audit.services import audit_record
 from clusterlabel.domain import access as rules
-from clusterlabel.organisations.models import Organisation, Programme
 from clusterlabel.schemes.models import Operator, SchemeVersion
+
+if TYPE_CHECKING:
+    from clusterlabel.organisations.models import Organisation, Programme
 
 # What the secretariat may read in the back office ("app_label.codename"). Administrators are
 # superusers (installation) or hold the same read permissions plus account pages (operator).

@@ -41,11 +41,3 @@ class User(AbstractUser):
     def __str__(self) -> str:
         full_name = self.get_full_name()
         return f"{full_name} ({self.username})" if full_name else self.username
-
-    @property
-    def role_label(self) -> str:
-        """The roles this person holds, in words (from the grants, see
-        ``clusterlabel.access.policy.held_roles``)."""
-        from clusterlabel.access.policy import roles_label
-
-        return roles_label(self)

@@ -22,7 +22,7 @@ _BACKEND = "django.contrib.auth.backends.ModelBackend"
 @require_http_methods(["GET", "POST"])
 def signup_page(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("core:start")
+        return redirect("portal:start")
     form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if signup.signup_throttled(request.META.get("REMOTE_ADDR", "")):

@@ -37,7 +37,7 @@ def _next_url(request: HttpRequest) -> str:
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return wanted
-    return reverse("core:start")
+    return reverse("portal:start")
 
 
 def _with_next(view_name: str, next_url: str) -> str:

@@ -8,7 +8,6 @@ from clusterlabel.access.policy import Activity, restrict
 from clusterlabel.accounts.models import User
 from clusterlabel.organisations.choices import Sector
 from clusterlabel.organisations.models import FundingSource, Organisation
-from clusterlabel.procedures.models import Procedure
 
 
 def organisation_list(
@@ -53,26 +52,15 @@ def organisation_filter_options(*, user: User) -> dict[str, list[str]]:
 
 
 def organisation_get(*, pk: int, viewer: User) -> Organisation:
-    """One organisation ``viewer`` may see, with what its page reads: managers, programmes,
-    funding sources, and in ``visible_procedures`` its procedures that ``viewer`` may see,
-    newest first, with their scheme versions. Raises ``Organisation.DoesNotExist`` for an
-    organisation that does not exist or that ``viewer`` may not see."""
-    procedures = restrict(
-        Procedure.objects.select_related("scheme_version"), viewer, Activity.VIEW_PROCEDURE
-    ).order_by("-created_at", "-pk")
+    """One organisation ``viewer`` may see, with what its profile reads: managers, programmes,
+    funding sources. Raises ``Organisation.DoesNotExist`` for an organisation that does not
+    exist or that ``viewer`` may not see."""
     visible = restrict(Organisation.objects.all(), viewer, Activity.VIEW_ORGANISATION)
     return visible.prefetch_related(
         "managers",
         "programmes",
         Prefetch("funding_sources", queryset=FundingSource.objects.order_by("kind")),
-        Prefetch("procedures", queryset=procedures, to_attr="visible_procedures"),
     ).get(pk=pk)
-
-
-def visible_procedures(organisation: Organisation) -> list[Procedure]:
-    """The procedures ``organisation_get`` prefetched for its viewer."""
-    # Set by the Prefetch's to_attr, which the type checker cannot see on Organisation.
-    return organisation.visible_procedures  # type: ignore[attr-defined]
 
 
 def organisation_ids_managed_by(*, user: User, limit: int | None = None) -> list[int]:

@@ -4,6 +4,9 @@ from clusterlabel.organisations import registration_views, views
 
 app_name = "organisations"
 
+# The organisation's own page composes procedures, labels and benchmarks, which sit above this
+# app: the project's URLconf adds it to this namespace from ``clusterlabel.portal.urls``.
+
 urlpatterns = [
     path("", views.organisation_list, name="list"),
     path("new/", views.organisation_create, name="create"),
@@ -16,6 +19,5 @@ urlpatterns = [
         name="decide_registration",
     ),
     path("claims/<int:pk>/decide/", registration_views.decide_claim, name="decide_claim"),
-    path("<int:pk>/", views.organisation_detail, name="detail"),
     path("<int:pk>/edit/", views.organisation_edit, name="edit"),
 ]

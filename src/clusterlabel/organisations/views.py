@@ -8,34 +8,26 @@ may see but not change is a 403 on the edit page.
 from __future__ import annotations
 
 import copy
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from clusterlabel.access.policy import Activity, can, held_roles
-from clusterlabel.benchmarks.selectors import organisation_pools
 from clusterlabel.core.http import AuthenticatedHttpRequest
-from clusterlabel.core.language import current_language
-from clusterlabel.core.reasons import describe_all
-from clusterlabel.domain.eligibility import check_eligibility
-from clusterlabel.labels.selectors import labels_of_organisation
 from clusterlabel.organisations import selectors, services
-from clusterlabel.organisations.choices import FundingKind, Sector
+from clusterlabel.organisations.choices import Sector
 from clusterlabel.organisations.forms import OrganisationForm
 from clusterlabel.organisations.models import Organisation
-from clusterlabel.schemes.selectors import scheme_versions_current
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise  # the stubs' type of a lazy string
+    pass  # the stubs' type of a lazy string
 
 PAGE_SIZE = 25
 
@@ -83,107 +75,6 @@ def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if oversees:
         context.update(selectors.organisation_filter_options(user=user))
     return render(request, "organisations/organisation_list.html", context)
-
-
-def _members_rows(organisation: Organisation) -> list[tuple[StrOrPromise, int | None, bool]]:
-    """(label, count, is a sub-count) per member type, as the profile shows them."""
-
-    def field(name: str) -> models.Field[Any, Any]:
-        found = Organisation._meta.get_field(name)
-        assert isinstance(found, models.Field)  # a concrete column, not a relation
-        return found
-
-    return [
-        (field("members_companies").verbose_name, organisation.members_companies, False),
-        (field("members_smes").verbose_name, organisation.members_smes, True),
-        (
-            field("members_research_education").verbose_name,
-            organisation.members_research_education,
-            False,
-        ),
-        (field("members_public_bodies").verbose_name, organisation.members_public_bodies, False),
-        (field("members_civil_society").verbose_name, organisation.members_civil_society, False),
-    ]
-
-
-def _funding_rows(organisation: Organisation) -> list[dict[str, Any]]:
-    """The funding sources in the order of ``FundingKind``, with the amount each share is of
-    the annual budget when the budget is known."""
-    by_kind = {source.kind: source for source in organisation.funding_sources.all()}
-    rows = []
-    for kind in FundingKind:
-        source = by_kind.get(kind.value)
-        if source is None:
-            continue
-        amount = None
-        if organisation.annual_budget is not None:
-            amount = (organisation.annual_budget * source.share_percent / 100).quantize(
-                Decimal("0.01")
-            )
-        rows.append({"label": kind.label, "share": source.share_percent, "amount": amount})
-    return rows
-
-
-def _benchmark_reports(
-    user: Any, organisation: Organisation, eligibility: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """The benchmarking pools the organisation is in, for those who may read its reports (one
-    query; the pools' names come from the scheme versions already read for eligibility)."""
-    if not can(user, Activity.VIEW_BENCHMARK_REPORT, organisation):
-        return []
-    names = {
-        row["version"].scheme_id: row["version"].name(current_language()) for row in eligibility
-    }
-    return [
-        {"pool_id": pool_id, "name": names.get(pool_id, pool_id), "count": n, "latest": latest}
-        for pool_id, n, latest in organisation_pools(organisation)
-    ]
-
-
-def _eligibility(organisation: Organisation) -> list[dict[str, Any]]:
-    """Per current scheme version: eligible, or every failed criterion in words."""
-    profile = organisation.profile()
-    rows = []
-    for version in scheme_versions_current():
-        result = check_eligibility(version.scheme, profile)
-        rows.append(
-            {
-                "version": version,
-                "scheme": version.scheme,
-                "eligible": result.eligible,
-                "failures": describe_all(result.failures),
-            }
-        )
-    return rows
-
-
-@login_required
-@require_safe
-def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    organisation = load_organisation(request, pk)
-    user = request.user
-    funding = _funding_rows(organisation)
-    eligibility = _eligibility(organisation)
-    return render(
-        request,
-        "organisations/organisation_detail.html",
-        {
-            "organisation": organisation,
-            "members": _members_rows(organisation),
-            "funding": funding,
-            "funding_total": sum((row["share"] for row in funding), Decimal(0)),
-            "eligibility": eligibility,
-            "benchmark_reports": _benchmark_reports(user, organisation, eligibility),
-            "procedures": selectors.visible_procedures(organisation),
-            "labels": list(labels_of_organisation(organisation_id=organisation.pk)),
-            "managers": list(organisation.managers.all()),
-            "programmes": list(organisation.programmes.all()),
-            "show_emails": can(user, Activity.READ_CONTACT_DETAILS, organisation),
-            "can_edit": can(user, Activity.EDIT_ORGANISATION, organisation),
-            "can_apply": can(user, Activity.APPLY, organisation),
-            "sees_register": can(user, Activity.BROWSE_ORGANISATIONS),
-        },
-    )
 
 
 def _render_form(

@@ -19,6 +19,7 @@ from clusterlabel.access.policy import (
 )
 from clusterlabel.accounts.models import User
 from clusterlabel.domain import procedure as flow
+from clusterlabel.organisations.models import Organisation
 from clusterlabel.procedures.models import (
     AssessorAssignment,
     BoardConflictDeclaration,
@@ -37,6 +38,16 @@ def procedure_list(*, user: User, state: str | None = None) -> QuerySet[Procedur
     if state:
         queryset = queryset.filter(state=state)
     return queryset.order_by("-state_entered_at", "-pk")
+
+
+def procedures_of_organisation(*, organisation: Organisation, viewer: User) -> QuerySet[Procedure]:
+    """The organisation's procedures ``viewer`` may see, newest first, with their scheme
+    versions."""
+    return restrict(
+        Procedure.objects.filter(organisation=organisation).select_related("scheme_version"),
+        viewer,
+        Activity.VIEW_PROCEDURE,
+    ).order_by("-created_at", "-pk")
 
 
 def procedure_get(*, pk: int) -> Procedure:

@@ -28,7 +28,7 @@ def _items(request: HttpRequest) -> list[NavItem]:
     view = match.view_name if match else ""
     signed_in = bool(user and user.is_authenticated)
     items = [
-        NavItem(_("Start"), reverse("core:start"), view == "core:start"),
+        NavItem(_("Start"), reverse("portal:start"), view == "portal:start"),
         NavItem(_("Schemes"), reverse("schemes:list"), app == "schemes"),
         NavItem(
             _("Registry"),

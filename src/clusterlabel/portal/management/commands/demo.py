@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from clusterlabel.accounts.choices import Role
-from clusterlabel.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_load
+from clusterlabel.portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_load
 from clusterlabel.private_files import private_directory
 
 

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_anonymous_start_page_is_german_and_offers_login(client, loaded_schemes):
-    response = client.get(reverse("core:start"))
+    response = client.get(reverse("portal:start"))
     html = response.content.decode()
     assert response.status_code == 200
     assert '<html lang="de">' in html
@@ -43,7 +43,7 @@ def test_language_switch_to_english(client, loaded_schemes):
 def test_each_role_sees_its_own_next_steps(client, role, german_intro):
     user = UserFactory(role=role)
     client.login(username=user.username, password=PASSWORD)
-    html = client.get(reverse("core:start")).content.decode()
+    html = client.get(reverse("portal:start")).content.decode()
     assert german_intro in html
     back_office_link = f'href="{reverse("admin:index")}"'
     if role in {Role.SECRETARIAT, Role.ADMINISTRATOR}:
@@ -73,7 +73,7 @@ def test_logout_is_a_post_and_ends_the_session(client):
     user = UserFactory()
     client.login(username=user.username, password=PASSWORD)
     client.post(reverse("logout"))
-    html = client.get(reverse("core:start")).content.decode()
+    html = client.get(reverse("portal:start")).content.decode()
     assert reverse("login") in html
     assert user.username not in html
 

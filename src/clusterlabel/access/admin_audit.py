@@ -1,3 +1,6 @@
+"""The audit trail in the back office, read-only and scoped by the policy (registered here,
+above the audit app, because the audit trail sits below the policy)."""
+
 from typing import Any
 
 from django.contrib import admin

@@ -1,17 +1,20 @@
 """Accounts in the back office: read-only. Accounts and grants change only through
 ``clusterlabel.access.services`` (the ``users``/``roles`` commands and the grant pages), which
 check the granter's scope and write the audit trail; the flags ``is_staff``/``is_superuser`` are
-derived from the grants and cannot be ticked here."""
+derived from the grants and cannot be ticked here. Registered by access (above accounts)
+because the list shows the roles from the grants."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from clusterlabel.access.policy import roles_label
 from clusterlabel.accounts.models import User
 from clusterlabel.core.admin_readonly import ReadOnlyAdminMixin
 
 
 @admin.register(User)
 class UserAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("username", "email", "first_name", "last_name", "role_label", "is_active")
+    list_display = ("username", "email", "first_name", "last_name", "roles", "is_active")
     list_filter = ("is_active", "grants__role")
     search_fields = ("username", "email", "first_name", "last_name")
     fields = (
@@ -25,3 +28,7 @@ class UserAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "last_login",
         "date_joined",
     )
+
+    @admin.display(description=_("roles"))
+    def roles(self, user: User) -> str:
+        return roles_label(user)

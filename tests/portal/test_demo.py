@@ -11,7 +11,7 @@ from django.core.management import call_command
 from clusterlabel.access.models import Grant
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
-from clusterlabel.core.demo import DEMO_PASSWORD
+from clusterlabel.portal.demo import DEMO_PASSWORD
 from clusterlabel.schemes.models import SchemeVersion
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from clusterlabel.access.policy import GrantRole, board_declaration_due, held_roles
-from clusterlabel.core.roles import intro_and_steps
 from clusterlabel.organisations.registration import open_claims, pending_registrations
+from clusterlabel.portal.roles import intro_and_steps
 from clusterlabel.procedures.selectors import procedure_deadline, procedures_waiting_for
 from clusterlabel.schemes.selectors import scheme_versions_current
 
@@ -26,4 +26,4 @@ def start(request: HttpRequest) -> HttpResponse:
         context["waiting"] = [
             (p, procedure_deadline(p), board_declaration_due(user, p)) for p in waiting
         ]
-    return render(request, "core/start.html", context)
+    return render(request, "portal/start.html", context)

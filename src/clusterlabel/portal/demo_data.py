@@ -16,11 +16,11 @@ from django.db import transaction
 from clusterlabel.access.services import ScopeChoice, grant_create
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
-from clusterlabel.core.demo_benchmarks import demo_benchmarks_load, realistic_values
 from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.schemes import Scheme
 from clusterlabel.labels.importing import labels_import
 from clusterlabel.organisations.models import Organisation, Programme
+from clusterlabel.portal.demo_benchmarks import demo_benchmarks_load, realistic_values
 from clusterlabel.procedures import services
 from clusterlabel.procedures.results import score_values
 from clusterlabel.procedures.walkthrough import Walkthrough, excellent_values

@@ -1,0 +1,53 @@
+"""Template helpers shared by all pages: the leaf's formatting (``clusterlabel.core.formatting``)
+as filters, and the names of roles and recognised labels, which read the apps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from clusterlabel.access.policy import roles_label
+from clusterlabel.accounts.choices import Role
+from clusterlabel.core import formatting
+from clusterlabel.core.formatting import localized
+from clusterlabel.domain.errors import UnknownId
+from clusterlabel.schemes.selectors import scheme_versions_current
+
+register = template.Library()
+
+register.filter("localized", formatting.localized)
+register.filter("money", formatting.money)
+register.filter("number", formatting.number)
+register.filter("scheme_and_level", formatting.scheme_and_level)
+# The roles a person holds, in words (from their grants).
+register.filter("held_roles", roles_label)
+
+
+@register.filter
+def role_label(role: str | None) -> str:
+    """The translated name of a role value ("secretariat" -> "Geschäftsstelle")."""
+    if not role:
+        return ""
+    try:
+        return str(Role(str(role)).label)
+    except ValueError:
+        return str(role)
+
+
+@register.filter
+def recognised_label(recognition: Any) -> str:
+    """The name of a label an award also yields ("ECEI-Label Gold"), from the current version
+    of the recognised scheme; its ids when that scheme is not loaded."""
+    version = scheme_versions_current().filter(scheme_id=recognition.scheme).first()
+    if version is None:
+        return f"{recognition.scheme} ({recognition.level})"
+    scheme = version.scheme
+    scheme_name = localized(scheme.name)
+    try:
+        level_name = localized(scheme.level(recognition.level).name)
+    except UnknownId:
+        return f"{scheme_name} ({recognition.level})"
+    if level_name == scheme_name or level_name in scheme_name:
+        return scheme_name
+    return f"{scheme_name} · {level_name}"
