@@ -47,7 +47,7 @@ def test_procedure_list_and_start_page_do_not_grow_with_the_procedures(client, w
     secretariat = UserFactory(role=Role.SECRETARIAT)
     _applications(manager, 2)
     client.force_login(manager if who == "manager" else secretariat)
-    urls = [reverse("procedures:list"), reverse("core:start")]
+    urls = [reverse("procedures:list"), reverse("portal:start")]
     few = [_queries(client, url) for url in urls]
     _applications(manager, 12)
     many = [_queries(client, url) for url in urls]

@@ -313,9 +313,9 @@ def test_lists_hold_only_what_is_in_scope(world, who, sees_bw, sees_gold):
 
 
 def test_the_start_page_lists_only_work_in_scope(world):
-    html = _client(world.people["ecei_secretariat"]).get(reverse("core:start")).content.decode()
+    html = _client(world.people["ecei_secretariat"]).get(reverse("portal:start")).content.decode()
     assert reverse("procedures:detail", args=[world.bw.procedure.pk]) not in html
-    html = _client(world.people["bw_secretariat"]).get(reverse("core:start")).content.decode()
+    html = _client(world.people["bw_secretariat"]).get(reverse("portal:start")).content.decode()
     # the BW review waits for its secretariat to close it
     assert reverse("procedures:detail", args=[world.bw.procedure.pk]) in html
 

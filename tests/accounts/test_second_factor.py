@@ -79,7 +79,7 @@ def test_the_start_page_with_its_work_waiting_asks_for_the_code_first(secretaria
     until the second factor is entered."""
     client = signed_in(secretariat)
 
-    response = client.get(reverse("core:start"))
+    response = client.get(reverse("portal:start"))
 
     assert response.status_code == 302
     assert response["Location"] == f"{SETUP}?next=%2F"

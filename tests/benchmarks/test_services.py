@@ -110,8 +110,8 @@ def test_backfill_records_decided_procedures_once():
 def test_the_pools_fast_decoding_agrees_with_the_domains_encoding():
     from clusterlabel.benchmarks.reports import stored_values
     from clusterlabel.benchmarks.selectors import _ROW_FIELDS, pool_rows
-    from clusterlabel.core.demo_benchmarks import realistic_values
     from clusterlabel.domain.benchmark.from_scheme import encode_values
+    from clusterlabel.portal.demo_benchmarks import realistic_values
 
     version = scheme_version()
     scheme = version.scheme

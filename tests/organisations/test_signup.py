@@ -259,4 +259,4 @@ def test_the_sign_up_and_the_confirmation_need_the_csrf_token(
 def test_a_signed_in_person_is_sent_to_the_start_page(client):
     user = UserFactory()
     client.login(username=user.username, password=PASSWORD)
-    assert client.get(reverse("signup"))["Location"] == reverse("core:start")
+    assert client.get(reverse("signup"))["Location"] == reverse("portal:start")
