@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.test import Client
+from django.utils import translation
 
 from clusterlabel.schemes.services import SHIPPED_DIR
+from tests.helpers import english_pages
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -36,8 +40,22 @@ def _default_language():
     """A test client request that switched to English leaves the thread's language behind;
     every test starts and ends in the default language (German)."""
     from django.conf import settings
-    from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """English active for the code the test calls directly (services, forms, commands), whose
+    messages it reads in the English source; for the pages a test client asks for, see
+    ``tests.helpers.english_pages``."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def english_client(client: Client) -> Client:
+    """The test client, asking for English pages (the default language is German)."""
+    return english_pages(client)
