@@ -99,12 +99,17 @@ def _check_reason(reason: str) -> str:
 
 
 def pending_registrations(*, user: User) -> QuerySet[Organisation]:
-    """Unconfirmed, unrejected organisations that ``user`` decides on, oldest first."""
-    return Organisation.objects.filter(
-        confirmed_at__isnull=True,
-        rejected_at__isnull=True,
-        requested_scheme_id__in=confirmable_scheme_ids(user),
-    ).order_by("created_at", "pk")
+    """Unconfirmed, unrejected organisations that ``user`` decides on, oldest first, with the
+    person who registered each."""
+    return (
+        Organisation.objects.filter(
+            confirmed_at__isnull=True,
+            rejected_at__isnull=True,
+            requested_scheme_id__in=confirmable_scheme_ids(user),
+        )
+        .select_related("registered_by")
+        .order_by("created_at", "pk")
+    )
 
 
 def open_claims(*, user: User) -> QuerySet[OrganisationClaim]:

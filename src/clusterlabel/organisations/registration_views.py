@@ -22,6 +22,7 @@ from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.organisations import registration
 from clusterlabel.organisations.forms import ClaimForm, DecisionForm, RegistrationForm
 from clusterlabel.organisations.models import Organisation
+from clusterlabel.schemes.selectors import scheme_versions_current_by_id
 
 
 def _register_page(
@@ -120,6 +121,7 @@ def pending(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "registrations": list(registration.pending_registrations(user=request.user)),
             "claims": list(registration.open_claims(user=request.user)),
+            "schemes": scheme_versions_current_by_id(),
         },
     )
 

@@ -11,6 +11,12 @@ def scheme_versions_current() -> QuerySet[SchemeVersion]:
     return SchemeVersion.objects.filter(is_current=True).order_by("family", "scheme_id")
 
 
+def scheme_versions_current_by_id() -> dict[str, SchemeVersion]:
+    """The current version of every scheme by its id, in one query (for a list page that names
+    the scheme of each row)."""
+    return {version.scheme_id: version for version in SchemeVersion.objects.filter(is_current=True)}
+
+
 def scheme_version_get(*, scheme_id: str, version: str) -> SchemeVersion:
     return SchemeVersion.objects.get(scheme_id=scheme_id, version=version)
 
