@@ -9,6 +9,10 @@ class BenchmarksConfig(AppConfig):
 
     def ready(self) -> None:
         from clusterlabel.audit.display import register_action_labels
+        from clusterlabel.benchmarks.services import reference_assessment_record_for_decision
+        from clusterlabel.procedures import decided
+
+        decided.subscribe("benchmarks.record", reference_assessment_record_for_decision)
 
         register_action_labels(
             {

@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy
 
 from clusterlabel.benchmarks.models import ReferenceAssessment, ReferenceSource
 from clusterlabel.benchmarks.selectors import PoolSnapshot, latest_pool, organisation_cycles
+from clusterlabel.core.formatting import number
 from clusterlabel.core.language import current_language
-from clusterlabel.core.templatetags.clusterlabel import number
 from clusterlabel.domain.benchmark import (
     AGE_BANDS,
     MIN_OTHERS,

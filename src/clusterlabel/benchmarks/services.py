@@ -28,6 +28,7 @@ from clusterlabel.domain.benchmark.from_scheme import category_percentages
 from clusterlabel.domain.schemes import Scheme
 from clusterlabel.domain.scoring import IndicatorValue, score_assessment, validate_values
 from clusterlabel.organisations.models import Organisation
+from clusterlabel.procedures.decided import Decided
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.procedures.results import score_values
 from clusterlabel.procedures.values import to_json
@@ -99,6 +100,12 @@ def _percent(value: Decimal) -> Decimal:
 
 def _percent_text(value: Decimal) -> str:
     return str(_percent(value))
+
+
+def reference_assessment_record_for_decision(event: Decided) -> ReferenceAssessment:
+    """The benchmarking subscriber of the decided step (``procedures.decided``): awarded and
+    refused assessments both join the pool."""
+    return reference_assessment_record_for_procedure(procedure=event.procedure)
 
 
 def reference_assessment_record_for_procedure(*, procedure: Procedure) -> ReferenceAssessment:

@@ -9,5 +9,9 @@ class LabelsConfig(AppConfig):
 
     def ready(self) -> None:
         from clusterlabel.audit.display import register_action_labels
+        from clusterlabel.labels.services import labels_issue_for_decision
+        from clusterlabel.procedures import decided
+
+        decided.subscribe("labels.issue", labels_issue_for_decision)
 
         register_action_labels({"label.import": _("Label imported from a list")})

@@ -16,6 +16,7 @@ from clusterlabel.domain.labels import RecordedState, may_change
 from clusterlabel.domain.validity import first_award_validity, renew
 from clusterlabel.labels.models import Label, LabelSource, LabelState, NumberSequence
 from clusterlabel.organisations.models import Organisation
+from clusterlabel.procedures.decided import Decided
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.schemes.models import SchemeVersion
 
@@ -127,6 +128,16 @@ def _issue(
         },
     )
     return label
+
+
+def labels_issue_for_decision(event: Decided) -> list[Label]:
+    """The labels subscriber of the decided step (``procedures.decided``): an award issues its
+    labels; a refusal issues none."""
+    if not event.award:
+        return []
+    return labels_issue_for_award(
+        procedure=event.procedure, actor=event.actor, decided_on=event.decided_on
+    )
 
 
 def labels_issue_for_award(*, procedure: Procedure, actor: User, decided_on: date) -> list[Label]:

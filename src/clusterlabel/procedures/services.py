@@ -29,6 +29,7 @@ from clusterlabel.domain.fees import quote_fee
 from clusterlabel.domain.schemes import assessment_mode_of, process_of
 from clusterlabel.domain.scoring import IndicatorValue, validate_values
 from clusterlabel.organisations.models import Organisation
+from clusterlabel.procedures import decided
 from clusterlabel.procedures.choices import Decision
 from clusterlabel.procedures.facts import procedure_facts
 from clusterlabel.procedures.models import (
@@ -769,8 +770,10 @@ def procedure_return_to_board(*, procedure: Procedure, actor: User, reason: str)
 
 def procedure_decide(*, procedure: Procedure, actor: User, award: bool, reason: str) -> Procedure:
     """Award or refuse. The computed result (scores, the decision per level and the recognised
-    labels) is stored with the decision, so it can be shown and recomputed later; an award
-    issues the label and every recognised label in the same transaction."""
+    labels) is stored with the decision, so it can be shown and recomputed later. The
+    decision is published to the subscribers of ``procedures.decided`` in the same transaction
+    (an award issues the label and every recognised label; every decision joins the
+    benchmarking pool)."""
 
     def apply(locked: Procedure) -> list[str]:
         locked.decision = Decision.AWARD if award else Decision.REFUSE
@@ -778,15 +781,14 @@ def procedure_decide(*, procedure: Procedure, actor: User, award: bool, reason: 
         locked.decided_at = timezone.now()
         locked.decided_by = actor
         locked.result = compute_result(locked).as_json()
-        if award:
-            from clusterlabel.labels.services import labels_issue_for_award
-
-            labels_issue_for_award(
-                procedure=locked, actor=actor, decided_on=timezone.localdate(locked.decided_at)
+        decided.publish(
+            decided.Decided(
+                procedure=locked,
+                actor=actor,
+                award=award,
+                decided_on=timezone.localdate(locked.decided_at),
             )
-        from clusterlabel.benchmarks.services import reference_assessment_record_for_procedure
-
-        reference_assessment_record_for_procedure(procedure=locked)
+        )
         return ["decision", "decision_reason", "decided_at", "decided_by", "result"]
 
     return procedure_transition(
