@@ -5,9 +5,11 @@ derived from the grants and cannot be ticked here. Registered by access (above a
 because the list shows the roles from the grants."""
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from clusterlabel.access.policy import roles_label
+from clusterlabel.access.policy import roles_label_prefetched
 from clusterlabel.accounts.models import User
 from clusterlabel.core.admin_readonly import ReadOnlyAdminMixin
 
@@ -29,6 +31,10 @@ class UserAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "date_joined",
     )
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        # The roles column reads each account's grants: one query for the page, not one a row.
+        return super().get_queryset(request).prefetch_related("grants")
+
     @admin.display(description=_("roles"))
     def roles(self, user: User) -> str:
-        return roles_label(user)
+        return roles_label_prefetched(user)
