@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.utils import translation
 
 from clusterlabel.access.models import Grant
 from clusterlabel.access.services import (
@@ -23,15 +22,8 @@ from clusterlabel.accounts.models import User
 from clusterlabel.audit.models import AuditEvent
 from tests.factories import OrganisationFactory, UserFactory
 
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The refusals are read in English here (the default language is German)."""
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
+# The refusals are read in English here (the default language is German).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 STRONG = "a-long-and-unusual-passphrase-17"
 

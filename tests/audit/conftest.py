@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
-from django.utils import translation
 
 from clusterlabel.audit.models import AuditEvent
 from clusterlabel.audit.services import audit_record
@@ -16,10 +15,8 @@ TRIGGER = "audit_event_append_only"
 
 
 @pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    # The German translations are the lead's; these tests check the English source strings.
-    with translation.override("en"):
-        yield
+def _in_english(english: None) -> None:
+    """The German translations are the lead's; these tests check the English source strings."""
 
 
 @contextmanager

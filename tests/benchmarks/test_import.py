@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from clusterlabel.audit.models import AuditEvent
 from clusterlabel.benchmarks.importing import (
@@ -24,7 +23,7 @@ from clusterlabel.benchmarks.models import ReferenceAssessment, ReferenceSource
 from tests.factories import OrganisationFactory
 from tests.procedures.builders import ensure_schemes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 HEADER = (
     "Organisation;Land;Branche;Gründungsjahr;Mitglieder;Schema;Bewertet am;"
@@ -41,12 +40,6 @@ OPTENCE e.V.;DE;;;;Bronze Label;09/2017;20;k.A.;1;;-;90.000;nein;erste Runde
 Bioökonomie Süd;Österreich;Biotech;2012;45;ecei-bronze;2021-06-15;40,5;;2;;Keine schriftliche Strategie;120.000;Nein;
 Optence e. V.;Deutschland;Photonik;2003;1.200;ECEI Bronze;30.09.2019;85;62,5 %;3;35;Strategie vom Clustermanagement allein erstellt;1.250.000,50;ja;doppelt
 """  # noqa: E501
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -30,10 +30,10 @@ from clusterlabel.benchmarks.synthetic import (
     synthetic_pool_generate,
     synthetic_pool_summary,
 )
+from clusterlabel.core.countries import COUNTRY_NAMES
 from clusterlabel.domain.benchmark.from_scheme import category_percentages
 from clusterlabel.domain.schemes import load_scheme_text
 from clusterlabel.domain.scoring import score_assessment, validate_values
-from clusterlabel.labels.import_values import COUNTRY_NAMES
 from clusterlabel.organisations.choices import Sector
 from clusterlabel.schemes.models import SchemeVersion
 from tests.procedures.builders import ensure_schemes

@@ -13,7 +13,8 @@ from django.urls import reverse
 from clusterlabel.accounts.choices import Role
 from clusterlabel.benchmarks.models import ReferenceSource
 from tests.benchmarks.pool_factories import external_pool, own_entry, record
-from tests.factories import PASSWORD, OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory
+from tests.helpers import login
 
 DASH = "\u2013"  # the en dash the pages put between quartiles
 
@@ -43,10 +44,6 @@ def organisation(manager):
 def pool(organisation):
     record(external_pool(RIVALS, prefix="Rival", indicator_id="STR-01"))
     record([own_entry(organisation, 45)])
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
 
 
 def report_url(organisation, **query):

@@ -11,14 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from clusterlabel.core.pdf_text import pdf_text
 from clusterlabel.labels import services
 from clusterlabel.labels.certificate import (
     certificate_pdf_bytes,
     certificate_qr,
     certificate_qr_url,
-    pdf_text,
 )
 from tests.factories import OrganisationFactory, UserFactory
+from tests.helpers import english_pages
 from tests.labels.label_factories import make_label
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,7 @@ def german(day):
     return f"{day.day}. {MONTHS_DE[day.month - 1]} {day.year}"
 
 
-def english(day):
+def english_date(day):
     return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
 
 
@@ -125,20 +126,20 @@ def test_the_english_certificate_with_lang_parameter(client, label):
     url = reverse("labels:certificate", args=[label.certificate_number])
     text = text_of(pdf_of(client.get(url, {"lang": "en"})))
     assert "Certificate" in text
-    assert f"Valid from {english(label.valid_from)}" in text
-    assert f"Valid until {english(label.valid_until)}" in text
-    assert f"Date of issue {english(label.awarded_on)}" in text
+    assert f"Valid from {english_date(label.valid_from)}" in text
+    assert f"Valid until {english_date(label.valid_until)}" in text
+    assert f"Date of issue {english_date(label.awarded_on)}" in text
     assert f"Certificate number {label.certificate_number}" in text
     assert "ECEI Gold Label" in text
     assert "Gültig bis" not in text
 
 
 def test_the_certificate_follows_the_request_language(client, label):
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english_pages(client)
     url = reverse("labels:certificate", args=[label.certificate_number])
     response = client.get(url)
     assert response["Content-Language"] == "en"
-    assert f"Valid until {english(label.valid_until)}" in text_of(pdf_of(response))
+    assert f"Valid until {english_date(label.valid_until)}" in text_of(pdf_of(response))
     # An explicit ?lang wins over the request's language; an unknown one falls back to German.
     assert "Gültig bis" in text_of(pdf_of(client.get(url, {"lang": "de"})))
     anonymous_default = text_of(pdf_of(client.__class__().get(url, {"lang": "fr"})))
@@ -185,7 +186,7 @@ def test_a_revoked_label_is_marked_revoked_in_both_languages(client, label):
     assert "WIDERRUFEN" in text
     assert "Falsche Angaben" not in text  # the reason is internal
     text_en = text_of(pdf_of(client.get(url, {"lang": "en"})))
-    assert f"This label was revoked on {english(today)} and is no longer valid." in text_en
+    assert f"This label was revoked on {english_date(today)} and is no longer valid." in text_en
 
 
 def test_a_suspended_label_is_marked_suspended(client, label):
@@ -207,7 +208,7 @@ def test_an_expired_label_says_until_when_it_was_valid(loaded_schemes):
     )
     text = text_of(PdfReader(BytesIO(certificate_pdf_bytes(label, language="en"))))
     assert "EXPIRED" in text
-    assert f"This label was valid until {english(label.valid_until)} and has expired." in text
+    assert f"This label was valid until {english_date(label.valid_until)} and has expired." in text
     # BW: the level carries the scheme's name, so it is not repeated.
     assert "Cluster Excellence Baden-Württemberg \u2013 " not in text
     assert "Ministerium für Wirtschaft, Arbeit und Tourismus Baden-Württemberg" in text

@@ -16,19 +16,13 @@ from clusterlabel.accounts.choices import Role
 from clusterlabel.audit.models import AuditEvent
 from clusterlabel.cli import _command_name
 from clusterlabel.labels import services
-from clusterlabel.labels.import_values import (
-    SchemeResolver,
-    derive_valid_from,
-    name_key,
-    parse_country,
-    parse_date,
-    parse_sector,
-)
+from clusterlabel.labels.import_values import derive_valid_from
 from clusterlabel.labels.importing import labels_import
 from clusterlabel.labels.models import Label, LabelState
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.schemes.models import SchemeVersion
 from tests.factories import PASSWORD, OrganisationFactory, UserFactory
+from tests.helpers import login
 from tests.labels.test_reminders import make_label
 
 # Line 7: an impossible date; line 9: a label nobody knows. Line 8 is empty.
@@ -164,104 +158,6 @@ def test_utf8_with_english_headers_commas_quotes_and_other_scripts(loaded_scheme
     assert greek.organisation.cluster_name == "Ελληνικό Cluster"
 
 
-def test_name_variants_match_one_organisation():
-    variants = ["Optence e.V.", "Optence e. V.", "OPTENCE e.V.", " optence  E.V. "]
-    assert {name_key(v) for v in variants} == {"optence ev"}
-    assert name_key("Baden-Württemberg GmbH") == name_key("Baden-Wuerttemberg G.m.b.H.")
-    assert name_key("Optence e.V.") != name_key("Optence AG")
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2019-09-30", date(2019, 9, 30)),
-        ("30.09.2019", date(2019, 9, 30)),
-        ("1.2.2020", date(2020, 2, 1)),
-        ("30.09.19", date(2019, 9, 30)),
-        ("30/09/2019", date(2019, 9, 30)),
-        ("09/2019", date(2019, 9, 30)),
-        ("2/2024", date(2024, 2, 29)),
-        ("09.2019", date(2019, 9, 30)),
-        ("2019-09", date(2019, 9, 30)),
-        ("2019-09-30 00:00:00", date(2019, 9, 30)),
-        ("31.02.2026", None),
-        ("13/2019", None),
-        ("September 2019", None),
-        ("", None),
-    ],
-)
-def test_dates(text, expected):
-    assert parse_date(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("DE", "DE"),
-        ("de", "DE"),
-        ("DEU", "DE"),
-        ("Deutschland", "DE"),
-        ("Germany", "DE"),
-        ("Österreich", "AT"),
-        ("Oesterreich", "AT"),
-        ("UK", "GB"),
-        ("Schweiz", "CH"),
-        ("NZ", "NZ"),
-        ("Atlantis", None),
-    ],
-)
-def test_countries(text, expected):
-    assert parse_country(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Gesundheit und Medizin", "health_medical"),
-        ("Medizintechnik", "health_medical"),
-        ("Photonik", "micro_nano_optics"),
-        ("IKT", "ict"),
-        ("Information and communication technology", "ict"),
-        ("Luft- und Raumfahrt", "aerospace"),
-        ("Energie & Umwelt", "energy_environment"),
-        ("automotive_mobility", "automotive_mobility"),
-        ("Basteln", None),
-    ],
-)
-def test_sectors(text, expected):
-    assert parse_sector(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("ECEI Gold", ("ecei-gold", "gold")),
-        ("Gold", ("ecei-gold", "gold")),
-        ("GOLD-Label", ("ecei-gold", "gold")),
-        ("ECEI-Label Silber", ("ecei-silver", "silver")),
-        ("Silver", ("ecei-silver", "silver")),
-        ("bronze", ("ecei-bronze", "bronze")),
-        ("Cluster-Exzellenz BW", ("bw-cluster-excellence", "label")),
-        ("Cluster Excellence Baden-Wuerttemberg", ("bw-cluster-excellence", "label")),
-        ("bw", ("bw-cluster-excellence", "label")),
-        ("BW 2019", ("bw-cluster-excellence", "label")),
-    ],
-)
-def test_schemes_and_levels(loaded_schemes, text, expected):
-    resolver = SchemeResolver(SchemeVersion.objects.filter(is_current=True))
-    found, _candidates = resolver.resolve(text)
-    assert found is not None
-    assert (found.scheme_id, found.level_id) == expected
-
-
-@pytest.mark.parametrize(("text", "candidates"), [("ECEI", 3), ("Label", 4), ("Platin", 0)])
-def test_unclear_or_unknown_labels(loaded_schemes, text, candidates):
-    resolver = SchemeResolver(SchemeVersion.objects.filter(is_current=True))
-    found, matches = resolver.resolve(text)
-    assert found is None
-    assert len(matches) == candidates
-
-
 def test_valid_from_is_counted_back_by_the_schemes_validity(loaded_schemes):
     ecei = SchemeVersion.objects.get(scheme_id="ecei-gold")
     bw = SchemeVersion.objects.get(scheme_id="bw-cluster-excellence")
@@ -387,8 +283,7 @@ def upload(text: str, name: str = "liste.csv") -> SimpleUploadedFile:
 
 def test_the_admin_checks_then_imports_a_list(client, optence):
     admin = UserFactory(role=Role.ADMINISTRATOR)
-    client.login(username=admin.username, password=PASSWORD)
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    login(client, admin, language="en")
     url = reverse("admin:labels_label_import")
     assert client.get(url).status_code == 200
     changelist = client.get(reverse("admin:labels_label_changelist")).content.decode()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from clusterlabel.audit.models import AuditEvent
 from clusterlabel.labels.models import Label
 from tests.factories import OrganisationFactory, UserFactory
+from tests.helpers import login
 from tests.labels.label_factories import make_label
 
 pytestmark = pytest.mark.django_db
@@ -30,12 +31,6 @@ def manage_url(label: Label) -> str:
 
 def label_events(label: Label):
     return AuditEvent.objects.filter(target_type="labels.label", target_id=str(label.pk))
-
-
-def english_client(client, user):
-    client.force_login(user)
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    return client
 
 
 def test_anonymous_visitors_are_sent_to_log_in_and_change_nothing(client, label):
@@ -79,7 +74,7 @@ def test_the_manage_link_is_shown_only_to_the_authority_and_the_secretariat(clie
 
 def test_suspend_reinstate_revoke_with_reasons_and_audit_events(client, label):
     secretariat, authority = UserFactory(role="secretariat"), UserFactory(role="authority")
-    english_client(client, secretariat)
+    login(client, secretariat, language="en")
     page = client.get(manage_url(label)).content.decode()
     assert 'name="action" value="suspend"' in page
     assert 'name="action" value="revoke"' in page
@@ -97,7 +92,7 @@ def test_suspend_reinstate_revoke_with_reasons_and_audit_events(client, label):
     assert 'name="action" value="reinstate"' in page
     assert 'name="action" value="suspend"' not in page
 
-    english_client(client, authority)
+    login(client, authority, language="en")
     response = client.post(
         manage_url(label), {"action": "reinstate", "reinstate-reason": "Prüfung ohne Befund"}
     )
@@ -149,7 +144,7 @@ def test_suspend_reinstate_revoke_with_reasons_and_audit_events(client, label):
 
 
 def test_a_revocation_without_the_confirmation_is_refused_and_keeps_the_reason(client, label):
-    english_client(client, UserFactory(role="authority"))
+    login(client, UserFactory(role="authority"), language="en")
     response = client.post(
         manage_url(label), {"action": "revoke", "revoke-reason": "Täuschung <belegt>"}
     )
@@ -164,7 +159,7 @@ def test_a_revocation_without_the_confirmation_is_refused_and_keeps_the_reason(c
 
 
 def test_a_change_without_a_reason_is_refused(client, label):
-    english_client(client, UserFactory(role="secretariat"))
+    login(client, UserFactory(role="secretariat"), language="en")
     page = client.post(manage_url(label), {"action": "suspend", "suspend-reason": "  "})
     assert "Please give a reason." in page.content.decode()
     label.refresh_from_db()
@@ -173,7 +168,7 @@ def test_a_change_without_a_reason_is_refused(client, label):
 
 
 def test_reinstating_a_revoked_label_is_refused_with_a_clear_message(client, label):
-    english_client(client, UserFactory(role="authority"))
+    login(client, UserFactory(role="authority"), language="en")
     client.post(
         manage_url(label), {"action": "revoke", "revoke-reason": "Betrug", "revoke-confirm": "on"}
     )

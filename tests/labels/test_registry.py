@@ -113,12 +113,6 @@ def versions(loaded_schemes):
     return loaded_schemes
 
 
-@pytest.fixture
-def english(client):
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    return client
-
-
 def registry(client, **params):
     response = client.get(reverse("labels:registry"), params)
     assert response.status_code == 200
@@ -302,8 +296,8 @@ def test_each_filter_on_the_page(client, spread, params, expected):
     assert response.context["page"].paginator.count == len(expected)
 
 
-def test_the_page_shows_the_row_values(english, spread):
-    response = registry(english, region="DE-BY")
+def test_the_page_shows_the_row_values(english_client, spread):
+    response = registry(english_client, region="DE-BY")
     (row,) = response.context["rows"]
     assert (row.legal_name, row.cluster_name) == (
         spread["by"].legal_name,
@@ -452,8 +446,8 @@ def test_sort_orders(client, sortable, sort, expected):
     assert numbers(registry(client, sort=sort)) == expected
 
 
-def test_the_sort_headers_toggle_and_announce_the_order(english, sortable):
-    html = registry(english, sort="valid_from", family="ecei").content.decode()
+def test_the_sort_headers_toggle_and_announce_the_order(english_client, sortable):
+    html = registry(english_client, sort="valid_from", family="ecei").content.decode()
     assert 'aria-sort="ascending"' in html
     # The sorted column's header link reverses the order and keeps the filters.
     assert 'aria-sort="ascending"><a href="?sort=-valid_from&amp;family=ecei">' in html
@@ -485,8 +479,8 @@ def test_pagination_keeps_the_filters(client, versions):
 # --- invalid input -------------------------------------------------------------------------------
 
 
-def test_an_impossible_date_is_reported_and_filters_nothing(english, spread):
-    response = registry(english, valid_on="2024-13-45", region="DE-BW")
+def test_an_impossible_date_is_reported_and_filters_nothing(english_client, spread):
+    response = registry(english_client, valid_on="2024-13-45", region="DE-BW")
     form = response.context["form"]
     assert form.errors["valid_on"] == [
         "“2024-13-45” is not a date. Use the form YYYY-MM-DD, e.g. 2016-01-15."
@@ -510,8 +504,8 @@ def test_an_impossible_date_is_reported_and_filters_nothing(english, spread):
         ({"q": " .,- "}, "q", "Enter at least one letter or digit of the name."),
     ],
 )
-def test_invalid_values_are_reported_on_their_field(english, spread, params, field, message):
-    response = registry(english, **params)
+def test_invalid_values_are_reported_on_their_field(english_client, spread, params, field, message):
+    response = registry(english_client, **params)
     assert message in response.context["form"].errors[field][0]
     assert sorted(numbers(response)) == ["B-1", "BW-1", "G-1", "S-1"]
 
@@ -657,8 +651,8 @@ def test_an_unknown_export_format_is_not_found(client, versions):
     assert client.get(reverse("labels:registry_export", args=["xlsx"])).status_code == 404
 
 
-def test_an_export_with_an_invalid_filter_says_what_is_wrong(english, versions):
-    response = english.get(
+def test_an_export_with_an_invalid_filter_says_what_is_wrong(english_client, versions):
+    response = english_client.get(
         reverse("labels:registry_export", args=["json"]), {"valid_on": "2024-13-45"}
     )
     assert response.status_code == 400
@@ -667,7 +661,7 @@ def test_an_export_with_an_invalid_filter_says_what_is_wrong(english, versions):
             "valid_on": ["“2024-13-45” is not a date. Use the form YYYY-MM-DD, e.g. 2016-01-15."]
         }
     }
-    response = english.get(reverse("labels:registry_export", args=["csv"]), {"sort": "x"})
+    response = english_client.get(reverse("labels:registry_export", args=["csv"]), {"sort": "x"})
     assert response.status_code == 400
     assert response.content.decode().startswith("sort: “x” is not a sort order")
 

@@ -34,12 +34,6 @@ def versions(loaded_schemes):
     return loaded_schemes
 
 
-@pytest.fixture
-def english(client):
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    return client
-
-
 def stats_page(client, **params):
     response = client.get(reverse("labels:statistics"), params)
     assert response.status_code == 200
@@ -129,10 +123,10 @@ def baden_wuerttemberg_2016(versions):
 
 
 def test_nine_organisations_in_baden_wuerttemberg_held_the_state_label_in_january_2016(
-    english, baden_wuerttemberg_2016
+    english_client, baden_wuerttemberg_2016
 ):
     response = stats_page(
-        english, **{"ask-region": "DE-BW", "ask-label": "family:bw", "ask-on": "2016-01-15"}
+        english_client, **{"ask-region": "DE-BW", "ask-label": "family:bw", "ask-on": "2016-01-15"}
     )
     answer = response.context["answer"]
     assert answer["count"] == 9
@@ -147,7 +141,7 @@ def test_nine_organisations_in_baden_wuerttemberg_held_the_state_label_in_januar
     assert "TechnologyMountains" in html
     # The same question by scheme and level gives the same answer.
     response = stats_page(
-        english,
+        english_client,
         **{
             "ask-region": "DE-BW",
             "ask-label": "bw-cluster-excellence:label",
@@ -164,14 +158,14 @@ def test_nine_organisations_in_baden_wuerttemberg_held_the_state_label_in_januar
         "valid_on": "2016-01-15",
         "sort": "organisation",
     }
-    registry = english.get(reverse("labels:registry"), query)
+    registry = english_client.get(reverse("labels:registry"), query)
     assert registry.context["page"].paginator.count == 10
 
 
-def test_the_question_on_other_days(english, baden_wuerttemberg_2016):
+def test_the_question_on_other_days(english_client, baden_wuerttemberg_2016):
     def count(day, region="DE-BW"):
         params = {"ask-region": region, "ask-label": "family:bw", "ask-on": day}
-        return stats_page(english, **params).context["answer"]["count"]
+        return stats_page(english_client, **params).context["answer"]["count"]
 
     assert count("2016-01-14") == 10  # the one suspended on the 15th still held it
     assert count("2013-12-31") == 0
@@ -179,19 +173,19 @@ def test_the_question_on_other_days(english, baden_wuerttemberg_2016):
     assert count("2016-01-15", region="DE-BY") == 1
 
 
-def test_the_quick_link_asks_about_baden_wuerttemberg_today(english, versions):
+def test_the_quick_link_asks_about_baden_wuerttemberg_today(english_client, versions):
     today = timezone.localdate()
     make_label(
         OrganisationFactory(), "bw-cluster-excellence", today - timedelta(days=3), versions=versions
     )
-    html = stats_page(english).content.decode()
+    html = stats_page(english_client).content.decode()
     link = re.search(r'href="\?([^"#]+)#answer"', html).group(1).replace("&amp;", "&")
     params = dict(parse_qsl(link))
     assert params == {"ask-region": "DE-BW", "ask-label": "family:bw", "ask-on": today.isoformat()}
-    assert stats_page(english, **params).context["answer"]["count"] == 1
+    assert stats_page(english_client, **params).context["answer"]["count"] == 1
 
 
-def test_creative_industries_clusters_in_germany_holding_an_ecei_label(english, versions):
+def test_creative_industries_clusters_in_germany_holding_an_ecei_label(english_client, versions):
     today = timezone.localdate()
     recent = today - timedelta(days=30)
     music = OrganisationFactory(
@@ -208,18 +202,18 @@ def test_creative_industries_clusters_in_germany_holding_an_ecei_label(english, 
     state_only = OrganisationFactory(sector="creative_industries")
     make_label(state_only, "bw-cluster-excellence", recent, versions=versions)
 
-    html = stats_page(english).content.decode()
+    html = stats_page(english_client).content.decode()
     expected_query = "family=ecei&amp;country=DE&amp;sector=creative_industries&amp;status=valid"
     assert f'{reverse("labels:registry")}?{expected_query}"' in html
     url = urlsplit(f"{reverse('labels:registry')}?{expected_query.replace('&amp;', '&')}")
-    response = english.get(url.path, dict(parse_qsl(url.query)))
+    response = english_client.get(url.path, dict(parse_qsl(url.query)))
     assert [row.certificate_number for row in response.context["rows"]] == ["ECEI-B-1"]
     assert "Clustermanagement Musikwirtschaft Mannheim &amp; Region" in response.content.decode()
 
 
-def test_invalid_questions_are_reported_without_an_answer(english, versions):
+def test_invalid_questions_are_reported_without_an_answer(english_client, versions):
     response = stats_page(
-        english, **{"ask-region": "Baden", "ask-label": "iso-9001", "ask-on": "2024-13-45"}
+        english_client, **{"ask-region": "Baden", "ask-label": "iso-9001", "ask-on": "2024-13-45"}
     )
     question = response.context["question"]
     assert response.context["answer"] is None
@@ -257,7 +251,7 @@ def today_data(versions):
     return {"a": a, "b": b, "c": c, "d": d}
 
 
-def test_todays_counts_by_label_region_and_sector(english, today_data):
+def test_todays_counts_by_label_region_and_sector(english_client, today_data):
     from django.utils import translation
 
     with translation.override("en"):
@@ -281,7 +275,7 @@ def test_todays_counts_by_label_region_and_sector(english, today_data):
         ("creative_industries", 2, 2, [0, 2]),
         ("health_medical", 2, 3, [1, 2]),
     ]
-    html = stats_page(english).content.decode()
+    html = stats_page(english_client).content.decode()
     assert "Today 4 organisations hold 5 valid labels." in html
 
 
@@ -394,9 +388,9 @@ def _svgs(html: str) -> list[ET.Element]:
 
 
 def test_the_charts_are_inline_accessible_svg_with_the_numbers_in_tables(
-    english, today_data, history
+    english_client, today_data, history
 ):
-    html = stats_page(english).content.decode()
+    html = stats_page(english_client).content.decode()
     assert "<?xml" not in html and "<!DOCTYPE svg" not in html
     bar, line = _svgs(html)
     for svg, name in (
@@ -429,8 +423,8 @@ def test_the_charts_are_inline_accessible_svg_with_the_numbers_in_tables(
     assert "<caption" in html
 
 
-def test_the_page_of_an_empty_register(english, versions):
-    response = stats_page(english)
+def test_the_page_of_an_empty_register(english_client, versions):
+    response = stats_page(english_client)
     html = response.content.decode()
     assert "<svg" not in html.split("<main", 1)[1]
     assert "No label is valid today." in html
@@ -456,8 +450,8 @@ def test_the_statistics_page_query_count_does_not_grow(
     assert response.context["answer"]["count"] > 0
 
 
-def test_the_navigation_links_the_registry_and_the_statistics(english, versions):
-    html = stats_page(english).content.decode()
+def test_the_navigation_links_the_registry_and_the_statistics(english_client, versions):
+    html = stats_page(english_client).content.decode()
     nav = html.split('class="main-nav"', 1)[1].split("</nav>", 1)[0]
     assert f'href="{reverse("labels:registry")}"' in nav
     assert f'href="{reverse("labels:statistics")}" aria-current="page"' in nav

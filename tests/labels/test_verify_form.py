@@ -26,12 +26,6 @@ URL = reverse("labels:verify_form")
 
 
 @pytest.fixture
-def english(client):
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    return client
-
-
-@pytest.fixture
 def label(loaded_schemes):
     today = timezone.localdate()
     return make_label(
@@ -59,16 +53,16 @@ def checks_of(page: str) -> dict[str, str]:
     )
 
 
-def test_the_empty_form(english):
-    page = english.get(URL).content.decode()
+def test_the_empty_form(english_client):
+    page = english_client.get(URL).content.decode()
     assert 'enctype="multipart/form-data"' in page
     assert 'name="token"' in page
     assert 'accept=".jwt,.json,.txt"' in page
     assert verdict_of(page) is None
 
 
-def test_a_genuine_credential_verifies_and_shows_what_it_states(english, label):
-    page = english.post(URL, {"token": signed_label_credential(label)}).content.decode()
+def test_a_genuine_credential_verifies_and_shows_what_it_states(english_client, label):
+    page = english_client.post(URL, {"token": signed_label_credential(label)}).content.decode()
     assert verdict_of(page) == "valid"
     assert checks_of(page) == {
         "Signature": "ok",
@@ -110,12 +104,12 @@ def test_a_wrapped_pasted_credential_and_an_uploaded_file_verify(client, label):
         assert verdict_of(page) == "valid", name
 
 
-def test_a_tampered_credential_has_an_invalid_signature_and_shows_no_details(english, label):
+def test_a_tampered_credential_has_an_invalid_signature_and_shows_no_details(english_client, label):
     header, payload, signature = signed_label_credential(label).split(".")
     middle = len(payload) // 2
     flipped = "B" if payload[middle] != "B" else "C"
     tampered = ".".join((header, payload[:middle] + flipped + payload[middle + 1 :], signature))
-    page = english.post(URL, {"token": tampered}).content.decode()
+    page = english_client.post(URL, {"token": tampered}).content.decode()
     assert verdict_of(page) == "signature_invalid"
     assert "Invalid signature" in page
     assert checks_of(page)["Signature"] == "failed"
@@ -124,12 +118,12 @@ def test_a_tampered_credential_has_an_invalid_signature_and_shows_no_details(eng
     assert "Cluster Süd" not in page  # nothing from an unverified token is shown
 
 
-def test_a_revoked_labels_credential_shows_revoked(english, label):
+def test_a_revoked_labels_credential_shows_revoked(english_client, label):
     token = signed_label_credential(label)
     services.label_change_state(
         label=label, actor=UserFactory(role="authority"), new_state="revoked", reason="x"
     )
-    page = english.post(URL, {"token": token}).content.decode()
+    page = english_client.post(URL, {"token": token}).content.decode()
     assert verdict_of(page) == "revoked"
     assert checks_of(page)["Revocation and suspension"] == "failed"
     assert checks_of(page)["Signature"] == "ok"
@@ -149,58 +143,58 @@ def test_a_suspended_and_an_expired_credential(client, loaded_schemes):
     assert verdict_of(page) == "expired"
 
 
-def test_a_credential_signed_with_a_foreign_key_is_an_unknown_key(english, label, tmp_path):
+def test_a_credential_signed_with_a_foreign_key_is_an_unknown_key(english_client, label, tmp_path):
     foreign = KeyRing(active=generate_private_key(tmp_path / "active.pem", key_size=2048))
     token = sign_credential(label_credential(label), foreign)
-    page = english.post(URL, {"token": token}).content.decode()
+    page = english_client.post(URL, {"token": token}).content.decode()
     assert verdict_of(page) == "unknown_key"
     assert "Unknown key" in page
     assert checks_of(page)["Key"] == "failed"
     assert "Cluster Süd" not in page
 
 
-def test_garbage_is_malformed_and_the_text_is_kept(english, loaded_schemes):
+def test_garbage_is_malformed_and_the_text_is_kept(english_client, loaded_schemes):
     garbage = "this is <not> a credential"
-    page = english.post(URL, {"token": garbage}).content.decode()
+    page = english_client.post(URL, {"token": garbage}).content.decode()
     assert verdict_of(page) == "malformed"
     assert 'role="alert"' in page
     assert "This is not a signed credential" in page
     assert ">\nthis is &lt;not&gt; a credential</textarea>" in page
     # Three dot-separated parts that are not base64url JSON: malformed as well.
-    page = english.post(URL, {"token": "a.b.c"}).content.decode()
+    page = english_client.post(URL, {"token": "a.b.c"}).content.decode()
     assert verdict_of(page) == "malformed"
 
 
-def test_empty_input_and_both_inputs_are_refused(english, label):
-    page = english.post(URL, {"token": "   "}).content.decode()
+def test_empty_input_and_both_inputs_are_refused(english_client, label):
+    page = english_client.post(URL, {"token": "   "}).content.decode()
     assert verdict_of(page) is None
     assert "Please paste a credential or choose a file to check." in page
     token = signed_label_credential(label)
     upload = SimpleUploadedFile("label.jwt", token.encode())
-    page = english.post(URL, {"token": token, "file": upload}).content.decode()
+    page = english_client.post(URL, {"token": token, "file": upload}).content.decode()
     assert verdict_of(page) is None
     assert "Please paste a credential or upload a file, not both." in page
     assert token in page  # the pasted text is kept
 
 
-def test_too_large_wrong_type_and_binary_files_are_refused_with_the_reason(english, label):
+def test_too_large_wrong_type_and_binary_files_are_refused_with_the_reason(english_client, label):
     big = SimpleUploadedFile("huge.jwt", b"a" * (MAX_CREDENTIAL_BYTES + 1))
-    page = english.post(URL, {"file": big}).content.decode()
+    page = english_client.post(URL, {"file": big}).content.decode()
     assert verdict_of(page) is None
     assert (
         "The file “huge.jwt” has 65,537 bytes; at most 65,536 bytes (64 KiB) are accepted." in page
     )
-    page = english.post(URL, {"token": "x" * (MAX_CREDENTIAL_BYTES + 1)}).content.decode()
+    page = english_client.post(URL, {"token": "x" * (MAX_CREDENTIAL_BYTES + 1)}).content.decode()
     assert verdict_of(page) is None
     assert "The pasted text has 65,537 bytes; a credential has at most 65,536 bytes" in page
     pdf = SimpleUploadedFile("certificate.pdf", b"%PDF-1.4")
-    page = english.post(URL, {"file": pdf}).content.decode()
+    page = english_client.post(URL, {"file": pdf}).content.decode()
     assert "“certificate.pdf” is not a .jwt, .json or .txt file." in page
     binary = SimpleUploadedFile("label.jwt", b"\xff\xfe\x00\x81")
-    page = english.post(URL, {"file": binary}).content.decode()
+    page = english_client.post(URL, {"file": binary}).content.decode()
     assert "The file “label.jwt” is not a text file." in page
     unsigned = SimpleUploadedFile("label.json", json.dumps(label_credential(label)).encode())
-    page = english.post(URL, {"file": unsigned}).content.decode()
+    page = english_client.post(URL, {"file": unsigned}).content.decode()
     assert verdict_of(page) is None
     assert "This file holds an unsigned credential." in page
 

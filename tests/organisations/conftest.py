@@ -5,24 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from django.test import Client
-from django.urls import reverse
 
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
 from clusterlabel.organisations.models import Organisation
-from tests.factories import PASSWORD, OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory
 from tests.procedures.builders import ProcedureBuilder
-
-
-def login(client: Client, user: User) -> Client:
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
-
-
-def english(client: Client) -> Client:
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    return client
 
 
 @dataclass

@@ -14,7 +14,8 @@ from clusterlabel.organisations.models import Organisation
 from clusterlabel.organisations.services import PROFILE_FIELDS
 from clusterlabel.procedures.models import Procedure
 from tests.factories import OrganisationFactory, UserFactory
-from tests.organisations.conftest import form_data, login
+from tests.helpers import login
+from tests.organisations.conftest import form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,8 @@ from clusterlabel.organisations import registration
 from clusterlabel.organisations.models import Organisation, OrganisationClaim
 from clusterlabel.procedures import services as procedures
 from tests.factories import PASSWORD, OrganisationFactory, UserFactory, grant_role
-from tests.organisations.conftest import form_data, login
+from tests.helpers import login
+from tests.organisations.conftest import form_data
 
 BW = "bw-cluster-excellence"
 ECEI = "ecei-gold"

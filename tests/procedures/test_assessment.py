@@ -11,34 +11,21 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from clusterlabel.accounts.choices import Role
 from clusterlabel.audit.models import AuditEvent
 from clusterlabel.procedures import services
 from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.models import AssessorAssignment, IndicatorScore, ScoreConfirmation
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory
+from tests.helpers import login
 from tests.procedures.builders import ProcedureBuilder, failing_minimum_values
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _default_language_afterwards():
-    """The English pages leave English active in this thread; later tests expect the default."""
-    yield
-    translation.deactivate()
-
-
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def login(client, user, *, english: bool = True):
-    assert client.login(username=user.username, password=PASSWORD)
-    if english:
-        client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    return client
 
 
 def url(name: str, procedure, **kwargs) -> str:
@@ -100,7 +87,7 @@ def test_panel_page_shows_what_the_scheme_needs_and_who_is_national(client, pane
     national = UserFactory(role=Role.ASSESSOR, country="DE", last_name="Albrecht")
     foreign = UserFactory(role=Role.ASSESSOR, country="FR", last_name="Bernard")
     UserFactory(role=Role.ASSESSOR, country="AT", is_active=False, last_name="Inaktiv")
-    login(client, panel_open.secretariat)
+    login(client, panel_open.secretariat, language="en")
 
     response = client.get(url("panel", panel_open.procedure))
 
@@ -121,7 +108,7 @@ def test_panel_page_shows_what_the_scheme_needs_and_who_is_national(client, pane
 def test_panel_proposal_creates_the_assignments_and_an_audit_event(client, panel_open):
     procedure = panel_open.procedure
     first, second = panel_open.assessors
-    login(client, panel_open.secretariat)
+    login(client, panel_open.secretariat, language="en")
     date = timezone.localdate() + timedelta(days=30)
 
     response = client.post(
@@ -159,7 +146,7 @@ def test_panel_proposal_creates_the_assignments_and_an_audit_event(client, panel
 
 def test_panel_german_date_input_is_accepted(client, panel_open):
     procedure = panel_open.procedure
-    login(client, panel_open.secretariat, english=False)
+    login(client, panel_open.secretariat)
     date = timezone.localdate() + timedelta(days=40)
 
     response = client.post(
@@ -179,7 +166,7 @@ def test_panel_german_date_input_is_accepted(client, panel_open):
 def test_panel_date_before_the_preparation_time_is_refused_with_the_input_kept(client, panel_open):
     procedure = panel_open.procedure
     first, second = panel_open.assessors
-    login(client, panel_open.secretariat)
+    login(client, panel_open.secretariat, language="en")
     too_soon = timezone.localdate() + timedelta(days=27)
 
     response = client.post(
@@ -207,7 +194,7 @@ def test_panel_date_before_the_preparation_time_is_refused_with_the_input_kept(c
 def test_panel_refuses_a_user_who_is_not_an_active_assessor(client, panel_open):
     procedure = panel_open.procedure
     manager = UserFactory(role=Role.CLUSTER_MANAGER)
-    login(client, panel_open.secretariat)
+    login(client, panel_open.secretariat, language="en")
 
     response = client.post(
         url("panel", procedure),
@@ -225,7 +212,7 @@ def test_panel_refuses_a_user_who_is_not_an_active_assessor(client, panel_open):
 
 def test_panel_refuses_a_mode_the_scheme_does_not_offer(client, panel_open):
     procedure = panel_open.procedure
-    login(client, panel_open.secretariat)
+    login(client, panel_open.secretariat, language="en")
 
     response = client.post(
         url("panel", procedure),
@@ -247,7 +234,7 @@ def test_panel_refuses_a_mode_the_scheme_does_not_offer(client, panel_open):
 def test_panel_is_not_for_other_roles_and_their_post_changes_nothing(client, panel_open, role):
     procedure = panel_open.procedure
     user = panel_open.manager if role == "manager" else UserFactory(role=role)
-    login(client, user)
+    login(client, user, language="en")
     events_before = AuditEvent.objects.count()
 
     get = client.get(url("panel", procedure))
@@ -272,7 +259,7 @@ def test_panel_is_read_only_once_the_assessment_runs(client, in_progress):
     procedure = in_progress.procedure
     date_before = procedure.assessment_date
     newcomer = UserFactory(role=Role.ASSESSOR, country="FR")
-    login(client, in_progress.secretariat)
+    login(client, in_progress.secretariat, language="en")
 
     page = client.get(url("panel", procedure))
     response = client.post(
@@ -304,7 +291,7 @@ def test_panel_page_links_to_the_confirmation_when_the_panel_is_ready(client, pa
     procedure = propose(panel_open)
     for assessor in panel_open.assessors:
         services.conflict_declare(procedure=procedure, actor=assessor, no_conflict=True)
-    login(client, panel_open.secretariat)
+    login(client, panel_open.secretariat, language="en")
 
     response = client.get(url("panel", procedure))
 
@@ -318,7 +305,7 @@ def test_panel_page_links_to_the_confirmation_when_the_panel_is_ready(client, pa
 def test_conflict_page_shows_the_organisation(client, panel_open):
     procedure = propose(panel_open)
     organisation = panel_open.organisation
-    login(client, panel_open.assessors[0])
+    login(client, panel_open.assessors[0], language="en")
 
     response = client.get(url("conflict", procedure))
 
@@ -334,7 +321,7 @@ def test_conflict_page_shows_the_organisation(client, panel_open):
 def test_declaring_no_conflict_sets_the_flag(client, panel_open):
     procedure = propose(panel_open)
     assessor = panel_open.assessors[0]
-    login(client, assessor)
+    login(client, assessor, language="en")
 
     response = client.post(url("conflict", procedure), {"declaration": "none", "no_conflict": "on"})
 
@@ -350,7 +337,7 @@ def test_declaring_no_conflict_sets_the_flag(client, panel_open):
 def test_declaring_no_conflict_needs_the_box_ticked(client, panel_open):
     procedure = propose(panel_open)
     assessor = panel_open.assessors[0]
-    login(client, assessor)
+    login(client, assessor, language="en")
 
     response = client.post(url("conflict", procedure), {"declaration": "none"})
 
@@ -365,7 +352,7 @@ def test_declaring_no_conflict_needs_the_box_ticked(client, panel_open):
 def test_declaring_a_conflict_needs_a_description(client, panel_open):
     procedure = propose(panel_open)
     assessor = panel_open.assessors[0]
-    login(client, assessor)
+    login(client, assessor, language="en")
 
     response = client.post(url("conflict", procedure), {"declaration": "conflict", "note": "  "})
 
@@ -378,7 +365,7 @@ def test_declaring_a_conflict_needs_a_description(client, panel_open):
 def test_declaring_a_conflict_removes_the_assignment_and_records_the_note(client, panel_open):
     procedure = propose(panel_open)
     assessor = panel_open.assessors[0]
-    login(client, assessor)
+    login(client, assessor, language="en")
 
     response = client.post(
         url("conflict", procedure),
@@ -404,7 +391,7 @@ def test_conflict_declaration_is_only_for_assessors_on_the_panel(client, panel_o
         "manager": panel_open.manager,
         "authority": panel_open.authority,
     }[who]
-    login(client, user)
+    login(client, user, language="en")
 
     get = client.get(url("conflict", procedure))
     post = client.post(url("conflict", procedure), {"declaration": "none", "no_conflict": "on"})
@@ -418,7 +405,7 @@ def test_conflict_declaration_is_only_for_assessors_on_the_panel(client, panel_o
 def test_conflict_declaration_is_closed_once_the_assessment_runs(client, in_progress):
     procedure = in_progress.procedure
     assessor = in_progress.assessors[0]
-    login(client, assessor)
+    login(client, assessor, language="en")
 
     page = client.get(url("conflict", procedure))
     response = client.post(
@@ -437,7 +424,7 @@ def test_conflict_declaration_is_closed_once_the_assessment_runs(client, in_prog
 def test_scoring_shows_the_self_assessment_beside_the_score_input(client, in_progress):
     procedure = in_progress.procedure
     indicator = first_of_type(in_progress.scheme, "number")
-    login(client, in_progress.assessors[0])
+    login(client, in_progress.assessors[0], language="en")
 
     response = client.get(url("scoring", procedure))
 
@@ -472,7 +459,7 @@ def test_scoring_links_the_evidence_of_the_self_assessment(client, in_progress):
         sha256="0" * 64,
         uploaded_by=in_progress.manager,
     )
-    login(client, in_progress.assessors[0])
+    login(client, in_progress.assessors[0], language="en")
 
     html = card(client.get(url("scoring", procedure)), indicator.id)
 
@@ -487,7 +474,7 @@ def test_saving_a_score_stores_the_json_value_and_bumps_the_revision(client, in_
     procedure = in_progress.procedure
     indicator = first_of_type(in_progress.scheme, "number")
     assessor = in_progress.assessors[0]
-    login(client, assessor, english=False)  # German page: the comma is the decimal sign
+    login(client, assessor)  # German page: the comma is the decimal sign
     save_url = url("score_save", procedure, indicator_id=indicator.id)
 
     first = client.post(
@@ -523,7 +510,7 @@ def test_saving_choice_and_percent_scores(client, in_progress):
     procedure = in_progress.procedure
     choice = first_of_type(in_progress.scheme, "choice")
     percent = first_of_type(in_progress.scheme, "percent")
-    login(client, in_progress.assessors[0])
+    login(client, in_progress.assessors[0], language="en")
 
     client.post(
         url("score_save", procedure, indicator_id=choice.id),
@@ -555,7 +542,7 @@ def test_saved_score_shows_its_points_and_the_running_total(client, in_progress)
         evidence_seen="Liste",
         based_on_revision=0,
     )
-    login(client, in_progress.assessors[1])
+    login(client, in_progress.assessors[1], language="en")
 
     response = client.get(url("scoring", procedure))
 
@@ -583,7 +570,7 @@ def test_invalid_input_is_shown_again_with_the_error_and_nothing_is_saved(
 ):
     procedure = in_progress.procedure
     indicator = first_of_type(in_progress.scheme, kind)
-    login(client, in_progress.assessors[0])
+    login(client, in_progress.assessors[0], language="en")
 
     response = client.post(
         url("score_save", procedure, indicator_id=indicator.id),
@@ -604,7 +591,7 @@ def test_invalid_input_is_shown_again_with_the_error_and_nothing_is_saved(
 def test_evidence_seen_is_required_where_the_scheme_says_so(client, in_progress):
     procedure = in_progress.procedure
     indicator = next(i for i in in_progress.scheme.indicators if i.evidence_required)
-    login(client, in_progress.assessors[0])
+    login(client, in_progress.assessors[0], language="en")
 
     response = client.post(
         url("score_save", procedure, indicator_id=indicator.id),
@@ -617,7 +604,7 @@ def test_evidence_seen_is_required_where_the_scheme_says_so(client, in_progress)
 
 
 def test_unknown_indicator_is_a_404(client, in_progress):
-    login(client, in_progress.assessors[0])
+    login(client, in_progress.assessors[0], language="en")
     response = client.post(
         url("score_save", in_progress.procedure, indicator_id="NOPE-99"),
         {"value": "1", "evidence_seen": "x", "based_on_revision": 0},
@@ -627,7 +614,7 @@ def test_unknown_indicator_is_a_404(client, in_progress):
 
 def test_score_save_is_post_only(client, in_progress):
     indicator = in_progress.scheme.indicators[0]
-    login(client, in_progress.assessors[0])
+    login(client, in_progress.assessors[0], language="en")
     response = client.get(url("score_save", in_progress.procedure, indicator_id=indicator.id))
     assert response.status_code == 405
 
@@ -654,7 +641,7 @@ def test_only_the_panel_saves_or_confirms_scores(client, in_progress, who):
         "authority": in_progress.authority,
         "board": in_progress.board[0],
     }[who]
-    login(client, user)
+    login(client, user, language="en")
     events_before = AuditEvent.objects.count()
 
     save = client.post(
@@ -680,7 +667,7 @@ def test_scores_cannot_be_changed_after_the_report_is_submitted(client):
     procedure = builder.advance_to(ProcedureState.REPORT_SUBMITTED)
     indicator = first_of_type(builder.scheme, "number")
     before = IndicatorScore.objects.get(procedure=procedure, indicator_id=indicator.id)
-    login(client, builder.assessors[0])
+    login(client, builder.assessors[0], language="en")
 
     page = client.get(url("scoring", procedure))
     response = client.post(
@@ -708,7 +695,7 @@ def test_scores_cannot_be_changed_after_the_report_is_submitted(client):
 def test_the_organisation_sees_the_scores_only_after_the_decision(client, state, status):
     builder = ProcedureBuilder(scheme_id="ecei-bronze")
     procedure = builder.advance_to(state)
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
 
     scoring = client.get(url("scoring", procedure))
     report = client.get(url("report", procedure))
@@ -723,7 +710,7 @@ def test_the_organisation_sees_the_scores_only_after_the_decision(client, state,
 @pytest.mark.parametrize("role", [Role.SECRETARIAT, Role.AUTHORITY])
 def test_oversight_reads_the_scores_without_forms(client, in_progress, role):
     user = in_progress.secretariat if role == Role.SECRETARIAT else in_progress.authority
-    login(client, user)
+    login(client, user, language="en")
 
     response = client.get(url("scoring", in_progress.procedure))
 
@@ -748,7 +735,7 @@ def test_confirming_the_other_assessors_score_settles_the_disagreement(client, i
         evidence_seen="Liste",
         based_on_revision=0,
     )
-    login(client, second)
+    login(client, second, language="en")
     before = client.get(url("scoring", procedure))
     assert before.context["summary"]["disagreements"] == 1
     html = card(before, indicator.id)
@@ -783,7 +770,7 @@ def test_confirming_a_changed_score_is_refused(client, in_progress):
             evidence_seen="Liste",
             based_on_revision=revision,
         )
-    login(client, second)
+    login(client, second, language="en")
 
     response = client.post(
         url("score_confirm", procedure, indicator_id=indicator.id),
@@ -799,7 +786,7 @@ def test_confirming_a_changed_score_is_refused(client, in_progress):
 
 def test_confirming_a_score_that_does_not_exist_is_a_404(client, in_progress):
     indicator = in_progress.scheme.indicators[0]
-    login(client, in_progress.assessors[1])
+    login(client, in_progress.assessors[1], language="en")
     response = client.post(
         url("score_confirm", in_progress.procedure, indicator_id=indicator.id), {"revision": "1"}
     )
@@ -814,7 +801,7 @@ def test_scoring_page_query_count_does_not_grow_with_the_scores(
     client, in_progress, django_assert_num_queries
 ):
     procedure = in_progress.procedure
-    login(client, in_progress.assessors[1])
+    login(client, in_progress.assessors[1], language="en")
     scoring_url = url("scoring", procedure)
     client.get(scoring_url)  # warm the session and the scheme cache
 
@@ -849,7 +836,7 @@ def test_writing_the_report_agrees_to_it_and_withdraws_the_others_agreement(clie
     procedure = in_progress.procedure
     first, second = in_progress.assessors
     services.report_agree(procedure=procedure, actor=second, summary="Erster Entwurf.")
-    login(client, first)
+    login(client, first, language="en")
 
     response = client.post(
         url("report", procedure), {"summary": "Starkes Management, klare Strategie."}
@@ -867,7 +854,7 @@ def test_writing_the_report_agrees_to_it_and_withdraws_the_others_agreement(clie
 
 def test_an_empty_report_is_refused(client, in_progress):
     procedure = in_progress.procedure
-    login(client, in_progress.assessors[0])
+    login(client, in_progress.assessors[0], language="en")
 
     response = client.post(url("report", procedure), {"summary": "   "})
 
@@ -881,7 +868,7 @@ def test_an_empty_report_is_refused(client, in_progress):
 def test_report_shows_the_computed_result_and_what_blocks_the_submission(client, in_progress):
     procedure = in_progress.procedure
     in_progress.score_all()
-    login(client, in_progress.assessors[0])
+    login(client, in_progress.assessors[0], language="en")
 
     response = client.get(url("report", procedure))
 
@@ -902,7 +889,7 @@ def test_report_lists_failed_minimum_criteria(client, in_progress):
     criterion = in_progress.scheme.minimum_criteria[0]
     in_progress.walk.scores = failing_minimum_values(in_progress.scheme)
     in_progress.score_all()
-    login(client, in_progress.assessors[0])
+    login(client, in_progress.assessors[0], language="en")
 
     response = client.get(url("report", procedure))
 
@@ -919,7 +906,7 @@ def test_others_read_the_report_but_cannot_write_it(client, in_progress, who):
         procedure=procedure, actor=in_progress.assessors[0], summary="Text der Gutachter."
     )
     user = getattr(in_progress, who)
-    login(client, user)
+    login(client, user, language="en")
 
     page = client.get(url("report", procedure))
     post = client.post(url("report", procedure), {"summary": "Überschrieben."})
@@ -933,14 +920,14 @@ def test_others_read_the_report_but_cannot_write_it(client, in_progress, who):
 
 
 def test_report_is_a_404_for_an_unassigned_assessor(client, in_progress):
-    login(client, UserFactory(role=Role.ASSESSOR))
+    login(client, UserFactory(role=Role.ASSESSOR), language="en")
     assert client.get(url("report", in_progress.procedure)).status_code == 404
 
 
 def test_report_rounds_the_percentage_down_in_the_reasons(client, in_progress):
     procedure = in_progress.procedure
     in_progress.walk.score_all(only=[in_progress.scheme.indicators[0].id])
-    login(client, in_progress.assessors[0])
+    login(client, in_progress.assessors[0], language="en")
 
     response = client.get(url("report", procedure))
 
@@ -952,7 +939,7 @@ def test_report_rounds_the_percentage_down_in_the_reasons(client, in_progress):
 def test_the_board_reads_the_scores_during_its_review(client):
     builder = ProcedureBuilder(scheme_id="bw-cluster-excellence")
     procedure = builder.advance_to(ProcedureState.BOARD_REVIEW)
-    login(client, builder.board[0])
+    login(client, builder.board[0], language="en")
 
     response = client.get(url("scoring", procedure))
 
@@ -965,7 +952,7 @@ def test_a_single_assessor_scores_a_yes_no_indicator_without_confirmations(clien
     builder = ProcedureBuilder(scheme_id="ecei-bronze")  # one assessor
     procedure = builder.advance_to(ProcedureState.ASSESSMENT_IN_PROGRESS)
     indicator = first_of_type(builder.scheme, "boolean")
-    login(client, builder.assessors[0])
+    login(client, builder.assessors[0], language="en")
 
     response = client.post(
         url("score_save", procedure, indicator_id=indicator.id),
@@ -986,7 +973,7 @@ def test_a_single_assessor_scores_a_yes_no_indicator_without_confirmations(clien
 
 def test_panel_page_after_the_confirmation_says_so(client, panel_open):
     procedure = panel_open.advance_to(ProcedureState.ASSESSORS_ASSIGNED)
-    login(client, panel_open.secretariat)
+    login(client, panel_open.secretariat, language="en")
 
     response = client.get(url("panel", procedure))
 

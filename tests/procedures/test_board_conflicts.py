@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import translation
 
 from clusterlabel.access import policy
 from clusterlabel.access.policy import Activity
@@ -17,6 +15,7 @@ from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.models import BoardConflictDeclaration, BoardVote, Procedure
 from clusterlabel.procedures.selectors import procedure_get
 from tests.factories import UserFactory, grant_role
+from tests.helpers import login
 from tests.procedures.builders import ProcedureBuilder
 
 pytestmark = pytest.mark.django_db
@@ -32,23 +31,12 @@ FILE_MARKERS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _restore_default_language():
-    yield
-    translation.activate(django_settings.LANGUAGE_CODE)
-
-
 @pytest.fixture
 def builder() -> ProcedureBuilder:
     """A procedure in its first board review; no board member has declared yet."""
     builder = ProcedureBuilder(scheme_id="bw-cluster-excellence", board_declared=False)
     builder.advance_to(ProcedureState.BOARD_REVIEW)
     return builder
-
-
-def login(client, user) -> None:
-    client.force_login(user)
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
 
 
 def url(name: str, procedure: Procedure) -> str:
@@ -68,7 +56,7 @@ def fresh(procedure: Procedure) -> Procedure:
 
 def test_an_undeclared_member_sees_only_the_header_and_the_declaration_card(client, builder):
     member = builder.board[0]
-    login(client, member)
+    login(client, member, language="en")
     page = client.get(url("detail", builder.procedure)).content.decode()
     assert "Declare conflicts of interest first" in page
     assert url("board_conflict", builder.procedure) in page
@@ -79,7 +67,7 @@ def test_an_undeclared_member_sees_only_the_header_and_the_declaration_card(clie
 
 
 def test_an_undeclared_member_is_sent_from_the_vote_page_to_the_declaration(client, builder):
-    login(client, builder.board[0])
+    login(client, builder.board[0], language="en")
     response = client.get(url("vote", builder.procedure))
     assert response.status_code == 302
     assert response["Location"] == url("board_conflict", builder.procedure)
@@ -90,7 +78,7 @@ def test_an_undeclared_member_is_sent_from_the_vote_page_to_the_declaration(clie
 
 @pytest.mark.parametrize("page", ["scoring", "report", "self_assessment"])
 def test_an_undeclared_member_gets_no_page_of_the_file(client, builder, page):
-    login(client, builder.board[0])
+    login(client, builder.board[0], language="en")
     assert client.get(url(page, builder.procedure)).status_code == 404
 
 
@@ -129,7 +117,7 @@ def test_an_undeclared_member_cannot_vote(builder):
 
 def test_after_declaring_no_conflict_the_member_sees_the_file_and_votes(client, builder):
     member, procedure = builder.board[0], builder.procedure
-    login(client, member)
+    login(client, member, language="en")
     page = client.get(url("board_conflict", procedure))
     assert page.status_code == 200
     assert builder.organisation.legal_name in page.content.decode()
@@ -175,7 +163,7 @@ def test_declaring_no_conflict_again_changes_nothing(builder):
 
 def test_a_member_with_a_conflict_cannot_vote_nor_see_the_file(client, builder):
     member, procedure = builder.board[0], builder.procedure
-    login(client, member)
+    login(client, member, language="en")
     response = declare(client, procedure, declaration="conflict", note="Former employee.")
     assert response.status_code == 302
     declaration = BoardConflictDeclaration.objects.get(procedure=procedure, member=member)
@@ -216,7 +204,7 @@ def test_a_conflict_needs_a_description(client, builder):
         services.board_conflict_declare(
             procedure=builder.procedure, actor=member, no_conflict=False, note="  "
         )
-    login(client, member)
+    login(client, member, language="en")
     response = declare(client, builder.procedure, declaration="conflict", note="")
     assert response.status_code == 400
     assert not BoardConflictDeclaration.objects.exists()
@@ -254,7 +242,7 @@ def test_every_round_needs_a_new_declaration(client):
     with pytest.raises(services.ActionRefused) as refused:
         services.board_vote_record(procedure=procedure, actor=member, in_favour=True, reason="")
     assert refused.value.code == REFUSED
-    login(client, member)
+    login(client, member, language="en")
     assert client.get(url("vote", procedure))["Location"] == url("board_conflict", procedure)
 
     services.board_conflict_declare(procedure=procedure, actor=member, no_conflict=True)
@@ -282,7 +270,7 @@ def test_declarations_are_taken_only_while_the_review_is_open():
 
 def test_another_operators_board_member_gets_404(client, builder):
     outsider = grant_role(UserFactory(), Role.BOARD_MEMBER, scheme_id="ecei-gold")
-    login(client, outsider)
+    login(client, outsider, language="en")
     for page in ("detail", "board_conflict", "vote"):
         assert client.get(url(page, builder.procedure)).status_code == 404
     assert declare(client, builder.procedure, declaration="none", no_conflict="on").status_code == (
@@ -307,7 +295,7 @@ def _declare_all_but_one_with_a_conflict(builder) -> None:
 @pytest.mark.parametrize("overseer", ["secretariat", "authority"])
 def test_the_secretariat_and_the_authority_see_the_declarations(client, builder, overseer):
     _declare_all_but_one_with_a_conflict(builder)
-    login(client, getattr(builder, overseer))
+    login(client, getattr(builder, overseer), language="en")
     page = client.get(url("detail", builder.procedure)).content.decode()
     assert 'id="board-declarations-heading"' in page
     first, *others = builder.board
@@ -323,7 +311,7 @@ def test_the_secretariat_and_the_authority_see_the_declarations(client, builder,
 
 def test_the_applicant_never_sees_the_declarations(client, builder):
     _declare_all_but_one_with_a_conflict(builder)
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
     page = client.get(url("detail", builder.procedure)).content.decode()
     assert 'id="board-declarations-heading"' not in page
     assert "Board of the cluster." not in page

@@ -4,11 +4,9 @@ procedure, and uploads together with the questionnaire that lose nothing typed."
 from __future__ import annotations
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import translation
 from django.utils.html import escape
 
 from clusterlabel.accounts.choices import Role
@@ -18,19 +16,13 @@ from clusterlabel.procedures import services
 from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.models import Evidence, Procedure, SelfAssessmentAnswer
 from tests.factories import OrganisationFactory, UserFactory
+from tests.helpers import login
 from tests.procedures.builders import ProcedureBuilder, excellent_values
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-@pytest.fixture(autouse=True)
-def _restore_default_language():
-    """Requests switch the thread's language to English; later tests expect the default."""
-    yield
-    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
@@ -44,12 +36,6 @@ def builder() -> ProcedureBuilder:
     builder = ProcedureBuilder(scheme_id="bw-cluster-excellence")
     builder.advance_to(ProcedureState.CONTRACTED)
     return builder
-
-
-def login(client, user, language: str = "en") -> None:
-    client.force_login(user)
-    if language != "de":
-        client.post(reverse("set_language"), {"language": language, "next": "/"})
 
 
 def upload_url(procedure: Procedure) -> str:
@@ -89,7 +75,7 @@ def store(builder: ProcedureBuilder, name: str = "Mitgliederliste.pdf", content:
 
 
 def test_a_pdf_is_stored_with_its_name_type_size_and_hash(client, builder):
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
 
     response = post_file(client, builder.procedure, "Mitgliederliste.pdf", PDF)
 
@@ -115,7 +101,7 @@ def test_a_pdf_is_stored_with_its_name_type_size_and_hash(client, builder):
 
 
 def test_an_exe_is_refused_with_the_reason(client, builder):
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
 
     response = post_file(client, builder.procedure, "setup.exe", b"MZ\x90\x00" + b"\x00" * 60)
 
@@ -128,7 +114,7 @@ def test_an_exe_is_refused_with_the_reason(client, builder):
 
 
 def test_a_text_file_named_pdf_is_refused(client, builder):
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
 
     response = post_file(client, builder.procedure, "Bericht.pdf", b"Das ist kein PDF.\n")
 
@@ -141,7 +127,7 @@ def test_a_text_file_named_pdf_is_refused(client, builder):
 
 @override_settings(EVIDENCE_MAX_UPLOAD_BYTES=1024)
 def test_a_file_over_the_limit_is_refused(client, builder):
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
 
     response = post_file(client, builder.procedure, "Gross.pdf", PDF + b"0" * 2048)
 
@@ -152,7 +138,7 @@ def test_a_file_over_the_limit_is_refused(client, builder):
 
 
 def test_an_empty_file_is_refused(client, builder):
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
 
     response = post_file(client, builder.procedure, "leer.pdf", b"")
 
@@ -161,7 +147,7 @@ def test_an_empty_file_is_refused(client, builder):
 
 
 def test_other_allowed_types_are_accepted(client, builder):
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
     post_file(client, builder.procedure, "Foto.PNG", PNG, indicator_id="ACT-02")
     post_file(client, builder.procedure, "Liste.csv", "Name;Typ\nMüller GmbH;KMU\n".encode())
 
@@ -170,7 +156,7 @@ def test_other_allowed_types_are_accepted(client, builder):
 
 
 def test_no_file_or_an_unknown_indicator(client, builder):
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
 
     response = client.post(upload_url(builder.procedure), {"indicator_id": "STR-01"}, follow=True)
     assert messages_of(response) == ["Choose a file to upload."]
@@ -184,12 +170,12 @@ def test_no_file_or_an_unknown_indicator(client, builder):
 
 
 def test_upload_is_post_only(client, builder):
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
     assert client.get(upload_url(builder.procedure)).status_code == 405
 
 
 def test_upload_returns_to_a_safe_next_page_only(client, builder):
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
     detail = reverse("procedures:detail", args=[builder.procedure.pk])
     response = client.post(
         upload_url(builder.procedure),
@@ -208,7 +194,7 @@ def test_upload_returns_to_a_safe_next_page_only(client, builder):
 
 
 def test_the_secretariat_cannot_upload(client, builder):
-    login(client, builder.secretariat)
+    login(client, builder.secretariat, language="en")
     response = client.post(
         upload_url(builder.procedure),
         {"indicator_id": "STR-01", "file": SimpleUploadedFile("a.pdf", PDF)},
@@ -220,7 +206,7 @@ def test_the_secretariat_cannot_upload(client, builder):
 def test_another_organisations_manager_cannot_upload(client, builder):
     stranger = UserFactory(role=Role.CLUSTER_MANAGER)
     OrganisationFactory(managers=[stranger])
-    login(client, stranger)
+    login(client, stranger, language="en")
     response = client.post(
         upload_url(builder.procedure),
         {"indicator_id": "STR-01", "file": SimpleUploadedFile("a.pdf", PDF)},
@@ -238,7 +224,7 @@ def test_no_upload_after_the_self_assessment_is_submitted(client, builder):
         actor=builder.manager,
         action=flow.Action.SUBMIT_SELF_ASSESSMENT,
     )
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
 
     response = post_file(client, builder.procedure, "spaet.pdf", PDF)
 
@@ -252,7 +238,7 @@ def test_no_upload_after_the_self_assessment_is_submitted(client, builder):
 
 
 def test_save_draft_stores_answers_and_selected_files_together(client, builder):
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
 
     response = client.post(
         questionnaire_url(builder.procedure),
@@ -277,7 +263,7 @@ def test_save_draft_stores_answers_and_selected_files_together(client, builder):
 
 
 def test_a_bad_file_keeps_everything_typed_and_saves_nothing(client, builder):
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
 
     response = client.post(
         questionnaire_url(builder.procedure),
@@ -303,7 +289,7 @@ def test_a_bad_file_keeps_everything_typed_and_saves_nothing(client, builder):
 
 
 def test_an_invalid_value_uploads_no_file_either(client, builder):
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
 
     response = client.post(
         questionnaire_url(builder.procedure),
@@ -325,7 +311,7 @@ def test_an_invalid_value_uploads_no_file_either(client, builder):
 
 def test_the_manager_downloads_the_original_bytes_as_an_attachment(client, builder):
     evidence = store(builder, name="Prüfbericht 2024.pdf")
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
 
     response = client.get(download_url(evidence))
 
@@ -388,6 +374,6 @@ def test_anonymous_download_goes_to_the_login(client, builder):
 
 def test_the_read_only_page_links_the_evidence(client, builder):
     evidence = store(builder, name="Liste <neu>.pdf")
-    login(client, builder.secretariat)
+    login(client, builder.secretariat, language="en")
     html = client.get(questionnaire_url(builder.procedure)).content.decode()
     assert f'<a href="{download_url(evidence)}">{escape("Liste <neu>.pdf")}</a>' in html

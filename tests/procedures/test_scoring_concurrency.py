@@ -11,27 +11,13 @@ from html import unescape
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import translation
 
 from clusterlabel.audit.models import AuditEvent
 from clusterlabel.procedures import services
 from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.models import IndicatorScore, ScoreConfirmation
-from tests.factories import PASSWORD
+from tests.helpers import login
 from tests.procedures.builders import ProcedureBuilder
-
-
-@pytest.fixture(autouse=True)
-def _default_language_afterwards():
-    """The English pages leave English active in this thread; later tests expect the default."""
-    yield
-    translation.deactivate()
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    return client
 
 
 def card(response, indicator_id: str) -> str:
@@ -80,7 +66,10 @@ def test_second_save_on_a_stale_revision_is_refused_and_shows_both_values(
     builder, indicator = procedure_with_score
     procedure = builder.procedure
     assessor_a, assessor_b = builder.assessors
-    client_a, client_b = login(client, assessor_a), login(Client(), assessor_b)
+    client_a, client_b = (
+        login(client, assessor_a, language="en"),
+        login(Client(), assessor_b, language="en"),
+    )
     scoring_url = reverse("procedures:scoring", kwargs={"pk": procedure.pk})
     save_url = reverse(
         "procedures:score_save", kwargs={"pk": procedure.pk, "indicator_id": indicator.id}
@@ -163,7 +152,10 @@ def test_two_assessors_creating_the_same_score(client, procedure_with_score):
     procedure = builder.procedure
     indicator = next(i for i in builder.scheme.indicators if i.type == "percent")
     assessor_a, assessor_b = builder.assessors
-    client_a, client_b = login(client, assessor_a), login(Client(), assessor_b)
+    client_a, client_b = (
+        login(client, assessor_a, language="en"),
+        login(Client(), assessor_b, language="en"),
+    )
     save_url = reverse(
         "procedures:score_save", kwargs={"pk": procedure.pk, "indicator_id": indicator.id}
     )
@@ -193,7 +185,7 @@ def test_a_save_based_on_a_revision_of_an_unscored_indicator_is_a_conflict_not_a
     builder, _scored = procedure_with_score
     procedure = builder.procedure
     indicator = next(i for i in builder.scheme.indicators if i.type == "percent")
-    login(client, builder.assessors[1])
+    login(client, builder.assessors[1], language="en")
     events_before = AuditEvent.objects.count()
 
     response = client.post(
@@ -236,7 +228,7 @@ def test_confirming_on_a_stale_revision_confirms_nothing(client, procedure_with_
         evidence_seen="Liste",
         based_on_revision=1,
     )
-    login(client, assessor_b)
+    login(client, assessor_b, language="en")
 
     response = client.post(
         reverse(

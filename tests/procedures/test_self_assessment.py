@@ -7,7 +7,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -25,6 +24,7 @@ from clusterlabel.procedures.self_assessment_forms import parse_decimal
 from clusterlabel.schemes.services import scheme_version_load
 from tests.domain.factories import scheme_data, to_yaml
 from tests.factories import OrganisationFactory, UserFactory, grant_role
+from tests.helpers import login
 from tests.procedures.builders import ProcedureBuilder, excellent_values
 
 pytestmark = pytest.mark.django_db
@@ -34,12 +34,6 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
 def questionnaire_url(procedure: Procedure) -> str:
     return reverse("procedures:self_assessment", args=[procedure.pk])
-
-
-def login(client, user, language: str = "en") -> None:
-    client.force_login(user)
-    if language != "de":
-        client.post(reverse("set_language"), {"language": language, "next": "/"})
 
 
 def article(html: str, indicator_id: str) -> str:
@@ -62,13 +56,6 @@ def saves(procedure: Procedure) -> int:
     ).count()
 
 
-@pytest.fixture(autouse=True)
-def _restore_default_language():
-    """Requests switch the thread's language to English; later tests expect the default."""
-    yield
-    translation.activate(django_settings.LANGUAGE_CODE)
-
-
 @pytest.fixture
 def builder() -> ProcedureBuilder:
     builder = ProcedureBuilder(scheme_id="bw-cluster-excellence")
@@ -81,7 +68,7 @@ def builder() -> ProcedureBuilder:
 
 def test_questionnaire_lists_every_indicator_with_help_excellence_value_and_inputs(client, builder):
     procedure, scheme = builder.procedure, builder.scheme
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
 
     html = client.get(questionnaire_url(procedure)).content.decode()
 
@@ -134,7 +121,7 @@ def test_questionnaire_lists_every_indicator_with_help_excellence_value_and_inpu
 
 def test_save_draft_stores_decimal_strings_comments_and_an_audit_event(client, builder):
     procedure = builder.procedure
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
 
     response = client.post(
         questionnaire_url(procedure),
@@ -171,7 +158,7 @@ def test_save_draft_stores_decimal_strings_comments_and_an_audit_event(client, b
 
 def test_german_decimal_comma_and_thousands_separator_are_accepted(client, builder):
     procedure = builder.procedure
-    login(client, builder.manager, language="de")
+    login(client, builder.manager)
 
     html = client.get(questionnaire_url(procedure)).content.decode()
     assert '<input type="hidden" name="number_language" value="de">' in html
@@ -203,7 +190,7 @@ def test_german_decimal_comma_and_thousands_separator_are_accepted(client, build
 
 def test_english_form_reads_english_numbers_and_a_lone_decimal_comma(client, builder):
     procedure = builder.procedure
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
 
     client.post(
         questionnaire_url(procedure),
@@ -261,7 +248,7 @@ def test_invalid_values_redisplay_everything_typed_with_an_error_at_each_and_sav
         procedure=procedure, actor=builder.manager, values={"STR-01": Decimal("80")}
     )
     audit_before = saves(procedure)
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
 
     response = client.post(
         questionnaire_url(procedure),
@@ -316,7 +303,7 @@ def test_a_save_sends_only_what_this_user_changed(client, builder):
     procedure = builder.procedure
     colleague = UserFactory(role=Role.CLUSTER_MANAGER)
     builder.organisation.managers.add(colleague, through_defaults={"role": "cluster_manager"})
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
     # The page is loaded with STR-02 empty; meanwhile the colleague answers it.
     services.self_assessment_save(
         procedure=procedure, actor=colleague, values={"STR-02": Decimal("70")}
@@ -347,7 +334,7 @@ def test_a_post_without_the_pages_hidden_values_compares_with_what_is_stored(cli
         actor=builder.manager,
         values={"STR-01": Decimal("80"), "STR-02": Decimal("60"), "STR-03": Decimal("10")},
     )
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
 
     response = client.post(
         questionnaire_url(procedure),
@@ -372,7 +359,7 @@ def test_emptying_a_field_makes_the_indicator_unanswered(client, builder):
         actor=builder.manager,
         values={"STR-01": Decimal("80"), "STR-02": Decimal("60")},
     )
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
 
     response = client.post(
         questionnaire_url(procedure),
@@ -393,7 +380,7 @@ def test_emptying_a_field_makes_the_indicator_unanswered(client, builder):
 
 
 def test_save_and_upload_button_returns_to_the_indicator(client, builder):
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
     response = client.post(
         questionnaire_url(builder.procedure),
         {"number_language": "en", "value-STR-03": "12", "focus": "STR-03"},
@@ -407,7 +394,7 @@ def test_save_and_upload_button_returns_to_the_indicator(client, builder):
 
 
 def test_nothing_changed_says_so(client, builder):
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
     response = client.post(
         questionnaire_url(builder.procedure), {"number_language": "en"}, follow=True
     )
@@ -438,7 +425,7 @@ def test_scheme_procedure():
 
 def test_boolean_indicator_has_yes_no_and_unanswered_radios(client, test_scheme_procedure):
     procedure, manager = test_scheme_procedure
-    login(client, manager)
+    login(client, manager, language="en")
 
     html = client.get(questionnaire_url(procedure)).content.decode()
 
@@ -482,7 +469,7 @@ def test_boolean_value_is_read_as_yes_or_no(client, test_scheme_procedure):
     secretariat = grant_role(
         UserFactory(), Role.SECRETARIAT, scheme_id=procedure.scheme_version.scheme_id
     )
-    login(client, secretariat)
+    login(client, secretariat, language="en")
 
     html = client.get(questionnaire_url(procedure)).content.decode()
 
@@ -512,7 +499,7 @@ def assert_read_only(html: str) -> None:
 
 def test_the_secretariat_reads_the_answers_without_inputs(client, builder):
     _save_some(builder)
-    login(client, builder.secretariat)
+    login(client, builder.secretariat, language="en")
 
     response = client.get(questionnaire_url(builder.procedure))
 
@@ -530,7 +517,7 @@ def test_the_secretariat_reads_the_answers_without_inputs(client, builder):
 
 def test_the_secretariat_cannot_save(client, builder):
     _save_some(builder)
-    login(client, builder.secretariat)
+    login(client, builder.secretariat, language="en")
 
     response = client.post(
         questionnaire_url(builder.procedure), {"number_language": "en", "value-STR-01": "1"}
@@ -548,7 +535,7 @@ def test_an_assigned_assessor_reads_the_self_assessment(client):
     builder = ProcedureBuilder()
     builder.advance_to(ProcedureState.ASSESSORS_ASSIGNED)
     assessor = builder.assessors[0]
-    login(client, assessor)
+    login(client, assessor, language="en")
 
     response = client.get(questionnaire_url(builder.procedure))
 
@@ -593,7 +580,7 @@ def test_after_submission_the_manager_reads_and_can_no_longer_save(client, build
     )
     before = stored_answers(procedure)
     audit_before = saves(procedure)
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
 
     html = client.get(questionnaire_url(procedure)).content.decode()
     assert_read_only(html)
@@ -618,14 +605,13 @@ def test_the_questionnaire_uses_the_procedures_own_scheme_version(client, builde
     """A newer version of the scheme does not change a running procedure's questionnaire."""
     procedure = builder.procedure
     other = ProcedureBuilder(scheme_id="ecei-gold")
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
 
     html = client.get(questionnaire_url(procedure)).content.decode()
 
     assert 'id="indicator-PRO-01"' in html
     assert 'id="indicator-MGT-01"' not in html
-    client.force_login(other.manager)
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    login(client, other.manager, language="en")
     html = client.get(questionnaire_url(other.procedure)).content.decode()
     assert html.count('<article class="sa-indicator') == 31
     assert 'id="indicator-MGT-01"' in html
@@ -640,7 +626,7 @@ def test_progress_per_category_and_the_unanswered_list(client, builder):
         actor=builder.manager,
         values={"STR-01": Decimal("80"), "STR-02": Decimal("60"), "ACT-01": Decimal("8")},
     )
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
 
     html = client.get(questionnaire_url(builder.procedure)).content.decode()
 
@@ -663,7 +649,7 @@ def test_every_indicator_answered_says_so(client, builder):
         actor=builder.manager,
         values=excellent_values(builder.scheme),
     )
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
     html = client.get(questionnaire_url(builder.procedure)).content.decode()
     assert "34 of 34 answered" in html
     assert "Every indicator is answered." in html
@@ -679,7 +665,7 @@ def test_due_date_lies_the_schemes_days_before_the_assessment_date(client, build
     today = timezone.localdate()
     assessment_date = today + timedelta(days=40)
     Procedure.objects.filter(pk=builder.procedure.pk).update(assessment_date=assessment_date)
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
 
     html = client.get(questionnaire_url(builder.procedure)).content.decode()
 
@@ -695,7 +681,7 @@ def test_a_passed_due_date_is_shown_as_overdue(client, builder):
     Procedure.objects.filter(pk=builder.procedure.pk).update(
         assessment_date=today + timedelta(days=10)
     )
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
 
     html = client.get(questionnaire_url(builder.procedure)).content.decode()
 
@@ -705,7 +691,7 @@ def test_a_passed_due_date_is_shown_as_overdue(client, builder):
 
 def test_without_an_assessment_date_the_procedures_deadline_is_shown(client, builder):
     procedure = builder.refresh()
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
 
     html = client.get(questionnaire_url(procedure)).content.decode()
 
@@ -737,7 +723,7 @@ def test_questionnaire_query_count_does_not_grow_with_answers_or_evidence(
     client, builder, django_assert_num_queries, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    login(client, builder.manager)
+    login(client, builder.manager, language="en")
     _page_queries(client, builder, django_assert_num_queries, QUESTIONNAIRE_QUERIES)
 
     services.self_assessment_save(
@@ -778,7 +764,7 @@ def test_questionnaire_query_count_does_not_grow_with_answers_or_evidence(
 
 def test_read_only_page_query_count(client, builder, django_assert_num_queries):
     _save_some(builder)
-    login(client, builder.secretariat)
+    login(client, builder.secretariat, language="en")
     _page_queries(client, builder, django_assert_num_queries, QUESTIONNAIRE_QUERIES)
 
 
@@ -796,7 +782,7 @@ def test_a_staff_account_cannot_be_made_a_manager_of_an_applicant(client, builde
         )
     assert "managers" in refused.value.message_dict
     assert list(builder.organisation.managers.all()) == [builder.manager]
-    login(client, builder.secretariat)
+    login(client, builder.secretariat, language="en")
     assert_read_only(client.get(questionnaire_url(builder.procedure)).content.decode())
     response = client.post(questionnaire_url(builder.procedure), {"value-STR-01": "1"})
     assert response.status_code == 403

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tests.helpers import english_pages
+
 pytestmark = pytest.mark.django_db
 
 
@@ -37,7 +39,7 @@ def test_bw_detail_shows_catalogue_rules_and_fee_with_vat_and_subsidy(client, lo
 
 def test_detail_in_english(client, loaded_schemes):
     version = loaded_schemes["ecei-gold"]
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english_pages(client)
     html = client.get(
         reverse("schemes:detail", args=[version.scheme_id, version.version])
     ).content.decode()

@@ -7,7 +7,7 @@ The format for operators (columns, values, an example) is ``docs/assessment-impo
 
 Decisions:
 
-* File reading is the label importer's (``decode``, ``guess_delimiter``, ``EMPTY_CELLS``), but a
+* File reading is shared with the label importer (``clusterlabel.core.tabular``), but a
   column with a header that is neither a field nor an indicator id is an error, so a mistyped
   indicator id never drops a column, and a row wider than the header is an error (an unquoted
   delimiter would shift values into the wrong indicators).
@@ -46,28 +46,25 @@ from clusterlabel.benchmarks.services import (
     RecordOutcome,
     reference_assessments_record,
 )
-from clusterlabel.domain.errors import ValueProblem
-from clusterlabel.domain.schemes import Indicator
-from clusterlabel.domain.scoring import IndicatorValue, validate_values
-from clusterlabel.labels.import_values import (
-    SchemeResolver,
-    header_key,
-    name_key,
-    parse_country,
-    parse_date,
-    parse_sector,
-)
-from clusterlabel.labels.importing import (
+from clusterlabel.core.countries import parse_country
+from clusterlabel.core.tabular import (
     EMPTY_CELLS,
     ImportFileError,
     csv_records,
     decode,
     guess_delimiter,
+    parse_date,
 )
+from clusterlabel.core.text import header_key, name_key
+from clusterlabel.domain.errors import ValueProblem
+from clusterlabel.domain.numbers import tidy
+from clusterlabel.domain.schemes import Indicator
+from clusterlabel.domain.scoring import IndicatorValue, validate_values
 from clusterlabel.organisations.choices import Sector
 from clusterlabel.organisations.models import Organisation
-from clusterlabel.procedures.self_assessment_forms import tidy
+from clusterlabel.organisations.sectors import parse_sector
 from clusterlabel.schemes.models import SchemeVersion
+from clusterlabel.schemes.resolver import SchemeResolver
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "organisation": (

@@ -17,7 +17,7 @@ Guarantees:
 * All text is real PDF text in reportlab's built-in Helvetica (WinAnsi), so it can be searched,
   copied and read by screen readers; the chart is vector graphics with text labels. Letters
   outside WinAnsi are reduced to their base letter (see
-  :func:`~clusterlabel.labels.certificate.pdf_text`).
+  :func:`~clusterlabel.core.pdf_text.pdf_text`).
 """
 
 from __future__ import annotations
@@ -62,8 +62,8 @@ from clusterlabel.benchmarks.reports import (
     levels_key,
 )
 from clusterlabel.core.language import current_language
+from clusterlabel.core.pdf_text import format_date, pdf_text
 from clusterlabel.domain.benchmark import MIN_OTHERS, MIN_OTHERS_FOR_WHISKERS, Change
-from clusterlabel.labels.certificate import format_date, pdf_text
 
 INK = colors.HexColor("#1a1a1a")
 MUTED = colors.HexColor("#555555")

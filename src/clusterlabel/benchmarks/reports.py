@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from clusterlabel.benchmarks.models import ReferenceAssessment, ReferenceSource
 from clusterlabel.benchmarks.selectors import PoolSnapshot, latest_pool, organisation_cycles
+from clusterlabel.core.countries import country_name
 from clusterlabel.core.formatting import number
 from clusterlabel.core.language import current_language
 from clusterlabel.domain.benchmark import (
@@ -86,17 +87,6 @@ WITHHELD_TEXTS = {
         "Not shown: fewer than %(minimum)s other organisations of the group have a value."
     ),
 }
-
-
-def country_name(code: str) -> str:
-    from clusterlabel.labels.import_values import COUNTRY_NAMES
-
-    names = COUNTRY_NAMES.get(code)
-    if not names:
-        return code
-    if current_language() == "de" and len(names) > 2:
-        return names[2]
-    return names[1]
 
 
 def sector_name(code: str) -> str:

@@ -51,9 +51,9 @@ from clusterlabel.benchmarks.services import (
     RecordOutcome,
     reference_assessments_record,
 )
+from clusterlabel.core.countries import COUNTRY_NAMES
 from clusterlabel.domain.schemes import Indicator, Scheme
 from clusterlabel.domain.scoring import IndicatorValue
-from clusterlabel.labels.import_values import COUNTRY_NAMES
 from clusterlabel.organisations.choices import Sector
 from clusterlabel.schemes.models import SchemeVersion
 

@@ -34,7 +34,6 @@ from clusterlabel.benchmarks.reports import (
     PEER_GROUP_NAMES,
     BenchmarkReport,
     cell_text,
-    country_name,
     format_percent,
     levels_key,
     sector_name,
@@ -47,6 +46,7 @@ from clusterlabel.benchmarks.selectors import (
     pool_scheme_versions,
     pool_snapshot,
 )
+from clusterlabel.core.countries import country_name
 from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.core.language import current_language
 from clusterlabel.domain.benchmark import PeerGroup, pool_over_time, pool_overview

@@ -22,7 +22,6 @@ Guarantees:
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
@@ -31,7 +30,7 @@ from xml.sax.saxutils import escape
 import segno
 from django.conf import settings
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -47,6 +46,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from clusterlabel.core.pdf_text import format_date, pdf_text
 from clusterlabel.domain.labels import LabelStatus
 from clusterlabel.labels.models import Label
 
@@ -122,9 +122,6 @@ WORDING: dict[str, dict[str, str]] = {
     },
 }
 
-#: Long date formats (Django format strings; month names come from Django's own catalogue).
-DATE_FORMATS = {"de": "j. F Y", "en": "j F Y"}
-
 INK = colors.HexColor("#1a1a1a")
 MUTED = colors.HexColor("#555555")
 ACCENT = colors.HexColor("#1d4e89")
@@ -136,11 +133,6 @@ STATUS_COLOURS = {
     LabelStatus.EXPIRED: AMBER,
     LabelStatus.NOT_YET_VALID: AMBER,
 }
-
-# Letters without a decomposition that WinAnsi lacks, mapped to what a reader expects.
-_TRANSLITERATION = str.maketrans(
-    {"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ħ": "h", "Ħ": "H", "\u0131": "i", "ŀ": "l", "Ŀ": "L"}
-)
 
 
 def certificate_language(requested: str | None) -> str:
@@ -161,31 +153,6 @@ def certificate_qr(label: Label) -> segno.QRCode:
 
 def certificate_filename(label: Label) -> str:
     return f"{label.certificate_number}.pdf"
-
-
-def format_date(day: date, language: str) -> str:
-    """A long date in the certificate's language: "31. Dezember 2027" / "31 December 2027"."""
-    with translation.override(language):
-        return formats.date_format(day, DATE_FORMATS[language])
-
-
-def pdf_text(text: str) -> str:
-    """``text`` reduced to what Helvetica in WinAnsi can print, escaped for a Paragraph."""
-    printable = []
-    for char in text.translate(_TRANSLITERATION):
-        try:
-            char.encode("cp1252")
-        except UnicodeEncodeError:
-            base = "".join(
-                c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
-            )
-            try:
-                base.encode("cp1252")
-            except UnicodeEncodeError:
-                base = "?"
-            char = base or "?"
-        printable.append(char)
-    return escape("".join(printable))
 
 
 @dataclass(frozen=True)
@@ -428,6 +395,4 @@ __all__ = [
     "certificate_pdf_bytes",
     "certificate_qr",
     "certificate_qr_url",
-    "format_date",
-    "pdf_text",
 ]

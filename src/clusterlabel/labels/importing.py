@@ -44,10 +44,8 @@ Decisions:
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -59,28 +57,28 @@ from django.utils.translation import gettext as _
 
 from clusterlabel.accounts.models import User
 from clusterlabel.audit.services import audit_record
-from clusterlabel.labels import services
-from clusterlabel.labels.import_values import (
-    COLUMNS,
-    SchemeLevel,
-    SchemeResolver,
-    derive_valid_from,
-    header_key,
-    name_key,
-    normalise_website,
-    parse_country,
+from clusterlabel.core.countries import parse_country
+from clusterlabel.core.tabular import (
+    EMPTY_CELLS,
+    ImportFileError,
+    csv_records,
+    decode,
+    guess_delimiter,
     parse_date,
-    parse_sector,
 )
+from clusterlabel.core.text import header_key, name_key
+from clusterlabel.labels import services
+from clusterlabel.labels.import_values import COLUMNS, derive_valid_from, normalise_website
 from clusterlabel.labels.models import Label, LabelSource, LabelState, NumberSequence
 from clusterlabel.organisations.choices import Sector
 from clusterlabel.organisations.models import Organisation
+from clusterlabel.organisations.sectors import parse_sector
 from clusterlabel.schemes.models import SchemeVersion
+from clusterlabel.schemes.resolver import SchemeLevel, SchemeResolver
 
 Progress = Callable[[str, int, int], None]
 PROGRESS_EVERY = 100
 RELATIONS = ["organisation", "scheme_version", "procedure", "recognised_with", "previous"]
-EMPTY_CELLS = {"", "-", "\u2013", "\u2014", "n/a", "k.a.", "k. a."}  # dashes: en, em
 
 
 # --- the result ------------------------------------------------------------------------------
@@ -156,60 +154,10 @@ class ImportResult:
 # --- reading the file ------------------------------------------------------------------------
 
 
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read (encoding, no header, missing columns)."""
-
-
-def decode(data: bytes, encoding: str | None) -> tuple[str, str]:
-    """The text and the encoding used: the one given, else UTF-8, else Windows-1252/Latin-1."""
-    if encoding:
-        try:
-            return data.decode(encoding), encoding
-        except LookupError as exc:
-            raise ImportFileError(_("Unknown encoding %(name)s.") % {"name": encoding}) from exc
-        except UnicodeDecodeError as exc:
-            raise ImportFileError(
-                _("The file is not in the encoding %(name)s (byte %(position)s).")
-                % {"name": encoding, "position": exc.start}
-            ) from exc
-    for candidate in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            return data.decode(candidate), "utf-8" if candidate == "utf-8-sig" else candidate
-        except UnicodeDecodeError:
-            continue
-    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
-
-
-def guess_delimiter(text: str) -> str:
-    """The delimiter the header line uses most: ``;``, ``,``, tab or ``|``."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: first.count(d) for d in (";", ",", "\t", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
 @dataclass
 class RawRow:
     line: int
     cells: dict[str, str]
-
-
-def csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """The non-empty records of a CSV text as ``(first physical line, stripped cells)``.
-    Raises ``ImportFileError`` naming the line where the text stops being CSV."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    last_line = 0
-    try:
-        for record in reader:
-            line, last_line = last_line + 1, reader.line_num
-            cells = [cell.strip() for cell in record]
-            if any(cells):
-                yield line, cells
-    except csv.Error as exc:
-        raise ImportFileError(
-            _("Line %(line)s cannot be read as CSV: %(reason)s")
-            % {"line": reader.line_num, "reason": exc}
-        ) from exc
 
 
 def read_rows(text: str, delimiter: str, result: ImportResult) -> list[RawRow]:

@@ -22,16 +22,12 @@ from clusterlabel.core.language import lang_of
 from clusterlabel.core.reasons import describe
 from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.errors import ValueProblem
-from clusterlabel.domain.numbers import decimal_places
+from clusterlabel.domain.numbers import decimal_places, tidy
 from clusterlabel.domain.schemes import Indicator
 from clusterlabel.domain.scoring import IndicatorValue
 from clusterlabel.procedures.choices import AssessmentMode
 from clusterlabel.procedures.models import IndicatorScore, Procedure
-from clusterlabel.procedures.self_assessment_forms import (
-    IndicatorNumberField,
-    format_decimal,
-    tidy,
-)
+from clusterlabel.procedures.self_assessment_forms import IndicatorNumberField, format_decimal
 from clusterlabel.procedures.values import from_json
 
 # --- indicator values: parsing what people type, showing what is stored ----------------------

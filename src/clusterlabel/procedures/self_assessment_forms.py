@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from clusterlabel.core.language import LANGS, current_language, lang_of
 from clusterlabel.domain.errors import ValueProblem
-from clusterlabel.domain.numbers import decimal_places
+from clusterlabel.domain.numbers import decimal_places, tidy
 from clusterlabel.domain.schemes import Indicator, Lang, Scheme
 from clusterlabel.domain.scoring import IndicatorValue
 from clusterlabel.procedures.uploads import ALLOWED_TYPES, check_upload, max_upload_bytes
@@ -98,14 +98,6 @@ def parse_decimal(text: str, language: str) -> Decimal:
     except InvalidOperation:
         raise ValueError(text) from None
     return tidy(number)
-
-
-def tidy(number: Decimal) -> Decimal:
-    """Without trailing zeros after the decimal mark ("3.50" -> "3.5", "80.0" -> "80") and
-    never in exponent notation, so the stored string is the number a person reads."""
-    if number == number.to_integral_value():
-        return number.quantize(Decimal(1))
-    return Decimal(format(number.normalize(), "f"))
 
 
 def format_decimal(number: Decimal, language: str) -> str:
