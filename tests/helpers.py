@@ -90,6 +90,17 @@ def attribute(node: Element, name: str) -> str | None:
     return dict(node.attributes).get(name)
 
 
+def hrefs(page: HttpResponse | str | Element) -> list[str]:
+    """The targets of ``page``'s links (``<a href>``), entities decoded, in document order."""
+    return [attribute(link, "href") or "" for link in elements(page, "a", href=True)]
+
+
+def input_value(page: HttpResponse | str | Element, name: str) -> str | None:
+    """The value the form field ``<input name=...>`` shows (None when it has none); fails unless
+    there is exactly one such input."""
+    return attribute(element(page, "input", name=name), "value")
+
+
 def _walk(node: Element) -> Iterator[Element]:
     for child in node.children:
         if isinstance(child, Element):

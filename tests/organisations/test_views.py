@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 from decimal import Decimal
 
@@ -14,28 +13,24 @@ from clusterlabel.audit.models import AuditEvent
 from clusterlabel.organisations.models import FundingSource, Organisation
 from clusterlabel.organisations.services import PROFILE_FIELDS
 from tests.factories import OrganisationFactory, ProgrammeFactory, UserFactory
-from tests.organisations.conftest import english, form_data, login
+from tests.helpers import element, elements, hrefs, input_value, login, text
+from tests.organisations.conftest import form_data
 
 pytestmark = pytest.mark.django_db
 
 
-def text(html: str) -> str:
-    """The page's text without tags, whitespace collapsed."""
-    return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", html))).strip()
-
-
-def eligibility_cards(html: str) -> dict[str, str]:
-    """Scheme name → the text of its eligibility card."""
-    section = html.split('id="eligibility-heading"', 1)[1].split("</section>", 1)[0]
+def eligibility_cards(page: str) -> dict[str, str]:
+    """Scheme name → the text of its eligibility card (after the name)."""
+    section = element(page, "section", aria_labelledby="eligibility-heading")
     cards = {}
-    for card in section.split('<li class="card">')[1:]:
-        name = text(re.search(r"<h3>(.*?)</h3>", card, re.S).group(1))
-        cards[name] = text(card.split("</h3>", 1)[1])
+    for card in elements(section, "li", class_="card"):
+        name = text(element(card, "h3"))
+        cards[name] = text(card).removeprefix(name).strip()
     return cards
 
 
-def field_errors(html: str, name: str) -> list[str]:
-    return [text(m) for m in re.findall(rf'id="id_{name}_error">(.*?)</p>', html, re.S)]
+def field_errors(page: str, name: str) -> list[str]:
+    return [text(error) for error in elements(page, "p", id=f"id_{name}_error")]
 
 
 def snapshot(organisation: Organisation) -> tuple:
@@ -73,7 +68,7 @@ def organisation(manager):
 
 
 def test_profile_shows_every_value_in_english(client, loaded_schemes, manager, organisation):
-    english(login(client, manager))
+    login(client, manager, language="en")
     response = client.get(reverse("organisations:detail", args=[organisation.pk]))
     assert response.status_code == 200
     page = text(response.content.decode())
@@ -114,7 +109,7 @@ def test_profile_in_german_uses_german_numbers(client, loaded_schemes, manager, 
 def test_oversight_sees_the_managers_e_mail(client, loaded_schemes, manager, organisation):
     login(client, UserFactory(role=Role.SECRETARIAT))
     html = client.get(reverse("organisations:detail", args=[organisation.pk])).content.decode()
-    assert f'href="mailto:{manager.email}"' in html
+    assert f"mailto:{manager.email}" in hrefs(html)
 
 
 def test_eligibility_names_every_failed_criterion_per_scheme(client, loaded_schemes, manager):
@@ -128,7 +123,7 @@ def test_eligibility_names_every_failed_criterion_per_scheme(client, loaded_sche
         members_civil_society=0,
         website="",
     )
-    english(login(client, manager))
+    login(client, manager, language="en")
     cards = eligibility_cards(
         client.get(reverse("organisations:detail", args=[weak.pk])).content.decode()
     )
@@ -158,7 +153,7 @@ def test_unknown_values_are_named_as_unknown_not_failed(client, loaded_schemes, 
         members_public_bodies=None,
         members_civil_society=None,
     )
-    english(login(client, manager))
+    login(client, manager, language="en")
     html = client.get(reverse("organisations:detail", args=[blank.pk])).content.decode()
     assert eligibility_cards(html)["ECEI Gold Label"] == (
         "✗ not eligible: Not known yet: management staff (FTE). "
@@ -172,7 +167,7 @@ def test_unknown_values_are_named_as_unknown_not_failed(client, loaded_schemes, 
 def test_eligible_bw_organisation_and_one_seated_elsewhere(client, loaded_schemes, manager):
     bw = OrganisationFactory(managers=[manager])
     bavarian = OrganisationFactory(managers=[manager], region="DE-BY")
-    english(login(client, manager))
+    login(client, manager, language="en")
     cards = eligibility_cards(
         client.get(reverse("organisations:detail", args=[bw.pk])).content.decode()
     )
@@ -188,19 +183,20 @@ def test_eligible_bw_organisation_and_one_seated_elsewhere(client, loaded_scheme
 
 
 def test_procedures_and_buttons_for_the_manager(client, world):
-    english(login(client, world.manager))
+    login(client, world.manager, language="en")
     response = client.get(reverse("organisations:detail", args=[world.own.pk]))
     html = response.content.decode()
     procedure = world.builder.procedure
-    assert f'href="{reverse("procedures:detail", args=[procedure.pk])}"' in html
-    row = text(html.split(procedure.reference, 1)[1].split("</tr>", 1)[0])
+    assert reverse("procedures:detail", args=[procedure.pk]) in hrefs(html)
+    [row] = [text(tr) for tr in elements(html, "tr") if procedure.reference in text(tr)]
+    row = row.split(procedure.reference, 1)[1].strip()
     assert row.startswith(
         "Cluster Excellence Baden-Württemberg Cluster Excellence Baden-Württemberg "
         "Advisory board review"
     )
-    assert f'href="{reverse("procedures:create", args=[world.own.pk])}"' in html
+    assert reverse("procedures:create", args=[world.own.pk]) in hrefs(html)
     assert "Apply for a label" in html
-    assert f'href="{reverse("organisations:edit", args=[world.own.pk])}"' in html
+    assert reverse("organisations:edit", args=[world.own.pk]) in hrefs(html)
 
 
 @pytest.mark.parametrize(
@@ -217,10 +213,10 @@ def test_buttons_follow_the_permissions(client, world, role, apply, edit):
     user = world.user(role)
     login(client, user)
     html = client.get(reverse("organisations:detail", args=[world.own.pk])).content.decode()
-    assert (f'href="{reverse("procedures:create", args=[world.own.pk])}"' in html) is apply
-    assert (f'href="{reverse("organisations:edit", args=[world.own.pk])}"' in html) is edit
+    assert (reverse("procedures:create", args=[world.own.pk]) in hrefs(html)) is apply
+    assert (reverse("organisations:edit", args=[world.own.pk]) in hrefs(html)) is edit
     # everyone who sees the organisation sees its procedure before the board
-    assert reverse("procedures:detail", args=[world.builder.procedure.pk]) in html
+    assert reverse("procedures:detail", args=[world.builder.procedure.pk]) in hrefs(html)
 
 
 def test_an_assessor_sees_only_the_procedures_assigned_to_them(client, world):
@@ -238,8 +234,8 @@ def test_an_assessor_sees_only_the_procedures_assigned_to_them(client, world):
     )
     login(client, world.builder.assessors[0])
     html = client.get(reverse("organisations:detail", args=[world.own.pk])).content.decode()
-    assert reverse("procedures:detail", args=[world.builder.procedure.pk]) in html
-    assert reverse("procedures:detail", args=[draft.pk]) not in html
+    assert reverse("procedures:detail", args=[world.builder.procedure.pk]) in hrefs(html)
+    assert reverse("procedures:detail", args=[draft.pk]) not in hrefs(html)
     assert client.get(reverse("organisations:detail", args=[other.pk])).status_code == 404
 
 
@@ -281,14 +277,21 @@ def test_detail_query_count_does_not_grow_with_procedures(client, world, django_
         )
     with django_assert_num_queries(11):
         html = client.get(url).content.decode()
-    assert len(re.findall(r'href="/procedures/\d+/"', html)) == 4
+    assert len([href for href in hrefs(html) if re.fullmatch(r"/procedures/\d+/", href)]) == 4
 
 
 # --- the list ---------------------------------------------------------------------------------
 
 
-def list_names(html: str) -> list[str]:
-    return [text(m) for m in re.findall(r'<th scope="row"><a [^>]*>(.*?)</a>', html)]
+def list_names(page: str) -> list[str]:
+    """The organisations a list page names, in order: the link heading each row."""
+    return [
+        text(row.children[0]) for row in elements(page, "th", scope="row") if _starts_with_link(row)
+    ]
+
+
+def _starts_with_link(cell) -> bool:
+    return bool(cell.children) and getattr(cell.children[0], "name", None) == "a"
 
 
 @pytest.fixture
@@ -338,13 +341,13 @@ def test_list_filters_by_country_region_and_sector(client, secretariat):
     html = client.get(url, {"sector": "creative_industries"}).content.decode()
     assert list_names(html) == ["C-BW-Creative"]
     # the filter keeps its value and offers the values that occur
-    assert '<option value="creative_industries" selected>' in html
-    assert '<option value="DE-MV">DE-MV</option>' in html
-    assert '<option value="AT">AT</option>' in html
+    assert element(html, "option", value="creative_industries", selected=True)
+    assert text(element(html, "option", value="DE-MV")) == "DE-MV"
+    assert text(element(html, "option", value="AT")) == "AT"
 
 
 def test_list_shows_counts_and_managers(client, secretariat, world):
-    english(login(client, world.builder.secretariat))
+    login(client, world.builder.secretariat, language="en")
     page = text(client.get(reverse("organisations:list")).content.decode())
     manager = world.manager
     assert "2 organisations" in page
@@ -363,7 +366,7 @@ def test_list_is_paginated_by_25_and_keeps_the_filters(client, secretariat):
     url = reverse("organisations:list")
     html = client.get(url, {"region": "DE-BW"}).content.decode()
     assert list_names(html) == [f"Cluster {n:02d}" for n in range(25)]
-    assert 'href="?region=DE-BW&amp;page=2"' in html
+    assert "?region=DE-BW&page=2" in hrefs(html)
     html = client.get(url, {"region": "DE-BW", "page": "2"}).content.decode()
     assert list_names(html) == [f"Cluster {n:02d}" for n in range(25, 30)]
     # a page number out of range shows the last page, not an error
@@ -393,7 +396,7 @@ def test_a_manager_with_one_organisation_is_sent_to_it(client, manager, organisa
 
 
 def test_a_manager_without_organisation_is_told_who_creates_it(client):
-    english(login(client, UserFactory(role=Role.CLUSTER_MANAGER)))
+    login(client, UserFactory(role=Role.CLUSTER_MANAGER), language="en")
     page = text(client.get(reverse("organisations:list")).content.decode())
     assert "Your account does not manage an organisation yet." in page
 
@@ -455,16 +458,16 @@ def test_manager_edit_saves_german_numbers_and_writes_the_audit_event(
 def test_the_edit_form_shows_the_stored_values_in_german(client, manager, organisation):
     login(client, manager)
     html = client.get(reverse("organisations:edit", args=[organisation.pk])).content.decode()
-    assert 'name="staff_fte" value="3,50"' in html
-    assert 'name="annual_budget" value="850000,00"' in html
-    assert 'name="share_public_grants" value="40,00"' in html
-    assert 'name="share_membership_fees" value="35,50"' in html
-    assert re.search(r'name="programmes" value="\d+"[^>]* checked', html)
-    assert 'name="managers"' not in html
+    assert input_value(html, "staff_fte") == "3,50"
+    assert input_value(html, "annual_budget") == "850000,00"
+    assert input_value(html, "share_public_grants") == "40,00"
+    assert input_value(html, "share_membership_fees") == "35,50"
+    assert elements(html, "input", name="programmes", checked=True)
+    assert not elements(html, name="managers")
 
 
 def test_english_numbers_in_english(client, manager, organisation):
-    english(login(client, manager))
+    login(client, manager, language="en")
     response = client.post(
         reverse("organisations:edit", args=[organisation.pk]),
         form_data(
@@ -484,7 +487,7 @@ def test_english_numbers_in_english(client, manager, organisation):
 def test_invalid_edit_redisplays_what_was_typed_with_a_message_per_field(
     client, manager, organisation
 ):
-    english(login(client, manager))
+    login(client, manager, language="en")
     before = snapshot(organisation)
     url = reverse("organisations:edit", args=[organisation.pk])
     response = client.post(
@@ -515,7 +518,7 @@ def test_invalid_edit_redisplays_what_was_typed_with_a_message_per_field(
         ("share_membership_fees", "50"),
         ("website", "not a website"),
     ]:
-        assert re.search(rf'name="{name}" value="{re.escape(value)}"', html), name
+        assert input_value(html, name) == value, name
     # one specific message per field, in English
     assert field_errors(html, "region") == [
         "DE-XX is not a region of DE; use one of DE-BB, DE-BE, DE-BW, DE-BY, DE-HB, DE-HE, "
@@ -529,11 +532,10 @@ def test_invalid_edit_redisplays_what_was_typed_with_a_message_per_field(
         "12 SMEs are more than the 10 companies they are part of."
     ]
     assert field_errors(html, "website") == ["Enter a valid URL."]
-    assert (
-        '<p class="field-error" id="funding-error">The funding shares add up to 130 %; '
-        "together they can be at most 100 %.</p>"
-    ) in html
-    assert 'role="alert"' in html
+    assert text(element(html, "p", class_="field-error", id="funding-error")) == (
+        "The funding shares add up to 130 %; together they can be at most 100 %."
+    )
+    assert elements(html, role="alert")
     # the heading keeps the stored name; nothing was saved
     assert "MedTech Mannheim" in html
     assert snapshot(organisation) == before
@@ -547,7 +549,7 @@ def test_german_error_redisplay_keeps_the_comma(client, manager, organisation):
         form_data(organisation, staff_fte="2,5", region="DE-XX"),
     )
     html = response.content.decode()
-    assert 'name="staff_fte" value="2,5"' in html
+    assert input_value(html, "staff_fte") == "2,5"
     assert field_errors(html, "region")[0].startswith("DE-XX")
     assert snapshot(organisation) == before
 
@@ -591,7 +593,7 @@ def test_secretariat_creates_an_organisation_and_chooses_its_managers(client, se
 
 
 def test_invalid_create_redisplays_and_creates_nothing(client, secretariat):
-    english(login(client, secretariat))
+    login(client, secretariat, language="en")
     response = client.post(
         reverse("organisations:create"),
         form_data(cluster_name="", country="Germany", sector="space_tourism", staff_fte="3,5"),
@@ -608,7 +610,7 @@ def test_invalid_create_redisplays_and_creates_nothing(client, secretariat):
     ]
     # "3,5" is not an English number
     assert field_errors(html, "staff_fte") == ["Enter a number."]
-    assert 'name="country" value="GERMANY"' in html or 'value="Germany"' in html
+    assert input_value(html, "country") in {"GERMANY", "Germany"}
     assert Organisation.objects.count() == 0
 
 
@@ -650,7 +652,7 @@ def test_start_page_points_manager_and_secretariat_to_the_organisations(client):
 
 
 def test_an_empty_post_is_refused_field_by_field(client, manager, organisation):
-    english(login(client, manager))
+    login(client, manager, language="en")
     before = snapshot(organisation)
     response = client.post(reverse("organisations:edit", args=[organisation.pk]), {})
     html = response.content.decode()
