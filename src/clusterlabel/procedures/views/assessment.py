@@ -8,14 +8,11 @@ gets a 404 for it and nothing changes.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from decimal import ROUND_FLOOR, Decimal
 from functools import partial
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,28 +26,33 @@ from clusterlabel.access.policy import Activity
 from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.core.language import current_language
 from clusterlabel.core.reasons import describe_all
+from clusterlabel.core.service_forms import run_for_form, run_service
 from clusterlabel.domain import procedure as flow
-from clusterlabel.domain.errors import InvalidIndicatorValues, Reason, UnknownId
+from clusterlabel.domain.errors import UnknownId
 from clusterlabel.domain.schemes import Indicator
-from clusterlabel.domain.scoring import score_indicator
 from clusterlabel.procedures import services
 from clusterlabel.procedures.assessment_forms import (
     ConflictForm,
     PanelForm,
     ReportForm,
     ScoreForm,
-    display_value,
 )
 from clusterlabel.procedures.choices import ProcedureState
-from clusterlabel.procedures.facts import disagreements, procedure_facts, scores_missing
+from clusterlabel.procedures.facts import procedure_facts
 from clusterlabel.procedures.models import IndicatorScore, Procedure
-from clusterlabel.procedures.results import ProcedureResult, compute_result
+from clusterlabel.procedures.presenters.assessment import (
+    panel_candidates,
+    score_conflict_alert,
+    scoring_page,
+    stale_confirmation_warning,
+    summary,
+)
+from clusterlabel.procedures.results import compute_result
 from clusterlabel.procedures.selectors import procedure_get
-from clusterlabel.procedures.values import from_json
 from clusterlabel.procedures.views.common import (
-    add_service_errors,
     conflict_declaration_post,
     load_procedure,
+    refused,
     report_refusal,
 )
 
@@ -70,24 +72,6 @@ def _assessment_access(user: Any, procedure: Procedure) -> str | None:
     if policy.can(user, Activity.READ_SCORES, procedure):
         return READ
     return None
-
-
-def _person(user: Any) -> str:
-    return user.get_full_name() or user.username
-
-
-def _percent(value: Decimal) -> Decimal:
-    # Rounded down for display, so 79.99 % never shows as a passing 80.0 %.
-    return value.quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
-
-
-def _rounded(reason: Reason) -> Reason:
-    """The reason with its percentages rounded down for reading (79.99 stays below 80)."""
-    params = {
-        key: _percent(value) if key == "percent" and isinstance(value, Decimal) else value
-        for key, value in reason.params.items()
-    }
-    return Reason(reason.code, params)
 
 
 def _indicator_or_404(procedure: Procedure, indicator_id: str) -> Indicator:
@@ -134,20 +118,20 @@ def panel_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
-                services.panel_propose(
+            outcome = run_for_form(
+                form,
+                lambda: services.panel_propose(
                     procedure=procedure,
                     actor=request.user,
                     assessors=list(form.cleaned_data["assessors"]),
                     assessment_date=form.cleaned_data["assessment_date"],
                     assessment_mode=form.cleaned_data["assessment_mode"],
-                )
-            except services.ActionRefused as exc:
-                report_refusal(request, exc)
-                return redirect("procedures:panel", pk=procedure.pk)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
+                ),
+                on=refused(request, reverse("procedures:panel", args=[procedure.pk])),
+            )
+            if outcome.response is not None:
+                return outcome.response
+            if outcome.ok:
                 messages.success(
                     request,
                     _(
@@ -158,28 +142,7 @@ def panel_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("procedures:panel", pk=procedure.pk)
         status = 400
-    home_country = (procedure.organisation.country or "").upper()
-    assignments = {a.assessor_id: a for a in procedure.assignments.all()}
-    candidates = []
-    for widget in form["assessors"]:
-        user = widget.data["value"].instance
-        country = (user.country or "").upper()
-        candidates.append(
-            {
-                "widget": widget,
-                "user": user,
-                "country": country,
-                "national": bool(country) and country == home_country,
-                "assignment": assignments.get(user.pk),
-            }
-        )
-    panel = [
-        {
-            "assignment": a,
-            "national": (a.assessor.country or "").upper() == home_country,
-        }
-        for a in procedure.assignments.all()
-    ]
+    home_country, candidates, panel = panel_candidates(procedure, form["assessors"])
     can_confirm, confirm_blocked = _panel_blocked(request, procedure) if panel else (False, [])
     return render(
         request,
@@ -251,140 +214,8 @@ def conflict_declaration(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 # --- scoring (assessors) --------------------------------------------------------------------------
 
 
-def _summary(procedure: Procedure, result: ProcedureResult, language: str) -> dict[str, Any]:
-    scheme = procedure.scheme
-    score = result.score
-    required = procedure.level.award.min_score_percent
-    return {
-        "points": score.points,
-        "max_points": score.max_points,
-        "percent": _percent(score.percent),
-        "required_percent": required,
-        "reaches_required": score.reaches_percent(required) if required is not None else None,
-        "failed_minimum": [
-            {"id": indicator_id, "name": scheme.indicator(indicator_id).name.get(language)}
-            for indicator_id in score.failed_minimum_criteria
-        ],
-        "minimum_count": len(scheme.minimum_criteria),
-        "categories": [
-            {
-                "category": category,
-                "points": score.categories[category.id].points,
-                "max_points": score.categories[category.id].max_points,
-                "percent": _percent(score.categories[category.id].percent),
-            }
-            for category in scheme.categories
-        ],
-        "shared": len(procedure.assignments.all()) >= 2,
-        "missing": scores_missing(procedure),
-        "disagreements": disagreements(procedure),
-        "awarded": result.decision.awarded,
-        "reasons": describe_all(_rounded(reason) for reason in result.decision.reasons),
-    }
-
-
-def _scoring_context(
-    request: HttpRequest,
-    procedure: Procedure,
-    *,
-    access: str,
-    bound: dict[str, ScoreForm] | None = None,
-    alerts: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    """Everything the scoring page shows; reads only what ``procedure_get`` prefetched, so the
-    number of queries does not depend on the number of indicators or scores."""
-    bound = bound or {}
-    alerts = alerts or {}
-    user = request.user
-    language = current_language()
-    scheme = procedure.scheme
-    editable = access == EDIT
-    assessors = [a.assessor for a in procedure.assignments.all()]
-    shared = len(assessors) >= 2
-    answers = {a.indicator_id: a for a in procedure.answers.all()}
-    evidence: dict[str, list] = defaultdict(list)
-    for item in procedure.evidence.all():
-        evidence[item.indicator_id].append(item)
-    scores: dict[str, IndicatorScore] = {s.indicator_id: s for s in procedure.scores.all()}
-    result = compute_result(procedure)
-    saved = request.GET.get("saved", "")
-    confirmed_now = request.GET.get("confirmed", "")
-    categories = []
-    for category in scheme.categories:
-        rows = []
-        for indicator in scheme.indicators_in(category.id):
-            answer = answers.get(indicator.id)
-            own_value = from_json(indicator, answer.value) if answer else None
-            try:
-                own_points = score_indicator(indicator, own_value).points if answer else None
-            except InvalidIndicatorValues:
-                own_points = None
-            score = scores.get(indicator.id)
-            panel_value = from_json(indicator, score.value) if score else None
-            confirmations: list[dict[str, Any]] = []  # per assessor: who, and whether agreed
-            if score is not None and shared:
-                agreed = {
-                    c.assessor_id for c in score.confirmations.all() if c.revision == score.revision
-                }
-                confirmations = [
-                    {"assessor": assessor, "confirmed": assessor.pk in agreed}
-                    for assessor in assessors
-                ]
-            needs_my_confirmation = (
-                editable
-                and shared
-                and score is not None
-                and not any(c["confirmed"] for c in confirmations if c["assessor"].pk == user.pk)
-            )
-            form = bound.get(indicator.id)
-            if form is None and editable:
-                form = ScoreForm(indicator=indicator, score=score, language=language)
-            rows.append(
-                {
-                    "indicator": indicator,
-                    "answer": answer,
-                    "own_value": display_value(indicator, own_value, language=language)
-                    if answer
-                    else None,
-                    "own_points": own_points,
-                    "evidence": evidence.get(indicator.id, []),
-                    "score": score,
-                    "panel_value": display_value(indicator, panel_value, language=language)
-                    if score
-                    else None,
-                    "points": result.score.indicators[indicator.id],
-                    "confirmations": confirmations,
-                    "agreed": bool(confirmations) and all(c["confirmed"] for c in confirmations),
-                    "needs_my_confirmation": needs_my_confirmation,
-                    "form": form,
-                    "alert": alerts.get(indicator.id, ""),
-                    "saved": saved == indicator.id,
-                    "confirmed_now": confirmed_now == indicator.id,
-                }
-            )
-        categories.append(
-            {
-                "category": category,
-                "rows": rows,
-                "score": result.score.categories[category.id],
-            }
-        )
-    return {
-        "procedure": procedure,
-        "scheme": scheme,
-        "level": procedure.level,
-        "editable": editable,
-        "shared": shared,
-        "assessors": assessors,
-        "categories": categories,
-        "summary": _summary(procedure, result, language),
-        "alerts": alerts,
-        "indicator_count": len(scheme.indicators),
-    }
-
-
 def _render_scoring(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     procedure: Procedure,
     *,
     access: str,
@@ -392,7 +223,16 @@ def _render_scoring(
     bound: dict[str, ScoreForm] | None = None,
     alerts: dict[str, str] | None = None,
 ) -> HttpResponse:
-    context = _scoring_context(request, procedure, access=access, bound=bound, alerts=alerts)
+    context = scoring_page(
+        procedure,
+        user=request.user,
+        language=current_language(),
+        editable=access == EDIT,
+        bound=bound,
+        alerts=alerts,
+        saved=request.GET.get("saved", ""),
+        confirmed_now=request.GET.get("confirmed", ""),
+    )
     return render(request, "procedures/scoring.html", context, status=status)
 
 
@@ -404,30 +244,6 @@ def scoring(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if access is None:
         raise Http404
     return _render_scoring(request, procedure, access=access)
-
-
-def _conflict_message(indicator: Indicator, score: IndicatorScore | None, language: str) -> str:
-    if score is None:
-        return _(
-            "This score has changed meanwhile. Your entry is shown below; check it and save again."
-        )
-    value = display_value(indicator, from_json(indicator, score.value), language=language)
-    params = {"name": _person(score.updated_by), "value": value, "comment": score.comment}
-    if score.comment:
-        return (
-            _(
-                "%(name)s changed this score meanwhile to %(value)s (comment: %(comment)s). "
-                "Your entry is shown below; check it and save again."
-            )
-            % params
-        )
-    return (
-        _(
-            "%(name)s changed this score meanwhile to %(value)s. Your entry is shown below; "
-            "check it and save again."
-        )
-        % params
-    )
 
 
 def _refused_not_in_progress(request: HttpRequest, procedure: Procedure) -> HttpResponse:
@@ -467,8 +283,25 @@ def score_save(request: AuthenticatedHttpRequest, pk: int, indicator_id: str) ->
             alerts={indicator.id: _("The score was not saved; please correct the entry.")},
         )
     data = form.cleaned_data
-    try:
-        services.score_save(
+
+    def show_conflict(exc: services.ScoreConflict) -> HttpResponse:
+        # Nothing was saved: the typed entry is shown again beside the score as it stands.
+        retyped = request.POST.copy()
+        retyped["based_on_revision"] = str(exc.score.revision if exc.score else 0)
+        again = ScoreForm(retyped, indicator=indicator, score=exc.score, language=language)
+        again.is_valid()
+        return _render_scoring(
+            request,
+            procedure_get(pk=procedure.pk),
+            access=EDIT,
+            status=409,
+            bound={indicator.id: again},
+            alerts={indicator.id: score_conflict_alert(indicator, exc.score, language)},
+        )
+
+    outcome = run_for_form(
+        form,
+        lambda: services.score_save(
             procedure=procedure,
             actor=request.user,
             indicator_id=indicator.id,
@@ -476,23 +309,15 @@ def score_save(request: AuthenticatedHttpRequest, pk: int, indicator_id: str) ->
             comment=data["comment"],
             evidence_seen=data["evidence_seen"],
             based_on_revision=data["based_on_revision"],
-        )
-    except services.ScoreConflict as exc:
-        fresh = procedure_get(pk=procedure.pk)
-        retyped = request.POST.copy()
-        retyped["based_on_revision"] = str(exc.score.revision if exc.score else 0)
-        form = ScoreForm(retyped, indicator=indicator, score=exc.score, language=language)
-        form.is_valid()
-        return _render_scoring(
-            request,
-            fresh,
-            access=EDIT,
-            status=409,
-            bound={indicator.id: form},
-            alerts={indicator.id: _conflict_message(indicator, exc.score, language)},
-        )
-    except InvalidIndicatorValues as exc:
-        form.add_value_problems(exc.problems)
+        ),
+        on={
+            services.ScoreConflict: show_conflict,
+            **refused(request, reverse("procedures:scoring", args=[procedure.pk])),
+        },
+    )
+    if outcome.response is not None:
+        return outcome.response
+    if not outcome.ok:
         return _render_scoring(
             request,
             procedure,
@@ -501,9 +326,6 @@ def score_save(request: AuthenticatedHttpRequest, pk: int, indicator_id: str) ->
             bound={indicator.id: form},
             alerts={indicator.id: _("The score was not saved; please correct the entry.")},
         )
-    except services.ActionRefused as exc:
-        report_refusal(request, exc)
-        return redirect("procedures:scoring", pk=procedure.pk)
     return HttpResponseRedirect(_scoring_url(procedure, indicator.id, saved=indicator.id))
 
 
@@ -519,33 +341,33 @@ def score_confirm(request: AuthenticatedHttpRequest, pk: int, indicator_id: str)
         revision = int(request.POST.get("revision", ""))
     except ValueError as exc:
         raise Http404 from exc
-    try:
-        services.score_confirm(
+
+    def no_score(exc: Exception) -> HttpResponse:
+        raise Http404 from exc
+
+    def stale(exc: services.ScoreConflict) -> HttpResponse:
+        if exc.score is None:  # confirming needs a score; the service only reports a stale one
+            raise Http404 from exc
+        messages.warning(
+            request, stale_confirmation_warning(indicator, exc.score, current_language())
+        )
+        return HttpResponseRedirect(_scoring_url(procedure, indicator.id))
+
+    outcome = run_service(
+        lambda: services.score_confirm(
             procedure=procedure,
             actor=request.user,
             indicator_id=indicator.id,
             revision=revision,
-        )
-    except IndicatorScore.DoesNotExist as exc:
-        raise Http404 from exc
-    except services.ScoreConflict as exc:
-        if exc.score is None:  # confirming needs a score; the service only reports a stale one
-            raise Http404 from exc
-        value = display_value(
-            indicator, from_json(indicator, exc.score.value), language=current_language()
-        )
-        messages.warning(
-            request,
-            _(
-                "%(name)s changed the score of %(indicator)s meanwhile to %(value)s. Check the "
-                "new value before you confirm it."
-            )
-            % {"name": _person(exc.score.updated_by), "indicator": indicator.id, "value": value},
-        )
-        return HttpResponseRedirect(_scoring_url(procedure, indicator.id))
-    except services.ActionRefused as exc:
-        report_refusal(request, exc)
-        return redirect("procedures:scoring", pk=procedure.pk)
+        ),
+        on={
+            IndicatorScore.DoesNotExist: no_score,
+            services.ScoreConflict: stale,
+            **refused(request, reverse("procedures:scoring", args=[procedure.pk])),
+        },
+    )
+    if outcome.response is not None:
+        return outcome.response
     return HttpResponseRedirect(_scoring_url(procedure, indicator.id, confirmed=indicator.id))
 
 
@@ -580,16 +402,16 @@ def report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
-                services.report_agree(
+            outcome = run_for_form(
+                form,
+                lambda: services.report_agree(
                     procedure=procedure, actor=user, summary=form.cleaned_data["summary"]
-                )
-            except services.ActionRefused as exc:
-                report_refusal(request, exc)
-                return redirect("procedures:report", pk=procedure.pk)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
+                ),
+                on=refused(request, reverse("procedures:report", args=[procedure.pk])),
+            )
+            if outcome.response is not None:
+                return outcome.response
+            if outcome.ok:
                 messages.success(request, _("The report has been saved and you agree to it."))
                 return redirect("procedures:report", pk=procedure.pk)
         status = 400
@@ -611,7 +433,7 @@ def report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "editable": access == EDIT,
             "assignments": assignments,
             "mine": mine,
-            "summary": _summary(procedure, result, language),
+            "summary": summary(procedure, result, language),
             "can_submit": can_submit,
             "submit_blocked": submit_blocked,
         },

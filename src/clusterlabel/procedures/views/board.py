@@ -4,102 +4,30 @@ from __future__ import annotations
 
 from functools import partial
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from clusterlabel.access import policy
 from clusterlabel.access.policy import Activity
 from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.core.reasons import describe_all
+from clusterlabel.core.service_forms import run_for_form
 from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.access import GrantRole
 from clusterlabel.procedures import services
-from clusterlabel.procedures.assessment_forms import ConflictForm
 from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.facts import procedure_facts
-from clusterlabel.procedures.results import compute_result
+from clusterlabel.procedures.forms import BoardConflictForm, DecisionForm, VoteForm
+from clusterlabel.procedures.presenters.assessment import result_section
 from clusterlabel.procedures.views.common import (
-    add_service_errors,
     conflict_declaration_post,
     load_procedure,
-    report_refusal,
+    refused,
 )
-
-
-class VoteForm(forms.Form):
-    in_favour = forms.TypedChoiceField(
-        label=gettext_lazy("Recommendation"),
-        choices=[
-            ("yes", gettext_lazy("I recommend awarding the label")),
-            ("no", gettext_lazy("I recommend refusing the label")),
-        ],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-    )
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("Required when you recommend refusing."),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("in_favour") is False and not cleaned.get("reason", "").strip():
-            self.add_error("reason", _("A vote against the award needs a reason."))
-        return cleaned
-
-
-class BoardConflictForm(ConflictForm):
-    """The assessors' declaration form; a board member with a conflict sits the round out."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["note"].help_text = gettext_lazy(
-            "You take no part in this round of the board review and do not see the file."
-        )
-
-
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=gettext_lazy("Decision"),
-        choices=[
-            ("award", gettext_lazy("Award the label")),
-            ("refuse", gettext_lazy("Refuse the label")),
-        ],
-        widget=forms.RadioSelect,
-    )
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("Required when refusing; recorded in the audit trail."),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("decision") == "refuse" and not cleaned.get("reason", "").strip():
-            self.add_error("reason", _("A refusal needs a reason."))
-        return cleaned
-
-
-def _result_context(procedure):
-    result = compute_result(procedure)
-    return {
-        "result": result,
-        "result_reasons": describe_all(result.decision.reasons),
-        "categories": [
-            (category, result.score.categories[category.id])
-            for category in procedure.scheme.categories
-        ],
-    }
 
 
 def _board_member_or_404(request: HttpRequest, pk: int):
@@ -169,18 +97,17 @@ def vote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     initial = {"in_favour": "yes" if own.in_favour else "no", "reason": own.reason} if own else {}
     form = VoteForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.board_vote_record(
+        outcome = run_for_form(
+            form,
+            lambda: services.board_vote_record(
                 procedure=procedure,
                 actor=user,
                 in_favour=form.cleaned_data["in_favour"],
                 reason=form.cleaned_data["reason"],
-            )
-        except services.ActionRefused as exc:
-            report_refusal(request, exc)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+            ),
+            on=refused(request),
+        )
+        if outcome.ok:
             messages.success(request, _("Your vote has been recorded."))
             return redirect("procedures:vote", pk=procedure.pk)
     facts = procedure_facts(procedure, actor=user)
@@ -194,7 +121,7 @@ def vote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "board": flow.board_recommendation(facts.board_votes, facts.rules),
             "rules": facts.rules,
             "can_vote": procedure.state == ProcedureState.BOARD_REVIEW,
-            **_result_context(procedure),
+            **result_section(procedure),
         },
         status=400 if form.errors else 200,
     )
@@ -215,16 +142,17 @@ def decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if not is_authority:
             raise Http404
         if form.is_valid():
-            try:
-                services.procedure_decide(
+            outcome = run_for_form(
+                form,
+                lambda: services.procedure_decide(
                     procedure=procedure,
                     actor=user,
                     award=form.cleaned_data["decision"] == "award",
                     reason=form.cleaned_data["reason"],
-                )
-            except services.ActionRefused as exc:
-                report_refusal(request, exc)
-            else:
+                ),
+                on=refused(request),
+            )
+            if outcome.ok:
                 messages.success(request, _("The decision has been recorded."))
                 return redirect("procedures:detail", pk=procedure.pk)
     facts = procedure_facts(procedure, actor=user)
@@ -249,7 +177,7 @@ def decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             else None,
             "can_decide": is_authority and procedure.state == ProcedureState.AWAITING_DECISION,
             "award_blocked": describe_all(award_option.blocked) if award_option else [],
-            **_result_context(procedure),
+            **result_section(procedure),
         },
         status=400 if form.errors else 200,
     )

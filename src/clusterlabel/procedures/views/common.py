@@ -6,13 +6,14 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from clusterlabel.access.policy import Activity, can
 from clusterlabel.core.reasons import describe
+from clusterlabel.core.service_forms import Handlers, run_for_form
 from clusterlabel.procedures.assessment_forms import ConflictForm
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.procedures.selectors import procedure_get
@@ -40,12 +41,16 @@ def report_refusal(request: HttpRequest, exc: ActionRefused) -> None:
         messages.error(request, describe(blocked))
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ``ValidationError`` on the form: at its field where the form has one,
-    otherwise above the form."""
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
+def refused(request: HttpRequest, back: str | None = None) -> Handlers:
+    """The handler ``run_for_form`` / ``run_service`` take for a step the domain refused: every
+    reason as an error message, then a redirect to the URL ``back``, or the page shown again
+    when ``back`` is None."""
+
+    def report(exc: ActionRefused) -> HttpResponse | None:
+        report_refusal(request, exc)
+        return redirect(back) if back else None
+
+    return {ActionRefused: report}
 
 
 def conflict_declaration_post(
@@ -66,14 +71,13 @@ def conflict_declaration_post(
     if not form.is_valid():
         return None
     no_conflict = form.cleaned_data["declaration"] == ConflictForm.NO_CONFLICT
-    try:
-        declare(no_conflict=no_conflict, note=form.cleaned_data["note"])
-    except ActionRefused as exc:
-        report_refusal(request, exc)
-        return redirect(retry)
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return None
+    outcome = run_for_form(
+        form,
+        lambda: declare(no_conflict=no_conflict, note=form.cleaned_data["note"]),
+        on=refused(request, retry),
+    )
+    if not outcome.ok:
+        return outcome.response
     if no_conflict:
         messages.success(request, _("You have declared that you have no conflict of interest."))
         return redirect(done_none)

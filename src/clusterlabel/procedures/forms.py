@@ -1,0 +1,133 @@
+"""Forms of the procedure pages outside the assessment and the questionnaire: applying, the
+board's vote and conflict declaration, and the authority's decision. They parse and check the
+shape of the input; whether a step is allowed is decided by the services and the domain."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from clusterlabel.core.form_fields import choice_field, model_choice_field
+from clusterlabel.domain.schemes import Lang
+from clusterlabel.organisations.models import Organisation
+from clusterlabel.procedures.assessment_forms import ConflictForm
+from clusterlabel.procedures.choices import AssessmentMode, ProcedureState, Process
+from clusterlabel.procedures.models import Procedure
+from clusterlabel.schemes.selectors import scheme_versions_current
+
+# --- applying --------------------------------------------------------------------------------
+
+
+def _scheme_and_level(scheme_name: str, level_name: str) -> str:
+    if level_name in scheme_name:
+        return scheme_name
+    return f"{scheme_name} \N{EN DASH} {level_name}"
+
+
+class ApplicationForm(forms.Form):
+    scheme_level = forms.ChoiceField(label=gettext_lazy("Scheme and level"))
+    process = forms.ChoiceField(label=gettext_lazy("Process"), choices=Process.choices)
+    assessment_mode = forms.ChoiceField(
+        label=gettext_lazy("Assessment"), choices=AssessmentMode.choices
+    )
+    previous_procedure = forms.ModelChoiceField(
+        label=gettext_lazy("Previous assessment"),
+        queryset=Procedure.objects.none(),
+        required=False,
+        help_text=gettext_lazy(
+            "For a renewal, and for ECEI Silver: the assessment this one is compared with."
+        ),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note to the secretariat"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args, organisation: Organisation, language: Lang, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.versions = {v.pk: v for v in scheme_versions_current()}
+        choices = []
+        for version in self.versions.values():
+            scheme = version.scheme
+            for level in scheme.levels:
+                choices.append(
+                    (
+                        f"{version.pk}:{level.id}",
+                        _scheme_and_level(scheme.name.get(language), level.name.get(language)),
+                    )
+                )
+        choice_field(self, "scheme_level").choices = choices
+        model_choice_field(self, "previous_procedure").queryset = organisation.procedures.filter(
+            state=ProcedureState.AWARDED
+        ).select_related("scheme_version")
+
+    def clean(self):
+        cleaned = super().clean()
+        value = cleaned.get("scheme_level")
+        if value:
+            version_pk, _sep, level_id = value.partition(":")
+            cleaned["scheme_version"] = self.versions[int(version_pk)]
+            cleaned["level_id"] = level_id
+        return cleaned
+
+
+# --- the advisory board and the decision -----------------------------------------------------
+
+
+class VoteForm(forms.Form):
+    in_favour = forms.TypedChoiceField(
+        label=gettext_lazy("Recommendation"),
+        choices=[
+            ("yes", gettext_lazy("I recommend awarding the label")),
+            ("no", gettext_lazy("I recommend refusing the label")),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Required when you recommend refusing."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("in_favour") is False and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("A vote against the award needs a reason."))
+        return cleaned
+
+
+class BoardConflictForm(ConflictForm):
+    """The assessors' declaration form; a board member with a conflict sits the round out."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].help_text = gettext_lazy(
+            "You take no part in this round of the board review and do not see the file."
+        )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
+        choices=[
+            ("award", gettext_lazy("Award the label")),
+            ("refuse", gettext_lazy("Refuse the label")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Required when refusing; recorded in the audit trail."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "refuse" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("A refusal needs a reason."))
+        return cleaned
