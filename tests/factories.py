@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 import factory
@@ -40,21 +41,28 @@ class UserFactory(factory.django.DjangoModelFactory):
             grant_role(obj, extracted, **kwargs)
 
 
-def shipped_operators():
-    """The operators of the shipped schemes, as loading the scheme files would make them."""
+@functools.cache
+def _shipped_parties() -> tuple[tuple[str, str, str], ...]:
+    """(key, name, country) of each shipped scheme's operator, read from the files once per
+    test process: parsing the four files took about half a second, and every user made with a
+    scheme role used to parse them again."""
     from clusterlabel.domain.schemes import load_scheme_file
-    from clusterlabel.schemes.models import Operator
     from clusterlabel.schemes.services import SHIPPED_DIR, scheme_files
 
     parties = {}
     for path in scheme_files(SHIPPED_DIR):
         party = load_scheme_file(path).operator
-        parties[party.key] = party
+        parties[party.key] = (party.key, party.name, party.country)
+    return tuple(parties[key] for key in sorted(parties))
+
+
+def shipped_operators():
+    """The operators of the shipped schemes, as loading the scheme files would make them."""
+    from clusterlabel.schemes.models import Operator
+
     return [
-        Operator.objects.get_or_create(
-            slug=key, defaults={"name": party.name, "country": party.country}
-        )[0]
-        for key, party in sorted(parties.items())
+        Operator.objects.get_or_create(slug=key, defaults={"name": name, "country": country})[0]
+        for key, name, country in _shipped_parties()
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from django.db import transaction
@@ -24,6 +25,14 @@ class LoadResult:
     created: bool
 
 
+@lru_cache(maxsize=16)
+def _validated(text: str, source_name: str) -> Scheme:
+    """The scheme a file's text gives. Parsing is pure and a scheme immutable, so loading the
+    same text again (the shipped directory, loaded by every demo set-up and by many tests)
+    parses it once; a broken file raises every time (exceptions are not cached)."""
+    return load_scheme_text(text, source=source_name)
+
+
 def scheme_version_load(*, text: str, source_name: str, make_current: bool = True) -> LoadResult:
     """Validate a scheme file and store it as a version.
 
@@ -33,7 +42,7 @@ def scheme_version_load(*, text: str, source_name: str, make_current: bool = Tru
     version must stay reproducible. A newly created version becomes the scheme's current one
     unless ``make_current`` is false.
     """
-    scheme: Scheme = load_scheme_text(text, source=source_name)
+    scheme: Scheme = _validated(text, source_name)
     with transaction.atomic():
         existing = (
             SchemeVersion.objects.select_for_update()
