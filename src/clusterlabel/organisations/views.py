@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 
 from clusterlabel.access.policy import Activity, can, held_roles
 from clusterlabel.core.http import AuthenticatedHttpRequest
+from clusterlabel.core.service_forms import run_for_form
 from clusterlabel.organisations import selectors, services
 from clusterlabel.organisations.choices import Sector
 from clusterlabel.organisations.forms import OrganisationForm
@@ -101,18 +102,19 @@ def organisation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         with_managers=with_managers,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_update(
+        outcome = run_for_form(
+            form,
+            lambda: services.organisation_update(
                 organisation=organisation,
                 actor=user,
                 data=form.profile_data(),
                 funding_sources=form.funding_shares(),
                 programmes=form.cleaned_data["programmes"],
                 managers=form.cleaned_data["managers"] if with_managers else None,
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
+            ),
+            on={ValidationError: form.add_service_errors},
+        )
+        if outcome.ok:
             messages.success(request, _("The profile has been saved."))
             return redirect("organisations:detail", pk=organisation.pk)
     return _render_form(request, form, organisation)
@@ -125,17 +127,18 @@ def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     form = OrganisationForm(request.POST if request.method == "POST" else None, with_managers=True)
     if request.method == "POST" and form.is_valid():
-        try:
-            organisation = services.organisation_create(
+        outcome = run_for_form(
+            form,
+            lambda: services.organisation_create(
                 actor=user,
                 data=form.profile_data(),
                 funding_sources=form.funding_shares(),
                 programmes=form.cleaned_data["programmes"],
                 managers=form.cleaned_data["managers"],
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
+            ),
+            on={ValidationError: form.add_service_errors},
+        )
+        if outcome.value is not None:
             messages.success(request, _("The organisation has been created."))
-            return redirect("organisations:detail", pk=organisation.pk)
+            return redirect("organisations:detail", pk=outcome.value.pk)
     return _render_form(request, form, None)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from clusterlabel.access.policy import Activity, can
 from clusterlabel.audit.models import AuditEvent
 from clusterlabel.core.http import AuthenticatedHttpRequest
+from clusterlabel.core.service_forms import run_for_form
 from clusterlabel.domain.labels import may_change
 from clusterlabel.labels import services
 from clusterlabel.labels.forms import LabelRevokeForm, LabelStateChangeForm
@@ -96,14 +97,8 @@ def label_history(label: Label) -> QuerySet[AuditEvent]:
     )
 
 
-def _report_validation_error(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
+def _not_found(exc: PermissionDenied) -> HttpResponse:
+    raise Http404 from exc  # the role check in the view makes a refusal here unreachable
 
 
 @login_required
@@ -128,29 +123,28 @@ def label_manage(request: AuthenticatedHttpRequest, number: str) -> HttpResponse
     if posted is not None:
         form = forms_by_action[posted.name]
         if form.is_valid():
-            try:
-                services.label_change_state(
+            outcome = run_for_form(
+                form,
+                lambda: services.label_change_state(
                     label=label,
                     actor=user,
                     new_state=posted.new_state,
                     reason=form.cleaned_data["reason"],
-                )
-            except PermissionDenied as exc:  # the role check above makes this unreachable
-                raise Http404 from exc
-            except ValidationError as exc:
-                _report_validation_error(form, exc)
-                label.refresh_from_db()
-                if label.state == LabelState.REVOKED:
-                    form.add_error(
-                        None,
-                        _(
-                            "This label has been revoked. A revocation is final: the label "
-                            "cannot be reinstated or suspended."
-                        ),
-                    )
-            else:
+                ),
+                on={PermissionDenied: _not_found},
+            )
+            if outcome.ok:
                 messages.success(request, str(posted.done))
                 return redirect("labels:manage", number=label.certificate_number)
+            label.refresh_from_db()
+            if label.state == LabelState.REVOKED:
+                form.add_error(
+                    None,
+                    _(
+                        "This label has been revoked. A revocation is final: the label "
+                        "cannot be reinstated or suspended."
+                    ),
+                )
 
     sections = [
         {"action": action, "form": forms_by_action[name]}
