@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from clusterlabel.access.policy import (
@@ -29,9 +27,9 @@ from clusterlabel.access.policy import (
 )
 from clusterlabel.accounts.choices import Role
 from clusterlabel.benchmarks import charts
+from clusterlabel.benchmarks.forms import PeerGroupForm
 from clusterlabel.benchmarks.models import ReferenceAssessment, ReferenceSource
 from clusterlabel.benchmarks.reports import (
-    PEER_GROUP_NAMES,
     BenchmarkReport,
     cell_text,
     format_percent,
@@ -48,18 +46,9 @@ from clusterlabel.benchmarks.selectors import (
 )
 from clusterlabel.core.countries import country_name
 from clusterlabel.core.http import AuthenticatedHttpRequest
-from clusterlabel.core.language import current_language
+from clusterlabel.core.language import LANGS, current_language
 from clusterlabel.domain.benchmark import PeerGroup, pool_over_time, pool_overview
 from clusterlabel.organisations.models import Organisation
-
-
-class PeerGroupForm(forms.Form):
-    group = forms.ChoiceField(
-        label=gettext_lazy("Compare with"),
-        choices=[(group.value, name) for group, name in PEER_GROUP_NAMES.items()],
-        required=False,
-    )
-
 
 # --- start page -----------------------------------------------------------------------------
 
@@ -204,7 +193,7 @@ def organisation_report_pdf(
     request: AuthenticatedHttpRequest, pool_id: str, organisation_pk: int
 ) -> HttpResponse:
     lang = request.GET.get("lang")
-    with translation.override(lang if lang in ("de", "en") else translation.get_language()):
+    with translation.override(lang if lang in LANGS else current_language()):
         report, _form = _report_or_404(request, pool_id, organisation_pk)
         from clusterlabel.benchmarks.pdf import report_pdf, report_pdf_filename
 

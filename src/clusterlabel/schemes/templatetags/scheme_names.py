@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django import template
-from django.utils.translation import get_language
 
+from clusterlabel.core.language import current_language
 from clusterlabel.schemes.models import SchemeVersion
 
 register = template.Library()
@@ -23,4 +23,4 @@ def scheme_name(scheme_id: str, current: Mapping[str, SchemeVersion] | None = No
         version = current.get(scheme_id)
     if version is None:
         return scheme_id
-    return version.name("en" if (get_language() or "de").startswith("en") else "de")
+    return version.name(current_language())
