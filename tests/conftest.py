@@ -14,7 +14,7 @@ from tests.helpers import english_pages
 @pytest.fixture(scope="session", autouse=True)
 def _issuer_keys():
     """The issuer's signing key, made once per test run in the test data directory."""
-    from clusterlabel.labels.credentials import ensure_keys
+    from clusterlabel.labels.certificates.credentials import ensure_keys
 
     ensure_keys()
 

@@ -75,7 +75,7 @@ def test_the_settings_use_the_private_backend_for_sqlite(settings):
 
 
 def test_the_signing_keys_are_private(tmp_path):
-    from clusterlabel.labels.credentials import ensure_keys
+    from clusterlabel.labels.certificates.credentials import ensure_keys
 
     keys = tmp_path / "data" / "keys"
     with override_settings(CLUSTERLABEL_KEYS_DIR=keys):

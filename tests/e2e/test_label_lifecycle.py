@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from clusterlabel.labels.certificate import certificate_qr_url
+from clusterlabel.labels.certificates.pdf import certificate_qr_url
 from clusterlabel.labels.models import Label
 from clusterlabel.procedures.choices import ProcedureState
 from tests.e2e.pages import login, main_text, open_procedure, press, shot

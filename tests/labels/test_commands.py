@@ -19,9 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clusterlabel.accounts.choices import Role
-from clusterlabel.labels import credentials, services
+from clusterlabel.labels import services
+from clusterlabel.labels.certificates import credentials
 from tests.factories import OrganisationFactory, UserFactory
-from tests.labels.test_reminders import make_label
+from tests.labels.issuing.test_reminders import make_label
 
 REPO = Path(__file__).resolve().parents[2]
 

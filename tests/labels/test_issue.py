@@ -102,7 +102,7 @@ def test_jwks_publishes_only_public_key_members(client):
 
 
 def test_a_label_credential_verifies_and_a_revocation_shows_in_the_status_list(client):
-    from clusterlabel.labels.credentials import signed_label_credential, verify_token
+    from clusterlabel.labels.certificates.credentials import signed_label_credential, verify_token
 
     builder = ProcedureBuilder(scheme_id="ecei-bronze")
     builder.advance_to(ProcedureState.AWARDED)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusterlabel.access.policy import Activity, restrict
 from clusterlabel.core.http import AuthenticatedHttpRequest
-from clusterlabel.labels.importing import labels_import
+from clusterlabel.labels.issuing.importing import labels_import
 from clusterlabel.labels.models import Label, LabelReminder
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024

@@ -15,7 +15,7 @@ from clusterlabel.access import services as access_services
 from clusterlabel.access.services import ScopeChoice
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
-from clusterlabel.labels.credentials import ensure_keys
+from clusterlabel.labels.certificates.credentials import ensure_keys
 from clusterlabel.portal.demo_data import demo_procedures_load, demo_programme
 from clusterlabel.schemes.models import Operator
 from clusterlabel.schemes.services import SHIPPED_DIR, scheme_versions_load_directory

@@ -18,7 +18,7 @@ from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
 from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.schemes import Scheme
-from clusterlabel.labels.importing import labels_import
+from clusterlabel.labels.issuing.importing import labels_import
 from clusterlabel.organisations.models import Organisation, Programme
 from clusterlabel.portal.demo_benchmarks import demo_benchmarks_load, realistic_values
 from clusterlabel.procedures import services

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from clusterlabel.domain.labels import LabelStatus
 from clusterlabel.labels import services
-from clusterlabel.labels.badge import STATUS_COLOURS, badge_embed_snippet, build_badge
+from clusterlabel.labels.certificates.badge import STATUS_COLOURS, badge_embed_snippet, build_badge
 from tests.factories import OrganisationFactory, UserFactory
 from tests.labels.label_factories import make_label
 

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from clusterlabel.core.pdf_text import pdf_text
 from clusterlabel.labels import services
-from clusterlabel.labels.certificate import (
+from clusterlabel.labels.certificates.pdf import (
     certificate_pdf_bytes,
     certificate_qr,
     certificate_qr_url,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from clusterlabel.credentials.keys import KeyRing, generate_private_key
 from clusterlabel.credentials.vcjwt import sign_credential
 from clusterlabel.labels import services
-from clusterlabel.labels.credentials import label_credential, signed_label_credential
+from clusterlabel.labels.certificates.credentials import label_credential, signed_label_credential
 from clusterlabel.labels.forms import MAX_CREDENTIAL_BYTES
 from tests.factories import OrganisationFactory, UserFactory
 from tests.labels.label_factories import make_label

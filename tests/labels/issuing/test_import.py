@@ -16,14 +16,14 @@ from clusterlabel.accounts.choices import Role
 from clusterlabel.audit.models import AuditEvent
 from clusterlabel.cli import _command_name
 from clusterlabel.labels import services
-from clusterlabel.labels.import_values import derive_valid_from
-from clusterlabel.labels.importing import labels_import
+from clusterlabel.labels.issuing.import_values import derive_valid_from
+from clusterlabel.labels.issuing.importing import labels_import
 from clusterlabel.labels.models import Label, LabelState
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.schemes.models import SchemeVersion
 from tests.factories import PASSWORD, OrganisationFactory, UserFactory
 from tests.helpers import login
-from tests.labels.test_reminders import make_label
+from tests.labels.issuing.test_reminders import make_label
 
 # Line 7: an impossible date; line 9: a label nobody knows. Line 8 is empty.
 MESSY = """\

@@ -14,9 +14,10 @@ from django.urls import reverse
 
 from clusterlabel.accounts.choices import Role
 from clusterlabel.domain.dates import add_months
-from clusterlabel.labels import reminders, services
+from clusterlabel.labels import services
+from clusterlabel.labels.issuing import reminders
+from clusterlabel.labels.issuing.reminders import Outcome, due_kind, reminders_due, reminders_send
 from clusterlabel.labels.models import Label, LabelReminder, LabelSource, LabelState
-from clusterlabel.labels.reminders import Outcome, due_kind, reminders_due, reminders_send
 from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.schemes.models import SchemeVersion
 from tests.factories import PASSWORD, OrganisationFactory, UserFactory

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from clusterlabel.domain.dates import add_months
 from clusterlabel.labels.models import Label
-from clusterlabel.labels.registry import (
+from clusterlabel.labels.registry.queries import (
     EXPORT_COLUMNS,
     FoldedName,
     RegistryFilters,

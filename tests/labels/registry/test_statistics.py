@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clusterlabel.labels.registry import RegistryFilters, SchemeCatalogue, registry_labels
-from clusterlabel.labels.statistics import (
+from clusterlabel.labels.registry.queries import RegistryFilters, SchemeCatalogue, registry_labels
+from clusterlabel.labels.registry.statistics import (
     count_on_days,
     counts_today,
     held_interval,
@@ -21,7 +21,7 @@ from clusterlabel.labels.statistics import (
     sample_days,
 )
 from tests.factories import OrganisationFactory
-from tests.labels.test_registry import bulk_labels, make_label
+from tests.labels.registry.test_registry import bulk_labels, make_label
 
 pytestmark = pytest.mark.django_db
 

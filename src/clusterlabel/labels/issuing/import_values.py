@@ -2,7 +2,7 @@
 columns, websites and the validity a label's end implies. The generic readers (text keys,
 countries, dates, the file itself) are in ``clusterlabel.core``, sectors in
 ``clusterlabel.organisations.sectors`` and schemes in ``clusterlabel.schemes.resolver``; see
-``clusterlabel.labels.importing`` for the rules.
+``clusterlabel.labels.issuing.importing`` for the rules.
 """
 
 from __future__ import annotations

@@ -68,7 +68,7 @@ from clusterlabel.core.tabular import (
 )
 from clusterlabel.core.text import header_key, name_key
 from clusterlabel.labels import services
-from clusterlabel.labels.import_values import COLUMNS, derive_valid_from, normalise_website
+from clusterlabel.labels.issuing.import_values import COLUMNS, derive_valid_from, normalise_website
 from clusterlabel.labels.models import Label, LabelSource, LabelState, NumberSequence
 from clusterlabel.organisations.choices import Sector
 from clusterlabel.organisations.models import Organisation

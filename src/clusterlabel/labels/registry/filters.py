@@ -1,8 +1,9 @@
 """What the registry filters by and how it names things.
 
 :class:`RegistryFilters` is what the registry lists (the filter form produces it, the queries in
-:mod:`clusterlabel.labels.registry` read it); the status and sort choices it accepts; the names
-of regions and label families; and :class:`SchemeCatalogue`, which names schemes and levels.
+:mod:`clusterlabel.labels.registry.queries` read it); the status and sort choices it accepts;
+the names of regions and label families; and :class:`SchemeCatalogue`, which names schemes and
+levels.
 """
 
 from __future__ import annotations

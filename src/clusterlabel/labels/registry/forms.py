@@ -16,8 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusterlabel.core.form_fields import choice_field
-from clusterlabel.labels.name_search import name_search_terms
-from clusterlabel.labels.registry_filters import (
+from clusterlabel.labels.registry.filters import (
     DEFAULT_SORT,
     SORT_CHOICES,
     STATUS_CHOICES,
@@ -27,6 +26,7 @@ from clusterlabel.labels.registry_filters import (
     family_name,
     region_name,
 )
+from clusterlabel.labels.registry.name_search import name_search_terms
 from clusterlabel.organisations.choices import Sector
 
 if TYPE_CHECKING:

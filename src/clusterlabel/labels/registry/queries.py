@@ -11,8 +11,8 @@ of that change; the day of the change itself no longer counts. A suspension that
 is not in the label row (only in the audit trail), so a reinstated label counts throughout.
 
 *Name search* is tolerant of case, accents, spacing and punctuation (see
-:mod:`clusterlabel.labels.name_search`). The filter values, choices and names live in
-:mod:`clusterlabel.labels.registry_filters`, the forms in :mod:`clusterlabel.labels.registry_forms`;
+:mod:`clusterlabel.labels.registry.name_search`). The filter values, choices and names live in
+:mod:`clusterlabel.labels.registry.filters`, the forms in :mod:`clusterlabel.labels.registry.forms`;
 the names other modules import from here are re-exported.
 """
 
@@ -41,20 +41,20 @@ from django.utils import timezone
 from clusterlabel.domain.labels import LabelStatus, label_status
 from clusterlabel.domain.validity import Validity
 from clusterlabel.labels.models import STATUS_LABELS, Label, LabelState
-from clusterlabel.labels.name_search import FoldedName as FoldedName
-from clusterlabel.labels.name_search import fold_name as fold_name
-from clusterlabel.labels.name_search import name_search_terms, organisations_named
-from clusterlabel.labels.registry_filters import (
+from clusterlabel.labels.registry.filters import (
     DEFAULT_SORT,
     SORT_FIELDS,
     RegistryFilters,
     SchemeCatalogue,
     region_name,
 )
-from clusterlabel.labels.registry_filters import family_name as family_name
-from clusterlabel.labels.registry_filters import family_short_name as family_short_name
-from clusterlabel.labels.registry_forms import QuestionForm as QuestionForm
-from clusterlabel.labels.registry_forms import RegistryFilterForm as RegistryFilterForm
+from clusterlabel.labels.registry.filters import family_name as family_name
+from clusterlabel.labels.registry.filters import family_short_name as family_short_name
+from clusterlabel.labels.registry.forms import QuestionForm as QuestionForm
+from clusterlabel.labels.registry.forms import RegistryFilterForm as RegistryFilterForm
+from clusterlabel.labels.registry.name_search import FoldedName as FoldedName
+from clusterlabel.labels.registry.name_search import fold_name as fold_name
+from clusterlabel.labels.registry.name_search import name_search_terms, organisations_named
 from clusterlabel.organisations.choices import Sector
 from clusterlabel.organisations.models import Organisation
 

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from clusterlabel.core.charts import COLOURS, MARKERS, cached_chart, figure_class, inline_svg
 from clusterlabel.labels.models import Label
-from clusterlabel.labels.registry import (
+from clusterlabel.labels.registry.queries import (
     WITHDRAWN_STATES,
     RegistryFilters,
     SchemeCatalogue,
@@ -153,7 +153,7 @@ def tally_today(
 
 def counts_today(*, catalogue: SchemeCatalogue, today: date | None = None) -> TodayCounts:
     """Today's counts of valid labels (one query)."""
-    from clusterlabel.labels.registry import SECTOR_NAMES
+    from clusterlabel.labels.registry.queries import SECTOR_NAMES
 
     today = today or timezone.localdate()
     rows = (

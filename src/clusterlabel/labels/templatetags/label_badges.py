@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 
 from clusterlabel.core.language import current_language
-from clusterlabel.labels.badge import badge_embed_snippet
+from clusterlabel.labels.certificates.badge import badge_embed_snippet
 from clusterlabel.labels.models import Label
 
 register = template.Library()

@@ -23,9 +23,9 @@ from clusterlabel.credentials.vcjwt import (
     Verdict,
     VerificationReport,
 )
-from clusterlabel.labels import credentials
-from clusterlabel.labels.badge import badge_language, build_badge
-from clusterlabel.labels.certificate import (
+from clusterlabel.labels.certificates import credentials
+from clusterlabel.labels.certificates.badge import badge_language, build_badge
+from clusterlabel.labels.certificates.pdf import (
     certificate_filename,
     certificate_language,
     certificate_pdf_bytes,

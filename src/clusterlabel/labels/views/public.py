@@ -9,7 +9,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from clusterlabel.credentials.status_list import StatusPurpose
-from clusterlabel.labels import credentials
+from clusterlabel.labels.certificates import credentials
 from clusterlabel.labels.selectors import label_by_number, labels_of_organisation
 from clusterlabel.organisations.models import Organisation
 

@@ -35,8 +35,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from clusterlabel.core.form_fields import choice_field
-from clusterlabel.labels import statistics as stats
-from clusterlabel.labels.registry import (
+from clusterlabel.labels.registry import statistics as stats
+from clusterlabel.labels.registry.queries import (
     EXPORT_COLUMNS,
     SORT_FIELDS,
     QuestionForm,

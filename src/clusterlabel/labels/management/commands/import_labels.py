@@ -2,7 +2,7 @@
 
 All or nothing: every row is checked first; any bad row (named with its line and the reason)
 means nothing is written and the exit status is 1. Importing the same file again changes
-nothing. See ``clusterlabel.labels.importing`` for what the list may look like.
+nothing. See ``clusterlabel.labels.issuing.importing`` for what the list may look like.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
-from clusterlabel.labels.importing import ImportResult, labels_import
+from clusterlabel.labels.issuing.importing import ImportResult, labels_import
 
 DELIMITERS = {";": ";", ",": ",", "|": "|", "tab": "\t", "\\t": "\t", "\t": "\t"}
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from clusterlabel.credentials.keys import KeyFileError, rotate
-from clusterlabel.labels import credentials
+from clusterlabel.labels.certificates import credentials
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """``clusterlabel send-reminders``: e-mail the holders of labels that are about to expire.
 
 Meant for a daily cron job; running it twice sends nothing twice (see
-``clusterlabel.labels.reminders`` for the rules).
+``clusterlabel.labels.issuing.reminders`` for the rules).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 from django.utils import timezone
 
-from clusterlabel.labels.reminders import Outcome, reminder_offsets, reminders_send
+from clusterlabel.labels.issuing.reminders import Outcome, reminder_offsets, reminders_send
 
 
 def _day(value: str) -> date:
