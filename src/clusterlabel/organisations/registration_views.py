@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from clusterlabel.core.http import AuthenticatedHttpRequest
+from clusterlabel.core.service_forms import Handlers, run_for_form, run_service
 from clusterlabel.organisations import registration
 from clusterlabel.organisations.forms import ClaimForm, DecisionForm, RegistrationForm
 from clusterlabel.organisations.models import Organisation
@@ -46,6 +47,16 @@ def _register_page(
     )
 
 
+def _as_messages(request: HttpRequest) -> Handlers:
+    """A refused registration step's reasons as error messages above the next page."""
+
+    def show(exc: ValidationError) -> None:
+        for message in exc.messages:
+            messages.error(request, message)
+
+    return {ValidationError: show}
+
+
 @login_required
 def register(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Register a new organisation (POST), or find an existing one to claim (GET ``q``)."""
@@ -53,17 +64,18 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     form = RegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            organisation = registration.organisation_register(
+        outcome = run_for_form(
+            form,
+            lambda: registration.organisation_register(
                 actor=request.user,
                 data=form.profile_data(),
                 requested_scheme_id=form.cleaned_data["requested_scheme_id"],
                 funding_sources=form.funding_shares(),
                 programmes=form.cleaned_data["programmes"],
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
+            ),
+            on={ValidationError: form.add_service_errors},
+        )
+        if outcome.value is not None:
             messages.success(
                 request,
                 _(
@@ -72,7 +84,7 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse:
                     "is accepted."
                 ),
             )
-            return redirect("organisations:detail", pk=organisation.pk)
+            return redirect("organisations:detail", pk=outcome.value.pk)
     return _register_page(request, form)
 
 
@@ -85,17 +97,16 @@ def claim(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk, confirmed_at__isnull=False)
     form = ClaimForm(request.POST)
     if form.is_valid():
-        try:
-            registration.organisation_claim(
+        outcome = run_service(
+            lambda: registration.organisation_claim(
                 actor=request.user,
                 organisation=organisation,
                 scheme_id=form.cleaned_data["scheme_id"],
                 note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
+            ),
+            on=_as_messages(request),
+        )
+        if outcome.ok:
             messages.success(
                 request,
                 _(
@@ -139,16 +150,16 @@ def _decide(
             for message in errors:
                 messages.error(request, str(message))
         return redirect("organisations:pending")
-    try:
+
+    def decide() -> None:
         if form.cleaned_data["decision"] == "confirm":
             on_confirm(actor=request.user, **target)
             messages.success(request, _("Confirmed."))
         else:
             on_reject(actor=request.user, reason=form.cleaned_data["reason"], **target)
             messages.success(request, _("Rejected; the person has been told why."))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+
+    run_service(decide, on=_as_messages(request))
     return redirect("organisations:pending")
 
 
