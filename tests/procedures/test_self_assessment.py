@@ -9,9 +9,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.html import Element
 from django.urls import reverse
 from django.utils import formats, timezone, translation
-from django.utils.html import escape
+from pytest_django.asserts import assertContains
 
 from clusterlabel.accounts.choices import Role
 from clusterlabel.audit.models import AuditEvent
@@ -24,7 +25,16 @@ from clusterlabel.procedures.self_assessment_forms import parse_decimal
 from clusterlabel.schemes.services import scheme_version_load
 from tests.domain.factories import scheme_data, to_yaml
 from tests.factories import OrganisationFactory, UserFactory, grant_role
-from tests.helpers import login
+from tests.helpers import (
+    attribute,
+    element,
+    elements,
+    hrefs,
+    input_value,
+    login,
+    parsed,
+    text,
+)
 from tests.procedures.builders import ProcedureBuilder, excellent_values
 
 pytestmark = pytest.mark.django_db
@@ -36,11 +46,43 @@ def questionnaire_url(procedure: Procedure) -> str:
     return reverse("procedures:self_assessment", args=[procedure.pk])
 
 
-def article(html: str, indicator_id: str) -> str:
+def article(page: Element, indicator_id: str) -> Element:
     """The part of the page about one indicator."""
-    start = html.index(f'id="indicator-{indicator_id}"')
-    end = html.find("</article>", start)
-    return html[start:end]
+    return element(page, "article", id=f"indicator-{indicator_id}")
+
+
+def facts(part: Element) -> dict[str, str]:
+    """An indicator's terms and what they say: the scheme's facts (excellence value, points,
+    ...) and, on a read-only page, the answer (value, comment)."""
+    return {
+        text(term): text(description)
+        for term, description in zip(elements(part, "dt"), elements(part, "dd"), strict=True)
+    }
+
+
+def field_errors(part: Element) -> list[str]:
+    return [text(error) for error in elements(part, "p", class_="field-error")]
+
+
+def selected(part: Element, name: str) -> list[str | None]:
+    """The values of the chosen options (or checked radios) of the field ``name``."""
+    options = elements(element(part, "select", name=name), "option", selected=True)
+    return [attribute(option, "value") for option in options]
+
+
+def checked(part: Element, name: str) -> list[str | None]:
+    return [attribute(radio, "value") for radio in elements(part, "input", name=name, checked=True)]
+
+
+def progress(page: Element) -> tuple[str, str | None, str | None]:
+    """What the progress label says, and the bar's value and maximum."""
+    bar = element(page, "progress", id="sa-progress")
+    label = element(page, "label", for_="sa-progress")
+    return text(label), attribute(bar, "value"), attribute(bar, "max")
+
+
+def words(string: str) -> str:
+    return " ".join(string.split())
 
 
 def stored_answers(procedure: Procedure) -> dict[str, object]:
@@ -70,53 +112,72 @@ def test_questionnaire_lists_every_indicator_with_help_excellence_value_and_inpu
     procedure, scheme = builder.procedure, builder.scheme
     login(client, builder.manager, language="en")
 
-    html = client.get(questionnaire_url(procedure)).content.decode()
+    response = client.get(questionnaire_url(procedure))
+    page = parsed(response)
 
     assert len(scheme.indicators) == 34
-    assert html.count('<article class="sa-indicator') == 34
+    assert len(elements(page, "article", class_="sa-indicator")) == 34
     for indicator in scheme.indicators:
-        part = article(html, indicator.id)
-        assert escape(indicator.name.en) in part
-        assert escape(indicator.help.en) in part
-        assert f'name="value-{indicator.id}"' in part
-        assert f'name="comment-{indicator.id}"' in part
-        assert f'name="evidence-{indicator.id}"' in part
-        assert f"<dt>Points</dt><dd>{indicator.points}</dd>" in part
+        part = article(page, indicator.id)
+        assert text(element(part, "h3")).startswith(f"{indicator.id} {words(indicator.name.en)}")
+        assert words(indicator.help.en) in text(element(part, "details", class_="sa-help"))
+        assert elements(part, name=f"value-{indicator.id}")
+        assert element(part, "textarea", name=f"comment-{indicator.id}")
+        assert element(part, "input", type="file", name=f"evidence-{indicator.id}")
+        assert facts(part)["Points"] == str(indicator.points)
     for category in scheme.categories:
-        assert f'<h2 id="category-{category.id}">{escape(category.name.en)}' in html
+        heading = element(page, "h2", id=f"category-{category.id}")
+        assert text(heading).startswith(words(category.name.en))
     # The excellence value, with its unit, and the localised range of the input.
-    assert "≥ 80 participants" in article(html, "STR-01")
-    assert "From 0 to 100,000." in article(html, "STR-01")
-    assert "≥ 300,000 EUR" in article(html, "STR-11")
-    assert "≥ 60 %" in article(html, "STR-02")
-    assert "A percentage from 0 to 100." in article(html, "STR-02")
+    assert facts(article(page, "STR-01"))["Excellence value"] == "≥ 80 participants"
+    assert "From 0 to 100,000." in text(element(page, id="id_value-STR-01_helptext"))
+    assert facts(article(page, "STR-11"))["Excellence value"] == "≥ 300,000 EUR"
+    assert facts(article(page, "STR-02"))["Excellence value"] == "≥ 60 %"
+    assert "A percentage from 0 to 100." in text(element(page, id="id_value-STR-02_helptext"))
     pro_01 = scheme.indicator("PRO-01")
     formal = next(c for c in pro_01.choices if c.id == "formal")
-    assert f"<dd>{escape(formal.name.en)}" in article(html, "PRO-01")
-    for choice in pro_01.choices:
-        assert f'<option value="{choice.id}">{escape(choice.name.en)}</option>' in article(
-            html, "PRO-01"
-        )
-    assert '<option value="" selected>— not answered —</option>' in article(html, "PRO-01")
+    assert facts(article(page, "PRO-01"))["Excellence value"] == words(formal.name.en)
+    options = elements(article(page, "PRO-01"), "option")
+    assert [(attribute(option, "value"), text(option)) for option in options] == [
+        ("", "— not answered —"),
+        *((choice.id, words(choice.name.en)) for choice in pro_01.choices),
+    ]
+    assert selected(article(page, "PRO-01"), "value-PRO-01") == [""]
     # The minimum-criterion marker only where the scheme says so.
-    assert 'class="sa-minimum">minimum criterion' in article(html, "STR-04")
-    assert 'class="sa-minimum"' not in article(html, "STR-01")
+    marker = element(article(page, "STR-04"), "span", class_="sa-minimum")
+    assert text(marker) == "minimum criterion"
+    assert not elements(article(page, "STR-01"), class_="sa-minimum")
     # The help text is visible without a click.
-    assert '<details class="sa-help" open>' in article(html, "STR-01")
+    assert element(article(page, "STR-01"), "details", class_="sa-help", open=True)
     # Number inputs take a decimal comma: text inputs with a decimal keyboard.
-    assert 'inputmode="decimal"' in article(html, "STR-01")
-    assert 'data-max="100000"' in article(html, "STR-01")
-    assert 'accept=".csv,.docx,.jpeg,.jpg,.ods,.odt,.pdf,.png,.pptx,.txt' in html
-    assert "application/pdf" in article(html, "STR-01")
+    number = element(article(page, "STR-01"), "input", name="value-STR-01")
+    assert (attribute(number, "type"), attribute(number, "inputmode")) == ("text", "decimal")
+    assert attribute(number, "data-max") == "100000"
+    upload = element(article(page, "STR-01"), "input", type="file")
+    accepted = (attribute(upload, "accept") or "").split(",")
+    assert accepted[:9] == [
+        ".csv",
+        ".docx",
+        ".jpeg",
+        ".jpg",
+        ".ods",
+        ".odt",
+        ".pdf",
+        ".png",
+        ".pptx",
+    ]
+    assert ".txt" in accepted
+    assert "application/pdf" in accepted
     # Progress and the way to submit.
-    assert '<progress id="sa-progress" max="34" value="0">' in html
-    assert "0 of 34 answered" in html
+    assert progress(page) == ("0 of 34 answered", "0", "34")
     detail = reverse("procedures:detail", args=[procedure.pk])
-    assert (
-        "When every indicator is answered, submit the self-assessment on the "
-        f'<a href="{detail}">procedure page</a>.'
-    ) in html
-    assert 'enctype="multipart/form-data"' in html
+    assertContains(
+        response,
+        '<p class="sa-next">When every indicator is answered, submit the self-assessment on the '
+        f'<a href="{detail}">procedure page</a>.</p>',
+        html=True,
+    )
+    assert element(page, "form", enctype="multipart/form-data")
 
 
 def test_save_draft_stores_decimal_strings_comments_and_an_audit_event(client, builder):
@@ -145,23 +206,23 @@ def test_save_draft_stores_decimal_strings_comments_and_an_audit_event(client, b
     assert event.before == {"STR-01": None, "STR-02": None, "PRO-01": None}
     assert event.after == {"STR-01": "85", "STR-02": "62.5", "PRO-01": "formal"}
 
-    html = client.get(questionnaire_url(procedure)).content.decode()
-    assert "Draft saved: 3 answers changed." in html
-    assert "3 of 34 answered" in html
-    assert '<progress id="sa-progress" max="34" value="3">' in html
+    page = parsed(client.get(questionnaire_url(procedure)))
+    assert "Draft saved: 3 answers changed." in text(page)
+    assert progress(page) == ("3 of 34 answered", "3", "34")
     # The saved values come back into the inputs.
-    assert 'value="85"' in article(html, "STR-01")
-    assert 'value="62.5"' in article(html, "STR-02")
-    assert '<option value="formal" selected>' in article(html, "PRO-01")
-    assert "Mitgliederliste vom 1. Januar</textarea>" in article(html, "STR-01")
+    assert input_value(article(page, "STR-01"), "value-STR-01") == "85"
+    assert input_value(article(page, "STR-02"), "value-STR-02") == "62.5"
+    assert selected(article(page, "PRO-01"), "value-PRO-01") == ["formal"]
+    comment = element(article(page, "STR-01"), "textarea", name="comment-STR-01")
+    assert text(comment) == "Mitgliederliste vom 1. Januar"
 
 
 def test_german_decimal_comma_and_thousands_separator_are_accepted(client, builder):
     procedure = builder.procedure
     login(client, builder.manager)
 
-    html = client.get(questionnaire_url(procedure)).content.decode()
-    assert '<input type="hidden" name="number_language" value="de">' in html
+    page = parsed(client.get(questionnaire_url(procedure)))
+    assert element(page, "input", type="hidden", name="number_language", value="de")
 
     response = client.post(
         questionnaire_url(procedure),
@@ -183,9 +244,9 @@ def test_german_decimal_comma_and_thousands_separator_are_accepted(client, build
         "STR-07": "3.5",
         "STR-11": "1250000",
     }
-    html = client.get(questionnaire_url(procedure)).content.decode()
-    assert 'value="3,5"' in article(html, "STR-07")
-    assert 'value="1250000"' in article(html, "STR-11")
+    page = parsed(client.get(questionnaire_url(procedure)))
+    assert input_value(article(page, "STR-07"), "value-STR-07") == "3,5"
+    assert input_value(article(page, "STR-11"), "value-STR-11") == "1250000"
 
 
 def test_english_form_reads_english_numbers_and_a_lone_decimal_comma(client, builder):
@@ -266,33 +327,36 @@ def test_invalid_values_redisplay_everything_typed_with_an_error_at_each_and_sav
     )
 
     assert response.status_code == 200
-    html = response.content.decode()
-    assert 'role="alert"' in html
-    assert "Nothing was saved." in html
+    page = parsed(response)
+    summary = element(page, id="sa-errors")
+    assert attribute(summary, "role") == "alert"
+    assert "Nothing was saved." in text(summary)
     # Every typed value is still there.
-    assert 'value="90"' in article(html, "STR-01")
-    assert 'value="viele"' in article(html, "STR-03")
-    assert 'value="120"' in article(html, "STR-02")
-    assert 'value="5"' in article(html, "STR-04")
-    assert 'value="12"' in article(html, "STR-06")
-    assert "Unsere Liste &lt;vollständig&gt;</textarea>" in article(html, "STR-05")
+    for indicator_id, typed in (
+        ("STR-01", "90"),
+        ("STR-03", "viele"),
+        ("STR-02", "120"),
+        ("STR-04", "5"),
+        ("STR-06", "12"),
+    ):
+        assert input_value(article(page, indicator_id), f"value-{indicator_id}") == typed
+    comment = element(article(page, "STR-05"), "textarea", name="comment-STR-05")
+    assert text(comment) == "Unsere Liste <vollständig>"
     # A specific error next to each bad field, and none next to the good ones.
-    assert "Enter a number, for example 12.5." in article(html, "STR-03")
-    assert "A percentage lies between 0 and 100." in article(html, "STR-02")
-    assert "Enter a value of at most 4." in article(html, "STR-04")
-    assert "Select a valid choice. perfect is not one of the available choices." in article(
-        html, "PRO-01"
-    )
-    assert 'aria-invalid="true"' in article(html, "STR-03")
-    assert 'class="field-error"' not in article(html, "STR-01")
-    assert 'class="field-error"' not in article(html, "STR-06")
-    # The summary links to each bad indicator.
-    summary = html[
-        html.index('id="sa-errors"') : html.index("</div>", html.index('id="sa-errors"'))
+    assert field_errors(article(page, "STR-03")) == ["Enter a number, for example 12.5."]
+    assert field_errors(article(page, "STR-02")) == ["A percentage lies between 0 and 100."]
+    assert field_errors(article(page, "STR-04")) == ["Enter a value of at most 4."]
+    assert field_errors(article(page, "PRO-01")) == [
+        "Select a valid choice. perfect is not one of the available choices."
     ]
-    for indicator_id in ("STR-02", "STR-03", "STR-04", "PRO-01"):
-        assert f'href="#indicator-{indicator_id}"' in summary
-    assert 'href="#indicator-STR-01"' not in summary
+    number = element(article(page, "STR-03"), "input", name="value-STR-03")
+    assert attribute(number, "aria-invalid") == "true"
+    assert field_errors(article(page, "STR-01")) == []
+    assert field_errors(article(page, "STR-06")) == []
+    # The summary links to each bad indicator, and to no other.
+    assert sorted(hrefs(summary)) == [
+        f"#indicator-{indicator_id}" for indicator_id in ("PRO-01", "STR-02", "STR-03", "STR-04")
+    ]
     # Nothing changed.
     assert stored_answers(procedure) == {"STR-01": "80"}
     assert saves(procedure) == audit_before
@@ -341,9 +405,9 @@ def test_a_post_without_the_pages_hidden_values_compares_with_what_is_stored(cli
         {"number_language": "en", "value-STR-01": "90", "value-STR-04": "9"},
     )
     assert response.status_code == 200
-    html = response.content.decode()
-    assert 'name="initial-value-STR-01" value="80"' in article(html, "STR-01")
-    assert 'name="value-STR-01" value="90"' in article(html, "STR-01")
+    part = article(parsed(response), "STR-01")
+    assert input_value(part, "initial-value-STR-01") == "80"
+    assert input_value(part, "value-STR-01") == "90"
 
     client.post(
         questionnaire_url(procedure),
@@ -374,7 +438,7 @@ def test_emptying_a_field_makes_the_indicator_unanswered(client, builder):
     )
 
     assert stored_answers(procedure) == {"STR-01": None, "STR-02": "60"}
-    assert "Draft saved: 1 answer changed." in response.content.decode()
+    assert "Draft saved: 1 answer changed." in text(response)
     event = AuditEvent.objects.filter(action="self_assessment.save").latest("sequence")
     assert (event.before, event.after) == ({"STR-01": "80"}, {"STR-01": None})
 
@@ -398,7 +462,7 @@ def test_nothing_changed_says_so(client, builder):
     response = client.post(
         questionnaire_url(builder.procedure), {"number_language": "en"}, follow=True
     )
-    assert "Draft saved: no answer changed." in response.content.decode()
+    assert "Draft saved: no answer changed." in text(response)
     assert saves(builder.procedure) == 0
 
 
@@ -427,13 +491,13 @@ def test_boolean_indicator_has_yes_no_and_unanswered_radios(client, test_scheme_
     procedure, manager = test_scheme_procedure
     login(client, manager, language="en")
 
-    html = client.get(questionnaire_url(procedure)).content.decode()
+    page = parsed(client.get(questionnaire_url(procedure)))
 
-    part = article(html, "SRV-01")
-    assert "<legend>Your value for SRV-01</legend>" in part
-    for value in ("", "yes", "no"):
-        assert f'type="radio" name="value-SRV-01" value="{value}"' in part
-    assert "≥ 60 %" in article(html, "STR-02")
+    part = article(page, "SRV-01")
+    assert text(element(part, "legend")) == "Your value for SRV-01"
+    radios = elements(part, "input", type="radio", name="value-SRV-01")
+    assert [attribute(radio, "value") for radio in radios] == ["", "yes", "no"]
+    assert facts(article(page, "STR-02"))["Excellence value"] == "≥ 60 %"
 
     client.post(questionnaire_url(procedure), {"number_language": "en", "value-SRV-01": "yes"})
     assert stored_answers(procedure)["SRV-01"] is True
@@ -442,17 +506,17 @@ def test_boolean_indicator_has_yes_no_and_unanswered_radios(client, test_scheme_
         {"number_language": "en", "initial-value-SRV-01": "yes", "value-SRV-01": "no"},
     )
     assert stored_answers(procedure)["SRV-01"] is False
-    html = client.get(questionnaire_url(procedure)).content.decode()
-    assert 'name="value-SRV-01" value="no" id="id_value-SRV-01_2" checked' in html
+    page = parsed(client.get(questionnaire_url(procedure)))
+    assert checked(article(page, "SRV-01"), "value-SRV-01") == ["no"]
 
     response = client.post(
         questionnaire_url(procedure),
         {"number_language": "en", "initial-value-SRV-01": "no", "value-SRV-01": "maybe"},
     )
     assert response.status_code == 200
-    assert "Select a valid choice. maybe is not one of the available choices." in article(
-        response.content.decode(), "SRV-01"
-    )
+    assert field_errors(article(parsed(response), "SRV-01")) == [
+        "Select a valid choice. maybe is not one of the available choices."
+    ]
     assert stored_answers(procedure)["SRV-01"] is False
 
     client.post(
@@ -471,10 +535,11 @@ def test_boolean_value_is_read_as_yes_or_no(client, test_scheme_procedure):
     )
     login(client, secretariat, language="en")
 
-    html = client.get(questionnaire_url(procedure)).content.decode()
+    page = parsed(client.get(questionnaire_url(procedure)))
 
-    assert "<dt>Value</dt><dd>yes</dd>" in article(html, "SRV-01")
-    assert '<em class="sa-not-answered">not answered</em>' in article(html, "SRV-02")
+    assert facts(article(page, "SRV-01"))["Value"] == "yes"
+    not_answered = element(article(page, "SRV-02"), "em", class_="sa-not-answered")
+    assert text(not_answered) == "not answered"
 
 
 # --- who may edit, who may read -------------------------------------------------------------
@@ -489,12 +554,14 @@ def _save_some(builder: ProcedureBuilder) -> None:
     )
 
 
-def assert_read_only(html: str) -> None:
-    main = html[html.index('<main id="main"') :]
-    for marker in ('name="value-', 'name="comment-', 'name="evidence-', "<textarea", 'type="file"'):
-        assert marker not in main
-    assert "Save draft" not in main
-    assert 'enctype="multipart/form-data"' not in main
+def assert_read_only(page: Element) -> None:
+    main = element(page, "main", id="main")
+    names = [attribute(field, "name") or "" for field in elements(main, name=True)]
+    assert not [name for name in names if name.startswith(("value-", "comment-", "evidence-"))]
+    assert not elements(main, "textarea")
+    assert not elements(main, "input", type="file")
+    assert not elements(main, "form")
+    assert "Save draft" not in text(main)
 
 
 def test_the_secretariat_reads_the_answers_without_inputs(client, builder):
@@ -504,15 +571,17 @@ def test_the_secretariat_reads_the_answers_without_inputs(client, builder):
     response = client.get(questionnaire_url(builder.procedure))
 
     assert response.status_code == 200
-    html = response.content.decode()
-    assert_read_only(html)
-    assert html.count('<article class="sa-indicator') == 34
-    assert '<span class="sa-value">80</span> participants' in article(html, "STR-01")
-    assert '<span class="sa-value">300,000</span> EUR' in article(html, "STR-11")
-    assert "Laut Mitgliederliste" in article(html, "STR-01")
+    page = parsed(response)
+    assert_read_only(page)
+    assert len(elements(page, "article", class_="sa-indicator")) == 34
+    assert text(element(article(page, "STR-01"), "span", class_="sa-value")) == "80"
+    assert facts(article(page, "STR-01"))["Value"] == "80 participants"
+    assert text(element(article(page, "STR-11"), "span", class_="sa-value")) == "300,000"
+    assert facts(article(page, "STR-11"))["Value"] == "300,000 EUR"
+    assert facts(article(page, "STR-01"))["Comment"] == "Laut Mitgliederliste"
     formal = next(c for c in builder.scheme.indicator("PRO-01").choices if c.id == "formal")
-    assert f"<dt>Value</dt><dd>{escape(formal.name.en)}</dd>" in article(html, "PRO-01")
-    assert "3 of 34 answered" in html
+    assert facts(article(page, "PRO-01"))["Value"] == words(formal.name.en)
+    assert progress(page)[0] == "3 of 34 answered"
 
 
 def test_the_secretariat_cannot_save(client, builder):
@@ -540,11 +609,12 @@ def test_an_assigned_assessor_reads_the_self_assessment(client):
     response = client.get(questionnaire_url(builder.procedure))
 
     assert response.status_code == 200
-    html = response.content.decode()
-    assert_read_only(html)
-    assert "34 of 34 answered" in html
-    assert '<span class="sa-value">80</span> participants' in article(html, "STR-01")
-    assert "The self-assessment has been submitted; it can no longer be changed." in html
+    page = parsed(response)
+    assert_read_only(page)
+    assert progress(page)[0] == "34 of 34 answered"
+    assert text(element(article(page, "STR-01"), "span", class_="sa-value")) == "80"
+    assert facts(article(page, "STR-01"))["Value"] == "80 participants"
+    assert "The self-assessment has been submitted; it can no longer be changed." in text(page)
     response = client.post(questionnaire_url(builder.procedure), {"value-STR-01": "1"})
     assert response.status_code == 403
 
@@ -582,9 +652,9 @@ def test_after_submission_the_manager_reads_and_can_no_longer_save(client, build
     audit_before = saves(procedure)
     login(client, builder.manager, language="en")
 
-    html = client.get(questionnaire_url(procedure)).content.decode()
-    assert_read_only(html)
-    assert "When every indicator is answered" not in html
+    page = parsed(client.get(questionnaire_url(procedure)))
+    assert_read_only(page)
+    assert "When every indicator is answered" not in text(page)
 
     response = client.post(
         questionnaire_url(procedure),
@@ -593,10 +663,7 @@ def test_after_submission_the_manager_reads_and_can_no_longer_save(client, build
     )
 
     assert response.redirect_chain == [(questionnaire_url(procedure), 302)]
-    assert (
-        "The self-assessment has been submitted and can no longer be changed."
-        in response.content.decode()
-    )
+    assert "The self-assessment has been submitted and can no longer be changed." in text(response)
     assert stored_answers(procedure) == before
     assert saves(procedure) == audit_before
 
@@ -607,14 +674,14 @@ def test_the_questionnaire_uses_the_procedures_own_scheme_version(client, builde
     other = ProcedureBuilder(scheme_id="ecei-gold")
     login(client, builder.manager, language="en")
 
-    html = client.get(questionnaire_url(procedure)).content.decode()
+    page = parsed(client.get(questionnaire_url(procedure)))
 
-    assert 'id="indicator-PRO-01"' in html
-    assert 'id="indicator-MGT-01"' not in html
+    assert elements(page, "article", id="indicator-PRO-01")
+    assert not elements(page, id="indicator-MGT-01")
     login(client, other.manager, language="en")
-    html = client.get(questionnaire_url(other.procedure)).content.decode()
-    assert html.count('<article class="sa-indicator') == 31
-    assert 'id="indicator-MGT-01"' in html
+    page = parsed(client.get(questionnaire_url(other.procedure)))
+    assert len(elements(page, "article", class_="sa-indicator")) == 31
+    assert elements(page, "article", id="indicator-MGT-01")
 
 
 # --- progress, unanswered indicators, due date ----------------------------------------------
@@ -628,19 +695,25 @@ def test_progress_per_category_and_the_unanswered_list(client, builder):
     )
     login(client, builder.manager, language="en")
 
-    html = client.get(questionnaire_url(builder.procedure)).content.decode()
+    page = parsed(client.get(questionnaire_url(builder.procedure)))
 
-    assert "3 of 34 answered" in html
-    assert '<progress id="sa-progress" max="34" value="3">' in html
-    assert '<span class="sa-count">(2 of 11 answered)</span>' in html
-    assert '<span class="sa-count">(1 of 10 answered)</span>' in html
-    assert '<span class="sa-count">(0 of 6 answered)</span>' in html
-    start = html.index('<details class="sa-unanswered"')
-    unanswered = html[start : html.index("</details>", start)]
-    assert "31 indicators not answered yet" in unanswered
-    assert unanswered.count("<li>") == 31
-    assert 'href="#indicator-STR-01"' not in unanswered
-    assert 'href="#indicator-STR-03"' in unanswered
+    assert progress(page) == ("3 of 34 answered", "3", "34")
+    counts = {
+        text(heading).split(" (")[0]: text(element(heading, "span", class_="sa-count"))
+        for heading in elements(page, "h2")
+        if (attribute(heading, "id") or "").startswith("category-")
+    }
+    assert counts == {
+        "Structures": "(2 of 11 answered)",
+        "Processes": "(0 of 6 answered)",
+        "Activities": "(1 of 10 answered)",
+        "Strategies": "(0 of 7 answered)",
+    }
+    unanswered = element(page, "details", class_="sa-unanswered")
+    assert text(element(unanswered, "summary")) == "31 indicators not answered yet"
+    assert len(elements(unanswered, "li")) == 31
+    assert "#indicator-STR-01" not in hrefs(unanswered)
+    assert "#indicator-STR-03" in hrefs(unanswered)
 
 
 def test_every_indicator_answered_says_so(client, builder):
@@ -650,15 +723,24 @@ def test_every_indicator_answered_says_so(client, builder):
         values=excellent_values(builder.scheme),
     )
     login(client, builder.manager, language="en")
-    html = client.get(questionnaire_url(builder.procedure)).content.decode()
-    assert "34 of 34 answered" in html
-    assert "Every indicator is answered." in html
-    assert "not answered yet" not in html
+    page = parsed(client.get(questionnaire_url(builder.procedure)))
+    assert progress(page)[0] == "34 of 34 answered"
+    assert "Every indicator is answered." in text(page)
+    assert not elements(page, "details", class_="sa-unanswered")
+    assert "not answered yet" not in text(page)
 
 
 def _date(value) -> str:
     with translation.override("en"):
         return formats.date_format(value, "DATE_FORMAT")
+
+
+def due(page: Element) -> tuple[str, str]:
+    """The due date the status shows (in bold), and everything said with it."""
+    status = element(element(page, "section", class_="sa-status"), "dl", class_="facts")
+    terms = [text(term) for term in elements(status, "dt")]
+    description = dict(zip(terms, elements(status, "dd"), strict=True))["Self-assessment due"]
+    return text(element(description, "strong")), text(description)
 
 
 def test_due_date_lies_the_schemes_days_before_the_assessment_date(client, builder):
@@ -667,13 +749,14 @@ def test_due_date_lies_the_schemes_days_before_the_assessment_date(client, build
     Procedure.objects.filter(pk=builder.procedure.pk).update(assessment_date=assessment_date)
     login(client, builder.manager, language="en")
 
-    html = client.get(questionnaire_url(builder.procedure)).content.decode()
+    page = parsed(client.get(questionnaire_url(builder.procedure)))
 
-    due = assessment_date - timedelta(days=28)  # the BW scheme's preparation time
-    assert f"<strong>{_date(due)}</strong>" in html
-    assert "(28 days before the assessment date)" in html
-    assert "12 days left" in html
-    assert "overdue" not in html
+    due_date = assessment_date - timedelta(days=28)  # the BW scheme's preparation time
+    shown, said = due(page)
+    assert shown == _date(due_date)
+    assert "(28 days before the assessment date)" in said
+    assert "12 days left" in said
+    assert "overdue" not in text(page)
 
 
 def test_a_passed_due_date_is_shown_as_overdue(client, builder):
@@ -683,33 +766,39 @@ def test_a_passed_due_date_is_shown_as_overdue(client, builder):
     )
     login(client, builder.manager, language="en")
 
-    html = client.get(questionnaire_url(builder.procedure)).content.decode()
+    page = parsed(client.get(questionnaire_url(builder.procedure)))
 
-    assert f"<strong>{_date(today - timedelta(days=18))}</strong>" in html
-    assert "overdue by 18 days" in html
+    shown, said = due(page)
+    assert shown == _date(today - timedelta(days=18))
+    assert "overdue by 18 days" in said
 
 
 def test_without_an_assessment_date_the_procedures_deadline_is_shown(client, builder):
     procedure = builder.refresh()
     login(client, builder.manager, language="en")
 
-    html = client.get(questionnaire_url(procedure)).content.decode()
+    page = parsed(client.get(questionnaire_url(procedure)))
 
     deadline = procedure_deadline(procedure)
     assert deadline is not None
-    assert f"<strong>{_date(deadline.due)}</strong>" in html
-    assert f"{deadline.days_left} days left" in html
-    assert "before the assessment date" not in html
+    shown, said = due(page)
+    assert shown == _date(deadline.due)
+    assert f"{deadline.days_left} days left" in said
+    assert "before the assessment date" not in text(page)
 
 
 # --- query count ----------------------------------------------------------------------------
 
 
-def _page_queries(client, builder, django_assert_num_queries, expected: int) -> str:
+def _page_queries(client, builder, django_assert_num_queries, expected: int) -> Element:
     with django_assert_num_queries(expected):
         response = client.get(questionnaire_url(builder.procedure))
     assert response.status_code == 200
-    return response.content.decode()
+    return parsed(response)
+
+
+def evidence_links(page: Element) -> list[str]:
+    return [text(link) for link in elements(page, "a") if text(link).startswith("Nachweis-")]
 
 
 # Session, user, the procedure with its prefetches (managers, answers, evidence, panel, scores,
@@ -743,11 +832,11 @@ def test_questionnaire_query_count_does_not_grow_with_answers_or_evidence(
         )
     assert Evidence.objects.filter(procedure=builder.procedure).count() == 12
 
-    html = _page_queries(
+    page = _page_queries(
         client, builder, django_assert_num_queries, QUESTIONNAIRE_QUERIES_WITH_EVIDENCE
     )
-    assert html.count(">Nachweis-") == 12
-    assert "34 of 34 answered" in html
+    assert len(evidence_links(page)) == 12
+    assert progress(page)[0] == "34 of 34 answered"
 
     for number, indicator in enumerate(builder.scheme.indicators[12:], start=12):
         services.evidence_upload(
@@ -756,10 +845,10 @@ def test_questionnaire_query_count_does_not_grow_with_answers_or_evidence(
             indicator_id=indicator.id,
             upload=SimpleUploadedFile(f"Nachweis-{number}.pdf", PDF),
         )
-    html = _page_queries(
+    page = _page_queries(
         client, builder, django_assert_num_queries, QUESTIONNAIRE_QUERIES_WITH_EVIDENCE
     )
-    assert html.count(">Nachweis-") == 34
+    assert len(evidence_links(page)) == 34
 
 
 def test_read_only_page_query_count(client, builder, django_assert_num_queries):
@@ -783,7 +872,7 @@ def test_a_staff_account_cannot_be_made_a_manager_of_an_applicant(client, builde
     assert "managers" in refused.value.message_dict
     assert list(builder.organisation.managers.all()) == [builder.manager]
     login(client, builder.secretariat, language="en")
-    assert_read_only(client.get(questionnaire_url(builder.procedure)).content.decode())
+    assert_read_only(parsed(client.get(questionnaire_url(builder.procedure))))
     response = client.post(questionnaire_url(builder.procedure), {"value-STR-01": "1"})
     assert response.status_code == 403
     assert stored_answers(builder.procedure) == {}
