@@ -13,12 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from clusterlabel.audit.models import AuditEvent
-from clusterlabel.benchmarks.importing import (
-    AmbiguousNumber,
-    assessments_import,
-    file_decimal_mark,
-    parse_number,
-)
+from clusterlabel.benchmarks.import_numbers import AmbiguousNumber, file_decimal_mark, parse_number
+from clusterlabel.benchmarks.importing import assessments_import
 from clusterlabel.benchmarks.models import ReferenceAssessment, ReferenceSource
 from tests.factories import OrganisationFactory
 from tests.procedures.builders import ensure_schemes

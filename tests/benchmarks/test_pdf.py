@@ -23,13 +23,9 @@ from reportlab.graphics.shapes import Line, Polygon, Rect, String
 from reportlab.lib.units import mm
 
 from clusterlabel.benchmarks.models import ReferenceSource
-from clusterlabel.benchmarks.pdf import (
-    CHART_LABEL_WIDTH,
-    WIDTH,
-    report_pdf,
-    report_pdf_filename,
-    score_chart,
-)
+from clusterlabel.benchmarks.pdf import report_pdf, report_pdf_filename
+from clusterlabel.benchmarks.pdf_charts import CHART_LABEL_WIDTH, score_chart
+from clusterlabel.benchmarks.pdf_style import WIDTH
 from clusterlabel.benchmarks.reports import DASH, ScoreRow, benchmark_report
 from clusterlabel.domain.benchmark import Distribution
 from tests.benchmarks.pool_factories import external_pool, own_entry, record

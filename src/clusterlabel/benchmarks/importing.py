@@ -24,40 +24,42 @@ Decisions:
   an empty cell takes its profile's value. An unknown sector is an error.
 * The same organisation, pool and date twice: same values -> collapsed with a warning,
   other values -> an error naming both lines.
+
+The file's columns and rows are read in ``import_file`` (with what the import plans and
+reports), numbers in ``import_numbers``; this module checks the rows and records them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusterlabel.accounts.models import User
-from clusterlabel.benchmarks.services import (
-    AssessmentEntry,
-    RecordOutcome,
-    reference_assessments_record,
+from clusterlabel.benchmarks.import_file import (
+    AssessmentImportResult,
+    ImportProblem,
+    PlannedAssessment,
+    RawRow,
+    is_missing,
+    read_rows,
 )
+from clusterlabel.benchmarks.import_numbers import (
+    AmbiguousNumber,
+    file_decimal_mark,
+    number_text,
+    parse_number,
+)
+from clusterlabel.benchmarks.services import AssessmentEntry, reference_assessments_record
 from clusterlabel.core.countries import parse_country
-from clusterlabel.core.tabular import (
-    EMPTY_CELLS,
-    ImportFileError,
-    csv_records,
-    decode,
-    guess_delimiter,
-    parse_date,
-)
+from clusterlabel.core.tabular import ImportFileError, decode, guess_delimiter, parse_date
 from clusterlabel.core.text import header_key, name_key
 from clusterlabel.domain.errors import ValueProblem
-from clusterlabel.domain.numbers import tidy
 from clusterlabel.domain.schemes import Indicator
 from clusterlabel.domain.scoring import IndicatorValue, validate_values
 from clusterlabel.organisations.choices import Sector
@@ -66,35 +68,6 @@ from clusterlabel.organisations.sectors import parse_sector
 from clusterlabel.schemes.models import SchemeVersion
 from clusterlabel.schemes.resolver import SchemeResolver
 
-COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "organisation": (
-        "Organisation", "Organization", "Organisation name", "Organization name", "Name",
-        "Legal name", "Träger", "Rechtsträger", "Einrichtung", "Institution", "CMO",
-    ),
-    "cluster_name": (
-        "Cluster", "Clustername", "Cluster name", "Clusterinitiative", "Cluster initiative",
-        "Netzwerk",
-    ),
-    "country": ("Land", "Country", "Staat", "Country code", "Ländercode"),
-    "sector": ("Branche", "Sector", "Sektor", "Industry", "Technologiefeld", "Themenfeld"),
-    "founding_year": (
-        "Gründungsjahr", "Founding year", "Gegründet", "Gründung", "Founded", "Year founded",
-    ),
-    "members": (
-        "Mitglieder", "Members", "Engagierte Mitglieder", "Committed members", "Mitgliederzahl",
-        "Number of members", "Akteure", "Engagierte Akteure", "Committed participants",
-    ),
-    "scheme": ("Schema", "Scheme", "Label", "Labelsystem", "Label scheme", "Programm"),
-    "assessed_on": (
-        "Datum", "Date", "Bewertet am", "Bewertungsdatum", "Assessment date", "Assessed on",
-        "Benchmarking", "Benchmarkingdatum", "Benchmarking date", "Interview", "Interviewdatum",
-    ),
-    "external_id": ("ID", "External ID", "Externe ID", "Kennung", "Key", "Schlüssel"),
-}  # fmt: skip
-COLUMNS = {
-    header_key(alias): column for column, aliases in COLUMN_ALIASES.items() for alias in aliases
-}
-MISSING = EMPTY_CELLS | {"k.a", "ka", "n.a.", "na", "keine angabe", "?"}
 TRUE_WORDS = {"ja", "j", "yes", "y", "true", "wahr", "1", "x"}
 FALSE_WORDS = {"nein", "n", "no", "false", "falsch", "0"}
 # Legal forms a list may add or leave out; only trailing ones are dropped (``AG Photonik``).
@@ -103,249 +76,10 @@ LEGAL_FORMS = {
     "inc", "sa", "sarl", "srl", "bv", "nv", "asbl", "vzw", "aisbl", "oy", "ab", "aps", "spa",
     "sl", "sro", "spzoo", "zs", "haftungsbeschrankt",
 }  # fmt: skip
-_INDICATOR_HEADER = re.compile(r"\s*([A-Za-z]{1,8})\s*[-_.]?\s*(\d{1,3})(?![\d])\W*(.*)", re.S)
-_SPACES = re.compile(r"[\s\u00a0\u202f']")
-_NUMBER = re.compile(r"[\d.,]+", re.ASCII)
 _MONTH_ONLY = re.compile(r"\d{1,2}\s*[/.]\s*\d{4}|\d{4}-\d{1,2}")
 
 
-# --- the result ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    """A problem of one row (``line``; 0 = the file as a whole), in one column if given."""
-
-    line: int
-    message: str
-    column: str = ""
-
-    def __str__(self) -> str:
-        params = {"line": self.line, "column": self.column, "message": self.message}
-        if not self.line:
-            return self.message
-        if self.column:
-            return _("line %(line)s, column %(column)s: %(message)s") % params
-        return _("line %(line)s: %(message)s") % params
-
-
-@dataclass
-class AssessmentImportResult:
-    """What an import found and did; nothing was written unless ``written``.
-
-    ``outcome`` is the pool service's count of created, updated, unchanged and kept rows; on a
-    dry run it is what the import would do (recorded and rolled back).
-    """
-
-    source_name: str = ""
-    encoding: str = ""
-    delimiter: str = ""
-    rows: int = 0
-    assessments: list[PlannedAssessment] = field(default_factory=list)
-    errors: list[ImportProblem] = field(default_factory=list)
-    warnings: list[ImportProblem] = field(default_factory=list)
-    outcome: RecordOutcome | None = None
-    dry_run: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def written(self) -> bool:
-        return self.outcome is not None and not self.dry_run and not self.errors
-
-
-# --- numbers ---------------------------------------------------------------------------------
-
-
-class AmbiguousNumber(ValueError):
-    """``1.200`` or ``1,200`` in a file whose decimal mark is unclear."""
-
-
-def _plain(text: str) -> str:
-    return _SPACES.sub("", text).removesuffix("%")
-
-
-def _ambiguous(value: str) -> bool:
-    """One mark, followed by exactly three digits, after 1-3 digits not starting with 0."""
-    return bool(re.fullmatch(r"[1-9]\d{0,2}[.,]\d{3}", value.lstrip("+-")))
-
-
-def decimal_mark_shown(text: str) -> str | None:
-    """The decimal mark ``text`` shows unambiguously (``3,5`` -> ``,``; ``1.200,5`` -> ``,``;
-    ``1.200.000`` -> ``,``), ``None`` when it shows none (``12``, ``1.200``)."""
-    value = _plain(text)
-    commas, dots = value.count(","), value.count(".")
-    if commas and dots:
-        return "," if value.rfind(",") > value.rfind(".") else "."
-    if commas > 1 or dots > 1:
-        return "." if commas else ","
-    if commas + dots == 1 and not _ambiguous(value):
-        return "," if commas else "."
-    return None
-
-
-def file_decimal_mark(texts: Iterable[str], delimiter: str) -> str | None:
-    """The decimal mark of a file's numbers: the one they show, else ``.`` in a comma-separated
-    file and ``,`` otherwise; ``None`` when they show both."""
-    shown = {mark for text in texts if (mark := decimal_mark_shown(text))}
-    if len(shown) == 1:
-        return shown.pop()
-    if shown:
-        return None
-    return "." if delimiter == "," else ","
-
-
-def parse_number(text: str, decimal_mark: str | None) -> Decimal:
-    """A number written with German or English marks; spaces, apostrophes and a trailing ``%``
-    are ignored. ``ValueError`` if it is none, ``AmbiguousNumber`` if it could be two."""
-    value = _plain(text)
-    sign = value[:1] if value[:1] in ("+", "-") else ""
-    value = value[len(sign) :]
-    if not value or len(value) > 40 or not _NUMBER.fullmatch(value):
-        raise ValueError(text)
-    mark = decimal_mark_shown(value)
-    if mark is None and _ambiguous(value):
-        if decimal_mark is None:
-            raise AmbiguousNumber(text)
-        mark = decimal_mark
-    group = "." if mark == "," else ","
-    if mark and mark in value:
-        whole, _sep, fraction = value.rpartition(mark)
-    else:
-        whole, fraction = value, ""
-    if mark and mark in value and not fraction.isdigit():
-        raise ValueError(text)
-    if group in whole:
-        if not re.fullmatch(r"\d{1,3}(G\d{3})+", whole.replace(group, "G")):
-            raise ValueError(text)
-        whole = whole.replace(group, "")
-    if (whole and not whole.isdigit()) or not (whole or fraction):
-        raise ValueError(text)
-    try:
-        return tidy(Decimal(f"{sign}{whole or '0'}.{fraction or '0'}"))
-    except InvalidOperation:  # pragma: no cover - the shape was checked above
-        raise ValueError(text) from None
-
-
-def _shown(number: Decimal | None) -> str:
-    return "" if number is None else str(tidy(Decimal(number)))
-
-
-# --- reading the file ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column of the file: a field (``kind`` = its name) or an indicator (``"indicator"``)."""
-
-    index: int
-    header: str
-    kind: str
-    indicator_id: str = ""
-
-
-@dataclass
-class RawRow:
-    line: int
-    cells: dict[Column, str]
-
-
-def _indicator_key(text: str) -> tuple[str, int] | None:
-    match = _INDICATOR_HEADER.fullmatch(text)
-    return (match[1].casefold(), int(match[2])) if match else None
-
-
-def _columns(cells: list[str], line: int, indicator_ids: Iterable[str]) -> list[Column]:
-    """The header's columns; raises ``ImportFileError`` for unknown or doubled ones."""
-    indicators = {key: i for i in indicator_ids if (key := _indicator_key(i))}
-    columns: list[Column] = []
-    unknown: list[str] = []
-    for index, cell in enumerate(cells):
-        if not cell:
-            continue
-        kind = COLUMNS.get(header_key(cell))
-        key = _indicator_key(cell)
-        if kind is not None:
-            columns.append(Column(index, cell, kind))
-        elif key in indicators:
-            columns.append(Column(index, cell, "indicator", indicators[key]))
-        else:
-            unknown.append(f"“{cell}”")
-    seen: dict[str, str] = {}
-    for column in columns:
-        name = column.indicator_id or column.kind
-        if name in seen:
-            message = _("Line %(line)s: the columns “%(first)s” and “%(second)s” mean the same.")
-            raise ImportFileError(
-                message % {"line": line, "first": seen[name], "second": column.header}
-            )
-        seen[name] = column.header
-    if unknown:
-        message = _("Line %(line)s: unknown columns %(names)s (neither a field nor an indicator).")
-        raise ImportFileError(message % {"line": line, "names": ", ".join(unknown)})
-    kinds = {column.kind for column in columns}
-    needed = {"assessed_on", "indicator"} <= kinds and kinds & {"organisation", "cluster_name"}
-    if not needed:
-        message = _("Line %(line)s: the header needs a name, a date and indicator columns.")
-        raise ImportFileError(message % {"line": line})
-    return columns
-
-
-def read_rows(
-    text: str, delimiter: str, indicator_ids: Iterable[str], result: AssessmentImportResult
-) -> list[RawRow]:
-    """The data rows by column, with their first physical line (empty rows skipped). A row
-    with more cells than the header is an error: a value holding the delimiter unquoted would
-    shift every value after it into the wrong indicator."""
-    columns: list[Column] | None = None
-    width = 0
-    rows: list[RawRow] = []
-    for line, cells in csv_records(text, delimiter):
-        if columns is None:
-            columns, width = _columns(cells, line, indicator_ids), len(cells)
-            continue
-        result.rows += 1
-        if any(cells[width:]):
-            message = _("%(cells)s cells, the header has %(width)s: quote the delimiter.")
-            params = {"cells": len(cells), "width": width}
-            result.errors.append(ImportProblem(line, message % params))
-            continue
-        cells += [""] * (width - len(cells))  # spreadsheets drop trailing empty cells
-        rows.append(RawRow(line, {column: cells[column.index] for column in columns}))
-    if columns is None:
-        raise ImportFileError(_("The file is empty."))
-    return rows
-
-
-def _is_missing(text: str) -> bool:
-    return text.strip().casefold() in MISSING
-
-
 # --- checking the rows -----------------------------------------------------------------------
-
-
-@dataclass
-class PlannedAssessment:
-    """A checked row: the entry recorded for it (``entry.organisation`` set when the name
-    matched one of ours, else ``entry.external_key``)."""
-
-    line: int
-    entry: AssessmentEntry
-    columns: dict[str, str]  # indicator id -> header as written
-
-    @property
-    def identity(self) -> tuple[str, str, date]:
-        entry = self.entry
-        return (entry.scheme_version.scheme.pool_id, entry.identity, entry.assessed_on)
-
-    def facts(self) -> dict[str, Any]:
-        """What must agree for two rows of one assessment to be the same."""
-        entry = self.entry
-        facts: dict[str, Any] = {"scheme": entry.scheme_version.scheme_id, "sector": entry.sector}
-        facts |= {"country": entry.country, "founding_year": entry.founding_year}
-        return facts | {"members": entry.committed_members, **entry.values}
 
 
 def _legal_form_stripped(key: str) -> str:
@@ -394,7 +128,7 @@ class _Checker:
 
     def check(self, row: RawRow) -> PlannedAssessment | None:
         line = row.line
-        fields = {c.kind: (c, "" if _is_missing(t) else t) for c, t in row.cells.items()}
+        fields = {c.kind: (c, "" if is_missing(t) else t) for c, t in row.cells.items()}
         errors_before = len(self.result.errors)
 
         def text(kind: str) -> str:
@@ -539,7 +273,7 @@ class _Checker:
         for column, text in row.cells.items():
             if column.kind != "indicator":
                 continue
-            if _is_missing(text):
+            if is_missing(text):
                 if column.indicator_id in own:
                     empty.append(column.indicator_id)
                 continue
@@ -643,9 +377,12 @@ def _problem_message(problem: ValueProblem, text: str) -> str:
         if low is not None and params["value"] < low:
             return _("“%(text)s” is below the minimum %(min)s.") % {
                 "text": text,
-                "min": _shown(low),
+                "min": number_text(low),
             }
-        return _("“%(text)s” is above the maximum %(max)s.") % {"text": text, "max": _shown(high)}
+        return _("“%(text)s” is above the maximum %(max)s.") % {
+            "text": text,
+            "max": number_text(high),
+        }
     return _("“%(text)s” cannot be scored (%(reason)s).") % {"text": text, "reason": problem.code}
 
 
@@ -750,7 +487,7 @@ def assessments_import(
         t
         for row in rows
         for c, t in row.cells.items()
-        if c.kind in ("indicator", "members") and not _is_missing(t)
+        if c.kind in ("indicator", "members") and not is_missing(t)
     )
     checker.decimal_mark = file_decimal_mark(numbers, result.delimiter)
     planned = [plan for row in rows if (plan := checker.check(row)) is not None]

@@ -18,6 +18,9 @@ Guarantees:
   copied and read by screen readers; the chart is vector graphics with text labels. Letters
   outside WinAnsi are reduced to their base letter (see
   :func:`~clusterlabel.core.pdf_text.pdf_text`).
+
+The look (colours, margins, styles) is ``pdf_style``, the score chart ``pdf_charts``; this
+module lays out the sections and the document.
 """
 
 from __future__ import annotations
@@ -26,18 +29,15 @@ from collections.abc import Sequence
 from datetime import date
 from io import BytesIO
 from typing import Any
-from xml.sax.saxutils import unescape
 
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
-from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -50,74 +50,42 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from clusterlabel.benchmarks.pdf_charts import chart_legend, score_chart
+from clusterlabel.benchmarks.pdf_style import (
+    ACCENT,
+    AMBER_FILL,
+    AMBER_LINE,
+    HEAD_FILL,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    MARGIN_X,
+    MUTED,
+    PADDING,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    RED_FILL,
+    RED_LINE,
+    RULE,
+    SUBTLE_FILL,
+    VIOLET_FILL,
+    VIOLET_LINE,
+    WIDTH,
+    Style,
+    fit_text,
+    plain,
+)
 from clusterlabel.benchmarks.reports import (
     DASH,
     BenchmarkReport,
     ChangeRow,
     CycleBlock,
     IndicatorRow,
-    ScoreRow,
     choice_levels,
-    format_percent,
     levels_key,
 )
 from clusterlabel.core.language import current_language
 from clusterlabel.core.pdf_text import format_date, pdf_text
 from clusterlabel.domain.benchmark import MIN_OTHERS, MIN_OTHERS_FOR_WHISKERS, Change
-
-INK = colors.HexColor("#1a1a1a")
-MUTED = colors.HexColor("#555555")
-RULE = colors.HexColor("#c8c8c8")
-ACCENT = colors.HexColor("#1d4e89")
-HEAD_FILL = colors.HexColor("#e8eef6")
-SUBTLE_FILL = colors.HexColor("#f4f4f4")
-BOX_FILL = colors.HexColor("#9fbbe0")
-OWN = colors.HexColor("#d9480f")
-AMBER_FILL = colors.HexColor("#fff4e0")
-AMBER_LINE = colors.HexColor("#b86e00")
-RED_FILL = colors.HexColor("#fdecea")
-RED_LINE = colors.HexColor("#b3261e")
-VIOLET_FILL = colors.HexColor("#f1ebfa")
-VIOLET_LINE = colors.HexColor("#6a3fb5")
-
-PAGE_WIDTH, PAGE_HEIGHT = A4
-MARGIN_X = 20 * mm
-MARGIN_TOP = 22 * mm
-MARGIN_BOTTOM = 18 * mm
-WIDTH = PAGE_WIDTH - 2 * MARGIN_X
-BOLD = "Helvetica-Bold"
-
-
-def plain(text: str) -> str:
-    """``text`` printable in Helvetica/WinAnsi, unescaped: for canvas and drawing strings."""
-    return unescape(pdf_text(text))
-
-
-def _style(parent: ParagraphStyle, **options: Any) -> ParagraphStyle:
-    return ParagraphStyle("style", parent=parent, **options)
-
-
-class Style:
-    """The paragraph styles (the same in every language)."""
-
-    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13, textColor=INK)
-    title = _style(body, fontName=BOLD, fontSize=22, leading=27, textColor=ACCENT, spaceAfter=12)
-    organisation = _style(body, fontName=BOLD, fontSize=15, leading=19)
-    legal_name = _style(body, fontSize=11, leading=14, textColor=MUTED, spaceAfter=12)
-    h2 = _style(body, fontName=BOLD, fontSize=11, leading=14, spaceBefore=11, spaceAfter=4)
-    h1 = _style(h2, fontSize=14, leading=18, textColor=ACCENT, spaceBefore=17, spaceAfter=5)
-    small = _style(body, fontSize=8.5, leading=11, textColor=MUTED, spaceBefore=2)
-    key = _style(body, fontSize=9.5, leading=12, textColor=MUTED)
-    value = _style(body, fontSize=9.5, leading=12)
-    cell = _style(body, fontSize=8, leading=10)
-    bold = _style(cell, fontName=BOLD)
-    muted = _style(cell, textColor=MUTED)
-    help = _style(muted, fontSize=7.5, leading=9.5)
-    key_row = _style(cell, fontSize=7, leading=8.5, textColor=MUTED)
-    head = _style(cell, fontName=BOLD, fontSize=7.5, leading=9)
-
-
-PADDING = 3
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
@@ -185,15 +153,6 @@ def _grid(
 # --- page furniture -------------------------------------------------------------------------
 
 
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    """``text`` shortened with "..." until it fits ``width`` (a very long cluster name)."""
-    if stringWidth(text, font, size) <= width:
-        return text
-    while text and stringWidth(text + "...", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "..."
-
-
 def _canvas_maker(header: str, page_text: str, generated: str) -> type[Canvas]:
     """A canvas that knows the page count at the end and then draws header and footer."""
 
@@ -221,7 +180,7 @@ def _canvas_maker(header: str, page_text: str, generated: str) -> type[Canvas]:
             self.setFont("Helvetica", 8)
             self.setFillColor(MUTED)
             top = PAGE_HEIGHT - 13 * mm
-            self.drawString(MARGIN_X, top, _fit(header, "Helvetica", 8, WIDTH))
+            self.drawString(MARGIN_X, top, fit_text(header, "Helvetica", 8, WIDTH))
             self.setStrokeColor(RULE)
             self.setLineWidth(0.5)
             self.line(MARGIN_X, top - 2 * mm, PAGE_WIDTH - MARGIN_X, top - 2 * mm)
@@ -297,113 +256,6 @@ def _title_block(report: BenchmarkReport, today: date) -> list[Any]:
 
 
 # --- 2. scores by area ----------------------------------------------------------------------
-
-FONT = "Helvetica"
-CHART_LABEL_WIDTH = 50 * mm
-CHART_ROW = 19.0
-CHART_AXIS = 14.0
-
-
-def _diamond(x: float, y: float, size: float = 4.5) -> Polygon:
-    points = [x, y + size, x + size, y, x, y - size, x - size, y]
-    return Polygon(points, fillColor=OWN, strokeColor=colors.white, strokeWidth=0.6)
-
-
-def _whisker(drawing: Drawing, low: float, high: float, y: float, cap: float) -> None:
-    drawing.add(Line(low, y, high, y, strokeColor=INK, strokeWidth=0.8))
-    for end in (low, high):
-        drawing.add(Line(end, y - cap, end, y + cap, strokeColor=INK, strokeWidth=0.8))
-
-
-def _median(drawing: Drawing, x: float, y: float, half: float) -> None:
-    drawing.add(Line(x, y - half, x, y + half, strokeColor=INK, strokeWidth=1.8))
-
-
-def _box(drawing: Drawing, low: float, high: float, y: float, half: float) -> None:
-    width = max(high - low, 1.0)
-    # reportlab-stubs type Rect's **kw as the TypedDict itself, not Unpack[...] of it.
-    bottom, height = y - half, 2 * half
-    box = Rect(low, bottom, width, height, fillColor=BOX_FILL, strokeColor=ACCENT, strokeWidth=0.6)  # type: ignore[arg-type]
-    drawing.add(box)
-
-
-def score_chart(rows: Sequence[ScoreRow]) -> Drawing:
-    """Per row a horizontal 0-100 % scale: the group's 10th-90th percentile as a line, the
-    middle half as a box, the median as a tick, the organisation's own score as a diamond."""
-    height = len(rows) * CHART_ROW + CHART_AXIS + 4
-    drawing = Drawing(WIDTH, height)
-    left, right = CHART_LABEL_WIDTH + 3 * mm, WIDTH - 5 * mm
-    top, bottom = height - 2, CHART_AXIS
-
-    def x(percent: float) -> float:
-        return left + (right - left) * max(0.0, min(100.0, float(percent))) / 100
-
-    for tick in (0, 25, 50, 75, 100):
-        drawing.add(Line(x(tick), bottom, x(tick), top, strokeColor=RULE, strokeWidth=0.4))
-        label = plain(format_percent(tick))
-        drawing.add(
-            String(x(tick), bottom - 9, label, fontName=FONT, fontSize=7, fillColor=MUTED,
-                   textAnchor="middle")
-        )  # fmt: skip
-    for index, row in enumerate(rows):
-        centre = top - (index + 0.5) * CHART_ROW
-        font = "Helvetica-Bold" if row.key == "overall" else FONT
-        lines = simpleSplit(plain(row.name), font, 8, CHART_LABEL_WIDTH)
-        if len(lines) > 2:
-            lines = [lines[0], _fit(" ".join(lines[1:]), font, 8, CHART_LABEL_WIDTH)]
-        first = centre + (len(lines) - 1) * 4.5 - 2.8
-        for number, line in enumerate(lines):
-            drawing.add(String(0, first - number * 9, line, fontName=font, fontSize=8))
-        if row.key == "overall" and index == 0 and len(rows) > 1:
-            y = top - CHART_ROW
-            drawing.add(Line(0, y, right, y, strokeColor=RULE, strokeWidth=0.6))
-        # reportlab-stubs type Rect's **kw as the TypedDict itself, not Unpack[...] of it.
-        track = Rect(x(0), centre - 1, x(100) - x(0), 2, fillColor=SUBTLE_FILL, strokeColor=None)  # type: ignore[arg-type]
-        drawing.add(track)
-        distribution = row.distribution
-        if distribution is not None:
-            if distribution.p10 is not None and distribution.p90 is not None:
-                _whisker(drawing, x(distribution.p10), x(distribution.p90), centre, 3)
-            _box(drawing, x(distribution.q1), x(distribution.q3), centre, 5)
-            _median(drawing, x(distribution.median), centre, 6.5)
-        if row.score is not None:
-            drawing.add(_diamond(x(row.score), centre))
-    return drawing
-
-
-def chart_legend(*, group: bool = True) -> Drawing:
-    """The chart's key (without the group's symbols when no group figures are drawn), wrapped
-    onto a second line when the words are long."""
-    items = [("own", _("your score"))]
-    if group:
-        items[:0] = [
-            ("whisker", _("10th to 90th percentile")),
-            ("box", _("middle half (25th to 75th percentile)")),
-            ("median", _("median")),
-        ]
-    placed: list[tuple[float, int, str, str]] = []
-    x, line = 0.0, 0
-    for kind, text in items:
-        text = plain(text)
-        width = 18 + stringWidth(text, FONT, 7.5) + 12
-        if x and x + width > WIDTH:
-            x, line = 0.0, line + 1
-        placed.append((x, line, kind, text))
-        x += width
-    height = (line + 1) * 12 + 2
-    drawing = Drawing(WIDTH, height)
-    for x, line, kind, text in placed:
-        y = height - 7 - line * 12
-        if kind == "whisker":
-            _whisker(drawing, x, x + 14, y, 3)
-        elif kind == "box":
-            _box(drawing, x, x + 14, y, 4)
-        elif kind == "median":
-            _median(drawing, x + 7, y, 5)
-        else:
-            drawing.add(_diamond(x + 7, y, 4))
-        drawing.add(String(x + 18, y - 2.6, text, fontName=FONT, fontSize=7.5, fillColor=MUTED))
-    return drawing
 
 
 def _spread(low: str, high: str) -> str:
@@ -760,4 +612,4 @@ def report_pdf(report: BenchmarkReport, *, today: date | None = None) -> bytes:
     return buffer.getvalue()
 
 
-__all__ = ["chart_legend", "report_pdf", "report_pdf_filename", "score_chart"]
+__all__ = ["report_pdf", "report_pdf_filename"]

@@ -1,0 +1,76 @@
+"""What an import of label holders found and did: the labels it creates or finds, the
+organisations it matches or creates, and every problem by line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from clusterlabel.organisations.models import Organisation
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    message: str
+
+
+@dataclass
+class ImportedLabel:
+    """One label of the file: created (or to be created) or already there."""
+
+    line: int
+    organisation: str
+    scheme_id: str
+    level_id: str
+    valid_from: date
+    valid_until: date
+    certificate_number: str = ""
+    renews: str = ""
+
+
+@dataclass
+class OrganisationMatch:
+    """Names in the file that matched an existing organisation."""
+
+    organisation_id: int
+    organisation: str
+    names: list[str] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+
+
+@dataclass
+class NewOrganisation:
+    """An organisation the import creates (``organisation`` is set once it is written)."""
+
+    key: str
+    legal_name: str
+    cluster_name: str
+    country: str
+    sector: str
+    website: str
+    lines: list[int] = field(default_factory=list)
+    organisation: Organisation | None = None
+
+
+@dataclass
+class ImportResult:
+    """What an import found and did. Nothing was written unless ``written``."""
+
+    file_name: str = ""
+    encoding: str = ""
+    delimiter: str = ""
+    rows: int = 0
+    created: list[ImportedLabel] = field(default_factory=list)
+    unchanged: list[ImportedLabel] = field(default_factory=list)
+    duplicates: list[tuple[int, int]] = field(default_factory=list)
+    errors: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)
+    matched: list[OrganisationMatch] = field(default_factory=list)
+    new_organisations: list[NewOrganisation] = field(default_factory=list)
+    written: bool = False
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors

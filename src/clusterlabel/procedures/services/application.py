@@ -1,0 +1,151 @@
+"""The application and the contract: a procedure is created (prefilled from the previous one),
+the organisation submits its application, the secretariat accepts it with the scheme's fee."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clusterlabel.access import policy
+from clusterlabel.accounts.models import User
+from clusterlabel.audit.services import audit_record
+from clusterlabel.domain import procedure as flow
+from clusterlabel.domain.fees import quote_fee
+from clusterlabel.domain.schemes import assessment_mode_of, process_of
+from clusterlabel.organisations.models import Organisation
+from clusterlabel.procedures.models import Procedure, SelfAssessmentAnswer
+from clusterlabel.procedures.services.transition import procedure_transition
+from clusterlabel.schemes.models import SchemeVersion
+
+
+def procedure_create(
+    *,
+    organisation: Organisation,
+    scheme_version: SchemeVersion,
+    level_id: str,
+    process: str,
+    assessment_mode: str,
+    actor: User,
+    previous_procedure: Procedure | None = None,
+    note: str = "",
+) -> Procedure:
+    """Open a draft application. Only a manager of the organisation (or the secretariat on its
+    behalf) may; the level and the assessment mode must exist in the scheme version."""
+    if not policy.can_apply(actor, organisation, scheme_version):
+        raise PermissionDenied
+    scheme = scheme_version.scheme
+    errors: dict[str, str] = {}
+    if level_id not in {level.id for level in scheme.levels}:
+        errors["level_id"] = _("This scheme has no such level.")
+    if assessment_mode not in scheme.procedure.assessment_modes:
+        errors["assessment_mode"] = _("This scheme does not offer that assessment mode.")
+    if previous_procedure is not None and previous_procedure.organisation_id != organisation.pk:
+        errors["previous_procedure"] = _("The previous assessment belongs to another organisation.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        procedure = Procedure(
+            organisation=organisation,
+            scheme_version=scheme_version,
+            level_id=level_id,
+            process=process,
+            assessment_mode=assessment_mode,
+            previous_procedure=previous_procedure,
+            application_note=note,
+            created_by=actor,
+        )
+        procedure.full_clean()
+        procedure.save()
+        prefilled = _prefill_from_previous(procedure, actor=actor)
+        audit_record(
+            actor=actor,
+            action="procedure.create",
+            target=procedure,
+            after={
+                "organisation": organisation.cluster_name,
+                "scheme": f"{scheme.id} {scheme.version}",
+                "level": level_id,
+                "process": process,
+                "assessment_mode": assessment_mode,
+                "state": procedure.state,
+                "prefilled_answers": prefilled,
+            },
+        )
+    return procedure
+
+
+def _prefill_from_previous(procedure: Procedure, *, actor: User) -> int:
+    """A renewal starts from the last cycle: the previous self-assessment's answers are copied
+    for every indicator the new scheme version still has (the organisation updates them)."""
+    previous = procedure.previous_procedure
+    if previous is None:
+        return 0
+    indicators = {indicator.id for indicator in procedure.scheme.indicators}
+    copied = [
+        SelfAssessmentAnswer(
+            procedure=procedure,
+            indicator_id=answer.indicator_id,
+            value=answer.value,
+            comment=answer.comment,
+            updated_by=actor,
+        )
+        for answer in previous.answers.all()
+        if answer.indicator_id in indicators
+    ]
+    SelfAssessmentAnswer.objects.bulk_create(copied)
+    return len(copied)
+
+
+# --- the applicant ----------------------------------------------------------------------------
+
+
+def procedure_submit_application(*, procedure: Procedure, actor: User) -> Procedure:
+    def apply(locked: Procedure) -> list[str]:
+        locked.applied_at = timezone.now()
+        return ["applied_at"]
+
+    return procedure_transition(
+        procedure=procedure, actor=actor, action=flow.Action.SUBMIT_APPLICATION, apply=apply
+    )
+
+
+# --- the secretariat --------------------------------------------------------------------------
+
+
+def procedure_accept(*, procedure: Procedure, actor: User) -> Procedure:
+    """Accept the application: the fee from the scheme's table becomes the contract."""
+
+    def apply(locked: Procedure) -> list[str]:
+        applied_on = (
+            timezone.localdate(locked.applied_at) if locked.applied_at else timezone.localdate()
+        )
+        quote = quote_fee(
+            locked.scheme,
+            process=process_of(locked.process),
+            mode=assessment_mode_of(locked.assessment_mode),
+            application_date=applied_on,
+        )
+        locked.fee_currency = quote.currency
+        locked.fee_net = quote.net
+        locked.fee_vat = quote.vat
+        locked.fee_gross = quote.gross
+        locked.fee_subsidy = quote.subsidy.amount if quote.subsidy else None
+        locked.fee_subsidy_payer = quote.subsidy.payer.name if quote.subsidy else ""
+        locked.fee_payable_gross = quote.payable_gross
+        locked.contracted_at = timezone.now()
+        return [
+            "fee_currency",
+            "fee_net",
+            "fee_vat",
+            "fee_gross",
+            "fee_subsidy",
+            "fee_subsidy_payer",
+            "fee_payable_gross",
+            "contracted_at",
+        ]
+
+    return procedure_transition(
+        procedure=procedure, actor=actor, action=flow.Action.ACCEPT_APPLICATION, apply=apply
+    )
