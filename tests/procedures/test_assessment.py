@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from decimal import Decimal
-from html import unescape
 
 import pytest
+from django.test.html import Element
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from clusterlabel.procedures import services
 from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.models import AssessorAssignment, IndicatorScore, ScoreConfirmation
 from tests.factories import UserFactory
-from tests.helpers import login
+from tests.helpers import attribute, element, elements, hrefs, input_value, login, parsed, text
 from tests.procedures.builders import ProcedureBuilder, failing_minimum_values
 
 pytestmark = pytest.mark.django_db
@@ -32,14 +32,35 @@ def url(name: str, procedure, **kwargs) -> str:
     return reverse(f"procedures:{name}", kwargs={"pk": procedure.pk, **kwargs})
 
 
-def card(response, indicator_id: str) -> str:
-    """The HTML of one indicator's card on the scoring page."""
-    html = response.content.decode()
-    match = re.search(
-        rf'<article[^>]*id="indicator-{re.escape(indicator_id)}".*?</article>', html, re.S
-    )
-    assert match, f"no card for {indicator_id}"
-    return unescape(match.group(0))
+def card(response, indicator_id: str) -> Element:
+    """One indicator's card on the scoring page."""
+    return element(response, "article", id=f"indicator-{indicator_id}")
+
+
+def panel_value(part: Element) -> Element:
+    """The panel's score in a card: the value, its points and the tags beside them."""
+    return element(part, "p", data_panel_value=True)
+
+
+def field_errors(part: Element) -> list[str]:
+    return [text(error) for error in elements(part, "p", class_="field-error")]
+
+
+def checked(part: Element, name: str) -> list[str | None]:
+    """The values of the ticked boxes or the chosen radio of the field ``name``."""
+    return [attribute(box, "value") for box in elements(part, "input", name=name, checked=True)]
+
+
+def links_to(page, target: str) -> list[str]:
+    """The texts of the page's links to ``target``."""
+    return [text(link) for link in elements(page, "a", href=target)]
+
+
+def needs(page) -> dict[str, str]:
+    """What the panel page says the scheme needs: term → description."""
+    section = element(page, "section", aria_labelledby="needs-heading")
+    terms = [text(term) for term in elements(section, "dt")]
+    return dict(zip(terms, (text(d) for d in elements(section, "dd")), strict=True))
 
 
 def first_of_type(scheme, kind: str):
@@ -99,10 +120,11 @@ def test_panel_page_shows_what_the_scheme_needs_and_who_is_national(client, pane
     assert all(row["user"].is_active for row in rows.values())  # inactive accounts not offered
     earliest = timezone.localdate() + timedelta(days=28)  # ECEI Gold: 28 days to prepare
     assert response.context["earliest"] == earliest
-    html = response.content.decode()
-    assert "2 assessors" in html
-    assert "one from DE (the organisation's country) and one from another country" in html
-    assert earliest.strftime("%m/%d/%Y") in html
+    scheme_needs = needs(response)
+    assert scheme_needs["Assessors"] == (
+        "2 assessors · one from DE (the organisation's country) and one from another country"
+    )
+    assert scheme_needs["Earliest assessment date"].startswith(earliest.strftime("%m/%d/%Y"))
 
 
 def test_panel_proposal_creates_the_assignments_and_an_audit_event(client, panel_open):
@@ -140,7 +162,7 @@ def test_panel_proposal_creates_the_assignments_and_an_audit_event(client, panel
     assert status[second.pk]["assignment"].no_conflict_declared is False
     assert status[first.pk]["national"] is True  # DE like the organisation
     assert status[second.pk]["national"] is False  # NL
-    assert "declaration outstanding" in page.content.decode()
+    assert "declaration outstanding" in text(element(page, "table", class_="as-panel-table"))
     assert any("not yet declared" in reason for reason in page.context["confirm_blocked"])
 
 
@@ -184,9 +206,9 @@ def test_panel_date_before_the_preparation_time_is_refused_with_the_input_kept(c
         "The assessment date must leave 28 days to prepare: "
         f"{(too_soon + timedelta(days=1)).strftime('%m/%d/%Y')} at the earliest."
     ]
-    html = response.content.decode()
-    assert f'value="{too_soon.isoformat()}"' in html
-    assert re.search(rf'value="{first.pk}"[^>]*checked', html)
+    page = parsed(response)
+    assert input_value(page, "assessment_date") == too_soon.isoformat()
+    assert sorted(checked(page, "assessors")) == sorted([str(first.pk), str(second.pk)])
     assert not AssessorAssignment.objects.filter(procedure=procedure).exists()
     assert "panel.propose" not in audit_actions(procedure)
 
@@ -274,7 +296,7 @@ def test_panel_is_read_only_once_the_assessment_runs(client, in_progress):
 
     assert page.status_code == 200
     assert page.context["editable"] is False
-    assert 'name="assessors"' not in page.content.decode()
+    assert not elements(page, name="assessors")
     assert response.redirect_chain[-1][0] == url("panel", procedure)
     assert [str(m) for m in response.context["messages"]] == [
         "The panel can only be changed after the self-assessment is submitted and before the "
@@ -296,7 +318,10 @@ def test_panel_page_links_to_the_confirmation_when_the_panel_is_ready(client, pa
     response = client.get(url("panel", procedure))
 
     assert response.context["can_confirm"] is True
-    assert f'href="{url("detail", procedure)}"' in response.content.decode()
+    # Not the breadcrumb's link to the same page: the one that says what to do there.
+    assert "Confirm the panel on the procedure page." in links_to(
+        response, url("detail", procedure)
+    )
 
 
 # --- conflict of interest ---------------------------------------------------------------------
@@ -310,12 +335,12 @@ def test_conflict_page_shows_the_organisation(client, panel_open):
     response = client.get(url("conflict", procedure))
 
     assert response.status_code == 200
-    html = response.content.decode()
-    assert organisation.legal_name in html
-    assert organisation.cluster_name in html
-    assert "DE-BW" in html
-    assert "Health and medical science" in html
-    assert "I have no conflict of interest with this organisation" in html
+    page = text(response)
+    assert organisation.legal_name in page
+    assert organisation.cluster_name in page
+    assert "DE-BW" in page
+    assert "Health and medical science" in page
+    assert "I have no conflict of interest with this organisation" in page
 
 
 def test_declaring_no_conflict_sets_the_flag(client, panel_open):
@@ -413,7 +438,7 @@ def test_conflict_declaration_is_closed_once_the_assessment_runs(client, in_prog
     )
 
     assert page.status_code == 200
-    assert 'name="note"' not in page.content.decode()
+    assert not elements(page, name="note")
     assert response.status_code == 302
     assert AssessorAssignment.objects.filter(procedure=procedure, assessor=assessor).exists()
 
@@ -429,17 +454,19 @@ def test_scoring_shows_the_self_assessment_beside_the_score_input(client, in_pro
     response = client.get(url("scoring", procedure))
 
     assert response.status_code == 200
-    html = card(response, indicator.id)
-    self_value = re.search(r"data-self-value>([^<]*)<", html).group(1)
+    part = card(response, indicator.id)
+    self_value = text(element(part, "p", data_self_value=True))
     expected = f"{int(indicator.threshold):,}"
     assert self_value.startswith(expected)
     if indicator.unit:
         assert self_value == f"{expected} {indicator.unit.en}"
     # The score form sits in the same card: value input, evidence seen and revision 0.
-    assert f'id="id_{indicator.id}_value"' in html
-    assert 'name="based_on_revision" value="0"' in html
-    assert f'action="{url("score_save", procedure, indicator_id=indicator.id)}' in html
-    assert "Not scored yet." in html
+    form = element(part, "form", class_="as-score-form")
+    assert element(form, id=f"id_{indicator.id}_value")
+    assert input_value(form, "based_on_revision") == "0"
+    save = url("score_save", procedure, indicator_id=indicator.id)
+    assert attribute(form, "action") == f"{save}#indicator-{indicator.id}"
+    assert "Not scored yet." in text(element(part, "section", class_="as-panel"))
 
 
 def test_scoring_links_the_evidence_of_the_self_assessment(client, in_progress):
@@ -461,13 +488,12 @@ def test_scoring_links_the_evidence_of_the_self_assessment(client, in_progress):
     )
     login(client, in_progress.assessors[0], language="en")
 
-    html = card(client.get(url("scoring", procedure)), indicator.id)
+    part = card(client.get(url("scoring", procedure)), indicator.id)
 
     link = reverse(
         "procedures:evidence_download", kwargs={"pk": procedure.pk, "evidence_pk": evidence.pk}
     )
-    assert f'href="{link}"' in html
-    assert "Satzung 2024.pdf" in html
+    assert links_to(part, link) == ["Satzung 2024.pdf"]
 
 
 def test_saving_a_score_stores_the_json_value_and_bumps_the_revision(client, in_progress):
@@ -526,8 +552,8 @@ def test_saving_choice_and_percent_scores(client, in_progress):
     )
     assert scores == {choice.id: choice.choices[0].id, percent.id: "12.5"}
     page = client.get(url("scoring", procedure))
-    assert re.search(r"data-panel-value>12\.5 %", card(page, percent.id))
-    assert f"{choice.choices[0].name.en}" in card(page, choice.id)
+    assert text(panel_value(card(page, percent.id))).startswith("12.5 % ")
+    assert text(panel_value(card(page, choice.id))).startswith(f"{choice.choices[0].name.en} ")
 
 
 def test_saved_score_shows_its_points_and_the_running_total(client, in_progress):
@@ -551,9 +577,12 @@ def test_saved_score_shows_its_points_and_the_running_total(client, in_progress)
     assert summary["max_points"] == in_progress.scheme.max_points
     assert summary["missing"] == len(in_progress.scheme.indicators) - 1
     assert summary["disagreements"] == 1
-    html = card(response, indicator.id)
-    assert f"{indicator.points} of {indicator.points} points" in html
-    assert "excellence value met" in html
+    score = panel_value(card(response, indicator.id))
+    points = f"{indicator.points} of {indicator.points} points"
+    assert text(element(score, "span", class_="as-points")) == points
+    assert [text(tag) for tag in elements(score, "span", class_="as-tag")] == [
+        "excellence value met"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -579,11 +608,11 @@ def test_invalid_input_is_shown_again_with_the_error_and_nothing_is_saved(
 
     assert response.status_code == 400
     form = response.context["categories"]
-    html = card(response, indicator.id)
-    assert error in html
-    assert f'value="{typed}"' in html if typed else True
-    assert "mein Kommentar" in html
-    assert 'role="alert"' in html
+    part = card(response, indicator.id)
+    assert error in field_errors(part)
+    assert input_value(part, "value") == (typed or None)
+    assert text(element(part, "textarea", name="comment")) == "mein Kommentar"
+    assert elements(part, role="alert")
     assert form  # the whole page is shown again, not an error page
     assert not IndicatorScore.objects.filter(procedure=procedure).exists()
 
@@ -599,7 +628,9 @@ def test_evidence_seen_is_required_where_the_scheme_says_so(client, in_progress)
     )
 
     assert response.status_code == 400
-    assert "This indicator needs a record of the evidence seen." in card(response, indicator.id)
+    assert "This indicator needs a record of the evidence seen." in text(
+        card(response, indicator.id)
+    )
     assert not IndicatorScore.objects.exists()
 
 
@@ -678,7 +709,7 @@ def test_scores_cannot_be_changed_after_the_report_is_submitted(client):
 
     assert page.status_code == 200
     assert page.context["editable"] is False
-    assert 'name="based_on_revision"' not in page.content.decode()
+    assert not elements(page, name="based_on_revision")
     assert [str(m) for m in response.context["messages"]] == ["The assessment is not in progress."]
     after = IndicatorScore.objects.get(pk=before.pk)
     assert (after.value, after.revision) == (before.value, before.revision)
@@ -704,7 +735,8 @@ def test_the_organisation_sees_the_scores_only_after_the_decision(client, state,
     assert report.status_code == status
     if status == 200:
         assert scoring.context["editable"] is False
-        assert "based_on_revision" not in scoring.content.decode()
+        assert not elements(scoring, "form", class_="as-score-form")
+        assert not elements(scoring, name="based_on_revision")
 
 
 @pytest.mark.parametrize("role", [Role.SECRETARIAT, Role.AUTHORITY])
@@ -716,7 +748,8 @@ def test_oversight_reads_the_scores_without_forms(client, in_progress, role):
 
     assert response.status_code == 200
     assert response.context["editable"] is False
-    assert "based_on_revision" not in response.content.decode()
+    assert not elements(response, "form", class_="as-score-form")
+    assert not elements(response, name="based_on_revision")
 
 
 # --- confirming the other assessor's scores ------------------------------------------------------
@@ -738,10 +771,11 @@ def test_confirming_the_other_assessors_score_settles_the_disagreement(client, i
     login(client, second, language="en")
     before = client.get(url("scoring", procedure))
     assert before.context["summary"]["disagreements"] == 1
-    html = card(before, indicator.id)
-    assert "Confirm this score" in html
-    assert 'name="revision" value="1"' in html
-    assert "not yet confirmed" in html
+    part = card(before, indicator.id)
+    confirm = element(part, "form", class_="as-confirm-form")
+    assert text(element(confirm, "button")) == "Confirm this score"
+    assert input_value(confirm, "revision") == "1"
+    assert "not yet confirmed" in text(element(part, "ul", class_="as-confirmations"))
 
     response = client.post(
         url("score_confirm", procedure, indicator_id=indicator.id), {"revision": "1"}
@@ -752,7 +786,8 @@ def test_confirming_the_other_assessors_score_settles_the_disagreement(client, i
     assert ScoreConfirmation.objects.get(score=score, assessor=second).revision == 1
     after = client.get(url("scoring", procedure))
     assert after.context["summary"]["disagreements"] == 0
-    assert "Confirm this score" not in card(after, indicator.id)
+    assert not elements(card(after, indicator.id), "form", class_="as-confirm-form")
+    assert "Confirm this score" not in text(card(after, indicator.id))
     assert "score.confirm" in audit_actions(procedure)
 
 
@@ -848,7 +883,8 @@ def test_writing_the_report_agrees_to_it_and_withdraws_the_others_agreement(clie
     agreed = dict(procedure.assignments.values_list("assessor_id", "report_agreed"))
     assert agreed == {first.pk: True, second.pk: False}
     page = client.get(url("report", procedure))
-    assert "has not agreed yet" in page.content.decode()
+    agreement = element(page, "section", aria_labelledby="agreement-heading")
+    assert "has not agreed yet" in text(agreement)
     assert any("have not yet agreed" in r for r in page.context["submit_blocked"])
 
 
@@ -879,9 +915,10 @@ def test_report_shows_the_computed_result_and_what_blocks_the_submission(client,
     assert summary["failed_minimum"] == []
     assert summary["awarded"] is True
     assert response.context["submit_blocked"] == ["2 assessors have not yet agreed to the report."]
-    html = response.content.decode()
-    assert "meets the award rules" in html
-    assert f'href="{url("detail", procedure)}"' in html
+    assert "meets the award rules" in text(response)
+    # Not the breadcrumb's link to the procedure page: the one under the submission.
+    submission = element(response, "section", aria_labelledby="submit-heading")
+    assert hrefs(submission) == [url("detail", procedure)]
 
 
 def test_report_lists_failed_minimum_criteria(client, in_progress):
@@ -896,7 +933,7 @@ def test_report_lists_failed_minimum_criteria(client, in_progress):
     summary = response.context["summary"]
     assert [item["id"] for item in summary["failed_minimum"]] == [criterion.id]
     assert f"Minimum criterion {criterion.id} is not met." in summary["reasons"]
-    assert f"Minimum criterion {criterion.id} is not met." in response.content.decode()
+    assert f"Minimum criterion {criterion.id} is not met." in text(response)
 
 
 @pytest.mark.parametrize("who", ["secretariat", "authority"])
@@ -913,7 +950,7 @@ def test_others_read_the_report_but_cannot_write_it(client, in_progress, who):
 
     assert page.status_code == 200
     assert page.context["editable"] is False
-    assert "Text der Gutachter." in page.content.decode()
+    assert text(element(page, "div", class_="as-report-text")) == "Text der Gutachter."
     assert post.status_code == 404
     procedure.refresh_from_db()
     assert procedure.report_summary == "Text der Gutachter."
@@ -963,12 +1000,16 @@ def test_a_single_assessor_scores_a_yes_no_indicator_without_confirmations(clien
     score = IndicatorScore.objects.get(procedure=procedure, indicator_id=indicator.id)
     assert (score.value, score.revision) == (False, 1)
     page = client.get(url("scoring", procedure))
-    html = card(page, indicator.id)
-    assert re.search(r"data-panel-value>no ", html)
-    assert f'id="id_{indicator.id}_value_1"' in html and "checked" in html
-    assert "Confirm this score" not in html
+    part = card(page, indicator.id)
+    assert text(panel_value(part)).startswith("no ")
+    assert [attribute(radio, "id") for radio in elements(part, "input", checked=True)] == [
+        f"id_{indicator.id}_value_1"
+    ]
+    assert checked(part, "value") == ["no"]
+    assert "Confirm this score" not in text(part)
+    assert not elements(part, "form", class_="as-confirm-form")
     assert page.context["summary"]["shared"] is False
-    assert "Still to be agreed" not in page.content.decode()
+    assert "Still to be agreed" not in text(page)
 
 
 def test_panel_page_after_the_confirmation_says_so(client, panel_open):
@@ -979,6 +1020,4 @@ def test_panel_page_after_the_confirmation_says_so(client, panel_open):
 
     assert response.context["editable"] is True  # still changeable until the assessment starts
     assert response.context["confirmed"] is True
-    assert "The panel has been confirmed and the assessment is scheduled." in (
-        response.content.decode()
-    )
+    assert "The panel has been confirmed and the assessment is scheduled." in text(response)
