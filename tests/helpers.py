@@ -14,7 +14,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.test import Client
-from django.test.html import Element, parse_html
+from django.test.html import Element, RootElement, parse_html
 from django.urls import reverse
 
 from clusterlabel.accounts.models import User
@@ -51,9 +51,16 @@ def english_pages(client: Client) -> Client:
 
 
 def parsed(page: HttpResponse | str) -> Element:
-    """The page's (or an HTML fragment's) element tree, as Django's ``assertInHTML`` parses it."""
+    """The page's (or an HTML fragment's) element tree, as Django's ``assertInHTML`` parses it,
+    under a root of its own: ``parse_html`` drops that root when the HTML is one element (a whole
+    document, a rendered include), and the readers below would not find that element."""
     html = page if isinstance(page, str) else page.content.decode()
-    return parse_html(html)
+    tree = parse_html(html)
+    if isinstance(tree, RootElement):
+        return tree
+    root = RootElement()
+    root.children = [tree]
+    return root
 
 
 def elements(
