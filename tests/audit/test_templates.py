@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
+from pytest_django.asserts import assertInHTML
 
 from clusterlabel.audit.display import MISSING, changed_values
 from clusterlabel.audit.selectors import audit_events_for_procedure
 from tests.factories import UserFactory
+from tests.helpers import attribute, element, elements, text
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +18,12 @@ pytestmark = pytest.mark.django_db
 def render(procedure_id: int) -> str:
     events = audit_events_for_procedure(procedure_id=procedure_id)
     return render_to_string("audit/includes/trail.html", {"events": events})
+
+
+def rows(html: str) -> list[list[str]]:
+    """The trail's rows, each as the text of its cells (when, who, what, why, changes)."""
+    body = element(element(html, "table", class_="audit-trail"), "tbody")
+    return [[text(cell) for cell in elements(row, "td")] for row in elements(body, "tr")]
 
 
 def test_the_trail_shows_who_what_why_and_the_change(record):
@@ -30,44 +38,59 @@ def test_the_trail_shows_who_what_why_and_the_change(record):
     record(actor=None, action="procedure.award", procedure_id=4)
     html = render(4)
 
-    assert '<table class="data-table audit-trail">' in html
-    assert '<caption class="visually-hidden">Audit trail</caption>' in html
-    assert '<th scope="col">Who</th>' in html
-    assert "<td>b.secretariat</td>" in html
-    assert "<td>Application accepted</td>" in html
-    assert "procedure.accept_application" not in html
-    assert "<td>Contract signed.</td>" in html
-    assert (
-        '<span class="audit-key">state</span>: <span class="visually-hidden">changed from '
+    table = element(html, "table", class_="audit-trail")
+    assert attribute(table, "class") == "audit-trail data-table"
+    assert text(element(table, "caption", class_="visually-hidden")) == "Audit trail"
+    assert [text(heading) for heading in elements(table, "th", scope="col")] == [
+        "When",
+        "Who",
+        "What",
+        "Why",
+        "Changes",
+    ]
+    accepted, awarded = rows(html)
+    assert accepted[1:4] == ["b.secretariat", "Application accepted", "Contract signed."]
+    assert "procedure.accept_application" not in text(html)
+    assertInHTML(
+        '<li><span class="audit-key">state</span>: <span class="visually-hidden">changed from '
         '</span><del>Application submitted</del> <span aria-hidden="true">→</span>'
         '<span class="visually-hidden"> to</span> '
-        "<ins>Contract concluded, self-assessment open</ins>"
-    ) in html
-    assert '<span class="audit-key">deadline</span>: ' in html
-    assert "set to </span>2025-09-30" in html
-    assert "removed: </span><del>old</del>" in html
-    assert '<span class="audit-key">fee</span>' not in html  # unchanged keys are left out
-    assert "<td>System</td>" in html
-    assert "<td>Label awarded</td>" in html
+        "<ins>Contract concluded, self-assessment open</ins></li>",
+        html,
+    )
+    assertInHTML(
+        '<li><span class="audit-key">deadline</span>: '
+        '<span class="visually-hidden">set to </span>2025-09-30</li>',
+        html,
+    )
+    assertInHTML(
+        '<li><span class="audit-key">note</span>: '
+        '<span class="visually-hidden">removed: </span><del>old</del></li>',
+        html,
+    )
+    # The unchanged fee is left out.
+    keys = [text(key) for key in elements(html, "span", class_="audit-key")]
+    assert keys == ["state", "note", "deadline"]
+    assert awarded[1:] == ["System", "Label awarded", "", ""]
 
 
 def test_times_are_local_and_machine_readable(record):
     event = record(action="procedure.award", procedure_id=4)
-    html = render(4)
+    time = element(render(4), "time")
     local = timezone.localtime(event.occurred_at)
-    assert f'<time datetime="{local.strftime("%Y-%m-%dT%H:%M:%S%z")}">' in html
-    assert local.strftime("%m/%d/%Y") in html  # English short date format
+    assert attribute(time, "datetime") == local.strftime("%Y-%m-%dT%H:%M:%S%z")
+    assert text(time).startswith(local.strftime("%m/%d/%Y"))  # English short date format
 
 
 def test_an_unknown_action_code_is_shown_as_it_is(record):
     record(action="organisation.merge_duplicates", procedure_id=5)
-    assert "<td>organisation.merge_duplicates</td>" in render(5)
+    assert rows(render(5))[0][2] == "organisation.merge_duplicates"
 
 
 def test_an_empty_trail_says_so():
     html = render(6)
-    assert "Nothing has been recorded yet." in html
-    assert "<table" not in html
+    assert text(element(html, "p", class_="audit-trail-empty")) == "Nothing has been recorded yet."
+    assert not elements(html, "table")
 
 
 def test_changed_values_lists_only_differences_in_key_order():
