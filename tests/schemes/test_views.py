@@ -3,11 +3,31 @@
 from __future__ import annotations
 
 import pytest
+from django.test.html import Element
 from django.urls import reverse
 
-from tests.helpers import english_pages
+from tests.helpers import element, elements, english_pages, parsed, text
 
 pytestmark = pytest.mark.django_db
+
+
+def rows(table: Element) -> list[list[str]]:
+    """The table's body rows, each as the text of its cells (the row heading first)."""
+    body = element(table, "tbody")
+    return [
+        [text(cell) for cell in row.children if isinstance(cell, Element)]
+        for row in elements(body, "tr")
+    ]
+
+
+def section(page: Element, heading_id: str) -> Element:
+    return element(page, "section", aria_labelledby=heading_id)
+
+
+def described(part: Element) -> dict[str, str]:
+    """The terms of a description list and what is said about each."""
+    terms = [text(term) for term in elements(part, "dt")]
+    return dict(zip(terms, (text(d) for d in elements(part, "dd")), strict=True))
 
 
 def test_scheme_list_shows_every_current_scheme_with_counts(
@@ -15,38 +35,44 @@ def test_scheme_list_shows_every_current_scheme_with_counts(
 ):
     with django_assert_num_queries(1):
         response = client.get(reverse("schemes:list"))
-    html = response.content.decode()
     assert response.status_code == 200
-    for name in ("Cluster-Exzellenz Baden-Württemberg", "Gold", "Silber", "Bronze"):
-        assert name in html
-    assert '<td class="num">34</td>' in html
-    assert '<td class="num">31</td>' in html
+    # Scheme → its levels and its number of indicators.
+    schemes = {row[0]: (row[1], row[3]) for row in rows(element(response, "table"))}
+    assert schemes["Cluster-Exzellenz Baden-Württemberg"] == (
+        "Cluster-Exzellenz Baden-Württemberg",
+        "34",
+    )
+    assert schemes["ECEI-Label Gold"] == ("Gold", "31")
+    assert schemes["ECEI-Label Silber"][0] == "Silber"
+    assert schemes["ECEI-Label Bronze"][0] == "Bronze"
 
 
 def test_bw_detail_shows_catalogue_rules_and_fee_with_vat_and_subsidy(client, loaded_schemes):
     version = loaded_schemes["bw-cluster-excellence"]
     response = client.get(reverse("schemes:detail", args=[version.scheme_id, version.version]))
-    html = response.content.decode()
     assert response.status_code == 200
-    assert "4.975,00 EUR" in html  # net, German number format
-    assert "945,25 EUR" in html  # 19 % VAT
-    assert "5.920,25 EUR" in html  # gross
-    assert "2.487,50 EUR" in html  # ministry's 50 % subsidy
-    assert "2.960,13 EUR" in html  # what the organisation pays, gross
-    assert "Mindestens 80 % der maximalen Punktzahl." in html
-    assert html.count('class="indicator-id"') == 34
+    page = parsed(response)
+    first_assessment = rows(element(section(page, "fees-heading"), "table"))[0]
+    net, vat, gross, subsidy, payable = first_assessment[1:]
+    assert net == "4.975,00 EUR"  # German number format
+    assert vat == "945,25 EUR"  # 19 %
+    assert gross == "5.920,25 EUR"
+    assert subsidy.startswith("2.487,50 EUR (Ministerium")  # the ministry's 50 %
+    assert payable == "2.960,13 EUR"  # what the organisation pays, gross
+    rules = [text(rule) for rule in elements(section(page, "levels-heading"), "li")]
+    assert "Mindestens 80 % der maximalen Punktzahl." in rules
+    assert len(elements(page, "span", class_="indicator-id")) == 34
 
 
 def test_detail_in_english(client, loaded_schemes):
     version = loaded_schemes["ecei-gold"]
     english_pages(client)
-    html = client.get(
-        reverse("schemes:detail", args=[version.scheme_id, version.version])
-    ).content.decode()
-    assert "At least 80 % of the maximum points." in html
-    assert "8,250.00 EUR" in html
-    assert "2 external assessors" in html
-    assert "one national, one foreign" in html
+    page = parsed(client.get(reverse("schemes:detail", args=[version.scheme_id, version.version])))
+    rules = [text(rule) for rule in elements(section(page, "levels-heading"), "li")]
+    assert "At least 80 % of the maximum points." in rules
+    assert rows(element(section(page, "fees-heading"), "table"))[0][1] == "8,250.00 EUR"
+    assessment = described(section(page, "rules-heading"))["Assessment"]
+    assert assessment == "2 external assessors (one national, one foreign)"
 
 
 def test_unknown_scheme_version_is_404(client, loaded_schemes):
