@@ -52,7 +52,7 @@ def registered(user, scheme_id: str = BW, **changes: object) -> Organisation:
 def test_a_person_without_grants_is_offered_the_registration(client, newcomer):
     login(client, newcomer)
     register_url = reverse("organisations:register")
-    assert f'href="{register_url}"' in client.get(reverse("core:start")).content.decode()
+    assert f'href="{register_url}"' in client.get(reverse("portal:start")).content.decode()
     assert f'href="{register_url}"' in client.get(reverse("organisations:list")).content.decode()
     assert client.get(register_url).status_code == 200
 
@@ -184,7 +184,7 @@ def test_the_secretariat_sees_and_decides_only_its_own_schemes(
     page = client.get(reverse("organisations:pending")).content.decode()
     assert "BW-Anwärter" in page
     assert "ECEI-Anwärter" not in page
-    start = client.get(reverse("core:start")).content.decode()
+    start = client.get(reverse("portal:start")).content.decode()
     assert reverse("organisations:pending") in start
 
     refused = client.post(

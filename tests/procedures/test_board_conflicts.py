@@ -320,12 +320,12 @@ def test_the_applicant_never_sees_the_declarations(client, builder):
 
 def test_the_start_page_asks_for_the_declaration_first(client, builder):
     member = builder.board[0]
-    login(client, member)
-    page = client.get(reverse("core:start")).content.decode()
+    login(client, member, language="en")
+    page = client.get(reverse("portal:start")).content.decode()
     assert url("board_conflict", builder.procedure) in page
     services.board_conflict_declare(
         procedure=builder.procedure, actor=member, no_conflict=False, note="Family tie."
     )
-    page = client.get(reverse("core:start")).content.decode()
+    page = client.get(reverse("portal:start")).content.decode()
     # A member with a conflict has nothing left to do in this round.
     assert url("detail", builder.procedure) not in page
