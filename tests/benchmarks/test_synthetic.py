@@ -30,7 +30,7 @@ from clusterlabel.benchmarks.synthetic import (
     synthetic_pool_generate,
     synthetic_pool_summary,
 )
-from clusterlabel.core.countries import COUNTRY_NAMES
+from clusterlabel.core.countries import parse_country
 from clusterlabel.domain.benchmark.from_scheme import category_percentages
 from clusterlabel.domain.schemes import load_scheme_text
 from clusterlabel.domain.scoring import score_assessment, validate_values
@@ -191,7 +191,7 @@ def test_counts_are_whole_numbers_and_only_ratios_fte_and_percentages_have_decim
 
 def test_countries_and_sectors_come_from_the_shared_lists():
     assert len(COUNTRY_WEIGHTS) == 48
-    assert set(COUNTRY_WEIGHTS) <= set(COUNTRY_NAMES)
+    assert all(parse_country(code) == code for code in COUNTRY_WEIGHTS)
     assert set(SECTOR_WEIGHTS) == set(Sector.values)
     biggest = sorted(COUNTRY_WEIGHTS, key=COUNTRY_WEIGHTS.__getitem__, reverse=True)[:8]
     assert set(biggest) == {"DE", "ES", "FR", "IT", "PL", "AT", "DK", "SE"}

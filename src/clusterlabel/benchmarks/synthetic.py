@@ -51,7 +51,6 @@ from clusterlabel.benchmarks.services import (
     RecordOutcome,
     reference_assessments_record,
 )
-from clusterlabel.core.countries import COUNTRY_NAMES
 from clusterlabel.domain.schemes import Indicator, Scheme
 from clusterlabel.domain.scoring import IndicatorValue
 from clusterlabel.organisations.choices import Sector
@@ -71,7 +70,7 @@ between the founding and today are dropped)."""
 
 # Relative number of benchmarked cluster organisations per country: many in the countries where
 # cluster labelling is common, few elsewhere. 48 countries.
-_COUNTRY_FREQUENCY: dict[str, int] = {
+COUNTRY_WEIGHTS: dict[str, int] = {
     "DE": 230, "ES": 95, "FR": 80, "IT": 65, "PL": 60, "AT": 50, "DK": 42, "SE": 40,
     "NO": 32, "NL": 28, "BE": 26, "FI": 22, "CZ": 22, "PT": 20, "HU": 18, "RO": 18,
     "SK": 14, "SI": 14, "GR": 13, "BG": 12, "HR": 12, "LT": 12, "GB": 12, "CH": 10,
@@ -80,10 +79,6 @@ _COUNTRY_FREQUENCY: dict[str, int] = {
     "ME": 2, "AL": 2, "MD": 2, "GE": 2, "AM": 2, "JP": 2, "IN": 2, "MA": 2,
 }  # fmt: skip
 
-# Only codes the label importer knows, so the synthetic pool's countries read like imported ones.
-COUNTRY_WEIGHTS: dict[str, int] = {
-    code: _COUNTRY_FREQUENCY[code] for code in COUNTRY_NAMES if code in _COUNTRY_FREQUENCY
-}
 
 # Relative weights of the ESCA sectors; "other" is rare because most clusters have a sector.
 SECTOR_WEIGHTS: dict[str, int] = {

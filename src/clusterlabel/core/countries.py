@@ -1,71 +1,177 @@
-"""Reference data on countries: ISO 3166-1 codes and the names people write for them, read
-from a list (``parse_country``) and shown on a page (``country_name``). A leaf module (no app
-imports)."""
+"""Reference data on countries and their subdivisions (ISO 3166-1 and 3166-2, from the
+maintained ``pycountry`` package and its translations): read from an operator's list as a code
+or a name in English, German, French, Spanish or the country's own language
+(``parse_country``, ``parse_subdivision``), shown on a page in the current language
+(``country_name``, ``subdivision_name``) and offered in forms (``country_choices``,
+``subdivision_choices``). A leaf module (no app imports)."""
 
 from __future__ import annotations
 
-import re
+import gettext
+from functools import cache
+
+import pycountry
 
 from clusterlabel.core.language import current_language
 from clusterlabel.core.text import header_key
 
-# ISO 3166-1 alpha-2, alpha-3 and names in English and German (native where common).
-COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
-    "AT": ("AUT", "Austria", "Österreich"), "BE": ("BEL", "Belgium", "Belgien", "Belgique"),
-    "BG": ("BGR", "Bulgaria", "Bulgarien"), "HR": ("HRV", "Croatia", "Kroatien", "Hrvatska"),
-    "CY": ("CYP", "Cyprus", "Zypern"),
-    "CZ": ("CZE", "Czechia", "Czech Republic", "Tschechien", "Tschechische Republik"),
-    "DK": ("DNK", "Denmark", "Dänemark", "Danmark"), "EE": ("EST", "Estonia", "Estland"),
-    "FI": ("FIN", "Finland", "Finnland", "Suomi"), "FR": ("FRA", "France", "Frankreich"),
-    "DE": ("DEU", "Germany", "Deutschland", "Bundesrepublik Deutschland", "BRD"),
-    "GR": ("GRC", "EL", "Greece", "Griechenland", "Ελλάδα"), "HU": ("HUN", "Hungary", "Ungarn"),
-    "IE": ("IRL", "Ireland", "Irland"), "IT": ("ITA", "Italy", "Italien", "Italia"),
-    "LV": ("LVA", "Latvia", "Lettland"), "LT": ("LTU", "Lithuania", "Litauen"),
-    "LU": ("LUX", "Luxembourg", "Luxemburg"), "MT": ("MLT", "Malta"),
-    "NL": ("NLD", "Netherlands", "The Netherlands", "Niederlande", "Holland", "Nederland"),
-    "PL": ("POL", "Poland", "Polen", "Polska"), "PT": ("PRT", "Portugal"),
-    "RO": ("ROU", "Romania", "Rumänien"), "SK": ("SVK", "Slovakia", "Slowakei"),
-    "SI": ("SVN", "Slovenia", "Slowenien"), "ES": ("ESP", "Spain", "Spanien", "España"),
-    "SE": ("SWE", "Sweden", "Schweden", "Sverige"), "NO": ("NOR", "Norway", "Norwegen"),
-    "IS": ("ISL", "Iceland", "Island"), "LI": ("LIE", "Liechtenstein"),
-    "CH": ("CHE", "Switzerland", "Schweiz", "Suisse", "Svizzera"),
-    "GB": (
-        "GBR", "UK", "United Kingdom", "Great Britain", "Großbritannien",
-        "Vereinigtes Königreich", "England", "Scotland", "Schottland", "Wales",
-    ),
-    "TR": ("TUR", "Turkey", "Türkei", "Türkiye"), "UA": ("UKR", "Ukraine"),
-    "RS": ("SRB", "Serbia", "Serbien"), "AL": ("ALB", "Albania", "Albanien"),
-    "BA": ("BIH", "Bosnia and Herzegovina", "Bosnien und Herzegowina"),
-    "ME": ("MNE", "Montenegro"), "MK": ("MKD", "North Macedonia", "Nordmazedonien"),
-    "MD": ("MDA", "Moldova", "Moldau", "Moldawien"), "GE": ("GEO", "Georgia", "Georgien"),
-    "AM": ("ARM", "Armenia", "Armenien"), "IL": ("ISR", "Israel"),
-    "US": ("USA", "United States", "Vereinigte Staaten"), "CA": ("CAN", "Canada", "Kanada"),
-    "BR": ("BRA", "Brazil", "Brasilien"), "CN": ("CHN", "China"), "IN": ("IND", "India", "Indien"),
-    "JP": ("JPN", "Japan"), "KR": ("KOR", "South Korea", "Südkorea"),
-    "AU": ("AUS", "Australia", "Australien"), "ZA": ("ZAF", "South Africa", "Südafrika"),
-    "MA": ("MAR", "Morocco", "Marokko"), "TN": ("TUN", "Tunisia", "Tunesien"),
-}  # fmt: skip
-COUNTRIES = {header_key(code): code for code in COUNTRY_NAMES} | {
-    header_key(name): code for code, names in COUNTRY_NAMES.items() for name in names
+# Names are read in these languages: the four the operators write in, and the own languages of
+# the countries clusters are assessed in (Europe and its neighbours).
+NAME_LANGUAGES = (
+    "de", "fr", "es", "it", "nl", "pt", "pl", "cs", "sk", "sl", "hr", "hu", "ro", "bg", "el",
+    "sv", "da", "fi", "et", "lv", "lt", "nb_NO", "is", "ga", "mt", "ca", "eu", "gl", "tr", "uk",
+    "sr@latin", "sr", "sq", "mk", "bs", "ka", "hy", "he", "ru",
+)  # fmt: skip
+
+# What lists write that ISO does not: common short forms, the EU's code for Greece, the
+# nations of the United Kingdom, Kosovo's user-assigned code.
+EXTRA_NAMES: dict[str, tuple[str, ...]] = {
+    "GB": ("UK", "Great Britain", "England", "Scotland", "Wales", "Northern Ireland"),
+    "GR": ("EL",),
+    "NL": ("Holland", "The Netherlands"),
+    "DE": ("BRD", "Bundesrepublik Deutschland"),
+    "US": ("USA", "United States of America", "America"),
+    "TR": ("Turkey", "Türkei", "Turquie", "Turquía"),
+    "KR": ("South Korea", "Korea", "Südkorea"),
+    "RU": ("Russia",),
+    "CZ": ("Czech Republic", "Tschechische Republik"),
+    "MD": ("Moldova", "Moldawien"),
+    "XK": ("Kosovo", "XKX"),
 }
+KOSOVO = "XK"  # not in ISO 3166-1; the code the EU and most registers use
+
+
+def _translation(domain: str, language: str) -> gettext.NullTranslations:
+    return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[language], fallback=True)
+
+
+@cache
+def _country_index() -> dict[str, str]:
+    """Folded code or name -> alpha-2 code. A name that two countries share in different
+    languages is left out rather than guessed."""
+    found: dict[str, set[str]] = {}
+
+    def add(text: str, code: str) -> None:
+        if text:
+            found.setdefault(header_key(text), set()).add(code)
+
+    translations = [_translation("iso3166-1", language) for language in NAME_LANGUAGES]
+    for country in pycountry.countries:
+        code = country.alpha_2
+        english = [
+            country.name,
+            getattr(country, "official_name", ""),
+            getattr(country, "common_name", ""),
+        ]
+        for name in english:
+            add(name, code)
+            for translation in translations:
+                add(translation.gettext(name) if name else "", code)
+    index = {key: codes.pop() for key, codes in found.items() if len(codes) == 1}
+    for country in pycountry.countries:  # codes win over any name
+        index[header_key(country.alpha_2)] = country.alpha_2
+        index[header_key(country.alpha_3)] = country.alpha_2
+    for code, names in EXTRA_NAMES.items():
+        for name in names:
+            index[header_key(name)] = code
+    index[header_key(KOSOVO)] = KOSOVO
+    return index
 
 
 def parse_country(text: str) -> str | None:
-    """The ISO 3166-1 alpha-2 code of a code or name; any other two letters are taken as a
-    code; ``None`` if it is neither."""
-    code = COUNTRIES.get(header_key(text))
-    if code:
-        return code
-    if re.fullmatch(r"[A-Za-z]{2}", text.strip()):
-        return text.strip().upper()
-    return None
+    """The ISO 3166-1 alpha-2 code of a country written as a code (alpha-2 or alpha-3) or a
+    name; ``None`` if it is none of these."""
+    return _country_index().get(header_key(text)) if text.strip() else None
 
 
-def country_name(code: str) -> str:
-    """The country's name in the current language (German or English); the code if unknown."""
-    names = COUNTRY_NAMES.get(code)
-    if not names:
+def _english_name(code: str) -> str | None:
+    if code == KOSOVO:
+        return "Kosovo"
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return None
+    return getattr(country, "common_name", None) or country.name
+
+
+def country_name(code: str, language: str | None = None) -> str:
+    """The country's name in ``language`` (the current language if not given); the code if
+    unknown."""
+    english = _english_name(code)
+    if english is None:
         return code
-    if current_language() == "de" and len(names) > 2:
-        return names[2]
-    return names[1]
+    language = language or current_language()
+    if language == "en":
+        return english
+    return _translation("iso3166-1", language).gettext(english)
+
+
+@cache
+def _country_choices(language: str) -> tuple[tuple[str, str], ...]:
+    codes = [country.alpha_2 for country in pycountry.countries] + [KOSOVO]
+    named = [(code, country_name(code, language)) for code in codes]
+    return tuple(sorted(named, key=lambda pair: header_key(pair[1])))
+
+
+def country_choices(language: str | None = None) -> list[tuple[str, str]]:
+    """Every country as (code, name in the language), by name."""
+    return list(_country_choices(language or current_language()))
+
+
+@cache
+def _subdivision_index() -> dict[str, dict[str, str]]:
+    """Country code -> folded code or name -> ISO 3166-2 code. Names are the ISO names (the
+    own-language ones) and their translations; a name two subdivisions of one country share is
+    left out."""
+    translations = [_translation("iso3166-2", language) for language in ("en", *NAME_LANGUAGES)]
+    found: dict[str, dict[str, set[str]]] = {}
+    for subdivision in pycountry.subdivisions:
+        names = found.setdefault(subdivision.country_code, {})
+        for text in {subdivision.name, *(t.gettext(subdivision.name) for t in translations)}:
+            names.setdefault(header_key(text), set()).add(subdivision.code)
+    index: dict[str, dict[str, str]] = {}
+    for country, names in found.items():
+        index[country] = {key: codes.pop() for key, codes in names.items() if len(codes) == 1}
+    for subdivision in pycountry.subdivisions:
+        codes = index.setdefault(subdivision.country_code, {})
+        codes[header_key(subdivision.code)] = subdivision.code
+        codes[header_key(subdivision.code.split("-", 1)[1])] = subdivision.code
+    return index
+
+
+def parse_subdivision(text: str, country: str | None = None) -> str | None:
+    """The ISO 3166-2 code of a subdivision written as its code (``DE-BW``; ``BW`` when the
+    country is known) or its name (``Baden-Württemberg``, ``Bavaria``). Without a country, a
+    name is looked up in every country and taken only if exactly one has it."""
+    key = header_key(text)
+    if not key:
+        return None
+    index = _subdivision_index()
+    if country:
+        return index.get(country.upper(), {}).get(key)
+    full = text.strip().upper()
+    if pycountry.subdivisions.get(code=full) is not None:
+        return full
+    found = {codes[key] for codes in index.values() if key in codes and len(key) > 3}
+    return found.pop() if len(found) == 1 else None
+
+
+def subdivision_name(code: str, language: str | None = None) -> str:
+    """The subdivision's name (ISO's own-language name, translated where a translation
+    exists); the code if unknown."""
+    subdivision = pycountry.subdivisions.get(code=code.upper()) if code else None
+    if subdivision is None:
+        return code
+    language = language or current_language()
+    return _translation("iso3166-2", language).gettext(subdivision.name)
+
+
+@cache
+def _subdivision_choices(country: str, language: str) -> tuple[tuple[str, str], ...]:
+    subdivisions = pycountry.subdivisions.get(country_code=country) or []
+    named = [(s.code, subdivision_name(s.code, language)) for s in subdivisions]
+    return tuple(sorted(named, key=lambda pair: header_key(pair[1])))
+
+
+def subdivision_choices(country: str, language: str | None = None) -> list[tuple[str, str]]:
+    """The subdivisions of ``country`` as (code, name), by name."""
+    return list(_subdivision_choices(country.upper(), language or current_language()))
