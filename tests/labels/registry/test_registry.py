@@ -306,7 +306,7 @@ def test_the_page_shows_the_row_values(english_client, spread):
     )
     assert (row.country, row.region_name, row.sector_name) == (
         "DE",
-        "Bayern",
+        "Bavaria",  # ISO 3166-2's name, in the page's language
         "Creative industries",
     )
     assert row.label_name == "ECEI Bronze Label"

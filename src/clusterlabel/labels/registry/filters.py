@@ -14,32 +14,13 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
+from clusterlabel.core.countries import subdivision_name
 from clusterlabel.core.language import current_language, lang_of
 from clusterlabel.domain.labels import LabelStatus
 from clusterlabel.domain.schemes import Lang
 from clusterlabel.schemes.models import SchemeVersion
 
 DEFAULT_SORT = "-valid_until"
-
-# Names of the German Länder for display; other regions are shown by their ISO 3166-2 code.
-REGION_NAMES = {
-    "DE-BB": "Brandenburg",
-    "DE-BE": "Berlin",
-    "DE-BW": "Baden-Württemberg",
-    "DE-BY": "Bayern",
-    "DE-HB": "Bremen",
-    "DE-HE": "Hessen",
-    "DE-HH": "Hamburg",
-    "DE-MV": "Mecklenburg-Vorpommern",
-    "DE-NI": "Niedersachsen",
-    "DE-NW": "Nordrhein-Westfalen",
-    "DE-RP": "Rheinland-Pfalz",
-    "DE-SH": "Schleswig-Holstein",
-    "DE-SL": "Saarland",
-    "DE-SN": "Sachsen",
-    "DE-ST": "Sachsen-Anhalt",
-    "DE-TH": "Thüringen",
-}
 
 STATUS_CHOICES = [
     ("any", _("any status")),
@@ -85,7 +66,8 @@ def family_in_question(family: str) -> str:
 
 
 def region_name(code: str) -> str:
-    return REGION_NAMES.get(code, code)
+    """A state or region (ISO 3166-2) by its name in the current language."""
+    return subdivision_name(code)
 
 
 def family_name(family: str) -> str:

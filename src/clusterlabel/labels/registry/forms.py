@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clusterlabel.core.countries import country_name
 from clusterlabel.core.form_fields import choice_field
 from clusterlabel.labels.registry.filters import (
     DEFAULT_SORT,
@@ -139,6 +140,7 @@ class RegistryFilterForm(forms.Form):
                 sorted({country for country, _region in places}),
                 str(_("any country")),
                 str(typed.get("country", "")).strip().upper(),
+                country_name,
             )
         )
         self.fields["region"].widget = forms.Select(

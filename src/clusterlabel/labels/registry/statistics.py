@@ -26,6 +26,7 @@ from typing import Any
 from django.utils import timezone
 
 from clusterlabel.core.charts import COLOURS, MARKERS, cached_chart, figure_class, inline_svg
+from clusterlabel.core.countries import country_name
 from clusterlabel.labels.models import Label
 from clusterlabel.labels.registry.queries import (
     WITHDRAWN_STATES,
@@ -122,7 +123,7 @@ def tally_today(
             region_orgs[place],
             region_count[place],
             place[1] or place[0],
-            region_name(place[1]) if place[1] else place[0],
+            region_name(place[1]) if place[1] else country_name(place[0]),
         )
         for place in sorted(region_orgs)
     ]
