@@ -1,6 +1,6 @@
 """The assessment pages: the secretariat's panel, the scoring page (the self-assessment beside
-the panel's score, per indicator), the result summary of the scoring and report pages, and the
-computed result the board and the authority read.
+the panel's score, per indicator), the report page, the result summary of the scoring and report
+pages, and the computed result the board and the authority read.
 
 Everything here reads what ``procedure_get`` prefetched, so the number of queries does not
 depend on the number of indicators or scores.
@@ -16,13 +16,17 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from clusterlabel.access import policy
 from clusterlabel.accounts.models import User
 from clusterlabel.core.reasons import describe_all
+from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.errors import InvalidIndicatorValues, Reason
 from clusterlabel.domain.schemes import Indicator, Lang
 from clusterlabel.domain.scoring import score_indicator
-from clusterlabel.procedures.assessment_forms import ScoreForm, display_value
-from clusterlabel.procedures.facts import disagreements, scores_missing
+from clusterlabel.procedures import services
+from clusterlabel.procedures.assessment_forms import PanelForm, ReportForm, ScoreForm, display_value
+from clusterlabel.procedures.choices import ProcedureState
+from clusterlabel.procedures.facts import disagreements, procedure_facts, scores_missing
 from clusterlabel.procedures.models import (
     Evidence,
     IndicatorScore,
@@ -50,6 +54,16 @@ def rounded(reason: Reason) -> Reason:
         for key, value in reason.params.items()
     }
     return Reason(reason.code, params)
+
+
+def step_open(user: User, procedure: Procedure, *steps: flow.Action) -> tuple[bool, list[str]]:
+    """Whether ``user`` may take one of ``steps`` now, and what still stands in the way, in
+    words (the policy's answer for the procedure page's button of that step)."""
+    facts = procedure_facts(procedure, actor=user)
+    for option in policy.action_options(user, procedure, facts):
+        if option.action in steps:
+            return option.allowed, describe_all(option.blocked)
+    return False, []
 
 
 # --- the result so far (scoring and report pages) ------------------------------------------------
@@ -280,6 +294,59 @@ def panel_candidates(
         for a in procedure.assignments.all()
     ]
     return home_country, candidates, panel
+
+
+def panel_page(procedure: Procedure, *, user: User, form: PanelForm) -> dict[str, Any]:
+    """Everything the secretariat's panel page shows: the candidates of ``form`` (national or
+    not, already proposed or not), the panel as proposed, whether it may be confirmed now and
+    what stands in the way."""
+    home_country, candidates, panel = panel_candidates(procedure, form["assessors"])
+    can_confirm, confirm_blocked = (
+        step_open(user, procedure, flow.Action.ASSIGN_ASSESSORS, flow.Action.REASSIGN_ASSESSORS)
+        if panel
+        else (False, [])
+    )
+    return {
+        "procedure": procedure,
+        "scheme": procedure.scheme,
+        "rules": procedure.scheme.procedure,
+        "home_country": home_country,
+        "form": form,
+        "editable": procedure.state in services.PANEL_OPEN,
+        "candidates": candidates,
+        "panel": panel,
+        "earliest": form.earliest,
+        "can_confirm": can_confirm,
+        "confirmed": procedure.state == ProcedureState.ASSESSORS_ASSIGNED,
+        "confirm_blocked": confirm_blocked,
+    }
+
+
+# --- the report (assessors) ----------------------------------------------------------------------
+
+
+def report_page(
+    procedure: Procedure, *, user: User, form: ReportForm, editable: bool, language: Lang
+) -> dict[str, Any]:
+    """Everything the report page shows to ``user``: the panel and who agreed, the user's own
+    assignment, the result so far and, for the panel (``editable``), whether the report may be
+    submitted now and what stands in the way."""
+    assignments = list(procedure.assignments.all())
+    can_submit, submit_blocked = (
+        step_open(user, procedure, flow.Action.SUBMIT_REPORT) if editable else (False, [])
+    )
+    return {
+        "procedure": procedure,
+        "scheme": procedure.scheme,
+        "level": procedure.level,
+        "form": form,
+        "editable": editable,
+        "assignments": assignments,
+        "mine": next((a for a in assignments if a.assessor_id == user.pk), None),
+        "summary": summary(procedure, compute_result(procedure), language),
+        "can_submit": can_submit,
+        "submit_blocked": submit_blocked,
+    }
 
 
 # --- the computed result (board and authority) ---------------------------------------------------

@@ -25,7 +25,6 @@ from clusterlabel.access import policy
 from clusterlabel.access.policy import Activity
 from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.core.language import current_language
-from clusterlabel.core.reasons import describe_all
 from clusterlabel.core.service_forms import run_for_form, run_service
 from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.errors import UnknownId
@@ -38,16 +37,14 @@ from clusterlabel.procedures.assessment_forms import (
     ScoreForm,
 )
 from clusterlabel.procedures.choices import ProcedureState
-from clusterlabel.procedures.facts import procedure_facts
 from clusterlabel.procedures.models import IndicatorScore, Procedure
 from clusterlabel.procedures.presenters.assessment import (
-    panel_candidates,
+    panel_page,
+    report_page,
     score_conflict_alert,
     scoring_page,
     stale_confirmation_warning,
-    summary,
 )
-from clusterlabel.procedures.results import compute_result
 from clusterlabel.procedures.selectors import procedure_get
 from clusterlabel.procedures.views.common import (
     conflict_declaration_post,
@@ -93,17 +90,6 @@ def _scoring_url(procedure: Procedure, indicator_id: str | None = None, **query:
 # --- the panel (secretariat) --------------------------------------------------------------------
 
 
-def _panel_blocked(
-    request: AuthenticatedHttpRequest, procedure: Procedure
-) -> tuple[bool, list[str]]:
-    """Whether confirming the panel is possible now, and what still stands in the way."""
-    facts = procedure_facts(procedure, actor=request.user)
-    for option in policy.action_options(request.user, procedure, facts):
-        if option.action in (flow.Action.ASSIGN_ASSESSORS, flow.Action.REASSIGN_ASSESSORS):
-            return option.allowed, describe_all(option.blocked)
-    return False, []
-
-
 @login_required
 def panel_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The secretariat proposes the panel, the date and the mode (``services.panel_propose``);
@@ -111,10 +97,8 @@ def panel_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     procedure = load_procedure(request, pk)
     if flow.Role.SECRETARIAT not in policy.procedure_roles(request.user, procedure):
         raise Http404
-    today = timezone.localdate()
-    editable = procedure.state in services.PANEL_OPEN
     data = request.POST if request.method == "POST" else None
-    form = PanelForm(data, procedure=procedure, today=today)
+    form = PanelForm(data, procedure=procedure, today=timezone.localdate())
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -142,25 +126,10 @@ def panel_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("procedures:panel", pk=procedure.pk)
         status = 400
-    home_country, candidates, panel = panel_candidates(procedure, form["assessors"])
-    can_confirm, confirm_blocked = _panel_blocked(request, procedure) if panel else (False, [])
     return render(
         request,
         "procedures/panel.html",
-        {
-            "procedure": procedure,
-            "scheme": procedure.scheme,
-            "rules": procedure.scheme.procedure,
-            "home_country": home_country,
-            "form": form,
-            "editable": editable,
-            "candidates": candidates,
-            "panel": panel,
-            "earliest": form.earliest,
-            "can_confirm": can_confirm,
-            "confirmed": procedure.state == ProcedureState.ASSESSORS_ASSIGNED,
-            "confirm_blocked": confirm_blocked,
-        },
+        panel_page(procedure, user=request.user, form=form),
         status=status,
     )
 
@@ -374,16 +343,6 @@ def score_confirm(request: AuthenticatedHttpRequest, pk: int, indicator_id: str)
 # --- the report (assessors) --------------------------------------------------------------------
 
 
-def _submit_blocked(
-    request: AuthenticatedHttpRequest, procedure: Procedure
-) -> tuple[bool, list[str]]:
-    facts = procedure_facts(procedure, actor=request.user)
-    for option in policy.action_options(request.user, procedure, facts):
-        if option.action == flow.Action.SUBMIT_REPORT:
-            return option.allowed, describe_all(option.blocked)
-    return False, []
-
-
 @login_required
 def report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The panel's summary (``services.report_agree``), who agreed to it, and the computed
@@ -415,27 +374,11 @@ def report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The report has been saved and you agree to it."))
                 return redirect("procedures:report", pk=procedure.pk)
         status = 400
-    language = current_language()
-    assignments = list(procedure.assignments.all())
-    mine = next((a for a in assignments if a.assessor_id == user.pk), None)
-    can_submit, submit_blocked = (
-        _submit_blocked(request, procedure) if access == EDIT else (False, [])
-    )
-    result = compute_result(procedure)
     return render(
         request,
         "procedures/report.html",
-        {
-            "procedure": procedure,
-            "scheme": procedure.scheme,
-            "level": procedure.level,
-            "form": form,
-            "editable": access == EDIT,
-            "assignments": assignments,
-            "mine": mine,
-            "summary": summary(procedure, result, language),
-            "can_submit": can_submit,
-            "submit_blocked": submit_blocked,
-        },
+        report_page(
+            procedure, user=user, form=form, editable=access == EDIT, language=current_language()
+        ),
         status=status,
     )
