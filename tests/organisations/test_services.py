@@ -277,17 +277,36 @@ def test_region_must_be_a_region_of_the_country(country, region, message):
     assert Organisation.objects.get(pk=organisation.pk).region == "DE-BW"
 
 
-def test_regions_of_countries_without_a_list_only_need_the_pattern_and_prefix():
-    assert (
-        organisation_rule_errors(
-            country="FR",
-            region="FR-ARA",
-            members_companies=None,
-            members_smes=None,
-            funding_sources=None,
-        )
-        == {}
+def _rule_errors(country: str, region: str) -> dict:
+    errors = organisation_rule_errors(
+        country=country,
+        region=region,
+        members_companies=None,
+        members_smes=None,
+        funding_sources=None,
     )
+    return {field: [str(e.message % e.params) for e in found] for field, found in errors.items()}
+
+
+def test_every_countrys_regions_come_from_iso_3166_2(english):
+    assert _rule_errors("FR", "FR-ARA") == {}
+    assert _rule_errors("CH", "CH-ZH") == {}
+    assert _rule_errors("PL", "PL-14") == {}
+    # a long list is not spelt out
+    assert _rule_errors("FR", "FR-XX") == {"region": ["FR-XX is not a region of FR (ISO 3166-2)."]}
+    assert _rule_errors("AT", "AT-10") == {
+        "region": [
+            "AT-10 is not a region of AT; use one of AT-1, AT-2, AT-3, AT-4, AT-5, AT-6, AT-7, "
+            "AT-8, AT-9."
+        ]
+    }
+
+
+def test_the_country_must_be_an_iso_code(english):
+    assert _rule_errors("XX", "") == {
+        "country": ["XX is not a country code (ISO 3166-1, e.g. DE)."]
+    }
+    assert _rule_errors("DE", "") == {}
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from clusterlabel.audit.models import AuditEvent
 from clusterlabel.organisations.models import FundingSource, Organisation
 from clusterlabel.organisations.services import PROFILE_FIELDS
 from tests.factories import OrganisationFactory, ProgrammeFactory, UserFactory
-from tests.helpers import element, elements, hrefs, input_value, login, text
+from tests.helpers import attribute, element, elements, hrefs, input_value, login, text
 from tests.organisations.conftest import form_data
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,8 @@ def test_profile_shows_every_value_in_english(client, loaded_schemes, manager, o
     page = text(response.content.decode())
     assert "MedTech Mannheim" in page
     assert "Legal name Medizintechnik Rhein-Neckar e. V." in page
-    assert "State or region DE-BW" in page
+    assert "State or region Baden-Württemberg" in page
+    assert "Country Germany" in page
     assert "Sector Health and medical science" in page
     assert "Founding year 2008" in page
     assert "Management staff (FTE) 3.5" in page
@@ -342,8 +343,8 @@ def test_list_filters_by_country_region_and_sector(client, secretariat):
     assert list_names(html) == ["C-BW-Creative"]
     # the filter keeps its value and offers the values that occur
     assert element(html, "option", value="creative_industries", selected=True)
-    assert text(element(html, "option", value="DE-MV")) == "DE-MV"
-    assert text(element(html, "option", value="AT")) == "AT"
+    assert text(element(html, "option", value="DE-MV")) == "Mecklenburg-Vorpommern"
+    assert text(element(html, "option", value="AT")) == "Österreich"  # the page is German
 
 
 def test_list_shows_counts_and_managers(client, secretariat, world):
@@ -592,25 +593,63 @@ def test_secretariat_creates_an_organisation_and_chooses_its_managers(client, se
     assert event.after["region"] == "DE-MV"
 
 
+@pytest.mark.parametrize(
+    ("country", "region", "stored"),
+    [
+        ("DE", "Baden-Württemberg", ("DE", "DE-BW")),
+        ("Deutschland", "Bayern", ("DE", "DE-BY")),
+        ("AT", "Tirol", ("AT", "AT-7")),
+        ("ES", "ct", ("ES", "ES-CT")),  # a region's own code, with the country known
+    ],
+)
+def test_country_and_region_may_be_given_by_name(client, secretariat, country, region, stored):
+    login(client, secretariat)
+    client.post(
+        reverse("organisations:create"),
+        form_data(cluster_name="Named", country=country, region=region),
+    )
+    created = Organisation.objects.get(cluster_name="Named")
+    assert (created.country, created.region) == stored
+
+
+def test_the_country_is_chosen_by_its_name(client, secretariat):
+    login(client, secretariat, language="de")
+    page = client.get(reverse("organisations:create"))
+    options = elements(element(page, "select", name="country"), "option")
+    assert ("DE", "Deutschland") in [(attribute(o, "value"), text(o)) for o in options]
+
+
+def test_an_unknown_region_is_refused_with_the_countrys_name(client, secretariat):
+    login(client, secretariat, language="en")
+    response = client.post(
+        reverse("organisations:create"),
+        form_data(cluster_name="Named", country="DE", region="Wonderland"),
+    )
+    assert field_errors(response.content.decode(), "region") == [
+        "“Wonderland” is not a state or region of Germany: write its name or its ISO 3166-2 "
+        "code (e.g. DE-BW)."
+    ]
+    assert input_value(response.content.decode(), "region") == "Wonderland"
+    assert not Organisation.objects.filter(cluster_name="Named").exists()
+
+
 def test_invalid_create_redisplays_and_creates_nothing(client, secretariat):
     login(client, secretariat, language="en")
     response = client.post(
         reverse("organisations:create"),
-        form_data(cluster_name="", country="Germany", sector="space_tourism", staff_fte="3,5"),
+        form_data(cluster_name="", country="Atlantis", sector="space_tourism", staff_fte="3,5"),
     )
     assert response.status_code == 200
     html = response.content.decode()
     assert field_errors(html, "cluster_name") == ["This field is required."]
-    assert field_errors(html, "country")[0] in {
-        "Use the two-letter ISO code, e.g. DE.",
-        "Ensure this value has at most 2 characters (it has 7).",
-    }
+    assert field_errors(html, "country") == [
+        "“Atlantis” is not a country: choose one from the list."
+    ]
     assert field_errors(html, "sector") == [
         "Select a valid choice. space_tourism is not one of the available choices."
     ]
     # "3,5" is not an English number
     assert field_errors(html, "staff_fte") == ["Enter a number."]
-    assert input_value(html, "country") in {"GERMANY", "Germany"}
     assert Organisation.objects.count() == 0
 
 

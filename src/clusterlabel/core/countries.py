@@ -166,6 +166,13 @@ def subdivision_name(code: str, language: str | None = None) -> str:
 
 
 @cache
+def subdivision_codes(country: str) -> frozenset[str]:
+    """Every ISO 3166-2 code of ``country`` (all levels: regions, and provinces where ISO lists
+    them); empty for a country ISO lists no subdivisions of."""
+    return frozenset(s.code for s in pycountry.subdivisions.get(country_code=country) or [])
+
+
+@cache
 def _subdivision_choices(country: str, language: str) -> tuple[tuple[str, str], ...]:
     subdivisions = pycountry.subdivisions.get(country_code=country) or []
     named = [(s.code, subdivision_name(s.code, language)) for s in subdivisions]

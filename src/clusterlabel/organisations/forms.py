@@ -17,6 +17,12 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from clusterlabel.accounts.models import User
+from clusterlabel.core.countries import (
+    country_choices,
+    country_name,
+    parse_country,
+    parse_subdivision,
+)
 from clusterlabel.core.form_fields import choice_field
 from clusterlabel.core.language import current_language
 from clusterlabel.domain.access import STAFF_ROLES
@@ -78,6 +84,20 @@ class ManagerChoiceField(forms.ModelMultipleChoiceField):
 class OrganisationForm(forms.ModelForm):
     """The profile. ``with_managers`` adds the choice of cluster managers (the secretariat's)."""
 
+    # A code or a name (chosen from the list, or sent by a client); stored as the ISO code.
+    country = forms.CharField(
+        label=Organisation._meta.get_field("country").verbose_name,
+        max_length=80,
+        widget=forms.Select(attrs={"autocomplete": "country"}),
+        help_text=_("The country of the seat."),
+    )
+    region = forms.CharField(
+        label=Organisation._meta.get_field("region").verbose_name,
+        max_length=80,
+        required=False,
+        widget=forms.TextInput(attrs={"size": 24, "spellcheck": "false"}),
+        help_text=_("Name or ISO 3166-2 code, e.g. Baden-Württemberg or DE-BW."),
+    )
     programmes = forms.ModelMultipleChoiceField(
         label=_("Programme memberships"),
         queryset=Programme.objects.order_by("name"),
@@ -94,14 +114,9 @@ class OrganisationForm(forms.ModelForm):
             "website": WebsiteField,
         }
         widgets = {
-            "country": forms.TextInput(
-                attrs={"size": 3, "autocomplete": "country", "spellcheck": "false"}
-            ),
-            "region": forms.TextInput(attrs={"size": 7, "spellcheck": "false"}),
             "website": forms.URLInput(attrs={"autocomplete": "url"}),
         }
         help_texts = {
-            "country": _("Two-letter ISO code of the seat, e.g. DE."),
             "members_smes": _("Small and medium-sized enterprises among the companies."),
             "staff_fte": _("Full-time equivalents of the cluster management team."),
         }
@@ -117,6 +132,9 @@ class OrganisationForm(forms.ModelForm):
                 initial.setdefault("managers", list(instance.managers.all()))
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
+        country = self.fields["country"]
+        assert isinstance(country.widget, forms.Select)
+        country.widget.choices = [("", "—"), *country_choices()]
         for kind, label in FundingKind.choices:
             self.fields[share_field_name(kind)] = LocalizedDecimalField(
                 label=label,
@@ -140,10 +158,46 @@ class OrganisationForm(forms.ModelForm):
             )
 
     def clean_country(self) -> str:
-        return (self.cleaned_data.get("country") or "").strip().upper()
+        """An ISO 3166-1 code; a code or a name typed in any of the common languages is
+        taken too (an API client or a pasted value)."""
+        typed = (self.cleaned_data.get("country") or "").strip()
+        if not typed:
+            return ""
+        code = parse_country(typed)
+        if code is None:
+            raise ValidationError(
+                _("“%(value)s” is not a country: choose one from the list."),
+                code="unknown_country",
+                params={"value": typed},
+            )
+        return code
 
     def clean_region(self) -> str:
-        return (self.cleaned_data.get("region") or "").strip().upper()
+        """An ISO 3166-2 code, from the code or the name of a state or region of the chosen
+        country."""
+        typed = (self.cleaned_data.get("region") or "").strip()
+        if not typed:
+            return ""
+        country = self.cleaned_data.get("country") or None
+        code = parse_subdivision(typed, country)
+        if code is not None:
+            return code
+        if re.fullmatch(r"[A-Za-z]{2}-[A-Za-z0-9]{1,3}", typed):
+            return typed.upper()  # a code of another country: the profile rule names it
+        if country:
+            raise ValidationError(
+                _(
+                    "“%(value)s” is not a state or region of %(country)s: write its name or "
+                    "its ISO 3166-2 code (e.g. DE-BW)."
+                ),
+                code="unknown_region",
+                params={"value": typed, "country": country_name(country)},
+            )
+        raise ValidationError(
+            _("“%(value)s” is not a state or region: write its ISO 3166-2 code (e.g. DE-BW)."),
+            code="unknown_region",
+            params={"value": typed},
+        )
 
     def clean(self) -> dict[str, Any]:
         super().clean()

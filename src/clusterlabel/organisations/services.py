@@ -7,7 +7,8 @@ together with one audit event that holds the changed values before and after.
 
 Rules beyond the model's field validation (``organisation_rule_errors``): there are no more SMEs
 than companies; the funding shares add up to at most 100 %; a region lies in the organisation's
-country and, for the countries listed in ``KNOWN_REGIONS``, is one of its ISO 3166-2 codes.
+country, as one of its ISO 3166-2 codes (``clusterlabel.core.countries``); the country is an
+ISO 3166-1 code.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from clusterlabel.access.policy import Activity, can, held_roles
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
 from clusterlabel.audit.services import audit_record
+from clusterlabel.core.countries import parse_country, subdivision_codes
 from clusterlabel.domain.access import STAFF_ROLES
 from clusterlabel.domain.numbers import decimal_places
 from clusterlabel.organisations.choices import FundingKind
@@ -57,25 +59,6 @@ PROFILE_FIELDS: tuple[str, ...] = (
     "annual_budget",
 )
 
-# ISO 3166-2 codes of the first-level subdivisions where most applicants are seated. Regions of
-# other countries are checked for the code pattern and the country prefix only.
-KNOWN_REGIONS: dict[str, tuple[str, ...]] = {
-    # the 16 Länder
-    "DE": (
-        *("DE-BB", "DE-BE", "DE-BW", "DE-BY", "DE-HB", "DE-HE", "DE-HH", "DE-MV"),
-        *("DE-NI", "DE-NW", "DE-RP", "DE-SH", "DE-SL", "DE-SN", "DE-ST", "DE-TH"),
-    ),
-    # the 9 Bundesländer
-    "AT": tuple(f"AT-{n}" for n in range(1, 10)),
-    # the 26 cantons
-    "CH": tuple(
-        f"CH-{code}"
-        for code in (
-            *("AG", "AI", "AR", "BE", "BL", "BS", "FR", "GE", "GL", "GR", "JU", "LU", "NE"),
-            *("NW", "OW", "SG", "SH", "SO", "SZ", "TG", "TI", "UR", "VD", "VS", "ZG", "ZH"),
-        )
-    ),
-}
 
 MAX_FUNDING_TOTAL = Decimal("100")
 
@@ -124,13 +107,21 @@ def organisation_rule_errors(
                     params={"total": _percent(total)},
                 )
             ]
-    if (
+    if country and re.match(country_code.regex, country) and parse_country(country) != country:
+        errors["country"] = [
+            ValidationError(
+                _("%(country)s is not a country code (ISO 3166-1, e.g. DE)."),
+                code="unknown_country",
+                params={"country": country},
+            )
+        ]
+    elif (
         region
         and country
         and re.match(country_code.regex, country)
         and re.match(region_code.regex, region)
     ):
-        known = KNOWN_REGIONS.get(country)
+        known = subdivision_codes(country)
         if not region.startswith(f"{country}-"):
             errors["region"] = [
                 ValidationError(
@@ -139,12 +130,18 @@ def organisation_rule_errors(
                     params={"region": region, "country": country},
                 )
             ]
-        elif known is not None and region not in known:
+        elif known and region not in known:
+            shown = ", ".join(sorted(known)) if len(known) <= 30 else ""
+            message = (
+                _("%(region)s is not a region of %(country)s; use one of %(codes)s.")
+                if shown
+                else _("%(region)s is not a region of %(country)s (ISO 3166-2).")
+            )
             errors["region"] = [
                 ValidationError(
-                    _("%(region)s is not a region of %(country)s; use one of %(codes)s."),
+                    message,
                     code="unknown_region",
-                    params={"region": region, "country": country, "codes": ", ".join(known)},
+                    params={"region": region, "country": country, "codes": shown},
                 )
             ]
     return errors

@@ -9,7 +9,7 @@ from django import template
 
 from clusterlabel.access.policy import roles_label
 from clusterlabel.accounts.choices import Role
-from clusterlabel.core import formatting
+from clusterlabel.core import countries, formatting
 from clusterlabel.core.formatting import localized
 from clusterlabel.domain.errors import UnknownId
 from clusterlabel.schemes.selectors import scheme_versions_current
@@ -20,6 +20,9 @@ register.filter("localized", formatting.localized)
 register.filter("money", formatting.money)
 register.filter("number", formatting.number)
 register.filter("scheme_and_level", formatting.scheme_and_level)
+# ISO codes of countries and regions, by their names in the current language.
+register.filter("country_name", countries.country_name)
+register.filter("region_name", countries.subdivision_name)
 # The roles a person holds, in words (from their grants).
 register.filter("held_roles", roles_label)
 
