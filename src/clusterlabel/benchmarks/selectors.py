@@ -230,3 +230,31 @@ def pool_composition(pool_id: str) -> dict[str, list[tuple[str, int]]]:
             .values_list(field_name, "n")
         )
     return result
+
+
+def latest_assessments(
+    *, organisations: Any | None, pool_ids: Iterable[str], limit: int = 500
+) -> list[ReferenceAssessment]:
+    """The latest assessment of each organisation of ours that is in ``organisations`` (a
+    queryset of organisation ids; ``None`` for none) or in a pool of ``pool_ids``, by the
+    organisation's name and the pool (one query; at most ``limit``)."""
+    own = Q(organisation__in=organisations) if organisations is not None else Q(pk__in=[])
+    return list(
+        ReferenceAssessment.objects.filter(is_latest=True, organisation__isnull=False)
+        .filter(own | Q(pool_id__in=list(pool_ids)))
+        .select_related("organisation")
+        .order_by("organisation__cluster_name", "pool_id")[:limit]
+    )
+
+
+def latest_counts_by_source() -> dict[str, dict[str, int]]:
+    """Pool id -> source -> how many organisations of the latest pool (one query)."""
+    counts: dict[str, dict[str, int]] = {}
+    for pool_id, source, n in (
+        ReferenceAssessment.objects.filter(is_latest=True)
+        .values("pool_id", "source")
+        .annotate(n=Count("pk"))
+        .values_list("pool_id", "source", "n")
+    ):
+        counts.setdefault(pool_id, {})[source] = n
+    return counts
