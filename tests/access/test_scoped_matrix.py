@@ -30,6 +30,7 @@ from clusterlabel.schemes.models import Operator
 from tests.factories import PASSWORD, ProgrammeFactory, UserFactory, grant_role
 from tests.procedures import builders
 from tests.procedures.builders import ProcedureBuilder
+from tests.states import StateBuilder
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +56,8 @@ def world(django_db_setup, django_db_blocker):
             versions = builders.ensure_schemes()
             with pytest.MonkeyPatch.context() as patch:
                 patch.setattr(builders, "ensure_schemes", lambda: versions)
-                bw = ProcedureBuilder(scheme_id=BW)
-                bw.advance_to("board_review")
+                bw = StateBuilder(scheme_id=BW).at("board_review")
+                # Walked: the back office lists its audit events.
                 gold = ProcedureBuilder(scheme_id=GOLD)
                 gold.advance_to("awarded")
             go_cluster = ProgrammeFactory(slug="go-cluster", name="go-cluster")

@@ -15,6 +15,7 @@ from tests.benchmarks.pool_factories import (
 )
 from tests.factories import OrganisationFactory
 from tests.procedures.builders import ProcedureBuilder
+from tests.states import StateBuilder
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def test_a_refused_procedure_joins_the_pool_too():
 
 
 def test_silver_assessments_join_the_bronze_pool():
-    procedure = ProcedureBuilder(scheme_id="ecei-silver").advance_to("awaiting_decision")
+    procedure = StateBuilder(scheme_id="ecei-silver").advance_to("awaiting_decision")
     from clusterlabel.benchmarks.services import reference_assessment_record_for_procedure
 
     row = reference_assessment_record_for_procedure(procedure=procedure)
@@ -99,7 +100,7 @@ def test_values_the_scheme_refuses_write_nothing():
 def test_backfill_records_decided_procedures_once():
     from django.core.management import call_command
 
-    procedure = ProcedureBuilder(scheme_id="ecei-bronze").advance_to("awarded")
+    procedure = StateBuilder(scheme_id="ecei-bronze").advance_to("awarded")
     ReferenceAssessment.objects.filter(procedure=procedure).delete()
     call_command("backfill_pool", stdout=StringIO())
     assert ReferenceAssessment.objects.filter(procedure=procedure, is_latest=True).count() == 1

@@ -17,6 +17,7 @@ from clusterlabel.labels.models import Label
 from clusterlabel.procedures.choices import ProcedureState
 from tests.factories import UserFactory
 from tests.procedures.builders import ProcedureBuilder
+from tests.states import StateBuilder
 
 pytestmark = pytest.mark.django_db
 
@@ -49,8 +50,7 @@ def test_a_refusal_issues_nothing():
 
 
 def test_revoking_needs_a_reason_the_right_role_and_is_final():
-    builder = ProcedureBuilder(scheme_id="ecei-bronze")
-    builder.advance_to(ProcedureState.AWARDED)
+    builder = StateBuilder(scheme_id="ecei-bronze").at(ProcedureState.AWARDED)
     label = Label.objects.get()
     with pytest.raises(ValidationError):
         services.label_change_state(
@@ -77,8 +77,7 @@ def test_revoking_needs_a_reason_the_right_role_and_is_final():
 
 
 def test_the_verification_page_shows_the_status_prominently(client):
-    builder = ProcedureBuilder(scheme_id="ecei-bronze")
-    builder.advance_to(ProcedureState.AWARDED)
+    builder = StateBuilder(scheme_id="ecei-bronze").at(ProcedureState.AWARDED)
     label = Label.objects.get()
     url = reverse("labels:verify", args=[label.certificate_number.lower()])
     html = client.get(url).content.decode()
@@ -104,8 +103,7 @@ def test_jwks_publishes_only_public_key_members(client):
 def test_a_label_credential_verifies_and_a_revocation_shows_in_the_status_list(client):
     from clusterlabel.labels.certificates.credentials import signed_label_credential, verify_token
 
-    builder = ProcedureBuilder(scheme_id="ecei-bronze")
-    builder.advance_to(ProcedureState.AWARDED)
+    builder = StateBuilder(scheme_id="ecei-bronze").at(ProcedureState.AWARDED)
     label = Label.objects.get()
     token = client.get(reverse("labels:credential", args=[label.certificate_number])).content
     assert token.decode().count(".") == 2
@@ -124,8 +122,7 @@ def test_an_unknown_certificate_number_is_404(client):
 
 
 def test_only_authority_and_secretariat_change_states():
-    builder = ProcedureBuilder(scheme_id="ecei-bronze")
-    builder.advance_to(ProcedureState.AWARDED)
+    StateBuilder(scheme_id="ecei-bronze").at(ProcedureState.AWARDED)
     label = Label.objects.get()
     for role in (Role.ASSESSOR, Role.BOARD_MEMBER, Role.ADMINISTRATOR, Role.CLUSTER_MANAGER):
         from django.core.exceptions import PermissionDenied

@@ -11,6 +11,7 @@ from clusterlabel.accounts.models import User
 from clusterlabel.organisations.models import Organisation
 from tests.factories import OrganisationFactory, UserFactory
 from tests.procedures.builders import ProcedureBuilder
+from tests.states import StateBuilder
 
 
 @dataclass
@@ -48,8 +49,7 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
-    builder = ProcedureBuilder(scheme_id="bw-cluster-excellence")
-    builder.advance_to("board_review")
+    builder = StateBuilder(scheme_id="bw-cluster-excellence").at("board_review")
     other_manager = UserFactory(role=Role.CLUSTER_MANAGER)
     return World(
         builder=builder,

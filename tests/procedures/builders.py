@@ -81,16 +81,8 @@ class ProcedureBuilder:
             else []
         )
         self.authority = UserFactory(role=Role.AUTHORITY)
-        procedure = services.procedure_create(
-            organisation=self.organisation,
-            scheme_version=self.version,
-            level_id=self.level_id,
-            process=self.process,
-            assessment_mode=self.assessment_mode,
-            actor=self.manager,
-        )
         self.walk = Walkthrough(
-            procedure=procedure,
+            procedure=self.open_procedure(),
             manager=self.manager,
             secretariat=self.secretariat,
             assessors=self.assessors,
@@ -98,6 +90,17 @@ class ProcedureBuilder:
             authority=self.authority,
             scores=self.score_values,
             award=self.award,
+        )
+
+    def open_procedure(self) -> Procedure:
+        """The manager opens the draft application (``tests.states.StateBuilder`` writes it)."""
+        return services.procedure_create(
+            organisation=self.organisation,
+            scheme_version=self.version,
+            level_id=self.level_id,
+            process=self.process,
+            assessment_mode=self.assessment_mode,
+            actor=self.manager,
         )
 
     @property

@@ -20,7 +20,8 @@ from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.models import AssessorAssignment, IndicatorScore, ScoreConfirmation
 from tests.factories import UserFactory
 from tests.helpers import attribute, element, elements, hrefs, input_value, login, parsed, text
-from tests.procedures.builders import ProcedureBuilder, failing_minimum_values
+from tests.procedures.builders import failing_minimum_values
+from tests.states import StateBuilder
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +79,7 @@ def audit_actions(procedure) -> list[str]:
 @pytest.fixture
 def in_progress():
     """BW (two assessors, DE and NL), self-assessment at the excellence values, scoring open."""
-    builder = ProcedureBuilder(scheme_id="bw-cluster-excellence")
+    builder = StateBuilder(scheme_id="bw-cluster-excellence")
     builder.advance_to(ProcedureState.ASSESSMENT_IN_PROGRESS)
     return builder
 
@@ -86,7 +87,7 @@ def in_progress():
 @pytest.fixture
 def panel_open():
     """ECEI Gold (one national and one foreign assessor needed), self-assessment submitted."""
-    builder = ProcedureBuilder(scheme_id="ecei-gold")
+    builder = StateBuilder(scheme_id="ecei-gold")
     builder.advance_to(ProcedureState.SELF_ASSESSMENT_SUBMITTED)
     return builder
 
@@ -694,7 +695,7 @@ def test_only_the_panel_saves_or_confirms_scores(client, in_progress, who):
 
 
 def test_scores_cannot_be_changed_after_the_report_is_submitted(client):
-    builder = ProcedureBuilder(scheme_id="bw-cluster-excellence")
+    builder = StateBuilder(scheme_id="bw-cluster-excellence")
     procedure = builder.advance_to(ProcedureState.REPORT_SUBMITTED)
     indicator = first_of_type(builder.scheme, "number")
     before = IndicatorScore.objects.get(procedure=procedure, indicator_id=indicator.id)
@@ -724,7 +725,7 @@ def test_scores_cannot_be_changed_after_the_report_is_submitted(client):
     ],
 )
 def test_the_organisation_sees_the_scores_only_after_the_decision(client, state, status):
-    builder = ProcedureBuilder(scheme_id="ecei-bronze")
+    builder = StateBuilder(scheme_id="ecei-bronze")
     procedure = builder.advance_to(state)
     login(client, builder.manager, language="en")
 
@@ -974,7 +975,7 @@ def test_report_rounds_the_percentage_down_in_the_reasons(client, in_progress):
 
 
 def test_the_board_reads_the_scores_during_its_review(client):
-    builder = ProcedureBuilder(scheme_id="bw-cluster-excellence")
+    builder = StateBuilder(scheme_id="bw-cluster-excellence")
     procedure = builder.advance_to(ProcedureState.BOARD_REVIEW)
     login(client, builder.board[0], language="en")
 
@@ -986,7 +987,7 @@ def test_the_board_reads_the_scores_during_its_review(client):
 
 
 def test_a_single_assessor_scores_a_yes_no_indicator_without_confirmations(client):
-    builder = ProcedureBuilder(scheme_id="ecei-bronze")  # one assessor
+    builder = StateBuilder(scheme_id="ecei-bronze")  # one assessor
     procedure = builder.advance_to(ProcedureState.ASSESSMENT_IN_PROGRESS)
     indicator = first_of_type(builder.scheme, "boolean")
     login(client, builder.assessors[0], language="en")

@@ -17,6 +17,7 @@ from clusterlabel.procedures.selectors import procedure_get
 from tests.factories import UserFactory, grant_role
 from tests.helpers import login
 from tests.procedures.builders import ProcedureBuilder
+from tests.states import StateBuilder
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ FILE_MARKERS = (
 @pytest.fixture
 def builder() -> ProcedureBuilder:
     """A procedure in its first board review; no board member has declared yet."""
-    builder = ProcedureBuilder(scheme_id="bw-cluster-excellence", board_declared=False)
+    builder = StateBuilder(scheme_id="bw-cluster-excellence", board_declared=False)
     builder.advance_to(ProcedureState.BOARD_REVIEW)
     return builder
 
@@ -229,7 +230,7 @@ def test_a_conflict_found_after_voting_takes_the_vote_back(builder):
 
 
 def test_every_round_needs_a_new_declaration(client):
-    builder = ProcedureBuilder(scheme_id="bw-cluster-excellence")
+    builder = StateBuilder(scheme_id="bw-cluster-excellence")
     procedure = builder.advance_to(ProcedureState.AWAITING_DECISION)
     services.procedure_return_to_board(
         procedure=procedure, actor=builder.authority, reason="Bitte erneut beraten."
@@ -254,7 +255,7 @@ def test_every_round_needs_a_new_declaration(client):
 
 
 def test_declarations_are_taken_only_while_the_review_is_open():
-    builder = ProcedureBuilder(scheme_id="bw-cluster-excellence")
+    builder = StateBuilder(scheme_id="bw-cluster-excellence")
     procedure = builder.advance_to(ProcedureState.AWAITING_DECISION)
     with pytest.raises(services.ActionRefused) as refused:
         services.board_conflict_declare(

@@ -18,6 +18,7 @@ from clusterlabel.procedures.models import Evidence, Procedure, SelfAssessmentAn
 from tests.factories import OrganisationFactory, UserFactory
 from tests.helpers import login
 from tests.procedures.builders import ProcedureBuilder, excellent_values
+from tests.states import StateBuilder
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def builder() -> ProcedureBuilder:
-    builder = ProcedureBuilder(scheme_id="bw-cluster-excellence")
+    builder = StateBuilder(scheme_id="bw-cluster-excellence")
     builder.advance_to(ProcedureState.CONTRACTED)
     return builder
 
@@ -326,7 +327,7 @@ def test_the_manager_downloads_the_original_bytes_as_an_attachment(client, build
 
 
 def test_the_secretariat_and_the_assigned_assessors_download(client):
-    builder = ProcedureBuilder()
+    builder = StateBuilder()
     builder.advance_to(ProcedureState.CONTRACTED)
     evidence = store(builder)
     builder.advance_to(ProcedureState.ASSESSORS_ASSIGNED)
@@ -349,7 +350,7 @@ def test_strangers_get_404(client, builder):
 def test_evidence_of_another_procedure_is_404_even_through_ones_own(client, builder):
     """The evidence id must belong to the procedure in the URL, which the user may see."""
     theirs = store(builder)
-    own = ProcedureBuilder()
+    own = StateBuilder()
     client.force_login(own.manager)
 
     url = reverse("procedures:evidence_download", args=[own.procedure.pk, theirs.pk])

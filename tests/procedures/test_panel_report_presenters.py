@@ -15,6 +15,7 @@ from clusterlabel.procedures.models import Procedure
 from clusterlabel.procedures.presenters.assessment import panel_page, report_page
 from clusterlabel.procedures.selectors import procedure_get
 from tests.procedures.builders import ProcedureBuilder
+from tests.states import StateBuilder
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def propose(builder: ProcedureBuilder) -> None:
 @pytest.fixture
 def panel_open() -> ProcedureBuilder:
     """ECEI Gold (one national and one foreign assessor needed), self-assessment submitted."""
-    builder = ProcedureBuilder(scheme_id="ecei-gold")
+    builder = StateBuilder(scheme_id="ecei-gold")
     builder.advance_to(ProcedureState.SELF_ASSESSMENT_SUBMITTED)
     return builder
 
@@ -49,7 +50,7 @@ def panel_open() -> ProcedureBuilder:
 @pytest.fixture
 def in_progress() -> ProcedureBuilder:
     """BW (two assessors), self-assessment at the excellence values, scoring open."""
-    builder = ProcedureBuilder(scheme_id="bw-cluster-excellence")
+    builder = StateBuilder(scheme_id="bw-cluster-excellence")
     builder.advance_to(ProcedureState.ASSESSMENT_IN_PROGRESS)
     return builder
 

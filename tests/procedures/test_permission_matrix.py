@@ -56,7 +56,8 @@ from clusterlabel.procedures.models import (
 from clusterlabel.procedures.values import from_json
 from tests.factories import UserFactory
 from tests.procedures import builders
-from tests.procedures.builders import ORDER, ProcedureBuilder, excellent_values
+from tests.procedures.builders import ProcedureBuilder, excellent_values
+from tests.states import StateBuilder, add_evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +112,9 @@ def _ahead(builder: ProcedureBuilder) -> date:
 
 
 def _build(situation: str) -> ProcedureBuilder:
-    builder = ProcedureBuilder(scheme_id=SCHEME)
+    """The situation's rows written directly (``tests.states``), and what the situation adds
+    through the real services where its audit events are read (the votes, the proposal)."""
+    builder = StateBuilder(scheme_id=SCHEME)
     state = SITUATIONS[situation]
     if situation == "changes_requested":
         builder.advance_to(S.APPLIED)
@@ -123,20 +126,17 @@ def _build(situation: str) -> ProcedureBuilder:
         )
         builder.refresh()
         return builder
-    if ORDER.index(state) >= ORDER.index(S.CONTRACTED):
+    # Scheduled ahead and moved to the assessment day when it starts, as when the walk went
+    # to the contract first.
+    builder.walk.assessment_in_past = False
+    if state == S.CONTRACTED:
         builder.advance_to(S.CONTRACTED)
         services.self_assessment_save(
             procedure=builder.procedure,
             actor=builder.manager,
             values=excellent_values(builder.scheme),
         )
-        services.evidence_upload(
-            procedure=builder.procedure,
-            actor=builder.manager,
-            indicator_id=SCORED,
-            upload=SimpleUploadedFile("Mitgliederliste.pdf", PDF),
-        )
-    if situation == "panel_proposed":
+    elif situation == "panel_proposed":
         builder.advance_to(S.SELF_ASSESSMENT_SUBMITTED)
         builder.walk.propose_panel()
         _schedule(builder, _ahead(builder))
@@ -155,6 +155,9 @@ def _build(situation: str) -> ProcedureBuilder:
         services.board_vote_record(
             procedure=builder.procedure, actor=against, in_favour=False, reason=NO_VOTE_REASON
         )
+    elif situation == "report_ready":
+        builder.advance_to(S.ASSESSMENT_IN_PROGRESS)
+        builder.report_ready()
     else:
         builder.advance_to(state)
     if situation == "assessment_in_progress":
@@ -167,10 +170,13 @@ def _build(situation: str) -> ProcedureBuilder:
             evidence_seen="Mitgliederliste",
             based_on_revision=0,
         )
-    elif situation == "report_ready":
-        builder.score_all()
-        for assessor in builder.assessors:
-            services.report_agree(procedure=builder.procedure, actor=assessor, summary="Bericht")
+    if state not in BEFORE_THE_PANEL - {S.CONTRACTED}:
+        add_evidence(
+            builder.procedure,
+            indicator_id=SCORED,
+            upload=SimpleUploadedFile("Mitgliederliste.pdf", PDF),
+            by=builder.manager,
+        )
     builder.refresh()
     return builder
 

@@ -36,6 +36,7 @@ from tests.helpers import (
     text,
 )
 from tests.procedures.builders import ProcedureBuilder, excellent_values
+from tests.states import StateBuilder
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +101,7 @@ def saves(procedure: Procedure) -> int:
 
 @pytest.fixture
 def builder() -> ProcedureBuilder:
-    builder = ProcedureBuilder(scheme_id="bw-cluster-excellence")
+    builder = StateBuilder(scheme_id="bw-cluster-excellence")
     builder.advance_to(ProcedureState.CONTRACTED)
     return builder
 
@@ -601,7 +602,7 @@ def test_the_secretariat_cannot_save(client, builder):
 
 
 def test_an_assigned_assessor_reads_the_self_assessment(client):
-    builder = ProcedureBuilder()
+    builder = StateBuilder()
     builder.advance_to(ProcedureState.ASSESSORS_ASSIGNED)
     assessor = builder.assessors[0]
     login(client, assessor, language="en")
@@ -671,7 +672,7 @@ def test_after_submission_the_manager_reads_and_can_no_longer_save(client, build
 def test_the_questionnaire_uses_the_procedures_own_scheme_version(client, builder):
     """A newer version of the scheme does not change a running procedure's questionnaire."""
     procedure = builder.procedure
-    other = ProcedureBuilder(scheme_id="ecei-gold")
+    other = StateBuilder(scheme_id="ecei-gold")
     login(client, builder.manager, language="en")
 
     page = parsed(client.get(questionnaire_url(procedure)))
