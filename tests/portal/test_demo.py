@@ -7,6 +7,7 @@ import io
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.db import transaction
 
 from clusterlabel.access.models import Grant
 from clusterlabel.accounts.choices import Role
@@ -14,7 +15,7 @@ from clusterlabel.accounts.models import User
 from clusterlabel.portal.demo import DEMO_PASSWORD
 from clusterlabel.schemes.models import SchemeVersion
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def run_demo() -> str:
@@ -23,8 +24,22 @@ def run_demo() -> str:
     return out.getvalue()
 
 
-def test_demo_creates_one_account_per_role_and_loads_the_schemes():
-    output = run_demo()
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, set up once for the module (it walks dozens of procedures) in a transaction
+    rolled back at the end; each test runs in a savepoint inside it. Returns its output."""
+    with django_db_blocker.unblock():
+        outermost = transaction.atomic()
+        outermost.__enter__()
+        try:
+            yield run_demo()
+        finally:
+            transaction.set_rollback(True)
+            outermost.__exit__(None, None, None)
+
+
+def test_demo_creates_one_account_per_role_and_loads_the_schemes(demo):
+    output = demo
     assert set(Grant.objects.values_list("role", flat=True)) == set(Role.values)
     # The BW secretariat holds its role for one scheme only, the others for every operator.
     bw = Grant.objects.filter(user__username="bw-secretariat")
@@ -37,10 +52,10 @@ def test_demo_creates_one_account_per_role_and_loads_the_schemes():
     assert DEMO_PASSWORD in output
 
 
-def test_demo_has_a_synthetic_benchmarking_pool_and_reports_with_history():
+def test_demo_has_a_synthetic_benchmarking_pool_and_reports_with_history(demo):
     from clusterlabel.benchmarks.models import ReferenceAssessment, ReferenceSource
 
-    output = run_demo()
+    output = demo
     latest = ReferenceAssessment.objects.filter(is_latest=True)
     synthetic = latest.filter(source=ReferenceSource.SYNTHETIC)
     assert synthetic.filter(pool_id="ecei-bronze").count() == 1300
@@ -61,8 +76,7 @@ def test_demo_has_a_synthetic_benchmarking_pool_and_reports_with_history():
     assert biocon.get(is_latest=True).source == ReferenceSource.PROCEDURE
 
 
-def test_demo_twice_duplicates_nothing_and_keeps_changed_passwords():
-    run_demo()
+def test_demo_twice_duplicates_nothing_and_keeps_changed_passwords(demo):
     manager = User.objects.get(username="manager")
     manager.set_password("my-own-passphrase-2026")
     manager.save()
@@ -73,8 +87,7 @@ def test_demo_twice_duplicates_nothing_and_keeps_changed_passwords():
     assert authenticate(username="manager", password="my-own-passphrase-2026") is not None
 
 
-def test_demo_roles_have_back_office_rights_only_where_they_should():
-    run_demo()
+def test_demo_roles_have_back_office_rights_only_where_they_should(demo):
     staff = set(Grant.objects.filter(user__is_staff=True).values_list("role", flat=True))
     assert staff == {Role.SECRETARIAT, Role.ADMINISTRATOR}
     not_staff = set(Grant.objects.filter(user__is_staff=False).values_list("role", flat=True))
