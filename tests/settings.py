@@ -9,8 +9,14 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-" + "x" * 60)
 os.environ.setdefault("CLUSTERLABEL_DATA_DIR", tempfile.mkdtemp(prefix="clusterlabel-tests-"))
+# pytest-xdist's workers inherit the directory from the process that started them: each works
+# in its own below it (keys, uploads), so that two workers never write the same file.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker and os.path.basename(os.environ["CLUSTERLABEL_DATA_DIR"]) != _worker:
+    os.environ["CLUSTERLABEL_DATA_DIR"] = os.path.join(os.environ["CLUSTERLABEL_DATA_DIR"], _worker)
+    os.makedirs(os.environ["CLUSTERLABEL_DATA_DIR"], exist_ok=True)
 
-from clusterlabel.settings import *  # noqa: F403
+from clusterlabel.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
