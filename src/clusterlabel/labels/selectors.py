@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
+from clusterlabel.audit.models import AuditEvent
 from clusterlabel.labels.models import Label
 
 
@@ -26,4 +27,12 @@ def labels_of_organisation(*, organisation_id: int) -> QuerySet[Label]:
         labels_with_relations()
         .filter(organisation_id=organisation_id)
         .order_by("family", "-valid_until")
+    )
+
+
+def label_history(label: Label) -> QuerySet[AuditEvent]:
+    """The audit events recorded for ``label``, oldest first (one query, no joins needed:
+    ``actor_label`` is the actor's name at the time)."""
+    return AuditEvent.objects.filter(target_type="labels.label", target_id=str(label.pk)).order_by(
+        "sequence"
     )

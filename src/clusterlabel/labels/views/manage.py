@@ -3,98 +3,21 @@ the awarding authority and the secretariat; to everyone else the page does not e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from clusterlabel.access.policy import Activity, can
-from clusterlabel.audit.models import AuditEvent
 from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.core.service_forms import run_for_form
-from clusterlabel.domain.labels import may_change
 from clusterlabel.labels import services
-from clusterlabel.labels.forms import LabelRevokeForm, LabelStateChangeForm
-from clusterlabel.labels.models import Label, LabelState
-from clusterlabel.labels.selectors import label_by_number
-
-
-@dataclass(frozen=True)
-class StateAction:
-    name: str
-    new_state: LabelState
-    form_class: type[forms.Form]
-    heading: Promise
-    explanation: Promise
-    button: Promise
-    done: Promise
-    danger: bool = False
-
-
-ACTIONS = {
-    action.name: action
-    for action in (
-        StateAction(
-            "suspend",
-            LabelState.SUSPENDED,
-            LabelStateChangeForm,
-            gettext_lazy("Suspend the label"),
-            gettext_lazy(
-                "While suspended, the label is shown as not valid on the verification page, "
-                "the badge and the certificate. It can be reinstated later."
-            ),
-            gettext_lazy("Suspend"),
-            gettext_lazy("The label has been suspended."),
-        ),
-        StateAction(
-            "reinstate",
-            LabelState.ACTIVE,
-            LabelStateChangeForm,
-            gettext_lazy("Reinstate the label"),
-            gettext_lazy("End the suspension: the label is valid again until its end date."),
-            gettext_lazy("Reinstate"),
-            gettext_lazy("The label has been reinstated."),
-        ),
-        StateAction(
-            "revoke",
-            LabelState.REVOKED,
-            LabelRevokeForm,
-            gettext_lazy("Revoke the label"),
-            gettext_lazy(
-                "A revoked label is no longer valid, and a revocation cannot be undone. The "
-                "revocation is published in the status list that credential verifiers read."
-            ),
-            gettext_lazy("Revoke"),
-            gettext_lazy("The label has been revoked."),
-            danger=True,
-        ),
-    )
-}
-
-EVENT_LABELS = {
-    "label.issue": gettext_lazy("Issued"),
-    "label.renew": gettext_lazy("Issued as a renewal"),
-    "label.suspend": gettext_lazy("Suspended"),
-    "label.reinstate": gettext_lazy("Reinstated"),
-    "label.revoke": gettext_lazy("Revoked"),
-}
-
-
-def label_history(label: Label) -> QuerySet[AuditEvent]:
-    """The audit events recorded for ``label``, oldest first (one query, no joins needed:
-    ``actor_label`` is the actor's name at the time)."""
-    return AuditEvent.objects.filter(target_type="labels.label", target_id=str(label.pk)).order_by(
-        "sequence"
-    )
+from clusterlabel.labels.models import LabelState
+from clusterlabel.labels.presenters.manage import ACTIONS, manage_page
+from clusterlabel.labels.selectors import label_by_number, label_history
 
 
 def _not_found(exc: PermissionDenied) -> HttpResponse:
@@ -146,17 +69,7 @@ def label_manage(request: AuthenticatedHttpRequest, number: str) -> HttpResponse
                     ),
                 )
 
-    sections = [
-        {"action": action, "form": forms_by_action[name]}
-        for name, action in ACTIONS.items()
-        if may_change(label.state, action.new_state) or action is posted
-    ]
-    events = [
-        {"event": event, "label": EVENT_LABELS.get(event.action, event.action)}
-        for event in label_history(label)
-    ]
-    return render(
-        request,
-        "labels/manage.html",
-        {"label": label, "status": label.status, "sections": sections, "events": events},
+    context = manage_page(
+        label, forms_by_action=forms_by_action, posted=posted, history=label_history(label)
     )
+    return render(request, "labels/manage.html", context)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from clusterlabel.credentials.status_list import StatusPurpose
 from clusterlabel.labels.certificates import credentials
+from clusterlabel.labels.presenters.verification import verify_page
 from clusterlabel.labels.selectors import label_by_number, labels_of_organisation
 from clusterlabel.organisations.models import Organisation
 
@@ -49,16 +50,7 @@ def credential(request: HttpRequest, number: str) -> HttpResponse:
 def verify(request: HttpRequest, number: str) -> HttpResponse:
     """What a QR code leads to: the label and, prominently, whether it is valid today."""
     label = label_by_number(number)
-    return render(
-        request,
-        "labels/verify.html",
-        {
-            "label": label,
-            "status": label.status,
-            "renewal": getattr(label, "renewal", None),
-            "recognitions": list(label.recognitions.all()),
-        },
-    )
+    return render(request, "labels/verify.html", verify_page(label))
 
 
 @require_GET

@@ -14,9 +14,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
-from datetime import date
-from typing import Any, cast
+from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -31,40 +30,20 @@ from django.http import (
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from clusterlabel.core.form_fields import choice_field
-from clusterlabel.labels.registry import statistics as stats
+from clusterlabel.labels.presenters.registry import registry_listing
+from clusterlabel.labels.presenters.statistics import statistics_page
 from clusterlabel.labels.registry.queries import (
     EXPORT_COLUMNS,
-    SORT_FIELDS,
     QuestionForm,
     RegistryFilterForm,
-    RegistryFilters,
     SchemeCatalogue,
-    family_name,
-    family_short_name,
     holder_places,
-    region_name,
     registry_export_records,
     registry_labels,
     registry_page,
-    registry_rows,
 )
-
-
-def _sort_headers(current: str) -> dict[str, dict[str, str]]:
-    """Per sortable column: the sort a click on its header asks for, and its aria-sort."""
-    headers = {}
-    for key in SORT_FIELDS:
-        if current == key:
-            headers[key] = {"next": f"-{key}", "aria": "ascending"}
-        elif current == f"-{key}":
-            headers[key] = {"next": key, "aria": "descending"}
-        else:
-            headers[key] = {"next": key, "aria": ""}
-    return headers
 
 
 @require_GET
@@ -76,21 +55,10 @@ def registry(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     labels = registry_labels(filters, today=today, level_ranks=catalogue.level_ranks())
     page, values = registry_page(labels, request.GET.get("page"))
-    query = filters.as_query()
-    return render(
-        request,
-        "labels/registry.html",
-        {
-            "form": form,
-            "filters": filters,
-            "page": page,
-            "rows": registry_rows(values, catalogue=catalogue, today=today),
-            "sort_headers": _sort_headers(filters.sort),
-            "export_query": f"?{urlencode(query)}" if query else "",
-            "filtered": filters.filters_anything,
-            "today": today,
-        },
+    context = registry_listing(
+        form, filters=filters, page=page, values=values, catalogue=catalogue, today=today
     )
+    return render(request, "labels/registry.html", context)
 
 
 # Rows per piece of the stream: fewer, larger pieces cost less per row.
@@ -170,85 +138,15 @@ def registry_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingH
     return response
 
 
-def _tick(day: date, period: str, is_today: bool) -> str:
-    if is_today:
-        return _("today")
-    if period == "quarter":
-        return f"{day.year} Q{(day.month - 1) // 3 + 1}"
-    return str(day.year)
-
-
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
     """Counts of valid labels today and over time, with charts, and the seeds' questions."""
     catalogue = SchemeCatalogue.load()
-    places = holder_places()
-    today = timezone.localdate()
-    counts = stats.counts_today(catalogue=catalogue, today=today)
-    history = stats.labels_over_time(today=today)
-
     asked = any(key.startswith("ask-") for key in request.GET)
-    question = QuestionForm(request.GET if asked else None, catalogue=catalogue, places=places)
-    answer = None
-    if asked and question.is_valid():
-        filters = question.registry_filters()
-        holders = stats.organisations_holding(filters, catalogue=catalogue)
-        label_value = question.cleaned_data["label"]
-        answer = {
-            "filters": filters,
-            "holders": holders,
-            "count": len(holders),
-            "day": filters.valid_on,
-            "region": region_name(filters.region) if filters.region else "",
-            # The form sets flat (value, name) pairs; the stubs type choices far wider.
-            "label": dict(
-                cast("Iterable[tuple[str, str]]", choice_field(question, "label").choices)
-            ).get(label_value, label_value),
-            "registry_query": urlencode(filters.as_query()),
-        }
-
-    bar_chart = line_chart = None
-    if counts.by_label:
-        bar_chart = stats.bar_chart_svg(
-            [row.name for row in counts.by_label],
-            [row.organisations for row in counts.by_label],
-            label=_("Organisations holding a valid label today, by label"),
-            axis=_("organisations"),
-        )
-    history_rows = []
-    if history is not None:
-        history_rows = history.rows()
-        line_chart = stats.line_chart_svg(
-            [_tick(day, history.period, is_today) for day, is_today, _counts in history_rows],
-            {family_name(family): values for family, values in history.series.items()},
-            label=_("Valid labels per label family over time"),
-            axis=_("valid labels"),
-        )
-
-    bw_today = RegistryFilters(family="bw", region="DE-BW", valid_on=today)
-    quick_bw = urlencode(
-        {"ask-region": "DE-BW", "ask-label": "family:bw", "ask-on": today.isoformat()}
+    question = QuestionForm(
+        request.GET if asked else None, catalogue=catalogue, places=holder_places()
     )
-    quick_bw_registry = urlencode(bw_today.as_query())
-    creative = RegistryFilters(
-        family="ecei", country="DE", sector="creative_industries", status="valid"
+    context = statistics_page(
+        question, asked=asked, catalogue=catalogue, today=timezone.localdate()
     )
-    return render(
-        request,
-        "labels/statistics.html",
-        {
-            "counts": counts,
-            "families": [(family, family_short_name(family)) for family in counts.families],
-            "history": history,
-            "history_families": [family_short_name(f) for f in (history.series if history else {})],
-            "history_rows": history_rows,
-            "bar_chart": bar_chart,
-            "line_chart": line_chart,
-            "question": question,
-            "answer": answer,
-            "quick_bw": quick_bw,
-            "quick_bw_registry": quick_bw_registry,
-            "quick_creative": urlencode(creative.as_query()),
-            "today": today,
-        },
-    )
+    return render(request, "labels/statistics.html", context)

@@ -1,0 +1,98 @@
+"""What the page that manages an issued label shows: one form per state change the label
+allows now (and the one just posted, with its errors), and the label's history in words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+
+from clusterlabel.audit.models import AuditEvent
+from clusterlabel.domain.labels import may_change
+from clusterlabel.labels.forms import LabelRevokeForm, LabelStateChangeForm
+from clusterlabel.labels.models import Label, LabelState
+
+
+@dataclass(frozen=True)
+class StateAction:
+    name: str
+    new_state: LabelState
+    form_class: type[forms.Form]
+    heading: Promise
+    explanation: Promise
+    button: Promise
+    done: Promise
+    danger: bool = False
+
+
+ACTIONS = {
+    action.name: action
+    for action in (
+        StateAction(
+            "suspend",
+            LabelState.SUSPENDED,
+            LabelStateChangeForm,
+            gettext_lazy("Suspend the label"),
+            gettext_lazy(
+                "While suspended, the label is shown as not valid on the verification page, "
+                "the badge and the certificate. It can be reinstated later."
+            ),
+            gettext_lazy("Suspend"),
+            gettext_lazy("The label has been suspended."),
+        ),
+        StateAction(
+            "reinstate",
+            LabelState.ACTIVE,
+            LabelStateChangeForm,
+            gettext_lazy("Reinstate the label"),
+            gettext_lazy("End the suspension: the label is valid again until its end date."),
+            gettext_lazy("Reinstate"),
+            gettext_lazy("The label has been reinstated."),
+        ),
+        StateAction(
+            "revoke",
+            LabelState.REVOKED,
+            LabelRevokeForm,
+            gettext_lazy("Revoke the label"),
+            gettext_lazy(
+                "A revoked label is no longer valid, and a revocation cannot be undone. The "
+                "revocation is published in the status list that credential verifiers read."
+            ),
+            gettext_lazy("Revoke"),
+            gettext_lazy("The label has been revoked."),
+            danger=True,
+        ),
+    )
+}
+
+EVENT_LABELS = {
+    "label.issue": gettext_lazy("Issued"),
+    "label.renew": gettext_lazy("Issued as a renewal"),
+    "label.suspend": gettext_lazy("Suspended"),
+    "label.reinstate": gettext_lazy("Reinstated"),
+    "label.revoke": gettext_lazy("Revoked"),
+}
+
+
+def manage_page(
+    label: Label,
+    *,
+    forms_by_action: Mapping[str, forms.Form],
+    posted: StateAction | None,
+    history: Iterable[AuditEvent],
+) -> dict[str, Any]:
+    """The label, a section per state change it allows now (and the ``posted`` one, so its
+    errors stay in sight even once the change is no longer possible), and its ``history``."""
+    sections = [
+        {"action": action, "form": forms_by_action[name]}
+        for name, action in ACTIONS.items()
+        if may_change(label.state, action.new_state) or action is posted
+    ]
+    events = [
+        {"event": event, "label": EVENT_LABELS.get(event.action, event.action)} for event in history
+    ]
+    return {"label": label, "status": label.status, "sections": sections, "events": events}
