@@ -115,8 +115,7 @@ def fill_registration(page: Page) -> None:
         "cluster_name": CLUSTER,
         "founding_year": "2011",
         "website": "https://photonik-ka.example.org",
-        "country": "DE",
-        "region": "DE-BW",
+        "region": "Baden-Württemberg",  # a name is taken as well as the code
         "city": "Karlsruhe",
         "members_companies": "48",
         "members_smes": "31",
@@ -128,6 +127,7 @@ def fill_registration(page: Page) -> None:
     }
     for name, value in values.items():
         form.locator(f'[name="{name}"]').fill(value)
+    form.locator('select[name="country"]').select_option(label="Deutschland")
     form.locator('select[name="sector"]').select_option(value="micro_nano_optics")
     form.locator('select[name="listed_in_cluster_database"]').select_option(value="true")
     form.locator('input[name="share_public_grants"]').fill("40")
