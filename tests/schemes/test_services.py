@@ -75,3 +75,26 @@ def test_a_broken_directory_loads_nothing(shipped_dir, tmp_path):
     with pytest.raises(SchemeFileError):
         scheme_versions_load_directory(directory=tmp_path)
     assert SchemeVersion.objects.count() == 0
+
+
+def test_a_file_that_only_adds_an_alias_updates_the_stored_text_not_the_hash(shipped_dir):
+    text = shipped_text(shipped_dir, "ecei-gold")
+    first = scheme_version_load(text=text, source_name="gold.yaml").scheme_version
+    changed = text.replace('      - "EUCLES Gold"\n', '      - "EUCLES Gold"\n      - "Or"\n')
+    assert changed != text
+    again = scheme_version_load(text=changed, source_name="gold.yaml")
+    stored = SchemeVersion.objects.get(pk=first.pk)
+    assert not again.created
+    assert stored.content_hash == first.content_hash
+    assert "Or" in stored.scheme.levels[0].aliases
+
+
+def test_an_alias_another_current_scheme_gives_is_refused(shipped_dir):
+    scheme_version_load(text=shipped_text(shipped_dir, "ecei-gold"), source_name="gold.yaml")
+    silver = shipped_text(shipped_dir, "ecei-silver").replace(
+        '      - "EUCLES Silver"\n', '      - "EUCLES Silver"\n      - "eucles gold"\n'
+    )
+    with pytest.raises(SchemeFileError) as caught:
+        scheme_version_load(text=silver, source_name="silver.yaml")
+    assert "already given to ecei-gold (gold)" in str(caught.value)
+    assert not SchemeVersion.objects.filter(scheme_id="ecei-silver").exists()

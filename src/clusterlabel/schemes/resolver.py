@@ -1,5 +1,6 @@
 """Finding the current scheme and level a text in an operator's list names (``ECEI Gold``,
-``Silber``, ``Cluster-Exzellenz BW``), by the words of the schemes' ids and names."""
+``Silber``, ``Cluster-Exzellenz BW``, ``CE-BW``), by the words of the schemes' ids, names and
+the levels' ``aliases`` in the scheme files."""
 
 from __future__ import annotations
 
@@ -35,13 +36,16 @@ class SchemeLevel:
 class SchemeResolver:
     """Finds the current scheme and level a text names.
 
-    Every (scheme, level) has a vocabulary: the words of its id, family, names in both
-    languages, the level's id and names, and ``FAMILY_WORDS``. A text names it when all its
-    words (numbers and filler words aside) are in that vocabulary and it fits no other.
+    A text that is one of a level's ``aliases`` (compared as folded words: ``CE-BW`` = ``ce
+    bw``) names that level. Otherwise every (scheme, level) has a vocabulary: the words of its
+    id, family, names in both languages, the level's id, names and aliases, and
+    ``FAMILY_WORDS``. A text names it when all its words (numbers and filler words aside) are
+    in that vocabulary and it fits no other.
     """
 
     def __init__(self, versions: Iterable[SchemeVersion]) -> None:
         self.vocabularies: list[tuple[SchemeLevel, set[str]]] = []
+        self.aliases: dict[str, list[SchemeLevel]] = {}
         for version in versions:
             scheme = version.scheme
             common = {
@@ -52,12 +56,19 @@ class SchemeResolver:
                 *(fold(word) for word in FAMILY_WORDS.get(scheme.family, ())),
             }
             for level in scheme.levels:
+                target = SchemeLevel(version, level.id)
                 vocabulary = common | {*words(level.id), *words(level.name.de)}
                 vocabulary |= set(words(level.name.en))
-                self.vocabularies.append((SchemeLevel(version, level.id), vocabulary))
+                for alias in level.aliases:
+                    vocabulary |= set(words(alias))
+                    self.aliases.setdefault(" ".join(words(alias)), []).append(target)
+                self.vocabularies.append((target, vocabulary))
 
     def resolve(self, text: str) -> tuple[SchemeLevel | None, list[SchemeLevel]]:
         """The one match, or ``None`` and the candidates (several: ambiguous; none: unknown)."""
+        by_alias = self.aliases.get(" ".join(words(text)), [])
+        if len(by_alias) == 1:
+            return by_alias[0], by_alias
         wanted = {w for w in words(text) if not w.isdigit() and w not in _IGNORED_WORDS}
         if not wanted:
             return None, []
@@ -65,3 +76,7 @@ class SchemeResolver:
         if len(matches) == 1:
             return matches[0], matches
         return None, matches
+
+    def names(self) -> list[str]:
+        """Every current label by name, for a message that says what would be accepted."""
+        return [str(level) for level, _vocabulary in self.vocabularies]

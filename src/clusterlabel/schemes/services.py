@@ -9,7 +9,9 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from clusterlabel.domain.errors import SchemeFileError
 from clusterlabel.domain.schemes import Scheme, load_scheme_text
+from clusterlabel.domain.schemes.across_files import alias_clashes
 from clusterlabel.schemes.models import Operator, SchemeVersion
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
@@ -39,11 +41,23 @@ def scheme_version_load(*, text: str, source_name: str, make_current: bool = Tru
     Guarantees: the file is fully validated first (``SchemeFileError`` lists every problem);
     loading the same file again changes nothing; a different file under an already loaded
     (id, version) is refused with ``SchemeVersionConflict``, because results scored under that
-    version must stay reproducible. A newly created version becomes the scheme's current one
-    unless ``make_current`` is false.
+    version must stay reproducible, unless it differs only in what the content hash leaves out
+    (a level's ``aliases``, comments, layout): then the stored text is replaced by it. An
+    alias another current scheme already gives is refused (``SchemeFileError``). A newly
+    created version becomes the scheme's current one unless ``make_current`` is false.
     """
     scheme: Scheme = _validated(text, source_name)
     with transaction.atomic():
+        others = SchemeVersion.objects.filter(is_current=True).exclude(scheme_id=scheme.id)
+        clashes = [
+            problem
+            for problem in alias_clashes(
+                [(v.source_name, v.scheme) for v in others] + [(source_name, scheme)]
+            )
+            if problem.source == source_name
+        ]
+        if clashes:
+            raise SchemeFileError(clashes)
         existing = (
             SchemeVersion.objects.select_for_update()
             .filter(scheme_id=scheme.id, version=scheme.version)
@@ -58,6 +72,11 @@ def scheme_version_load(*, text: str, source_name: str, make_current: bool = Tru
                     )
                     % {"source": source_name, "scheme": scheme.id, "version": scheme.version}
                 )
+            if existing.content != text:
+                # Same rules, other presentation (an alias added, a comment): the stored text
+                # follows the file, the hash assessments point at stays.
+                existing.content = text
+                existing.save(update_fields=["content"])
             return LoadResult(scheme_version=existing, created=False)
         has_current = SchemeVersion.objects.filter(scheme_id=scheme.id, is_current=True).exists()
         if make_current and has_current:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from clusterlabel.domain.errors import SchemeProblem
+from clusterlabel.domain.schemes.checks import alias_key
 from clusterlabel.domain.schemes.model import Scheme
 
 
@@ -58,6 +59,42 @@ def check_across_files(schemes: Sequence[tuple[str, Scheme]]) -> list[SchemeProb
                         )
                     )
         problems.extend(_check_benchmark_pool(source, scheme, by_id))
+    problems.extend(alias_clashes(schemes))
+    return problems
+
+
+def alias_clashes(schemes: Sequence[tuple[str, Scheme]]) -> list[SchemeProblem]:
+    """An alias (``CE-BW``) must name one label among all schemes: a level of another scheme
+    (another id; versions of one scheme share their aliases) may not give it as an alias or
+    as its name."""
+    owner: dict[str, tuple[str, str]] = {}  # alias key -> (scheme id, level id)
+    for _source, scheme in schemes:
+        for level in scheme.levels:
+            for alias in level.aliases:
+                owner.setdefault(alias_key(alias), (scheme.id, level.id))
+    problems: list[SchemeProblem] = []
+    for source, scheme in schemes:
+        for li, level in enumerate(scheme.levels):
+            for ai, alias in enumerate(level.aliases):
+                first = owner[alias_key(alias)]
+                if first != (scheme.id, level.id):
+                    problems.append(
+                        SchemeProblem(
+                            source,
+                            f"levels[{li}] ({level.id}).aliases[{ai}]",
+                            f"alias {alias!r} is already given to {first[0]} ({first[1]})",
+                        )
+                    )
+            names = {alias_key(level.name.de), alias_key(level.name.en)}
+            for key in names & owner.keys():
+                if owner[key][0] != scheme.id:
+                    problems.append(
+                        SchemeProblem(
+                            source,
+                            f"levels[{li}] ({level.id}).name",
+                            f"{level.name.en!r} is an alias of {owner[key][0]} ({owner[key][1]})",
+                        )
+                    )
     return problems
 
 

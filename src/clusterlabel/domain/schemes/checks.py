@@ -11,6 +11,8 @@ strings, lists are counted only when they are lists), so the checks never raise.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -49,6 +51,14 @@ def _entries(container: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
     if not isinstance(items, list):
         return []
     return [(index, item) for index, item in enumerate(items) if isinstance(item, dict)]
+
+
+def alias_key(text: str) -> str:
+    """What two spellings of a label's alias share: casefolded words without accents
+    (``CE-BW`` = ``ce bw``, ``Qualitätssiegel`` = ``qualitatssiegel``)."""
+    plain = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[^\W_]+", plain))
 
 
 def _str_id(item: dict[str, Any]) -> str | None:
@@ -102,6 +112,7 @@ class _CrossChecks:
         self.check_unique_ids("indicators", "indicator")
         self.check_indicators()
         self.check_levels()
+        self.check_aliases()
         self.check_validity_and_renewal()
         self.check_eligibility()
         self.check_fees()
@@ -280,6 +291,28 @@ class _CrossChecks:
                 previous_points = band_points
 
     # levels -------------------------------------------------------------------------------------
+
+    def check_aliases(self) -> None:
+        """An alias names one level: not twice, and not another level's name."""
+        names: dict[str, int] = {}
+        for index, level in _entries(self.data, "levels"):
+            name = level.get("name")
+            for text in name.values() if isinstance(name, dict) else ():
+                if isinstance(text, str):
+                    names.setdefault(alias_key(text), index)
+        first: dict[str, tuple[int, int]] = {}
+        for index, level in _entries(self.data, "levels"):
+            aliases = level.get("aliases")
+            for ai, alias in enumerate(aliases if isinstance(aliases, list) else ()):
+                if not isinstance(alias, str) or not alias_key(alias):
+                    continue
+                key, path = alias_key(alias), ("levels", index, "aliases", ai)
+                if key in first:
+                    li, aj = first[key]
+                    self.add(path, f"alias {alias!r} is also given at levels[{li}].aliases[{aj}]")
+                elif names.get(key, index) != index:
+                    self.add(path, f"alias {alias!r} is the name of levels[{names[key]}]")
+                first.setdefault(key, (index, ai))
 
     def check_levels(self) -> None:
         ranks: dict[Any, int] = {}

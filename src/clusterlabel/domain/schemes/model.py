@@ -135,13 +135,28 @@ class Recognition(_Frozen):
 
 
 class Level(_Frozen):
-    """One level of a scheme (bronze, silver, gold, or the only level)."""
+    """One level of a scheme (bronze, silver, gold, or the only level).
+
+    ``aliases`` are further names operators' lists give the label ("CE-BW", "EUCLES Gold",
+    "Silberlabel"), read by the label importer. They are not rules: they are left out of the
+    scheme's content hash, so adding one changes no scored result and needs no new version.
+    """
 
     id: LocalId
     name: Text
     rank: PositiveInt
     award: AwardRules
     recognitions: tuple[Recognition, ...] = ()
+    aliases: tuple[NonEmptyStr, ...] = ()
+
+    @model_serializer(mode="wrap")
+    def _without_aliases(self, handler: Any) -> Any:
+        # Names for reading lists, not rules: the content hash (what an assessment was scored
+        # under) stays the same when an operator adds one.
+        data = handler(self)
+        if isinstance(data, dict):
+            data.pop("aliases", None)
+        return data
 
 
 class Category(_Frozen):

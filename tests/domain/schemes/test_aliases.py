@@ -1,0 +1,71 @@
+"""A level's aliases: other names lists give a label, validated on load, not part of the hash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clusterlabel.domain.errors import SchemeFileError
+from clusterlabel.domain.schemes import load_scheme_dir, load_scheme_text
+from clusterlabel.domain.schemes.across_files import alias_clashes
+from tests.domain.factories import build_scheme, level, scheme_data, to_yaml
+
+SHIPPED_DIR = Path(__file__).resolve().parents[3] / "src/clusterlabel/schemes/shipped"
+
+
+def test_aliases_load_and_leave_the_content_hash_alone():
+    plain = build_scheme(scheme_data())
+    data = scheme_data()
+    data["levels"][0]["aliases"] = ["CE-Test", "Testsiegel"]
+    named = build_scheme(data)
+    assert named.levels[0].aliases == ("CE-Test", "Testsiegel")
+    assert named.content_hash == plain.content_hash
+    assert "aliases" not in named.model_dump()["levels"][0]
+
+
+def test_the_shipped_files_keep_the_hashes_they_were_loaded_with():
+    """Adding aliases to the shipped files changed no content hash: installations that loaded
+    2024.1 keep it, and the assessments scored under it stay tied to it."""
+    hashes = {scheme.id: scheme.content_hash for scheme in load_scheme_dir(SHIPPED_DIR)}
+    assert hashes == {
+        "bw-cluster-excellence": "0858a4b87e574fb821818534d56f30582350dcf1400aafd40e578e297862e1f2",
+        "ecei-bronze": "c9727d7bf3a93379e9ff1a20501870022dea0a5eb3ecf874afc4ed42e0c32311",
+        "ecei-gold": "074d873a204dd8650d478c3e91cbe9b3ff0f93eda4e3018486193744d5bf9f57",
+        "ecei-silver": "75e8595e900fa4d948681fccb2bb513bf43fd63744efd9a9ccbd000c3c88b70a",
+    }
+    aliases = {s.id: s.levels[0].aliases for s in load_scheme_dir(SHIPPED_DIR)}
+    assert "CE-BW" in aliases["bw-cluster-excellence"]
+    assert "EUCLES Gold" in aliases["ecei-gold"]
+
+
+def test_an_alias_given_twice_or_naming_another_level_is_refused():
+    data = scheme_data(
+        levels=[level("silver", rank=1), level("gold", rank=2)],
+    )
+    data["levels"][0]["aliases"] = ["Silberlabel", "Gold"]
+    data["levels"][1]["aliases"] = ["silberlabel"]
+    with pytest.raises(SchemeFileError) as caught:
+        load_scheme_text(to_yaml(data), source="t.yaml")
+    found = {(p.location, p.message) for p in caught.value.errors}
+    assert any(
+        "levels[0] (silver).aliases[1]" in loc and "name of levels[1]" in msg for loc, msg in found
+    ), found
+    assert any(
+        "levels[1] (gold).aliases[0]" in loc and "also given at levels[0]" in msg
+        for loc, msg in found
+    ), found
+
+
+def test_an_alias_is_unique_across_the_schemes():
+    first = scheme_data()
+    first["levels"][0]["aliases"] = ["CE-Test"]
+    second = scheme_data(id="other-scheme")
+    second["levels"][0]["aliases"] = ["ce test"]
+    problems = alias_clashes([("a.yaml", build_scheme(first)), ("b.yaml", build_scheme(second))])
+    assert [(p.source, p.message) for p in problems] == [
+        ("b.yaml", "alias 'ce test' is already given to test-scheme (gold)")
+    ]
+    newer = scheme_data(version="2")  # a later version of the same scheme keeps its aliases
+    newer["levels"][0]["aliases"] = ["CE-Test"]
+    assert alias_clashes([("a.yaml", build_scheme(first)), ("c.yaml", build_scheme(newer))]) == []
