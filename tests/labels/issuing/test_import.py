@@ -174,12 +174,12 @@ def test_missing_columns_are_named(loaded_schemes):
 
 
 def test_new_organisations_need_a_country_and_ambiguous_names_are_refused(loaded_schemes):
-    OrganisationFactory(legal_name="Netz e.V.", cluster_name="Netz", country="DE")
-    OrganisationFactory(legal_name="Netz e.V.", cluster_name="Netz Nord", country="DE")
+    one = OrganisationFactory(legal_name="Netz e.V.", cluster_name="Netz", country="DE")
+    other = OrganisationFactory(legal_name="Netz e.V.", cluster_name="Netz Nord", country="DE")
     text = "Name;Label;Gültig bis\nNetz e. V.;Gold;2020-09-30\nNeuland;Gold;2020-09-30\n"
     result = run(text)
     assert [problem.line for problem in result.errors] == [2, 3]
-    assert "Netz; Netz Nord" in result.errors[0].message
+    assert f"#{one.pk} Netz; #{other.pk} Netz Nord" in result.errors[0].message
     assert "Neuland" in result.errors[1].message
 
 

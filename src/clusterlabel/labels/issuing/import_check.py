@@ -13,7 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
+from clusterlabel.access.policy import Activity, restrict
+from clusterlabel.accounts.models import User
 from clusterlabel.core.countries import parse_country
+from clusterlabel.core.name_variants import variant_key
 from clusterlabel.core.tabular import EMPTY_CELLS, ImportFileError, csv_records, parse_date
 from clusterlabel.core.text import header_key, name_key
 from clusterlabel.labels.issuing.import_result import (
@@ -22,10 +25,12 @@ from clusterlabel.labels.issuing.import_result import (
     NewOrganisation,
     OrganisationMatch,
     RowProblem,
+    SimilarOrganisation,
 )
 from clusterlabel.labels.issuing.import_values import COLUMNS, derive_valid_from, normalise_website
 from clusterlabel.labels.models import Label, LabelState
 from clusterlabel.organisations.choices import Sector
+from clusterlabel.organisations.matching import OrganisationIndex
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.organisations.sectors import parse_sector
 from clusterlabel.schemes.models import SchemeVersion
@@ -142,17 +147,20 @@ class PlannedLabel:
 class Checker:
     """Turns raw rows into planned labels, collecting every problem."""
 
-    def __init__(self, result: ImportResult) -> None:
+    def __init__(self, result: ImportResult, actor: User | None = None) -> None:
         self.result = result
         self.schemes = SchemeResolver(
             SchemeVersion.objects.filter(is_current=True).order_by("family", "scheme_id")
         )
         self.organisations = list(Organisation.objects.all())
-        self.by_key: dict[str, set[int]] = {}
-        for organisation in self.organisations:
-            for name in (organisation.legal_name, organisation.cluster_name):
-                self.by_key.setdefault(name_key(name), set()).add(organisation.pk)
-        self.by_pk = {organisation.pk: organisation for organisation in self.organisations}
+        self.index = OrganisationIndex(self.organisations)
+        self.by_pk = self.index.by_pk
+        # The organisations the column "organisation id" may name: those the importing person
+        # may see (all of them on the command line, which runs without a person).
+        self.mappable: set[int] | None = None
+        if actor is not None:
+            visible = restrict(Organisation.objects.all(), actor, Activity.VIEW_ORGANISATION)
+            self.mappable = set(visible.values_list("pk", flat=True))
         self.new: dict[str, NewOrganisation] = {}
         self.matches: dict[int, OrganisationMatch] = {}
 
@@ -243,20 +251,30 @@ class Checker:
     def _organisation(
         self, line: int, legal_name: str, cluster_name: str, country: str, cells: dict[str, str]
     ) -> Organisation | NewOrganisation | None:
-        keys = {name_key(legal_name), name_key(cluster_name)}
-        found = set().union(*(self.by_key.get(key, set()) for key in keys))
-        if len(found) > 1 and country:
-            found = {pk for pk in found if self.by_pk[pk].country == country} or found
+        names = (legal_name, cluster_name)
+        keys = {key for name in names for key in (name_key(name), variant_key(name))}
+        if cells.get("organisation_id"):
+            mapped = self._mapped(line, cells["organisation_id"])
+            if mapped is None:
+                return None
+            found = [mapped]
+        else:
+            found = self.index.find(names, country).organisations
         if len(found) > 1:
-            names = sorted(str(self.by_pk[pk]) for pk in found)
             self.error(
                 line,
-                _("“%(name)s” matches several organisations: %(names)s.")
-                % {"name": cluster_name, "names": "; ".join(names)},
+                _(
+                    "“%(name)s” matches several organisations: %(names)s. Put the id of the "
+                    "one meant in the column “organisation id”."
+                )
+                % {
+                    "name": cluster_name,
+                    "names": "; ".join(f"#{o.pk} {o.cluster_name}" for o in found),
+                },
             )
             return None
         if found:
-            organisation = self.by_pk[found.pop()]
+            organisation = found[0]
             match = self.matches.setdefault(
                 organisation.pk,
                 OrganisationMatch(organisation.pk, organisation.cluster_name),
@@ -282,6 +300,38 @@ class Checker:
                 self.new[key].lines.append(line)
                 return self.new[key]
         return self._new_organisation(line, legal_name, cluster_name, country, cells, keys)
+
+    def _mapped(self, line: int, text: str) -> Organisation | None:
+        """The organisation the column "organisation id" names, if it exists and the
+        importing person may see it."""
+        digits = text.strip().lstrip("#")
+        organisation = self.by_pk.get(int(digits)) if digits.isdigit() else None
+        if organisation is None or (
+            self.mappable is not None and organisation.pk not in self.mappable
+        ):
+            self.error(
+                line,
+                _(
+                    "Column “organisation id”: there is no organisation #%(text)s that you may "
+                    "see. Use the number of an existing organisation (the dry run shows it as "
+                    "#12 after the names that resemble a new one), or leave the cell empty to "
+                    "match by name."
+                )
+                % {"text": digits},
+            )
+            return None
+        return organisation
+
+    def suggest(self) -> None:
+        """Name, for every new organisation, the existing ones its names resemble; the
+        operator decides (the column "organisation id", or merging later)."""
+        new = list({id(item): item for item in self.new.values()}.values())
+        names = [[item.legal_name, item.cluster_name] for item in new]
+        for item, found in zip(new, self.index.resembling(names), strict=True):
+            item.similar = [
+                SimilarOrganisation(r.owner, self.by_pk[r.owner].cluster_name, r.score)
+                for r in found
+            ]
 
     def _new_organisation(
         self,

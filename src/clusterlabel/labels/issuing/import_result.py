@@ -39,6 +39,16 @@ class OrganisationMatch:
     lines: list[int] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class SimilarOrganisation:
+    """An existing organisation whose name resembles a new one's: a suggestion for the
+    operator (map the rows with the column "organisation id", or merge later), never a match."""
+
+    organisation_id: int
+    organisation: str
+    score: int
+
+
 @dataclass
 class NewOrganisation:
     """An organisation the import creates (``organisation`` is set once it is written)."""
@@ -51,6 +61,7 @@ class NewOrganisation:
     website: str
     lines: list[int] = field(default_factory=list)
     organisation: Organisation | None = None
+    similar: list[SimilarOrganisation] = field(default_factory=list)
 
 
 @dataclass

@@ -54,6 +54,11 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
         "Zertifikat Nr", "Zertifikat", "Certificate number", "Certificate no", "Certificate",
         "Label number", "Labelnummer", "Nummer", "Nr",
     ),
+    # The operator's mapping of a row to an existing organisation (the dry run names them).
+    "organisation_id": (
+        "Organisation ID", "Organization ID", "Organisations-ID", "Organisation-ID",
+        "Org ID", "Organisation Nr", "Organisationsnummer", "ID Organisation",
+    ),
     "website": (
         "Website", "Webseite", "Homepage", "URL", "Internet", "Web", "Internetseite",
         "Internetadresse", "Web address",

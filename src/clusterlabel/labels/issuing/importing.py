@@ -25,10 +25,19 @@ Decisions:
 
 * Organisations are matched by name against the legal and the cluster name of every existing
   organisation, compared casefolded, without accents (``ü`` = ``u`` = ``ue``), with
-  punctuation and spacing in legal-form suffixes ignored (``e.V.`` = ``e. V.``). Several
-  matches are narrowed by the country; still several is an error. Unmatched names create an
+  punctuation and spacing in legal-form suffixes ignored (``e.V.`` = ``e. V.``); failing
+  that, as variants: without legal forms of several countries (``gGmbH``, ``A.C.``, ``asbl``,
+  ``z. s.``...), ``Management GmbH``, parts in brackets and the prefixes ``Spitzencluster``,
+  ``Cluster``, ``Kompetenznetz`` (``clusterlabel.organisations.matching``). Several matches
+  are narrowed by the country; still several is an error naming their ids. A column
+  ``Organisation ID`` maps a row to an existing organisation the importing person may see
+  (an id that does not exist or is hidden is an error). Unmatched names create an
   organisation (country required, sector "other" if none); variants of one new name in the
   file create one. Existing organisations are never changed.
+* For every new organisation the result names the existing organisations whose names
+  resemble its own (English against the own language, misspellings; rapidfuzz over the
+  variant keys, all new names against all organisations in one pass): suggestions for the
+  operator, who maps the rows by id or merges later, never a match.
 * ``valid_from`` when not given: counted back from ``valid_until`` by the scheme's validity
   (``valid_until - months + 1 day``, month ends kept). ``awarded_on`` is ``valid_from``.
 * A row whose organisation, scheme, level and ``valid_until`` (or certificate number) already
@@ -226,7 +235,7 @@ def labels_import(
         result.errors.append(RowProblem(0, str(exc)))
         return result
     result.rows = len(rows)
-    checker = Checker(result)
+    checker = Checker(result, actor)
     planned = []
     for done, row in enumerate(rows, start=1):
         plan = checker.check(row)
@@ -240,6 +249,7 @@ def labels_import(
     result.matched = sorted(checker.matches.values(), key=lambda m: m.organisation.casefold())
     new = {id(item): item for item in checker.new.values()}
     result.new_organisations = sorted(new.values(), key=lambda item: item.lines[0])
+    checker.suggest()
     if result.errors or dry_run:
         return result
     _write(to_create, chainable, result, actor, progress)

@@ -100,6 +100,12 @@ class Command(BaseCommand):
         for new in result.new_organisations:
             lines = ", ".join(str(line) for line in new.lines)
             out(f"  new {new.cluster_name} ({new.country}), lines {lines}")
+            for similar in new.similar:
+                out(
+                    f"    resembles #{similar.organisation_id} {similar.organisation} "
+                    f"(similarity {similar.score}): if it is the same, put "
+                    f"{similar.organisation_id} in the column 'Organisation ID'"
+                )
         for line, first in result.duplicates:
             out(f"line {line}: duplicate of line {first}, imported once")
         if verbose:
