@@ -19,6 +19,7 @@ from clusterlabel.domain.access import (
     check_scope,
     may_grant,
     permits,
+    roles_for,
     states_for,
 )
 from clusterlabel.domain.procedure import TERMINAL_STATES, State
@@ -161,6 +162,13 @@ def test_administrators_have_no_procedural_powers():
     ):
         for state in State:
             assert permits(activity, {R.ADMINISTRATOR}, state) is None
+
+
+def test_only_the_secretariat_and_administrators_merge_organisations():
+    assert roles_for(Activity.MERGE_ORGANISATIONS) == {R.SECRETARIAT, R.ADMINISTRATOR}
+    for role in set(GrantRole) - {R.SECRETARIAT, R.ADMINISTRATOR}:
+        assert permits(Activity.MERGE_ORGANISATIONS, {role}) is None, role
+    assert permits(Activity.MERGE_ORGANISATIONS, {R.ADMINISTRATOR}) == R.ADMINISTRATOR
 
 
 def test_permits_prefers_the_first_role_in_grant_order():

@@ -9,10 +9,13 @@ class BenchmarksConfig(AppConfig):
 
     def ready(self) -> None:
         from clusterlabel.audit.display import register_action_labels
+        from clusterlabel.benchmarks.merging import reference_assessments_move
         from clusterlabel.benchmarks.services import reference_assessment_record_for_decision
+        from clusterlabel.organisations import merging
         from clusterlabel.procedures import decided
 
         decided.subscribe("benchmarks.record", reference_assessment_record_for_decision)
+        merging.contribute("benchmarks.move", reference_assessments_move)
 
         register_action_labels(
             {

@@ -182,6 +182,11 @@ class Activity(StrEnum):
     CHANGE_MANAGERS = "change_managers"
     CREATE_ORGANISATION = "create_organisation"
     CONFIRM_ORGANISATION = "confirm_organisation"
+    # Two records of one organisation (from two registers) become one: its labels, procedures,
+    # assessments and grants move onto the one kept. Register maintenance, not a procedural
+    # step: the secretariat whose scheme the organisation's labels and procedures belong to,
+    # and administrators (of the installation, or of that operator) cleaning up a migration.
+    MERGE_ORGANISATIONS = "merge_organisations"
     APPLY = "apply"
     # labels
     MANAGE_LABEL = "manage_label"
@@ -261,6 +266,7 @@ ACTIVITIES: Mapping[Activity, Rule] = MappingProxyType({
     Activity.CHANGE_MANAGERS: _rule(secretariat=ANY_STATE),
     Activity.CREATE_ORGANISATION: _rule(secretariat=ANY_STATE),
     Activity.CONFIRM_ORGANISATION: _rule(secretariat=ANY_STATE),
+    Activity.MERGE_ORGANISATIONS: _rule(secretariat=ANY_STATE, administrator=ANY_STATE),
     Activity.APPLY: _rule(cluster_manager=ANY_STATE, secretariat=ANY_STATE),
     Activity.MANAGE_LABEL: _rule(secretariat=ANY_STATE, authority=ANY_STATE),
     Activity.BROWSE_LABELS: _rule(**_OVERSIGHT_ANY),

@@ -9,9 +9,12 @@ class LabelsConfig(AppConfig):
 
     def ready(self) -> None:
         from clusterlabel.audit.display import register_action_labels
+        from clusterlabel.labels.merging import labels_move
         from clusterlabel.labels.services import labels_issue_for_decision
+        from clusterlabel.organisations import merging
         from clusterlabel.procedures import decided
 
         decided.subscribe("labels.issue", labels_issue_for_decision)
+        merging.contribute("labels.move", labels_move)
 
         register_action_labels({"label.import": _("Label imported from a list")})

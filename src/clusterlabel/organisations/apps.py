@@ -6,3 +6,8 @@ class OrganisationsConfig(AppConfig):
     name = "clusterlabel.organisations"
     label = "organisations"
     verbose_name = _("Organisations")
+
+    def ready(self) -> None:
+        from clusterlabel.audit.display import register_action_labels
+
+        register_action_labels({"organisation.merge": _("Organisations merged")})

@@ -11,13 +11,16 @@ class ProceduresConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from clusterlabel.audit.display import register_value_labels
+        from clusterlabel.organisations import merging
         from clusterlabel.procedures.choices import (
             AssessmentMode,
             Decision,
             ProcedureState,
             Process,
         )
+        from clusterlabel.procedures.merging import procedures_move
 
+        merging.contribute("procedures.move", procedures_move)
         register_value_labels(
             keys={
                 "state": _("state"),

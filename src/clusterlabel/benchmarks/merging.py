@@ -1,0 +1,26 @@
+"""The benchmarking pool's part of merging two organisations
+(``clusterlabel.organisations.merging``): the organisation merged away's reference assessments
+move to the one kept. Per pool one assessment is the organisation's latest (a unique
+constraint): where both have one, the later (by assessment date, then by when it was recorded)
+stays the latest and the other becomes an earlier cycle, counted as demoted."""
+
+from __future__ import annotations
+
+from clusterlabel.benchmarks.models import ReferenceAssessment
+from clusterlabel.organisations.merging import Merge
+
+
+def reference_assessments_move(merging: Merge) -> None:
+    latest = ReferenceAssessment.objects.filter(
+        organisation__in=[merging.keep, merging.merge], is_latest=True
+    ).order_by("pool_id", "-assessed_on", "-pk")
+    seen: set[str] = set()
+    for assessment in latest:
+        if assessment.pool_id in seen:
+            ReferenceAssessment.objects.filter(pk=assessment.pk).update(is_latest=False)
+            merging.dropped["latest_reference_assessments"] += 1
+        seen.add(assessment.pool_id)
+    moved = ReferenceAssessment.objects.filter(organisation=merging.merge).update(
+        organisation=merging.keep
+    )
+    merging.moved["reference_assessments"] += moved
