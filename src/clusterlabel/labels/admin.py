@@ -31,16 +31,20 @@ class LabelImportForm(forms.Form):
     file = forms.FileField(
         label=_("List of label holders (CSV)"),
         help_text=_(
-            "Columns such as Organisation, Land, Branche, Label, Stufe, Gültig bis, "
-            "Zertifikatsnummer, Website (German or English names)."
+            "Columns such as Organisation/Name, Land/Country, Bundesland/Region, Branche, "
+            "Label, Stufe, Gültig bis/Label valid until, Verliehen am, Art/Event, "
+            "Zertifikatsnummer, Website/www (German, English, French or Spanish names). CSV in "
+            "UTF-8, UTF-16 (“Unicode text”) or Windows-1252; title rows above the header and "
+            "Excel's “sep=” line are skipped."
         ),
     )
     encoding = forms.ChoiceField(
         label=_("Encoding"),
         required=False,
         choices=[
-            ("", _("Detect (UTF-8, else Windows-1252)")),
+            ("", _("Detect (UTF-16 or UTF-8, else Windows-1252)")),
             ("utf-8", "UTF-8"),
+            ("utf-16", "UTF-16"),
             ("cp1252", "Windows-1252"),
             ("latin-1", "ISO-8859-1 (Latin-1)"),
         ],
@@ -49,6 +53,15 @@ class LabelImportForm(forms.Form):
         label=_("Column separator"),
         required=False,
         choices=[("", _("Detect")), (";", ";"), (",", ","), ("\t", _("Tab")), ("|", "|")],
+    )
+    label = forms.CharField(
+        label=_("Label of every row"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "For a list without a label column (such as ESCA's Bronze export): the label every "
+            "row without one holds, e.g. “ECEI Bronze”, “CE-BW” or “EUCLES Gold”."
+        ),
     )
     dry_run = forms.BooleanField(
         label=_("Only check the file (write nothing)"), required=False, initial=True
@@ -139,6 +152,7 @@ class LabelAdmin(admin.ModelAdmin):
                     file_name=upload.name,
                     encoding=form.cleaned_data["encoding"] or None,
                     delimiter=form.cleaned_data["delimiter"] or None,
+                    label=form.cleaned_data["label"].strip() or None,
                     dry_run=form.cleaned_data["dry_run"],
                 )
                 if result.written:

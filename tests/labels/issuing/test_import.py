@@ -234,8 +234,10 @@ def test_the_command_lists_bad_lines_and_fails(optence, tmp_path):
         call_command("import_labels", str(path), stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[0] == "Read 7 rows from Labelträger.csv (encoding cp1252, delimiter ';')."
-    assert any(line.startswith("line 7: ") and "31.02.2026" in line for line in lines)
-    assert any(line.startswith("line 9: ") and "Platin" in line for line in lines)
+    assert any(
+        line.startswith("line 7, column “Gültig bis”: ") and "31.02.2026" in line for line in lines
+    )
+    assert any(line.startswith("line 9, column “Label”: ") and "Platin" in line for line in lines)
     assert not Label.objects.exists()
 
 

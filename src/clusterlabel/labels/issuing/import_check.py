@@ -5,7 +5,7 @@ row's organisation, label and dates, and the labels the database already holds. 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -15,9 +15,22 @@ from django.utils.translation import gettext as _
 
 from clusterlabel.access.policy import Activity, restrict
 from clusterlabel.accounts.models import User
-from clusterlabel.core.countries import parse_country
+from clusterlabel.core.countries import (
+    country_name,
+    parse_country,
+    parse_subdivision,
+    subdivision_name,
+)
 from clusterlabel.core.name_variants import variant_key
-from clusterlabel.core.tabular import EMPTY_CELLS, ImportFileError, csv_records, parse_date
+from clusterlabel.core.tabular import (
+    EMPTY_CELLS,
+    HEADER_SEARCH_ROWS,
+    DateError,
+    ImportFileError,
+    MonthAs,
+    read_date,
+    read_table,
+)
 from clusterlabel.core.text import header_key, name_key
 from clusterlabel.labels.issuing.import_result import (
     ImportedLabel,
@@ -27,7 +40,13 @@ from clusterlabel.labels.issuing.import_result import (
     RowProblem,
     SimilarOrganisation,
 )
-from clusterlabel.labels.issuing.import_values import COLUMNS, derive_valid_from, normalise_website
+from clusterlabel.labels.issuing.import_values import (
+    COLUMNS,
+    derive_valid_from,
+    event_examples,
+    normalise_website,
+    parse_event,
+)
 from clusterlabel.labels.models import Label, LabelState
 from clusterlabel.organisations.choices import Sector
 from clusterlabel.organisations.matching import OrganisationIndex
@@ -43,18 +62,31 @@ from clusterlabel.schemes.resolver import SchemeLevel, SchemeResolver
 class RawRow:
     line: int
     cells: dict[str, str]
+    headers: dict[str, str] = field(default_factory=dict)  # column -> its header in the file
 
 
-def read_rows(text: str, delimiter: str, result: ImportResult) -> list[RawRow]:
+def read_rows(
+    text: str, delimiter: str | None, result: ImportResult, *, label_given: bool = False
+) -> list[RawRow]:
     """The data rows by column name, with their first physical line; unknown columns are
-    reported as warnings. Raises ``ImportFileError`` without a header or needed columns."""
-    columns: dict[int, str] | None = None
-    width = 0
+    reported as warnings. The header is found below title rows and Excel's ``sep=`` line
+    (``core.tabular.read_table``); ``result.delimiter`` is set to the one used. Raises
+    ``ImportFileError`` without a header or needed columns (a label column is not needed when
+    ``label_given``: one label for every row)."""
+    table = read_table(
+        text, delimiter=delimiter, is_column=lambda cell: header_key(cell) in COLUMNS
+    )
+    result.delimiter = table.delimiter
+    columns = _header(table.header, table.header_line, result, label_given=label_given)
+    width = len(table.header)
+    if table.title_lines:
+        result.notes.append(
+            _("The header is line %(line)s; the lines above it (%(lines)s) were read as titles.")
+            % {"line": table.header_line, "lines": ", ".join(map(str, table.title_lines))}
+        )
+    headers = {column: table.header[i] for i, column in columns.items()}
     rows: list[RawRow] = []
-    for line, cells in csv_records(text, delimiter):
-        if columns is None:
-            columns, width = _header(cells, line, result), len(cells)
-            continue
+    for line, cells in table.records:
         extra = [cell for cell in cells[width:] if cell]
         if extra:
             result.warnings.append(RowProblem(line, _("Cells right of the last column ignored.")))
@@ -63,13 +95,13 @@ def read_rows(text: str, delimiter: str, result: ImportResult) -> list[RawRow]:
             for i, column in columns.items()
             if i < len(cells)
         }
-        rows.append(RawRow(line, values))
-    if columns is None:
-        raise ImportFileError(_("The file is empty."))
+        rows.append(RawRow(line, values, headers))
     return rows
 
 
-def _header(cells: list[str], line: int, result: ImportResult) -> dict[int, str]:
+def _header(
+    cells: list[str], line: int, result: ImportResult, *, label_given: bool
+) -> dict[int, str]:
     columns: dict[int, str] = {}
     for index, cell in enumerate(cells):
         column = COLUMNS.get(header_key(cell))
@@ -89,14 +121,18 @@ def _header(cells: list[str], line: int, result: ImportResult) -> dict[int, str]
     missing = []
     if not found & {"organisation", "cluster_name"}:
         missing.append(_("organisation name"))
-    if not found & {"scheme", "level"}:
-        missing.append(_("label or level"))
+    if not found & {"scheme", "level"} and not label_given:
+        missing.append(_("label or level (or give the label for every row)"))
     if "valid_until" not in found:
         missing.append(_("valid until"))
     if missing:
         raise ImportFileError(
-            _("Line %(line)s: the header has no column for %(missing)s.")
-            % {"line": line, "missing": ", ".join(missing)}
+            _(
+                "Line %(line)s: the header has no column for %(missing)s. Columns are "
+                "recognised by names such as Organisation/Name, Land/Country, Label, Stufe/Level, "
+                "Gültig bis/Valid until; the header is looked for in the first %(rows)s rows."
+            )
+            % {"line": line, "missing": ", ".join(missing), "rows": HEADER_SEARCH_ROWS}
         )
     return columns
 
@@ -114,6 +150,8 @@ class PlannedLabel:
     valid_from: date
     valid_until: date
     certificate_number: str
+    # What the row records (``award``, ``renewal``, ``recertification``; empty: not said).
+    event: str = ""
 
     @property
     def organisation_key(self) -> tuple[str, Any]:
@@ -163,40 +201,53 @@ class Checker:
             self.mappable = set(visible.values_list("pk", flat=True))
         self.new: dict[str, NewOrganisation] = {}
         self.matches: dict[int, OrganisationMatch] = {}
+        self.default_label: SchemeLevel | None = None  # ``use_label``
+        self.inferred: set[str] = set()  # schemes whose country and region filled a row's
 
-    def error(self, line: int, message: str) -> None:
-        self.result.errors.append(RowProblem(line, message))
+    def error(self, line: int, message: str, column: str = "") -> None:
+        self.result.errors.append(RowProblem(line, message, column))
+
+    def use_label(self, text: str) -> bool:
+        """Give every row without a label cell the label ``text`` names (``--label``); a
+        text that names no single label is an error of the whole file."""
+        target, candidates = self.schemes.resolve(text)
+        if target is None:
+            self.result.errors.append(RowProblem(0, self._label_problem(text, candidates)))
+            return False
+        self.default_label = target
+        self.result.notes.append(_("Rows without a label are %(label)s.") % {"label": str(target)})
+        return True
+
+    def _label_problem(self, text: str, candidates: list[SchemeLevel]) -> str:
+        if candidates:
+            return _("“%(text)s” could be %(candidates)s; name the label and its level.") % {
+                "text": text,
+                "candidates": ", ".join(map(str, candidates)),
+            }
+        return _(
+            "Unknown label “%(text)s”; known are %(labels)s, or a name the scheme files give "
+            "as an alias (CE-BW, EUCLES Gold)."
+        ) % {"text": text, "labels": "; ".join(self.schemes.names())}
 
     def check(self, row: RawRow) -> PlannedLabel | None:
+        """The row's label, or ``None`` with every problem of the row reported at once."""
         cells, line = row.cells, row.line
         errors_before = len(self.result.errors)
         legal_name = cells.get("organisation") or cells.get("cluster_name") or ""
         cluster_name = cells.get("cluster_name") or legal_name
         if not legal_name:
             self.error(line, _("No organisation name."))
-        country = ""
-        if cells.get("country"):
-            country = parse_country(cells["country"]) or ""
-            if not country:
-                self.error(line, _("Unknown country “%(text)s”.") % {"text": cells["country"]})
-        label_text = " ".join(filter(None, (cells.get("scheme"), cells.get("level"))))
-        target, candidates = self.schemes.resolve(label_text)
-        if target is None:
-            if not label_text:
-                self.error(line, _("No label given."))
-            elif candidates:
-                self.error(
-                    line,
-                    _("“%(text)s” could be %(candidates)s; name the label and its level.")
-                    % {"text": label_text, "candidates": ", ".join(map(str, candidates))},
-                )
-            else:
-                self.error(line, _("Unknown label “%(text)s”.") % {"text": label_text})
-        valid_until = self._date(cells, "valid_until", line, required=True)
-        valid_from = self._date(cells, "valid_from", line, required=False)
+        target = self._label(row)
+        country, region = self._place(row, target)
+        valid_until = self._date(row, "valid_until", "last", required=True)
+        valid_from = self._date(row, "valid_from", "first", required=False)
+        awarded_on = self._date(row, "awarded_on", "first", required=False)
+        event = self._event(row)
         number = self._number(cells.get("certificate_number", ""), line)
         if len(self.result.errors) > errors_before or target is None or valid_until is None:
             return None
+        if valid_from is None and awarded_on is not None:
+            valid_from = awarded_on  # a label is valid from its award unless the list says
         if valid_from is None:
             valid_from = derive_valid_from(target.scheme_version, valid_until)
         if valid_from > valid_until:
@@ -209,6 +260,8 @@ class Checker:
         organisation = self._organisation(line, legal_name, cluster_name, country, cells)
         if organisation is None:
             return None
+        if isinstance(organisation, NewOrganisation) and region and not organisation.region:
+            organisation.region = region
         return PlannedLabel(
             line=line,
             organisation=organisation,
@@ -216,24 +269,124 @@ class Checker:
             valid_from=valid_from,
             valid_until=valid_until,
             certificate_number=number,
+            event=event,
         )
 
-    def _date(
-        self, cells: dict[str, str], column: str, line: int, *, required: bool
-    ) -> date | None:
-        text = cells.get(column, "")
+    # --- the cells -------------------------------------------------------------------------
+
+    def _label(self, row: RawRow) -> SchemeLevel | None:
+        cells = row.cells
+        label_text = " ".join(filter(None, (cells.get("scheme"), cells.get("level"))))
+        if not label_text:
+            if self.default_label is None:
+                self.error(row.line, _("No label given."), row.headers.get("scheme", ""))
+            return self.default_label
+        target, candidates = self.schemes.resolve(label_text)
+        if target is None:
+            column = row.headers.get("scheme") or row.headers.get("level", "")
+            self.error(row.line, self._label_problem(label_text, candidates), column)
+        return target
+
+    def _place(self, row: RawRow, target: SchemeLevel | None) -> tuple[str, str]:
+        """The row's country and region (ISO 3166-1 and -2 codes): as written (the region read
+        in the row's country), else what the scheme admits when it admits one only."""
+        cells, line = row.cells, row.line
+        country = ""
+        if cells.get("country"):
+            country = parse_country(cells["country"]) or ""
+            if not country:
+                self.error(
+                    line,
+                    _(
+                        "“%(text)s” is no country: write its ISO code (DE, DEU) or its name in "
+                        "English, German, French, Spanish or its own language."
+                    )
+                    % {"text": cells["country"]},
+                    row.headers["country"],
+                )
+                return "", ""
+        region = ""
+        if cells.get("region"):
+            region = parse_subdivision(cells["region"], country or None) or ""
+            if not region:
+                self.error(
+                    line, self._region_problem(cells["region"], country), row.headers["region"]
+                )
+                return country, ""
+            country = country or region.split("-", 1)[0]
+        if target is not None and (not country or not region):
+            country, region = self._from_scheme(target, country, region, row)
+        return country, region
+
+    def _region_problem(self, text: str, country: str) -> str:
+        if country:
+            return _(
+                "“%(text)s” is no region of %(country)s: write its ISO 3166-2 code "
+                "(%(example)s) or its name."
+            ) % {
+                "text": text,
+                "country": country_name(country),
+                "example": "DE-BW" if country == "DE" else f"{country}-…",
+            }
+        return _(
+            "“%(text)s” is no region, or one several countries have: write its ISO 3166-2 code "
+            "(DE-BW) or add a country column."
+        ) % {"text": text}
+
+    def _from_scheme(
+        self, target: SchemeLevel, country: str, region: str, row: RawRow
+    ) -> tuple[str, str]:
+        """Fill a missing country and region from a scheme that admits only one (the state
+        label: DE, DE-BW), and say so once per scheme."""
+        eligibility = target.scheme_version.scheme.eligibility
+        countries = list(eligibility.countries or ())
+        regions = list(eligibility.regions or ())
+        filled: list[str] = []
+        if not country and len(countries) == 1:
+            country = countries[0]
+            filled.append(country_name(country))
+        if not region and len(regions) == 1 and regions[0].split("-", 1)[0] == (country or ""):
+            region = regions[0]
+            filled.append(subdivision_name(region))
+        if filled and target.scheme_id not in self.inferred:
+            self.inferred.add(target.scheme_id)
+            self.result.notes.append(
+                _(
+                    "Rows of %(label)s without a country or region get %(place)s: the only one "
+                    "the scheme admits."
+                )
+                % {"label": str(target), "place": ", ".join(filled)}
+            )
+        return country, region
+
+    def _date(self, row: RawRow, column: str, month_as: MonthAs, *, required: bool) -> date | None:
+        text = row.cells.get(column, "")
         if not text:
             if required:
-                self.error(line, _("No “valid until” date."))
+                self.error(row.line, _("No “valid until” date."), row.headers.get(column, ""))
             return None
-        day = parse_date(text)
-        if day is None:
+        try:
+            return read_date(text, month_as=month_as)
+        except DateError as exc:
+            self.error(row.line, str(exc), row.headers[column])
+            return None
+
+    def _event(self, row: RawRow) -> str:
+        """What the row records: ``award``, ``renewal`` or ``recertification`` (empty when the
+        list does not say)."""
+        text = row.cells.get("event", "")
+        if not text:
+            return ""
+        event = parse_event(text)
+        if event is None:
             self.error(
-                line,
-                _("“%(text)s” is not a date (use 2019-09-30, 30.09.2019 or 09/2019).")
-                % {"text": text},
+                row.line,
+                _("“%(text)s” is no event; write one of: %(words)s.")
+                % {"text": text, "words": event_examples()},
+                row.headers["event"],
             )
-        return day
+            return ""
+        return event
 
     def _number(self, text: str, line: int) -> str:
         number = text.strip().upper()
@@ -389,6 +542,7 @@ def organisation_fields(new: NewOrganisation) -> dict[str, str]:
         "legal_name": new.legal_name,
         "cluster_name": new.cluster_name,
         "country": new.country,
+        "region": new.region,
         "sector": new.sector,
         "website": new.website,
     }

@@ -11,8 +11,12 @@ from clusterlabel.organisations.models import Organisation
 
 @dataclass(frozen=True)
 class RowProblem:
+    """A problem of one row (``line``; 0 = the file as a whole), in the column the file calls
+    ``column`` if it is one cell's."""
+
     line: int
     message: str
+    column: str = ""
 
 
 @dataclass
@@ -59,6 +63,7 @@ class NewOrganisation:
     country: str
     sector: str
     website: str
+    region: str = ""
     lines: list[int] = field(default_factory=list)
     organisation: Organisation | None = None
     similar: list[SimilarOrganisation] = field(default_factory=list)
@@ -77,6 +82,9 @@ class ImportResult:
     duplicates: list[tuple[int, int]] = field(default_factory=list)
     errors: list[RowProblem] = field(default_factory=list)
     warnings: list[RowProblem] = field(default_factory=list)
+    # What the import assumed for the whole file (the header's line, a label for every row, a
+    # country taken from the scheme), said once.
+    notes: list[str] = field(default_factory=list)
     matched: list[OrganisationMatch] = field(default_factory=list)
     new_organisations: list[NewOrganisation] = field(default_factory=list)
     written: bool = False

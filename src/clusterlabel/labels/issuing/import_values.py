@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import Literal, get_args
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -24,35 +25,63 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
         "Organisation", "Organization", "Organisation name", "Organization name", "Name",
         "Legal name", "Träger", "Rechtsträger", "Institution", "Einrichtung", "CMO",
         "Cluster management organisation", "Clustermanagementorganisation", "Label holder",
-        "Labelträger", "Inhaber",
+        "Labelträger", "Inhaber", "Cluster organisation", "Cluster organization",
+        "Nom", "Organisme", "Structure", "Nombre", "Organización", "Organismo", "Entidad",
     ),
     "cluster_name": (
         "Clustername", "Cluster", "Cluster name", "Clusterinitiative", "Cluster initiative",
-        "Netzwerk", "Netzwerkname", "Initiative",
+        "Netzwerk", "Netzwerkname", "Initiative", "Nom du cluster", "Pôle", "Clúster",
+        "Nombre del clúster",
     ),
-    "country": ("Land", "Country", "Staat", "Country code", "Ländercode", "Landescode", "ISO"),
+    "country": (
+        "Land", "Country", "Staat", "Country code", "Ländercode", "Landescode", "ISO", "Pays",
+        "País", "Nation",
+    ),
+    "region": (
+        "Bundesland", "Region", "State", "Federal state", "Province", "Provinz", "Région",
+        "Département", "Comunidad autónoma", "Provincia", "Estado", "Subdivision", "Landesteil",
+    ),
     "sector": (
         "Branche", "Sector", "Sektor", "Industry", "Technologiefeld", "Themenfeld", "Bereich",
-        "Technology field",
+        "Technology field", "Comparative portfolio", "Portfolio", "Secteur", "Domaine",
+        "Filière", "Industria", "Ámbito",
     ),
     "scheme": (
         "Label", "Scheme", "Labeltyp", "Label type", "Labelart", "Programm", "Auszeichnung",
         "Qualitätslabel", "Gütesiegel", "Siegel", "Award", "Zertifizierung", "Label scheme",
+        "Label name", "Labelname", "Nom du label", "Distinction", "Sello", "Etiqueta",
     ),
-    "level": ("Stufe", "Level", "Labelstufe", "Label level", "Niveau", "Klasse"),
+    "level": ("Stufe", "Level", "Labelstufe", "Label level", "Niveau", "Klasse", "Nivel"),
     "valid_until": (
         "Gültig bis", "Valid until", "Valid to", "Valid till", "Expires", "Expiry",
         "Expiry date", "Expiration", "Ablaufdatum", "Ablauf", "Gültigkeit", "Bis", "Enddatum",
         "End date", "Laufzeit bis", "Befristet bis", "Gültig bis einschließlich",
+        "Label valid until", "Label gültig bis", "Label expires", "Expiration date",
+        "Valable jusqu'au", "Valide jusqu'au", "Date d'expiration", "Date de fin", "Fin",
+        "Válido hasta", "Vigente hasta", "Fecha de vencimiento", "Fecha de caducidad",
+        "Fecha de fin",
     ),
     "valid_from": (
         "Gültig ab", "Gültig von", "Valid from", "Ab", "Von", "Startdatum", "Start date",
-        "Laufzeit von", "Laufzeit ab",
+        "Laufzeit von", "Laufzeit ab", "Label valid from", "Label gültig ab",
+        "Valable à partir du", "Valable depuis", "Date de début", "Début", "Válido desde",
+        "Vigente desde", "Fecha de inicio",
+    ),
+    "awarded_on": (
+        "Verliehen am", "Verliehen", "Vergeben am", "Verleihung", "Verleihungsdatum",
+        "Vergabedatum", "Awarded", "Awarded on", "Award date", "Date of award", "Label date",
+        "Labelled on", "Decision date", "Attribué le", "Date d'attribution", "Décerné le",
+        "Otorgado", "Fecha de concesión", "Fecha de otorgamiento",
+    ),
+    "event": (
+        "Art", "Event", "Type", "Vorgang", "Ereignis", "Verfahren", "Vergabeart", "Event type",
+        "Process", "Événement", "Type d'attribution", "Tipo", "Evento",
     ),
     "certificate_number": (
         "Zertifikatsnummer", "Zertifikatnummer", "Zertifikats-Nr.", "Zertifikat-Nr.",
         "Zertifikat Nr", "Zertifikat", "Certificate number", "Certificate no", "Certificate",
-        "Label number", "Labelnummer", "Nummer", "Nr",
+        "Label number", "Labelnummer", "Nummer", "Nr", "Certificate ID",
+        "Numéro de certificat", "Número de certificado",
     ),
     # The operator's mapping of a row to an existing organisation (the dry run names them).
     "organisation_id": (
@@ -61,12 +90,49 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "website": (
         "Website", "Webseite", "Homepage", "URL", "Internet", "Web", "Internetseite",
-        "Internetadresse", "Web address",
+        "Internetadresse", "Web address", "www", "Site web", "Site internet", "Sitio web",
+        "Página web",
     ),
 }  # fmt: skip
 COLUMNS = {
     header_key(alias): column for column, aliases in COLUMN_ALIASES.items() for alias in aliases
 }
+
+# --- events ----------------------------------------------------------------------------------
+
+LabelEvent = Literal["award", "renewal", "recertification"]
+EVENT_WORDS: dict[LabelEvent, tuple[str, ...]] = {
+    "award": (
+        "award", "awarded", "first award", "new", "initial", "certification", "Vergabe",
+        "Verleihung", "Erstverleihung", "Erstvergabe", "Erstzertifizierung", "neu",
+        "Zertifizierung", "attribution", "première attribution", "nouveau", "concesión",
+        "otorgamiento", "nuevo", "primera concesión",
+    ),
+    "renewal": (
+        "renewal", "renewed", "extension", "Verlängerung", "Erneuerung", "verlängert",
+        "renouvellement", "prolongation", "renovación", "prórroga",
+    ),
+    "recertification": (
+        "recertification", "re-certification", "recertified", "re-assessment", "reassessment",
+        "re-benchmarking", "rebenchmarking", "Rezertifizierung", "Re-Zertifizierung",
+        "rezertifiziert", "Wiederbewertung", "recertificación", "re-certificación",
+        "recertificación",
+    ),
+}  # fmt: skip
+_EVENTS = {header_key(word): event for event, words in EVENT_WORDS.items() for word in words}
+
+
+def parse_event(text: str) -> LabelEvent | None:
+    """What a row records (``award``, ``renewal`` or ``recertification``), written in German,
+    English, French or Spanish; ``None`` if the text is none of them."""
+    return _EVENTS.get(header_key(text))
+
+
+def event_examples() -> str:
+    """The words a user may write for each event, for an error message."""
+    return "; ".join(
+        ", ".join(words[:3]) for words in (EVENT_WORDS[e] for e in get_args(LabelEvent))
+    )
 
 
 # --- websites and validity ---------------------------------------------------------------

@@ -6,20 +6,41 @@ named with its line and the reason. Used by ``clusterlabel import-labels`` and t
 
 What the list may look like (real lists are messy):
 
-* Columns in German or English, any case and punctuation: organisation (``Organisation``,
-  ``Name``, ``Träger``...) and/or cluster name (``Clustername``), ``Land``/``Country``,
-  ``Branche``/``Sector``, ``Label``/``Scheme``, ``Stufe``/``Level``, ``Gültig bis``/``Valid
-  until``, optionally ``Gültig ab``/``Valid from``, ``Zertifikatsnummer``/``Certificate
-  number`` and ``Website``. Other columns are ignored (with a warning).
-* UTF-8 (with or without BOM); otherwise Windows-1252 (Latin-1 as the last resort), or the
-  ``encoding`` given. Delimiter ``;``, ``,``, tab or ``|``, guessed from the header line.
-* Dates ``2019-09-30``, ``30.09.2019``, ``30/09/2019`` (day first) or a month alone
-  (``09/2019``, ``09.2019``, ``2019-09``), which means the last day of that month.
-* Countries as ISO codes (``DE``, ``DEU``, ``UK``/``EL`` for GB/GR) or names in German or English.
+* Columns in German, English, French or Spanish, any case and punctuation (the full list is
+  ``import_values.COLUMN_ALIASES``): organisation (``Organisation``, ``Name``, ``Träger``,
+  ``Nom``...) and/or cluster name (``Clustername``), ``Land``/``Country``/``Pays``,
+  ``Bundesland``/``Region``/``State``, ``Branche``/``Sector``/``Comparative portfolio``,
+  ``Label``/``Scheme``, ``Stufe``/``Level``, ``Gültig bis``/``Label gültig bis``/``Valid
+  until``/``Label valid until``, optionally ``Gültig ab``/``Valid from``, ``Verliehen
+  am``/``Awarded``, ``Art``/``Event``/``Type`` (award, renewal or recertification: Vergabe,
+  Verlängerung, Rezertifizierung...), ``Zertifikatsnummer``/``Certificate number`` and
+  ``Website``/``www``. Other columns are ignored (with a warning).
+* A list without a label column (ESCA's Bronze export) names its label with ``label`` (the
+  command's ``--label``, the admin form's field): every row without a label cell gets it.
+* UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text"), otherwise Windows-1252
+  (Latin-1 as the last resort), or the ``encoding`` given. Excel's ``sep=;`` first line names
+  the delimiter; otherwise ``;``, ``,``, tab or ``|``, whichever finds the header. The header
+  is the row among the first ten with the most known column names: title rows above it are
+  skipped (and said so). A workbook (.xlsx) or PDF is refused in one line saying what to do.
+* Dates in every unambiguous form (``core.tabular.read_date``): ``2019-09-30``,
+  ``2019/09/30``, ``30.09.2019``, ``30/09/2019`` or ``09/30/2019`` when the day shows the
+  order, month names (``30 April 2015``), a time after the day (``02.07.2017 00:00``)
+  ignored. ``02/07/2017`` is refused as ambiguous. A month alone (``02.2013``, ``09/2019``,
+  ``2019-09``) is the first day of that month as a start (valid from, awarded) and the last as
+  an end (valid until).
+* Countries as ISO codes (``DE``, ``DEU``, ``UK``/``EL`` for GB/GR) or names in English,
+  German, French, Spanish or the country's own language; regions as ISO 3166-2 codes
+  (``DE-BW``, ``BW`` in a row of Germany) or names (``Baden-Württemberg``, ``Bavaria``), read in
+  the row's country (a region alone gives its country). A scheme that admits one country or
+  region only (the state label: DE, DE-BW) fills a row without them, said once in the notes.
+* Every problem of a row is reported at once, with its line, the column as the file names it
+  and what would be accepted.
 * Sectors by their name in either language or a common word (``Photonik``, ``Medizintechnik``,
   ``IKT``); an unknown sector becomes "other" with a warning.
-* Scheme and level as in ``ECEI Gold``, ``Gold``, ``Silber``, ``Cluster-Exzellenz BW``, ``bw``:
-  every word must belong to exactly one current scheme's names (see ``SchemeResolver``).
+* Scheme and level as in ``ECEI Gold``, ``Gold``, ``Silber``, ``Cluster-Exzellenz BW``, ``bw``,
+  or one of the level's ``aliases`` in the scheme file (``CE-BW``, ``EUCLES Gold``,
+  ``Silberlabel``, ``Cluster Management Excellence Label GOLD``): every word must belong to
+  exactly one current label's names (see ``SchemeResolver``).
 
 Decisions:
 
@@ -38,8 +59,9 @@ Decisions:
   resemble its own (English against the own language, misspellings; rapidfuzz over the
   variant keys, all new names against all organisations in one pass): suggestions for the
   operator, who maps the rows by id or merges later, never a match.
-* ``valid_from`` when not given: counted back from ``valid_until`` by the scheme's validity
-  (``valid_until - months + 1 day``, month ends kept). ``awarded_on`` is ``valid_from``.
+* ``valid_from`` when not given: the award date if the list has one, else counted back from
+  ``valid_until`` by the scheme's validity (``valid_until - months + 1 day``, month ends
+  kept). ``awarded_on`` is ``valid_from``.
 * A row whose organisation, scheme, level and ``valid_until`` (or certificate number) already
   exist is "unchanged" and writes nothing, so importing a file twice changes nothing. The same
   label twice in the file is imported once and reported as a duplicate.
@@ -65,7 +87,7 @@ from django.db.models import Exists, OuterRef
 
 from clusterlabel.accounts.models import User
 from clusterlabel.audit.services import audit_record
-from clusterlabel.core.tabular import ImportFileError, decode, guess_delimiter
+from clusterlabel.core.tabular import ImportFileError, decode
 from clusterlabel.labels import services
 from clusterlabel.labels.issuing.import_check import (
     Checker,
@@ -218,6 +240,7 @@ def labels_import(
     file_name: str = "",
     encoding: str | None = None,
     delimiter: str | None = None,
+    label: str | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
@@ -228,14 +251,16 @@ def labels_import(
     """
     result = ImportResult(file_name=file_name, dry_run=dry_run)
     try:
-        text, result.encoding = decode(data, encoding)
-        result.delimiter = delimiter or guess_delimiter(text)
-        rows = read_rows(text, result.delimiter, result)
-    except ImportFileError as exc:
+        text, used_encoding = decode(data, encoding)
+        rows = read_rows(text, delimiter, result, label_given=bool(label))
+    except ImportFileError as exc:  # one line saying why; no row was read
         result.errors.append(RowProblem(0, str(exc)))
         return result
+    result.encoding = used_encoding
     result.rows = len(rows)
     checker = Checker(result, actor)
+    if label and not checker.use_label(label):
+        return result
     planned = []
     for done, row in enumerate(rows, start=1):
         plan = checker.check(row)

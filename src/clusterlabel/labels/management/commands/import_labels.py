@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
+from clusterlabel.labels.issuing.import_result import RowProblem
 from clusterlabel.labels.issuing.importing import ImportResult, labels_import
 
 DELIMITERS = {";": ";", ",": ",", "|": "|", "tab": "\t", "\\t": "\t", "\t": "\t"}
@@ -19,13 +20,26 @@ DELIMITERS = {";": ";", ",": ",", "|": "|", "tab": "\t", "\\t": "\t", "\t": "\t"
 
 class Command(BaseCommand):
     help = (
-        "Import existing label holders from a CSV list (organisation, country, sector, label, "
-        "level, valid until; optionally valid from, certificate number, website). Either every "
-        "row is imported or none; bad rows are listed with their line."
+        "Import existing label holders from a CSV list as operators export it (columns named "
+        "in German, English, French or Spanish: organisation or Name, Land/Country, "
+        "Bundesland/Region/State, Branche/Sector, Label, Stufe/Level, Gültig bis/Label valid "
+        "until; optionally Gültig ab/Valid from, Verliehen am/Awarded, Art/Event/Type, "
+        "Zertifikatsnummer/Certificate number, Website/www). UTF-8, UTF-16 or Windows-1252; "
+        "title rows and Excel's sep= line are skipped. Either every row is imported or none; "
+        "each bad row is listed with its line, the column and what would be accepted."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", metavar="FILE.csv", help="The list; - reads standard input.")
+        parser.add_argument(
+            "--label",
+            metavar="NAME",
+            help=(
+                "The label of every row without a label cell, for a list without a label "
+                "column (ESCA's Bronze export): a name such as 'ECEI Bronze', 'CE-BW' or "
+                "'EUCLES Gold'."
+            ),
+        )
         parser.add_argument(
             "--dry-run",
             action="store_true",
@@ -56,6 +70,7 @@ class Command(BaseCommand):
             file_name=Path(name).name if name != "-" else "stdin",
             encoding=str(options["encoding"]) if options["encoding"] else None,
             delimiter=delimiter,
+            label=str(options["label"]) if options.get("label") else None,
             dry_run=bool(options["dry_run"]),
             progress=self._progress if sys.stderr.isatty() else None,
         )
@@ -75,6 +90,14 @@ class Command(BaseCommand):
         )
         self.stderr.flush()
 
+    @staticmethod
+    def _where(result: ImportResult, problem: RowProblem) -> str:
+        if not problem.line:
+            return result.file_name or "file"
+        if problem.column:
+            return f"line {problem.line}, column “{problem.column}”"
+        return f"line {problem.line}"
+
     def _report(self, result: ImportResult, *, verbose: bool) -> None:
         out = self.stdout.write
         delimiter = "tab" if result.delimiter == "\t" else result.delimiter
@@ -83,11 +106,12 @@ class Command(BaseCommand):
                 f"Read {result.rows} rows from {result.file_name} "
                 f"(encoding {result.encoding}, delimiter {delimiter!r})."
             )
+        for note in result.notes:
+            out(f"Note: {note}")
         for problem in result.warnings:
-            out(self.style.WARNING(f"line {problem.line}: warning: {problem.message}"))
+            out(self.style.WARNING(f"{self._where(result, problem)}: warning: {problem.message}"))
         for problem in result.errors:
-            where = f"line {problem.line}" if problem.line else result.file_name or "file"
-            out(self.style.ERROR(f"{where}: {problem.message}"))
+            out(self.style.ERROR(f"{self._where(result, problem)}: {problem.message}"))
         if result.errors:
             return
         out(
