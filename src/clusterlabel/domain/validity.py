@@ -121,3 +121,44 @@ def renew(
         scheme, assessment_date=assessment_date, decision_date=decision_date
     )
     return RenewalResult(validity, seamless=False)
+
+
+def start_counted_back(scheme: Scheme, valid_until: date) -> date:
+    """The start of a first award that ends on ``valid_until``: counted back by the scheme's
+    months (``valid_until - months + 1 day``, month ends kept), the inverse of
+    :func:`first_award_validity` for both anchors."""
+    return add_months_keeping_month_end(valid_until, -scheme.validity.months) + _ONE_DAY
+
+
+def validity_from_end(
+    scheme: Scheme,
+    *,
+    valid_until: date,
+    previous: Validity | None,
+    tolerance_days: int = 0,
+) -> RenewalResult:
+    """The validity a register row that gives only its end stands for, per the scheme.
+
+    Without an earlier label of the same scheme and level, or one that does not end before
+    ``valid_until``, it is a first award counted back (:func:`start_counted_back`). After an
+    earlier label ending on ``P``, the row is a seamless renewal from ``P + 1 day`` when a
+    renewal within the grace period explains its end: ``valid_until`` on or before
+    ``P + extension_months`` (plus ``tolerance_days`` for registers whose end dates are a few
+    days off), or a first award counted back would start on or before ``P + 1 day`` anyway.
+    Otherwise the renewal came after the grace period: a first award counted back, not linked.
+
+    ESCA's Bronze (24 months, renewal within 12 months extends 36 from the previous end):
+    after 2019-09-30, an end of 2022-09-30 is 2019-10-01..2022-09-30, not 2020-10-01.. with a
+    year's false gap.
+    """
+    counted_back = start_counted_back(scheme, valid_until)
+    if previous is None or previous.valid_until >= valid_until:
+        return RenewalResult(Validity(counted_back, valid_until), seamless=False)
+    seamless_until = add_months_keeping_month_end(
+        previous.valid_until, scheme.renewal.extension_months
+    )
+    if counted_back <= previous.valid_until + _ONE_DAY or valid_until <= seamless_until + timedelta(
+        days=tolerance_days
+    ):
+        return RenewalResult(Validity(previous.valid_until + _ONE_DAY, valid_until), seamless=True)
+    return RenewalResult(Validity(counted_back, valid_until), seamless=False)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusterlabel.access.policy import Activity, restrict
 from clusterlabel.core.http import AuthenticatedHttpRequest
-from clusterlabel.labels.issuing.importing import labels_import
+from clusterlabel.labels.issuing.importing import DEFAULT_TOLERANCE_DAYS, labels_import
 from clusterlabel.labels.models import Label, LabelReminder
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -54,6 +54,18 @@ class LabelImportForm(forms.Form):
         required=False,
         choices=[("", _("Detect")), (";", ";"), (",", ","), ("\t", _("Tab")), ("|", "|")],
     )
+    tolerance_days = forms.IntegerField(
+        label=_("Days an end date may be off"),
+        required=False,
+        min_value=0,
+        max_value=366,
+        initial=DEFAULT_TOLERANCE_DAYS,
+        help_text=_(
+            "A row whose end date is at most this many days off a stored label of the same "
+            "organisation and level corrects that label instead of adding a second one "
+            "(0: never)."
+        ),
+    )
     label = forms.CharField(
         label=_("Label of every row"),
         required=False,
@@ -66,6 +78,10 @@ class LabelImportForm(forms.Form):
     dry_run = forms.BooleanField(
         label=_("Only check the file (write nothing)"), required=False, initial=True
     )
+
+    def tolerance(self) -> int:
+        days = self.cleaned_data.get("tolerance_days")
+        return DEFAULT_TOLERANCE_DAYS if days is None else int(days)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -154,6 +170,7 @@ class LabelAdmin(admin.ModelAdmin):
                     delimiter=form.cleaned_data["delimiter"] or None,
                     label=form.cleaned_data["label"].strip() or None,
                     dry_run=form.cleaned_data["dry_run"],
+                    tolerance_days=form.tolerance(),
                 )
                 if result.written:
                     messages.success(

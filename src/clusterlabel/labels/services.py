@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -157,22 +158,52 @@ def labels_issue_for_award(*, procedure: Procedure, actor: User, decided_on: dat
         renewal=renewal,
         actor=actor,
     )
-    issued = [main]
-    for recognition in (procedure.result or {}).get("recognitions", []):
-        version = SchemeVersion.objects.filter(
-            scheme_id=recognition["scheme"], is_current=True
-        ).first()
+    recognitions = [
+        (recognition["scheme"], recognition["level"])
+        for recognition in (procedure.result or {}).get("recognitions", [])
+    ]
+    return [
+        main,
+        *labels_issue_recognitions(
+            main=main,
+            recognitions=recognitions,
+            assessment_date=assessment_date,
+            source=LabelSource.RECOGNISED,
+            renewal=renewal,
+            actor=actor,
+        ),
+    ]
+
+
+def labels_issue_recognitions(
+    *,
+    main: Label,
+    recognitions: Iterable[tuple[str, str]],
+    assessment_date: date,
+    source: str,
+    renewal: bool,
+    actor: User | None,
+) -> list[Label]:
+    """Issue the labels ``main`` is recognised for, given as (scheme id, level id): each from
+    its scheme's current version, dated by that scheme's rules from the same assessment and
+    decision (``main.awarded_on``), a renewal of the organisation's earlier label of that level
+    when ``renewal``, linked to ``main`` (``recognised_with``) and to its procedure. An award
+    made in clusterlabel and an imported award (``source`` imported) both issue them here.
+    Call inside the award's or the import's transaction."""
+    issued = []
+    for scheme_id, level_id in recognitions:
+        version = SchemeVersion.objects.filter(scheme_id=scheme_id, is_current=True).first()
         if version is None:
             continue
         issued.append(
             _issue(
-                organisation=procedure.organisation,
+                organisation=main.organisation,
                 scheme_version=version,
-                level_id=recognition["level"],
+                level_id=level_id,
                 assessment_date=assessment_date,
-                decision_date=decided_on,
-                source=LabelSource.RECOGNISED,
-                procedure=procedure,
+                decision_date=main.awarded_on,
+                source=source,
+                procedure=main.procedure,
                 recognised_with=main,
                 renewal=renewal,
                 actor=actor,

@@ -95,7 +95,7 @@ def test_the_corrected_file_imports_and_a_second_import_changes_nothing(optence)
     assert second.status == "expired"  # history is imported as it was
     assert first.certificate_number == "ECEI-G-2017-00001"
     assert second.certificate_number == "ECEI-G-2019-00001"
-    assert {label.source for label in Label.objects.all()} == {"imported"}
+    assert {label.source for label in Label.objects.all()} == {"imported"}  # also recognised
 
     bio = Label.objects.get(certificate_number="BW-2024-00077")
     assert (bio.scheme_id, bio.level_id) == ("bw-cluster-excellence", "label")
@@ -111,7 +111,7 @@ def test_the_corrected_file_imports_and_a_second_import_changes_nothing(optence)
     assert (silver.scheme_id, silver.level_id) == ("ecei-silver", "silver")
     assert silver.organisation.sector == "production_engineering"
     assert Label.objects.get(organisation__cluster_name="Datenwerk").scheme_id == "ecei-bronze"
-    grids = Label.objects.get(organisation__cluster_name="Smart Grids BW")
+    grids = Label.objects.get(organisation__cluster_name="Smart Grids BW", scheme_id=bio.scheme_id)
     assert (grids.valid_from, grids.valid_until) == (date(2024, 3, 1), date(2026, 2, 28))
     # The BW counter moved past the imported number before numbers were generated.
     assert grids.certificate_number == "BW-2024-00078"
@@ -119,7 +119,15 @@ def test_the_corrected_file_imports_and_a_second_import_changes_nothing(optence)
         assert services.certificate_number(family="bw", level_id="label", year=2024) == (
             "BW-2024-00079"
         )
-    assert Label.objects.values("status_list_index").distinct().count() == 6
+    # The two state labels bring ECEI Gold along, as an award in clusterlabel does.
+    assert Label.objects.values("status_list_index").distinct().count() == 8
+    assert [
+        (label.organisation.cluster_name, label.recognised_with)
+        for label in Label.objects.filter(recognised_with__isnull=False).order_by("valid_until")
+    ] == [
+        ("Smart Grids BW", grids),
+        ("Bioökonomie Süd", bio),
+    ]
     events = AuditEvent.objects.filter(action="label.import")
     assert events.count() == 6
     event = events.get(target_id=str(second.pk))
@@ -246,7 +254,8 @@ def test_the_command_imports_and_reports_matches(optence, tmp_path):
     path.write_bytes(FIXED.encode("cp1252"))
     out = StringIO()
     call_command("import_labels", str(path), "--dry-run", stdout=out)
-    assert "Labels: 6 would be imported, 0 unchanged, 1 duplicates." in out.getvalue()
+    summary = "Labels: 6 would be imported, 0 unchanged, 1 duplicates, 0 corrected, 2 recognised."
+    assert summary in out.getvalue()
     assert "Dry run: nothing was written." in out.getvalue()
     assert not Label.objects.exists()
     out = StringIO()
@@ -262,10 +271,11 @@ def test_the_command_imports_and_reports_matches(optence, tmp_path):
     assert "line 3: ECEI-G-2019-00001 Optence ecei-gold gold 2019-10-01..2021-09-30, renews " in (
         text
     )
-    assert "Labels: 6 imported, 0 unchanged, 1 duplicates." in text
+    assert "Labels: 6 imported, 0 unchanged, 1 duplicates, 0 corrected, 2 recognised." in text
     out = StringIO()
     call_command("import_labels", str(path), stdout=out)
-    assert "Labels: 0 imported, 6 unchanged, 1 duplicates." in out.getvalue()
+    summary = "Labels: 0 imported, 6 unchanged, 1 duplicates, 0 corrected, 0 recognised."
+    assert summary in out.getvalue()
 
 
 def test_dashed_command_names_reach_the_django_commands():
@@ -307,12 +317,12 @@ def test_the_admin_checks_then_imports_a_list(client, optence):
     assert '<td id="count-matched">1</td>' in html
     assert '<td id="count-new">4</td>' in html
     assert "6 labels imported from liste.csv." in html
-    assert Label.objects.count() == 6
+    assert Label.objects.count() == 8  # and the two recognised ECEI Gold labels
     assert AuditEvent.objects.filter(action="label.import", actor=admin).count() == 6
 
     html = client.post(url, {"file": upload(FIXED)}).content.decode()
     assert '<td id="count-unchanged">6</td>' in html
-    assert Label.objects.count() == 6
+    assert Label.objects.count() == 8
 
 
 def test_the_admin_import_is_refused_without_permission(client, optence):

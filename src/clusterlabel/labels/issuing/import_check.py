@@ -152,6 +152,13 @@ class PlannedLabel:
     certificate_number: str
     # What the row records (``award``, ``renewal``, ``recertification``; empty: not said).
     event: str = ""
+    # Whether the file gave the start; otherwise it is dated by the scheme (``import_plan``).
+    valid_from_given: bool = True
+    # Planned by ``sort_out`` and ``import_plan``: the stored label this row corrects, the label
+    # it renews (stored, or an earlier row of the file) and, once written, its label.
+    updates: Label | None = None
+    previous: Label | PlannedLabel | None = None
+    label: Label | None = None
 
     @property
     def organisation_key(self) -> tuple[str, Any]:
@@ -246,6 +253,7 @@ class Checker:
         number = self._number(cells.get("certificate_number", ""), line)
         if len(self.result.errors) > errors_before or target is None or valid_until is None:
             return None
+        valid_from_given = valid_from is not None
         if valid_from is None and awarded_on is not None:
             valid_from = awarded_on  # a label is valid from its award unless the list says
         if valid_from is None:
@@ -270,6 +278,7 @@ class Checker:
             valid_until=valid_until,
             certificate_number=number,
             event=event,
+            valid_from_given=valid_from_given,
         )
 
     # --- the cells -------------------------------------------------------------------------
@@ -572,12 +581,43 @@ def _existing_labels(planned: list[PlannedLabel]) -> tuple[dict, dict, dict]:
     return by_identity, by_number, chainable
 
 
+def _near_match(
+    plan: PlannedLabel, stored: list[Label], tolerance_days: int, taken: set[int]
+) -> Label | None:
+    """The stored label of the row's organisation, scheme and level whose end is at most
+    ``tolerance_days`` off (the nearest; not revoked, not corrected by another row yet), which
+    a row with a corrected date updates rather than twins. A certificate number in the row
+    must be that label's."""
+    number = plan.certificate_number
+    candidates = [
+        label
+        for label in stored
+        if label.pk not in taken
+        and label.state != LabelState.REVOKED
+        and abs((label.valid_until - plan.valid_until).days) <= tolerance_days
+        and (not number or number == label.certificate_number.upper())
+    ]
+    return min(
+        candidates, key=lambda label: abs((label.valid_until - plan.valid_until).days), default=None
+    )
+
+
 def sort_out(
-    planned: list[PlannedLabel], result: ImportResult
-) -> tuple[list[PlannedLabel], dict[tuple, Label]]:
+    planned: list[PlannedLabel], result: ImportResult, *, tolerance_days: int = 0
+) -> tuple[list[PlannedLabel], list[PlannedLabel], dict[tuple, Label]]:
     """Drop duplicates and labels already stored; refuse conflicting certificate numbers.
-    Returns the labels to create and the stored labels they may continue."""
+    A row that differs from a stored label of its organisation, scheme and level only by an
+    end at most ``tolerance_days`` off updates that label (``plan.updates``) instead of adding
+    an overlapping twin. Returns the labels to create, the rows that update a stored label and
+    the stored labels new ones may continue."""
     by_identity, by_number, chainable = _existing_labels(planned)
+    by_level: dict[tuple, list[Label]] = {}
+    for label in by_identity.values():
+        key = (("existing", label.organisation_id), label.scheme_id, label.level_id)
+        by_level.setdefault(key, []).append(label)
+    exact = set(by_identity) & {plan.identity for plan in planned}
+    taken = {by_identity[identity].pk for identity in exact}
+    to_update: list[PlannedLabel] = []
     seen: dict[tuple, PlannedLabel] = {}
     numbers_in_file: dict[str, PlannedLabel] = {}
     to_create = []
@@ -599,6 +639,15 @@ def sort_out(
             continue
         seen[plan.identity] = plan
         stored = by_identity.get(plan.identity)
+        if stored is None and tolerance_days > 0:
+            level_key = (plan.organisation_key, plan.target.scheme_id, plan.target.level_id)
+            near = _near_match(plan, by_level.get(level_key, []), tolerance_days, taken)
+            if near is not None:
+                taken.add(near.pk)
+                plan.updates = near
+                plan.certificate_number = near.certificate_number
+                to_update.append(plan)
+                continue
         if stored is None and number in by_number:
             result.errors.append(
                 RowProblem(
@@ -634,4 +683,4 @@ def sort_out(
         if number:
             numbers_in_file[number] = plan
         to_create.append(plan)
-    return to_create, chainable
+    return to_create, to_update, chainable

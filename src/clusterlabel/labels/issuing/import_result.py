@@ -31,6 +31,25 @@ class ImportedLabel:
     valid_until: date
     certificate_number: str = ""
     renews: str = ""
+    # The line of the file whose label this one renews (a chain built within the file).
+    renews_line: int = 0
+    # For a label recognised with another: the line of the label it comes with.
+    recognised_with_line: int = 0
+
+
+@dataclass
+class LabelUpdate:
+    """A stored label whose dates a row corrects (an end a few days off), before and after."""
+
+    line: int
+    certificate_number: str
+    organisation: str
+    scheme_id: str
+    level_id: str
+    valid_from_before: date
+    valid_until_before: date
+    valid_from: date
+    valid_until: date
 
 
 @dataclass
@@ -79,6 +98,8 @@ class ImportResult:
     rows: int = 0
     created: list[ImportedLabel] = field(default_factory=list)
     unchanged: list[ImportedLabel] = field(default_factory=list)
+    updated: list[LabelUpdate] = field(default_factory=list)
+    recognised: list[ImportedLabel] = field(default_factory=list)
     duplicates: list[tuple[int, int]] = field(default_factory=list)
     errors: list[RowProblem] = field(default_factory=list)
     warnings: list[RowProblem] = field(default_factory=list)

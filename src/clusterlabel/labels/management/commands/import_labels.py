@@ -13,7 +13,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from clusterlabel.labels.issuing.import_result import RowProblem
-from clusterlabel.labels.issuing.importing import ImportResult, labels_import
+from clusterlabel.labels.issuing.importing import (
+    DEFAULT_TOLERANCE_DAYS,
+    ImportResult,
+    labels_import,
+)
 
 DELIMITERS = {";": ";", ",": ",", "|": "|", "tab": "\t", "\\t": "\t", "\t": "\t"}
 
@@ -46,6 +50,16 @@ class Command(BaseCommand):
             help="Check the file and show what would be imported; write nothing.",
         )
         parser.add_argument(
+            "--tolerance-days",
+            type=int,
+            default=DEFAULT_TOLERANCE_DAYS,
+            metavar="DAYS",
+            help=(
+                "A row whose end is at most DAYS off a stored label of the same organisation "
+                f"and level corrects that label (default {DEFAULT_TOLERANCE_DAYS}; 0: never)."
+            ),
+        )
+        parser.add_argument(
             "--encoding",
             help="The file's encoding (default: UTF-8, else Windows-1252).",
         )
@@ -72,6 +86,7 @@ class Command(BaseCommand):
             delimiter=delimiter,
             label=str(options["label"]) if options.get("label") else None,
             dry_run=bool(options["dry_run"]),
+            tolerance_days=max(0, int(str(options["tolerance_days"]))),
             progress=self._progress if sys.stderr.isatty() else None,
         )
         self._report(result, verbose=int(str(options.get("verbosity", 1))) >= 2)
@@ -132,6 +147,26 @@ class Command(BaseCommand):
                 )
         for line, first in result.duplicates:
             out(f"line {line}: duplicate of line {first}, imported once")
+        # The chains, corrections and recognitions are what an operator checks in a dry run.
+        for item in result.created:
+            if item.renews_line or item.renews:
+                renewed = f"line {item.renews_line}" if item.renews_line else item.renews
+                out(
+                    f"line {item.line}: renews {renewed}, seamless: "
+                    f"{item.valid_from:%Y-%m-%d}..{item.valid_until:%Y-%m-%d}"
+                )
+        for update in result.updated:
+            out(
+                f"line {update.line}: corrects {update.certificate_number} "
+                f"{update.valid_from_before:%Y-%m-%d}..{update.valid_until_before:%Y-%m-%d} "
+                f"-> {update.valid_from:%Y-%m-%d}..{update.valid_until:%Y-%m-%d}"
+            )
+        for item in result.recognised:
+            number = f" {item.certificate_number}" if item.certificate_number else ""
+            out(
+                f"line {item.line}: brings{number} {item.scheme_id} {item.level_id} "
+                f"{item.valid_from:%Y-%m-%d}..{item.valid_until:%Y-%m-%d} (recognised)"
+            )
         if verbose:
             for item in result.created:
                 renews = f", renews {item.renews}" if item.renews else ""
@@ -145,7 +180,8 @@ class Command(BaseCommand):
         verb = "would be imported" if result.dry_run else "imported"
         summary = (
             f"Labels: {len(result.created)} {verb}, {len(result.unchanged)} unchanged, "
-            f"{len(result.duplicates)} duplicates."
+            f"{len(result.duplicates)} duplicates, {len(result.updated)} corrected, "
+            f"{len(result.recognised)} recognised."
         )
         out(self.style.SUCCESS(summary))
         if result.dry_run:
