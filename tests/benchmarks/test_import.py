@@ -165,7 +165,9 @@ def test_a_dry_run_writes_nothing_but_says_what_would_happen(optence):
 def test_names_match_without_their_legal_form_and_the_country_narrows_several():
     ensure_schemes()
     nord = OrganisationFactory(legal_name="Medizintechnik Nord gGmbH", cluster_name="MedNord")
-    OrganisationFactory(legal_name="Photonik Netz e.V.", cluster_name="Photonik DE", country="DE")
+    german = OrganisationFactory(
+        legal_name="Photonik Netz e.V.", cluster_name="Photonik DE", country="DE"
+    )
     vienna = OrganisationFactory(
         legal_name="Photonik Netz GmbH", cluster_name="Photonik AT", country="AT"
     )
@@ -177,7 +179,8 @@ def test_names_match_without_their_legal_form_and_the_country_narrows_several():
     )
     result = run(text)
     assert [str(problem) for problem in result.errors] == [
-        "line 4: “Photonik Netz” matches several organisations: Photonik AT; Photonik DE."
+        f"line 4: “Photonik Netz” matches several organisations: #{vienna.pk} Photonik AT; "
+        f"#{german.pk} Photonik DE."
     ]
     result = run(text.replace("Netz;;", "Netz;Österreich;"))
     assert result.errors == []

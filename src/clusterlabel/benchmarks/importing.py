@@ -14,9 +14,11 @@ Decisions:
 * ``1.200`` / ``1,200`` (one mark, three digits after it) is read with the file's decimal
   mark: the one its unambiguous numbers show, else ``.`` in comma-separated files and ``,``
   otherwise; a file showing both marks must write such numbers without grouping.
-* A name matches an existing organisation as in the label importer (legal or cluster name,
-  folded, ``e.V.`` = ``e. V.``), failing that without trailing legal forms; a variant match
-  is a warning. Several matches are narrowed by the country; still several is an error.
+* A name matches an existing organisation as in the label importer, through the same
+  ``clusterlabel.organisations.matching.OrganisationIndex`` (legal or cluster name, folded,
+  ``e.V.`` = ``e. V.``), failing that as a variant (legal forms of several countries,
+  ``Management GmbH``, brackets, generic prefixes); a variant match is a warning. Several
+  matches are narrowed by the country; still several is an error.
   Unmatched names are outside organisations keyed ``import:<ID>``, else
   ``import:<country>:<name without legal form>`` (then the country is needed); the prefix
   keeps them apart from the synthetic pool's keys.
@@ -63,6 +65,7 @@ from clusterlabel.domain.errors import ValueProblem
 from clusterlabel.domain.schemes import Indicator
 from clusterlabel.domain.scoring import IndicatorValue, validate_values
 from clusterlabel.organisations.choices import Sector
+from clusterlabel.organisations.matching import OrganisationIndex
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.organisations.sectors import parse_sector
 from clusterlabel.schemes.models import SchemeVersion
@@ -71,6 +74,8 @@ from clusterlabel.schemes.resolver import SchemeResolver
 TRUE_WORDS = {"ja", "j", "yes", "y", "true", "wahr", "1", "x"}
 FALSE_WORDS = {"nein", "n", "no", "false", "falsch", "0"}
 # Legal forms a list may add or leave out; only trailing ones are dropped (``AG Photonik``).
+# Only for the keys of outside organisations, which are stored: kept as they were so that a
+# list imported again finds its rows (matching our organisations uses ``OrganisationIndex``).
 LEGAL_FORMS = {
     "ev", "gmbh", "ggmbh", "mbh", "ag", "kg", "co", "ug", "gbr", "eg", "se", "ltd", "limited",
     "inc", "sa", "sarl", "srl", "bv", "nv", "asbl", "vzw", "aisbl", "oy", "ab", "aps", "spa",
@@ -108,14 +113,9 @@ class _Checker:
         self.resolver = SchemeResolver(versions)
         self.today = timezone.localdate()
         self.decimal_mark: str | None = ","
-        self.organisations = {o.pk: o for o in Organisation.objects.all()}
-        self.by_key: dict[str, set[int]] = {}
-        self.by_stripped: dict[str, set[int]] = {}
-        for organisation in self.organisations.values():
-            for name in (organisation.legal_name, organisation.cluster_name):
-                key = name_key(name)
-                self.by_key.setdefault(key, set()).add(organisation.pk)
-                self.by_stripped.setdefault(_legal_form_stripped(key), set()).add(organisation.pk)
+        # The same matching as the label importer's (exact names, then variants).
+        self.index = OrganisationIndex(Organisation.objects.all())
+        self.organisations = self.index.by_pk
         self.reported_matches: set[tuple[str, int]] = set()
 
     def error(self, line: int, column: str, message: str, **params: object) -> None:
@@ -345,21 +345,15 @@ class _Checker:
     def _organisation(
         self, line: int, legal_name: str, name: str, country: str
     ) -> Organisation | None:
-        keys = {name_key(legal_name), name_key(name)}
-        found = set().union(*(self.by_key.get(key, set()) for key in keys))
-        if not found:
-            stripped = {_legal_form_stripped(key) for key in keys}
-            found = set().union(*(self.by_stripped.get(key, set()) for key in stripped))
-        if len(found) > 1 and country:
-            found = {pk for pk in found if self.organisations[pk].country == country} or found
+        found = self.index.find((legal_name, name), country).organisations
         if len(found) > 1:
-            names = sorted(str(self.organisations[pk]) for pk in found)
+            names = [f"#{o.pk} {o.cluster_name}" for o in found]
             message = _("“%(name)s” matches several organisations: %(names)s.")
             self.error(line, "", message, name=name, names="; ".join(names))
             return None
         if not found:
             return None
-        organisation = self.organisations[found.pop()]
+        organisation = found[0]
         own = {organisation.legal_name, organisation.cluster_name}
         for text in sorted({legal_name, name} - own):
             if (text, organisation.pk) not in self.reported_matches:
