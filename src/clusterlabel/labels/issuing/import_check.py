@@ -4,6 +4,7 @@ row's organisation, label and dates, and the labels the database already holds. 
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,6 +29,7 @@ from clusterlabel.core.tabular import (
     DateError,
     ImportFileError,
     MonthAs,
+    Table,
     read_date,
     read_table,
 )
@@ -42,6 +44,12 @@ from clusterlabel.labels.issuing.import_result import (
 )
 from clusterlabel.labels.issuing.import_values import (
     COLUMNS,
+    EXPORT_DERIVED,
+    EXPORT_SOURCE_ID_HEADER,
+    EXPORT_STATE_HEADER,
+    SOURCES,
+    STATES,
+    STATES_WITH_REASON,
     derive_valid_from,
     event_examples,
     normalise_website,
@@ -72,10 +80,14 @@ def read_rows(
     reported as warnings. The header is found below title rows and Excel's ``sep=`` line
     (``core.tabular.read_table``); ``result.delimiter`` is set to the one used. Raises
     ``ImportFileError`` without a header or needed columns (a label column is not needed when
-    ``label_given``: one label for every row)."""
-    table = read_table(
-        text, delimiter=delimiter, is_column=lambda cell: header_key(cell) in COLUMNS
-    )
+    ``label_given``: one label for every row). A JSON text is clusterlabel's registry export
+    (``{"labels": [...]}``): its labels are the rows, numbered from 1 as lines."""
+    if text.lstrip().startswith("{"):
+        table = _json_table(text)
+    else:
+        table = read_table(
+            text, delimiter=delimiter, is_column=lambda cell: header_key(cell) in COLUMNS
+        )
     result.delimiter = table.delimiter
     columns = _header(table.header, table.header_line, result, label_given=label_given)
     width = len(table.header)
@@ -99,12 +111,59 @@ def read_rows(
     return rows
 
 
+def _json_table(text: str) -> Table:
+    """The labels of a JSON registry export as a table (header: the keys of its labels)."""
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ImportFileError(
+            _("The file is not valid JSON (%(problem)s).") % {"problem": exc}
+        ) from exc
+    labels = data.get("labels") if isinstance(data, dict) else None
+    if not isinstance(labels, list) or not all(isinstance(item, dict) for item in labels):
+        raise ImportFileError(
+            _(
+                "A JSON file must be clusterlabel's registry export: an object whose “labels” "
+                "is a list of labels."
+            )
+        )
+    header: list[str] = []
+    for item in labels:
+        header.extend(key for key in item if key not in header)
+    records = [
+        (number, ["" if item.get(key) is None else str(item[key]) for key in header])
+        for number, item in enumerate(labels, start=1)
+    ]
+    return Table(delimiter="", header_line=0, header=header, records=records, title_lines=[])
+
+
+def _header_column(cell: str, cells: list[str]) -> str | None:
+    """The column a header cell names: the export's own headers first (see
+    ``import_values.EXPORT_STATE_HEADER``), then every synonym."""
+    if cell == EXPORT_STATE_HEADER:
+        regions = [c for c in cells if c != cell and COLUMNS.get(header_key(c)) == "region"]
+        return "state" if regions else "region"
+    return COLUMNS.get(header_key(cell))
+
+
 def _header(
     cells: list[str], line: int, result: ImportResult, *, label_given: bool
 ) -> dict[int, str]:
     columns: dict[int, str] = {}
     for index, cell in enumerate(cells):
-        column = COLUMNS.get(header_key(cell))
+        if cell == EXPORT_SOURCE_ID_HEADER:
+            result.notes.append(
+                _(
+                    "The column “%(name)s” is the exporting installation's numbering; "
+                    "organisations are matched by name (an “Organisation ID” column maps "
+                    "rows to organisations of this installation)."
+                )
+                % {"name": cell}
+            )
+            continue
+        if cell in EXPORT_DERIVED:
+            continue
+        column = _header_column(cell, cells)
         if column is None:
             if cell:
                 result.warnings.append(
@@ -159,6 +218,26 @@ class PlannedLabel:
     updates: Label | None = None
     previous: Label | PlannedLabel | None = None
     label: Label | None = None
+    # What a registry export carries besides (empty or None: not given, the importer decides).
+    awarded_on: date | None = None
+    first_awarded_on: date | None = None
+    state: str = ""
+    state_reason: str = ""
+    state_changed_on: date | None = None
+    source: str = ""
+    # Certificate numbers of the label this one renews and the one it is recognised with; when
+    # the file has such a column it says the links itself (an empty cell: none).
+    renews: str = ""
+    recognised_with: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def renews_given(self) -> bool:
+        return "renews" in self.headers
+
+    @property
+    def recognitions_given(self) -> bool:
+        return "recognised_with" in self.headers
 
     @property
     def organisation_key(self) -> tuple[str, Any]:
@@ -244,13 +323,16 @@ class Checker:
         cluster_name = cells.get("cluster_name") or legal_name
         if not legal_name:
             self.error(line, _("No organisation name."))
-        target = self._label(row)
+        target = self._version(row, self._label(row))
         country, region = self._place(row, target)
         valid_until = self._date(row, "valid_until", "last", required=True)
         valid_from = self._date(row, "valid_from", "first", required=False)
         awarded_on = self._date(row, "awarded_on", "first", required=False)
         event = self._event(row)
         number = self._number(cells.get("certificate_number", ""), line)
+        recorded = self._recorded(row)
+        renews = self._number(cells.get("renews", ""), line)
+        recognised_with = self._number(cells.get("recognised_with", ""), line)
         if len(self.result.errors) > errors_before or target is None or valid_until is None:
             return None
         valid_from_given = valid_from is not None
@@ -265,12 +347,33 @@ class Checker:
                 % {"start": valid_from.isoformat(), "end": valid_until.isoformat()},
             )
             return None
+        first_awarded_on = recorded.get("first_awarded_on")
+        if first_awarded_on is not None and first_awarded_on > valid_from:
+            self.error(
+                line,
+                _(
+                    "First awarded on %(first)s is after valid from %(start)s: write the start "
+                    "of the chain of renewals, on or before the label's start."
+                )
+                % {"first": first_awarded_on.isoformat(), "start": valid_from.isoformat()},
+                row.headers["first_awarded_on"],
+            )
+            return None
         organisation = self._organisation(line, legal_name, cluster_name, country, cells)
         if organisation is None:
             return None
         if isinstance(organisation, NewOrganisation) and region and not organisation.region:
             organisation.region = region
         return PlannedLabel(
+            awarded_on=awarded_on,
+            first_awarded_on=first_awarded_on,
+            state=recorded["state"],
+            state_reason=recorded["state_reason"],
+            state_changed_on=recorded.get("state_changed_on"),
+            source=recorded["source"],
+            renews=renews,
+            recognised_with=recognised_with,
+            headers=row.headers,
             line=line,
             organisation=organisation,
             target=target,
@@ -295,6 +398,28 @@ class Checker:
             column = row.headers.get("scheme") or row.headers.get("level", "")
             self.error(row.line, self._label_problem(label_text, candidates), column)
         return target
+
+    def _version(self, row: RawRow, target: SchemeLevel | None) -> SchemeLevel | None:
+        """The scheme version the row names (a registry export's ``scheme_version``), else
+        the current one: a label keeps the version it was scored under."""
+        text = row.cells.get("scheme_version", "").strip()
+        if target is None or not text or text == target.scheme_version.version:
+            return target
+        versions = SchemeVersion.objects.filter(scheme_id=target.scheme_id)
+        named = versions.filter(version=text).first()
+        if named is None:
+            self.error(
+                row.line,
+                _("%(scheme)s has no version “%(text)s”; loaded are: %(versions)s.")
+                % {
+                    "scheme": target.scheme_id,
+                    "text": text,
+                    "versions": ", ".join(versions.values_list("version", flat=True)),
+                },
+                row.headers["scheme_version"],
+            )
+            return None
+        return SchemeLevel(named, target.level_id)
 
     def _place(self, row: RawRow, target: SchemeLevel | None) -> tuple[str, str]:
         """The row's country and region (ISO 3166-1 and -2 codes): as written (the region read
@@ -379,6 +504,49 @@ class Checker:
         except DateError as exc:
             self.error(row.line, str(exc), row.headers[column])
             return None
+
+    def _recorded(self, row: RawRow) -> dict[str, Any]:
+        """The label's recorded state with its reason and date, its first award and source,
+        as a registry export writes them: ``state`` one of ``STATES`` (empty: active), a
+        suspended or revoked label needs its reason, as the services do."""
+        cells, line, headers = row.cells, row.line, row.headers
+        state = cells.get("state", "").strip().casefold()
+        if state and state not in STATES:
+            self.error(
+                line,
+                _("“%(text)s” is no state of a label; write one of: %(states)s.")
+                % {"text": cells["state"], "states": ", ".join(STATES)},
+                headers["state"],
+            )
+        reason = cells.get("state_reason", "").strip()
+        if state in STATES_WITH_REASON and not reason:
+            self.error(
+                line,
+                _(
+                    "A %(state)s label needs its reason: write it in the column "
+                    "“%(column)s” (the full export, ?full=1, carries it)."
+                )
+                % {"state": state, "column": headers.get("state_reason") or "state_reason"},
+                headers["state"],
+            )
+        source = cells.get("source", "").strip().casefold()
+        if source and source not in SOURCES:
+            self.error(
+                line,
+                _("“%(text)s” is no source; write one of: %(sources)s.")
+                % {"text": cells["source"], "sources": ", ".join(SOURCES)},
+                headers["source"],
+            )
+        city = cells.get("city", "").strip()
+        if len(city) > 120:
+            self.error(line, _("A city has at most 120 characters."), headers["city"])
+        return {
+            "state": state,
+            "state_reason": reason,
+            "source": source,
+            "state_changed_on": self._date(row, "state_changed_on", "first", required=False),
+            "first_awarded_on": self._date(row, "first_awarded_on", "first", required=False),
+        }
 
     def _event(self, row: RawRow) -> str:
         """What the row records: ``award``, ``renewal`` or ``recertification`` (empty when the
@@ -533,6 +701,7 @@ class Checker:
             country=country,
             sector=str(sector),
             website=website,
+            city=cells.get("city", "").strip()[:120],
             lines=[line],
         )
         try:
@@ -554,6 +723,7 @@ def organisation_fields(new: NewOrganisation) -> dict[str, str]:
         "region": new.region,
         "sector": new.sector,
         "website": new.website,
+        "city": new.city,
     }
 
 

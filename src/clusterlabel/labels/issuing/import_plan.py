@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -52,6 +53,7 @@ def plan_chains(
     (``renews``, ``renews_line``) on ``result.created``.
     """
     corrected = {plan.updates.pk: plan for plan in to_update if plan.updates is not None}
+    by_number = _numbered([p for p in to_create if p.renews_given], "renews")
     open_ends: dict[tuple, list[Holder]] = {}
     for (organisation_id, scheme_id, level_id, _until), label in chainable.items():
         holder: Holder = corrected.get(label.pk, label)
@@ -64,7 +66,12 @@ def plan_chains(
         previous = max(candidates, key=lambda h: h.valid_until, default=None)
         if plan.event == FIRST_AWARD:
             previous = None
-        if previous is not None:
+        if plan.renews_given:
+            # The file says what the row renews (a registry export): linked as written.
+            previous = None
+            if plan.renews:
+                plan.previous = _explicit_previous(plan, by_number, result)
+        elif previous is not None:
             if plan.valid_from_given:
                 seamless = plan.valid_from == previous.valid_until + timedelta(days=1)
             else:
@@ -184,7 +191,24 @@ def plan_recognitions(
         key = (plan.organisation_key, plan.target.scheme_id, plan.target.level_id)
         held.setdefault(key, []).append(_validity(plan))
     planned = []
+    by_number = _numbered([p for p in to_create if p.recognitions_given], "recognised_with")
     for plan in sorted(to_create, key=lambda p: (p.valid_until, p.line)):
+        if plan.recognitions_given:
+            # The file says which label each row is recognised with: none is issued here.
+            if plan.recognised_with:
+                target = by_number.get(plan.recognised_with)
+                if target is None:
+                    result.errors.append(_unknown_number(plan, "recognised_with"))
+                elif _owner(target) != plan.organisation_key:
+                    result.errors.append(
+                        RowProblem(
+                            plan.line,
+                            _("%(number)s is a label of another organisation.")
+                            % {"number": plan.recognised_with},
+                            plan.headers["recognised_with"],
+                        )
+                    )
+            continue
         level = plan.target.scheme_version.scheme.level(plan.target.level_id)
         for recognition in level.recognitions:
             version = versions.get(recognition.scheme)
@@ -210,6 +234,70 @@ def plan_recognitions(
                 )
             )
     return planned
+
+
+def _numbered(plans: list[PlannedLabel], column: str) -> dict[str, Holder]:
+    """The labels the rows' ``column`` (``renews``, ``recognised_with``) may name by
+    certificate number: every row of the file and the stored labels named."""
+    named = {getattr(p, column) for p in plans if getattr(p, column)}
+    found: dict[str, Holder] = {
+        label.certificate_number.upper(): label
+        for label in Label.objects.filter(certificate_number__in=named)
+    }
+    found.update({_number(p): p for p in plans if p.certificate_number})
+    return found
+
+
+def _owner(holder: Holder) -> tuple[str, Any]:
+    if isinstance(holder, PlannedLabel):
+        return holder.organisation_key
+    return ("existing", holder.organisation_id)
+
+
+def _unknown_number(plan: PlannedLabel, column: str) -> RowProblem:
+    return RowProblem(
+        plan.line,
+        _(
+            "%(number)s is no certificate number stored or in the file: write the number of "
+            "the label this row's label is linked with, or leave the cell empty."
+        )
+        % {"number": getattr(plan, column)},
+        plan.headers[column],
+    )
+
+
+def _explicit_previous(
+    plan: PlannedLabel, by_number: dict[str, Holder], result: ImportResult
+) -> Holder | None:
+    """The label the row's ``renews`` names, if it may be renewed by it: a label of the same
+    organisation, scheme and level ending before this one, not renewed yet."""
+    previous = by_number.get(plan.renews)
+    column = plan.headers["renews"]
+    if previous is None:
+        result.errors.append(_unknown_number(plan, "renews"))
+        return None
+    same = (
+        isinstance(previous, PlannedLabel)
+        and previous.organisation_key == plan.organisation_key
+        and (previous.target.scheme_id, previous.target.level_id)
+        == (plan.target.scheme_id, plan.target.level_id)
+    ) or (
+        isinstance(previous, Label)
+        and isinstance(plan.organisation, Organisation)
+        and (previous.organisation_id, previous.scheme_id, previous.level_id)
+        == (plan.organisation.pk, plan.target.scheme_id, plan.target.level_id)
+    )
+    problem = ""
+    if not same:
+        problem = _("%(number)s is not a label of this organisation and level.")
+    elif previous.valid_until >= plan.valid_until:
+        problem = _("%(number)s does not end before this label: a renewal follows its label.")
+    elif isinstance(previous, Label) and Label.objects.filter(previous=previous).exists():
+        problem = _("%(number)s is renewed already.")
+    if problem:
+        result.errors.append(RowProblem(plan.line, problem % {"number": plan.renews}, column))
+        return None
+    return previous
 
 
 def _overlap(one: Validity, other: Validity) -> bool:

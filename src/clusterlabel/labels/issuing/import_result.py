@@ -83,6 +83,7 @@ class NewOrganisation:
     sector: str
     website: str
     region: str = ""
+    city: str = ""
     lines: list[int] = field(default_factory=list)
     organisation: Organisation | None = None
     similar: list[SimilarOrganisation] = field(default_factory=list)

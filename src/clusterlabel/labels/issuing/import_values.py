@@ -93,10 +93,44 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
         "Internetadresse", "Web address", "www", "Site web", "Site internet", "Sitio web",
         "Página web",
     ),
+    # The columns of clusterlabel's own registry export (``labels.registry.queries``), so a
+    # register moves to another installation with nothing lost.
+    "city": ("City", "Stadt", "Ort", "Sitz", "Ville", "Ciudad"),
+    "state": ("Label state", "Labelstatus", "Label status"),
+    "state_reason": (
+        "state_reason", "Reason", "Reason for the state", "Begründung", "Grund",
+        "Widerrufsgrund",
+    ),
+    "state_changed_on": ("state_changed_on", "State changed on", "Status geändert am"),
+    "first_awarded_on": ("first_awarded_on", "First awarded on", "Erstmals verliehen am"),
+    "renews": ("renews", "Renews", "Verlängert Zertifikat", "Erneuert Zertifikat"),
+    "recognised_with": (
+        "recognised_with", "Recognised with", "Recognized with", "Anerkannt mit",
+    ),
+    "source": ("source", "Source", "Herkunft"),
+    "scheme_version": ("scheme_version", "Scheme version", "Version des Schemas"),
 }  # fmt: skip
 COLUMNS = {
     header_key(alias): column for column, aliases in COLUMN_ALIASES.items() for alias in aliases
 }
+# The export's headers that mean something else in an operator's list: ``state`` is the label's
+# recorded state when the file has a region column too (otherwise the federal state, as before);
+# ``organisation_id`` is the exporting installation's id, meaningless here (the organisations
+# are matched by name; an operator's "Organisation ID" still maps rows).
+EXPORT_STATE_HEADER = "state"
+EXPORT_SOURCE_ID_HEADER = "organisation_id"
+# The export's columns that are derived from others (names, today's status, links): read as
+# nothing, without a warning.
+EXPORT_DERIVED = frozenset(
+    {"family", "label_en", "label_de", "status_today", "verify_url", "holder_url"}
+)
+
+# --- recorded states and sources -------------------------------------------------------------
+
+STATES = ("active", "suspended", "revoked", "superseded")
+# States whose reason the services require (``labels.services.label_change_state``).
+STATES_WITH_REASON = frozenset({"suspended", "revoked"})
+SOURCES = ("awarded", "recognised", "imported")
 
 # --- events ----------------------------------------------------------------------------------
 

@@ -263,10 +263,14 @@ EXPORT_VALUES = (
     "source",
     "state_changed_at",
     "previous__certificate_number",
+    "recognised_with__certificate_number",
+    "organisation__website",
+    "state_reason",
 )
 
-# The open-data columns, in order. No personal data: organisations are legal entities, and the
-# free-text reason for a suspension or revocation is left out.
+# The open-data columns, in order (new ones are added at the end). No personal data:
+# organisations are legal entities, and the free-text reason for a suspension or revocation is
+# left out: it is written by the secretariat and may name people (who reported what).
 EXPORT_COLUMNS = (
     "certificate_number",
     "organisation_id",
@@ -293,7 +297,12 @@ EXPORT_COLUMNS = (
     "status_today",
     "verify_url",
     "holder_url",
+    "recognised_with",
+    "website",
 )
+# The operators' full export (``?full=1``, the labels the person may manage): the open-data
+# columns and the reason of each state, so that ``import-labels`` restores the register.
+FULL_EXPORT_COLUMNS = (*EXPORT_COLUMNS, "state_reason")
 
 
 def registry_export_records(
@@ -303,10 +312,12 @@ def registry_export_records(
     today: date,
     verify_url: str,
     holder_url: str,
+    full: bool = False,
     chunk_size: int = 2000,
 ) -> Iterator[tuple[Any, ...]]:
-    """Every selected label as an open-data record: a tuple in ``EXPORT_COLUMNS`` order, dates
-    as ISO text, unknown values None; streamed from the database in chunks of ``chunk_size``.
+    """Every selected label as an open-data record: a tuple in ``EXPORT_COLUMNS`` order (with
+    ``full``: ``FULL_EXPORT_COLUMNS``, the reason of the state too), dates as ISO text,
+    unknown values None; streamed from the database in chunks of ``chunk_size``.
     ``verify_url`` contains ``{number}`` and ``holder_url`` contains ``{pk}``."""
     verify_start, verify_end = verify_url.split("{number}")
     holder_start, holder_end = holder_url.split("{pk}")
@@ -334,6 +345,9 @@ def registry_export_records(
         source,
         changed_at,
         renews,
+        recognised_with,
+        website,
+        state_reason,
     ) in rows:
         key = (version_id, scheme_id, level_id)
         named = names.get(key)
@@ -345,7 +359,7 @@ def registry_export_records(
                 catalogue.label_name(**label, language="en"),
                 catalogue.label_name(**label, language="de"),
             )
-        yield (
+        record = (
             number,
             organisation_id,
             legal_name,
@@ -371,4 +385,7 @@ def registry_export_records(
             label_status(state, Validity(valid_from, valid_until), today).value,
             f"{verify_start}{number}{verify_end}",
             f"{holder_start}{organisation_id}{holder_end}",
+            recognised_with,
+            website,
         )
+        yield (*record, state_reason) if full else record

@@ -7,6 +7,12 @@ mark; JSON is ``{"source", "registry", "generated_at", "filters", "labels": [...
 dates. Both hold all rows the registry's filters select, not only one page. A filter value that
 is not valid makes the export answer 400 with the problems, rather than silently export more
 rows than asked for.
+
+``?full=1`` is the operators' export for moving a register (``clusterlabel import-labels``
+reads it back): the same columns plus ``state_reason``, the free-text reason of a suspension or
+revocation, which the open data leaves out because the secretariat's note may name people. It
+holds only the labels the person may manage (``restrict(..., MANAGE_LABEL)``); without a login
+it is refused (403).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import (
     Http404,
     HttpRequest,
@@ -32,10 +39,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from clusterlabel.access.policy import Activity, restrict
 from clusterlabel.labels.presenters.registry import registry_listing
 from clusterlabel.labels.presenters.statistics import statistics_page
 from clusterlabel.labels.registry.queries import (
     EXPORT_COLUMNS,
+    FULL_EXPORT_COLUMNS,
     QuestionForm,
     RegistryFilterForm,
     SchemeCatalogue,
@@ -65,10 +74,12 @@ def registry(request: HttpRequest) -> HttpResponse:
 ROWS_PER_PIECE = 1000
 
 
-def _csv_pieces(records: Iterator[tuple[Any, ...]]) -> Iterator[str]:
+def _csv_pieces(
+    records: Iterator[tuple[Any, ...]], columns: tuple[str, ...] = EXPORT_COLUMNS
+) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)  # RFC 4180: comma, double quotes where needed, CRLF
-    writer.writerow(EXPORT_COLUMNS)
+    writer.writerow(columns)
     for count, record in enumerate(records, start=1):
         writer.writerow(record)  # None is written as an empty field
         if count % ROWS_PER_PIECE == 0:
@@ -78,12 +89,16 @@ def _csv_pieces(records: Iterator[tuple[Any, ...]]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def _json_pieces(head: dict[str, Any], records: Iterator[tuple[Any, ...]]) -> Iterator[str]:
+def _json_pieces(
+    head: dict[str, Any],
+    records: Iterator[tuple[Any, ...]],
+    columns: tuple[str, ...] = EXPORT_COLUMNS,
+) -> Iterator[str]:
     encoder = json.JSONEncoder(ensure_ascii=False)
     yield encoder.encode(head)[:-1] + ', "labels": ['
     separator, batch = "", []
     for record in records:
-        batch.append(encoder.encode(dict(zip(EXPORT_COLUMNS, record, strict=True))))
+        batch.append(encoder.encode(dict(zip(columns, record, strict=True))))
         if len(batch) == ROWS_PER_PIECE:
             yield separator + ",".join(batch)
             separator, batch = ",", []
@@ -92,9 +107,13 @@ def _json_pieces(head: dict[str, Any], records: Iterator[tuple[Any, ...]]) -> It
 
 @require_GET
 def registry_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
-    """The registry's filtered list, all pages, as CSV or JSON (open data)."""
+    """The registry's filtered list, all pages, as CSV or JSON (open data; ``?full=1``: the
+    operators' export with the reasons, of the labels the person may manage)."""
     if fmt not in ("csv", "json"):
         raise Http404
+    full = request.GET.get("full") == "1"
+    if full and not request.user.is_authenticated:
+        raise PermissionDenied
     catalogue = SchemeCatalogue.load()
     form = RegistryFilterForm(request.GET, catalogue=catalogue, places=())
     filters = form.filters()
@@ -108,6 +127,9 @@ def registry_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingH
         return HttpResponseBadRequest("\n".join(lines), content_type="text/plain; charset=utf-8")
     today = timezone.localdate()
     labels = registry_labels(filters, today=today, level_ranks=catalogue.level_ranks())
+    if full:
+        labels = restrict(labels, request.user, Activity.MANAGE_LABEL)
+    columns = FULL_EXPORT_COLUMNS if full else EXPORT_COLUMNS
     site = settings.SITE_URL
     records = registry_export_records(
         labels,
@@ -115,11 +137,12 @@ def registry_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingH
         today=today,
         verify_url=site + reverse("labels:verify", args=["NUMBER"]).replace("NUMBER", "{number}"),
         holder_url=site + reverse("labels:holder", args=[0]).replace("/0/", "/{pk}/"),
+        full=full,
     )
     filename = f"clusterlabel-registry-{today.isoformat()}.{fmt}"
     if fmt == "csv":
         response = StreamingHttpResponse(
-            _csv_pieces(records), content_type="text/csv; charset=utf-8; header=present"
+            _csv_pieces(records, columns), content_type="text/csv; charset=utf-8; header=present"
         )
     else:
         query = filters.as_query()
@@ -132,7 +155,7 @@ def registry_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingH
             "filters": query,
         }
         response = StreamingHttpResponse(
-            _json_pieces(head, records), content_type="application/json; charset=utf-8"
+            _json_pieces(head, records, columns), content_type="application/json; charset=utf-8"
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
