@@ -45,6 +45,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "board.vote": _("Board vote cast"),
     "label.issue": _("Label issued"),
     "label.renew": _("Label renewed"),
+    "label.import_update": _("Label dates corrected by an import"),
     "label.suspend": _("Label suspended"),
     "label.reinstate": _("Label reinstated"),
     "label.revoke": _("Label revoked"),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
@@ -22,7 +23,9 @@ __all__ = [
     "AUDIT_CHAIN_LOCK_ID",
     "AuditOutsideTransaction",
     "ChainReport",
+    "PendingEvent",
     "audit_record",
+    "audit_record_batch",
     "json_safe",
     "verify_chain",
 ]
@@ -98,12 +101,100 @@ def audit_record(
     ``after`` go through ``json_safe``, so Decimals, dates and model instances may be passed.
     ``action`` is a code like ``procedure.submit_application``.
     """
+    connection = _atomic_connection()
+    event = _unchained_event(
+        actor=actor,
+        action=action,
+        target=target,
+        target_type=target_type,
+        target_id=target_id,
+        procedure_id=procedure_id,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+    _append_lock(connection)
+    last = AuditEvent.objects.order_by("-sequence").only("sequence", "hash").first()
+    _chain(event, last, timezone.now())
+    event.save()
+    return event
+
+
+@dataclass(frozen=True)
+class PendingEvent:
+    """One event for ``audit_record_batch``: what ``audit_record`` takes besides the actor."""
+
+    action: str
+    target: models.Model | None = None
+    target_type: str | None = None
+    target_id: str | None = None
+    procedure_id: int | None = None
+    before: Mapping[str, Any] | None = None
+    after: Mapping[str, Any] | None = None
+    reason: str = ""
+
+
+def audit_record_batch(
+    *, actor: User | None, events: Sequence[PendingEvent], batch_size: int = 500
+) -> list[AuditEvent]:
+    """Append many events of one actor at once, in the given order, inside the caller's
+    transaction: the same events ``audit_record`` called once per event would write (same
+    checks, same chain: consecutive sequences, each linking to the one before), with one
+    append lock, one read of the last event and one ``INSERT`` per ``batch_size`` events instead
+    of three queries each. Every event is checked before anything is written; they share one
+    ``occurred_at``. For bulk work like an import of thousands of rows."""
+    connection = _atomic_connection()
+    unchained = [
+        _unchained_event(
+            actor=actor,
+            action=pending.action,
+            target=pending.target,
+            target_type=pending.target_type,
+            target_id=pending.target_id,
+            procedure_id=pending.procedure_id,
+            before=pending.before,
+            after=pending.after,
+            reason=pending.reason,
+        )
+        for pending in events
+    ]
+    if not unchained:
+        return []
+    _append_lock(connection)
+    last = AuditEvent.objects.order_by("-sequence").only("sequence", "hash").first()
+    now = timezone.now()
+    for event in unchained:
+        _chain(event, last, now)
+        last = event
+    # The queryset refuses bulk_create to everybody else; here every event has just been
+    # chained and hashed under the append lock, which is what save() would check one by one.
+    models.QuerySet[AuditEvent](model=AuditEvent).bulk_create(unchained, batch_size=batch_size)
+    return unchained
+
+
+def _atomic_connection() -> BaseDatabaseWrapper:
     connection = connections[DEFAULT_DB_ALIAS]
     if not connection.in_atomic_block:
         raise AuditOutsideTransaction(
             "audit_record must be called inside transaction.atomic(), so that the audit event "
             "commits or rolls back together with the change it records."
         )
+    return connection
+
+
+def _unchained_event(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model | None,
+    target_type: str | None,
+    target_id: str | None,
+    procedure_id: int | None,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    reason: str,
+) -> AuditEvent:
+    """The event, checked, without its place in the chain (sequence, links, time)."""
     if not ACTION_CODE.match(action) or len(action) > 64:
         raise ValueError(f"action {action!r} is not a code like 'procedure.submit_application'")
     if target is not None:
@@ -119,31 +210,28 @@ def audit_record(
         raise ValueError("target_type and target_id go together")
     if actor is not None and actor.pk is None:
         raise ValueError("the actor must be a saved user, or None for the system")
-    before_value = _snapshot(before, "before")
-    after_value = _snapshot(after, "after")
-
-    _append_lock(connection)
-    last = AuditEvent.objects.order_by("-sequence").only("sequence", "hash").first()
-    event = AuditEvent(
-        sequence=last.sequence + 1 if last else 1,
-        previous_hash=last.hash if last else GENESIS_HASH,
-        occurred_at=timezone.now(),
+    return AuditEvent(
         actor=actor,
         actor_label=actor.get_username() if actor is not None else "",
         action=action,
         target_type=target_type or "",
         target_id=target_id or "",
         procedure_id=procedure_id,
-        before=before_value,
-        after=after_value,
+        before=_snapshot(before, "before"),
+        after=_snapshot(after, "after"),
         reason=reason,
     )
+
+
+def _chain(event: AuditEvent, last: AuditEvent | None, occurred_at: datetime) -> None:
+    """Place the event after ``last`` (None: the first event) and hash it."""
+    event.sequence = last.sequence + 1 if last else 1
+    event.previous_hash = last.hash if last else GENESIS_HASH
+    event.occurred_at = occurred_at
     event.hash = event.compute_hash()
     # Lengths and types are checked here; uniqueness and the actor's existence are left to
     # the lock and the database constraints, which saves four queries per event.
     event.full_clean(exclude=["actor"], validate_unique=False, validate_constraints=False)
-    event.save()
-    return event
 
 
 @dataclass(frozen=True)

@@ -38,10 +38,31 @@ def next_number(key: str) -> int:
     return sequence.last
 
 
-def certificate_number(*, family: str, level_id: str, year: int) -> str:
+def next_numbers(key: str, count: int) -> range:
+    """The next ``count`` values of a counter at once, under one row lock (call inside a
+    transaction): what ``count`` calls of ``next_number`` would return."""
+    sequence, _created = NumberSequence.objects.select_for_update().get_or_create(key=key)
+    first = sequence.last + 1
+    sequence.last += count
+    sequence.save(update_fields=["last"])
+    return range(first, sequence.last + 1)
+
+
+def certificate_prefix(*, family: str, level_id: str) -> str:
+    """The start of a level's certificate numbers (``ECEI-G``), before the year and counter."""
     prefix = PREFIXES.get((family, level_id)) or PREFIXES.get((family, None))
-    prefix = prefix or f"{family.upper()}-{level_id.upper()}"
-    return f"{prefix}-{year}-{next_number(f'certificate:{prefix}:{year}'):05d}"
+    return prefix or f"{family.upper()}-{level_id.upper()}"
+
+
+def certificate_number_key(*, prefix: str, year: int) -> str:
+    """The counter (``NumberSequence.key``) of a prefix's certificate numbers in a year."""
+    return f"certificate:{prefix}:{year}"
+
+
+def certificate_number(*, family: str, level_id: str, year: int) -> str:
+    prefix = certificate_prefix(family=family, level_id=level_id)
+    number = next_number(certificate_number_key(prefix=prefix, year=year))
+    return f"{prefix}-{year}-{number:05d}"
 
 
 def status_list_index() -> int:
@@ -59,7 +80,7 @@ def _previous_label(organisation: Organisation, scheme_id: str, level_id: str) -
     )
 
 
-def _issue(
+def label_planned(
     *,
     organisation: Organisation,
     scheme_version: SchemeVersion,
@@ -69,11 +90,13 @@ def _issue(
     source: str,
     procedure: Procedure | None,
     recognised_with: Label | None,
-    renewal: bool,
-    actor: User | None,
+    previous: Label | None,
 ) -> Label:
+    """The label ``_issue`` writes, unsaved and without its numbers: dated by the scheme's
+    rules, a seamless renewal of ``previous`` (the organisation's latest label of the level,
+    when the award is a renewal) linked as ``label.previous``, otherwise a first award. Shared
+    with the import, which writes many at once."""
     scheme = scheme_version.scheme
-    previous = _previous_label(organisation, scheme.id, level_id) if renewal else None
     seamless = False
     if previous is not None and previous.state != LabelState.SUPERSEDED:
         result = renew(
@@ -87,15 +110,12 @@ def _issue(
         validity = first_award_validity(
             scheme, assessment_date=assessment_date, decision_date=decision_date
         )
-    label = Label(
+    return Label(
         organisation=organisation,
         scheme_version=scheme_version,
         scheme_id=scheme.id,
         family=scheme.family,
         level_id=level_id,
-        certificate_number=certificate_number(
-            family=scheme.family, level_id=level_id, year=decision_date.year
-        ),
         valid_from=validity.valid_from,
         valid_until=validity.valid_until,
         awarded_on=decision_date,
@@ -104,29 +124,67 @@ def _issue(
         procedure=procedure,
         recognised_with=recognised_with,
         previous=previous if seamless else None,
-        status_list_index=status_list_index(),
     )
+
+
+def issued_audit_after(label: Label) -> dict[str, object]:
+    """What the ``label.issue`` / ``label.renew`` audit event records of a label."""
+    scheme = label.scheme_version.scheme
+    return {
+        "certificate_number": label.certificate_number,
+        "organisation": label.organisation.cluster_name,
+        "scheme": f"{scheme.id} {scheme.version}",
+        "level": label.level_id,
+        "valid_from": label.valid_from,
+        "valid_until": label.valid_until,
+        "renews": label.previous.certificate_number if label.previous else None,
+    }
+
+
+def _issue(
+    *,
+    organisation: Organisation,
+    scheme_version: SchemeVersion,
+    level_id: str,
+    assessment_date: date,
+    decision_date: date,
+    source: str,
+    procedure: Procedure | None,
+    recognised_with: Label | None,
+    renewal: bool,
+    actor: User | None,
+) -> Label:
+    label = label_planned(
+        organisation=organisation,
+        scheme_version=scheme_version,
+        level_id=level_id,
+        assessment_date=assessment_date,
+        decision_date=decision_date,
+        source=source,
+        procedure=procedure,
+        recognised_with=recognised_with,
+        previous=_previous_label(organisation, scheme_version.scheme_id, level_id)
+        if renewal
+        else None,
+    )
+    label.certificate_number = certificate_number(
+        family=label.family, level_id=level_id, year=decision_date.year
+    )
+    label.status_list_index = status_list_index()
     label.full_clean()
     label.save()
-    if seamless and previous is not None and previous.state == LabelState.ACTIVE:
+    previous = label.previous
+    if previous is not None and previous.state == LabelState.ACTIVE:
         previous.state = LabelState.SUPERSEDED
         previous.state_changed_at = timezone.now()
         previous.state_reason = label.certificate_number
         previous.save(update_fields=["state", "state_changed_at", "state_reason"])
     audit_record(
         actor=actor,
-        action="label.renew" if seamless else "label.issue",
+        action="label.renew" if previous is not None else "label.issue",
         target=label,
         procedure_id=procedure.pk if procedure else None,
-        after={
-            "certificate_number": label.certificate_number,
-            "organisation": organisation.cluster_name,
-            "scheme": f"{scheme.id} {scheme.version}",
-            "level": level_id,
-            "valid_from": label.valid_from,
-            "valid_until": label.valid_until,
-            "renews": previous.certificate_number if seamless and previous else None,
-        },
+        after=issued_audit_after(label),
     )
     return label
 

@@ -83,222 +83,44 @@ Decisions:
 * Imports run one at a time: the check and the writing hold one lock (``_serialise_imports``).
 * Certificate numbers from the file are kept (uppercased; unique) and the number counters are
   moved past them; missing ones are generated for the year of ``valid_from``.
-* One ``label.import`` audit event per label and one ``organisation.create`` per organisation.
+* One ``label.import`` audit event per label and one ``organisation.create`` per organisation
+  (a recognition: ``label.issue`` or ``label.renew``; a correction: ``label.import_update``).
+* 10,000 rows are checked and written in seconds: the writing (``import_write``) reads, locks
+  and inserts per kind of row, not per row, and appends the audit events in one batch.
 
 The rows are read and checked in ``import_check`` (what the import reports is in
-``import_result``); this module writes.
+``import_result``) and written by ``import_write``; this module runs the import.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 
 from clusterlabel.accounts.models import User
-from clusterlabel.audit.services import audit_record
 from clusterlabel.core.tabular import ImportFileError, decode
-from clusterlabel.labels import services
 from clusterlabel.labels.issuing.import_check import (
     Checker,
     PlannedLabel,
     RawRow,
-    organisation_fields,
     read_rows,
     sort_out,
 )
 from clusterlabel.labels.issuing.import_plan import (
-    PlannedRecognition,
     plan_chains,
     plan_recognitions,
     report_overlaps,
 )
 from clusterlabel.labels.issuing.import_result import ImportResult, LabelUpdate, RowProblem
-from clusterlabel.labels.models import Label, LabelSource, LabelState, NumberSequence
-from clusterlabel.organisations.models import Organisation
+from clusterlabel.labels.issuing.import_write import PROGRESS_EVERY, write_plan
+from clusterlabel.labels.models import NumberSequence
 
 Progress = Callable[[str, int, int], None]
-PROGRESS_EVERY = 100
 # A row whose end is this many days off a stored label's updates it (configurable per import).
 DEFAULT_TOLERANCE_DAYS = 31
 IMPORT_LOCK = "lock:labels-import"
-RELATIONS = ["organisation", "scheme_version", "procedure", "recognised_with", "previous"]
-_SEQUENCE_RE = re.compile(r"(.+)-(\d{4})-(\d+)")
-
-
-# --- writing ---------------------------------------------------------------------------------
-
-
-def _bump_sequences(numbers: Iterable[str]) -> None:
-    """Move the certificate counters past imported numbers, so a later award never collides."""
-    highest: dict[str, int] = {}
-    for number in numbers:
-        match = _SEQUENCE_RE.fullmatch(number)
-        if match:
-            key = f"certificate:{match[1]}:{match[2]}"
-            highest[key] = max(highest.get(key, 0), int(match[3]))
-    for key, value in highest.items():
-        sequence, _created = NumberSequence.objects.select_for_update().get_or_create(key=key)
-        if sequence.last < value:
-            sequence.last = value
-            sequence.save(update_fields=["last"])
-
-
-def _new_number(plan: PlannedLabel) -> str:
-    scheme = plan.target.scheme_version
-    while True:
-        number = services.certificate_number(
-            family=scheme.family, level_id=plan.target.level_id, year=plan.valid_from.year
-        )
-        if not Label.objects.filter(certificate_number__iexact=number).exists():
-            return number
-
-
-def _previous(plan: PlannedLabel) -> Label | None:
-    """The label this one continues, as planned (``import_plan.plan_chains``): one written
-    earlier in this import, or a stored one, locked and checked again (an award may have
-    renewed or revoked it since the rows were checked)."""
-    previous = plan.previous
-    if isinstance(previous, PlannedLabel):
-        return previous.label
-    if previous is None:
-        return None
-    return (
-        Label.objects.select_for_update()
-        .filter(pk=previous.pk)
-        .exclude(state=LabelState.REVOKED)
-        .exclude(Exists(Label.objects.filter(previous_id=OuterRef("pk"))))
-        .first()
-    )
-
-
-def _update(plan: PlannedLabel, result: ImportResult, actor: User | None) -> None:
-    """Correct the dates of the stored label a row updates (an end a few days off)."""
-    assert plan.updates is not None
-    label = Label.objects.select_for_update().get(pk=plan.updates.pk)
-    before = {"valid_from": label.valid_from, "valid_until": label.valid_until}
-    label.valid_until = plan.valid_until
-    if plan.valid_from_given:
-        label.valid_from = plan.valid_from
-    label.full_clean(exclude=RELATIONS, validate_unique=False)
-    label.save(update_fields=["valid_from", "valid_until"])
-    plan.label = label
-    audit_record(
-        actor=actor,
-        action="label.import_update",
-        target=label,
-        before=before,
-        after={
-            "valid_from": label.valid_from,
-            "valid_until": label.valid_until,
-            "file": result.file_name,
-            "line": plan.line,
-        },
-    )
-
-
-def _write(
-    to_create: list[PlannedLabel],
-    to_update: list[PlannedLabel],
-    recognitions: list[PlannedRecognition],
-    result: ImportResult,
-    actor: User | None,
-    progress: Progress | None,
-) -> None:
-    for new in result.new_organisations:
-        created = Organisation(**organisation_fields(new))
-        created.save()  # validated when the rows were checked
-        new.organisation = created
-        audit_record(
-            actor=actor,
-            action="organisation.create",
-            target=created,
-            after={**organisation_fields(new), "source": "import", "file": result.file_name},
-        )
-    _bump_sequences(p.certificate_number for p in to_create if p.certificate_number)
-    for plan in to_update:
-        _update(plan, result, actor)
-    reports = {report.line: report for report in result.created}
-    recognised = {report.line: report for report in result.recognised}
-    brought: dict[int, list[PlannedRecognition]] = {}
-    for recognition in recognitions:
-        brought.setdefault(recognition.main.line, []).append(recognition)
-    ordered = sorted(to_create, key=lambda p: (p.valid_until, p.line))
-    for done, plan in enumerate(ordered, start=1):
-        organisation = (
-            plan.organisation
-            if isinstance(plan.organisation, Organisation)
-            else plan.organisation.organisation
-        )
-        assert organisation is not None
-        previous = _previous(plan)
-        label = Label(
-            organisation=organisation,
-            scheme_version=plan.target.scheme_version,
-            scheme_id=plan.target.scheme_id,
-            family=plan.target.scheme_version.family,
-            level_id=plan.target.level_id,
-            certificate_number=plan.certificate_number or _new_number(plan),
-            valid_from=plan.valid_from,
-            valid_until=plan.valid_until,
-            awarded_on=plan.valid_from,
-            first_awarded_on=previous.first_awarded_on if previous else plan.valid_from,
-            source=LabelSource.IMPORTED,
-            previous=previous,
-            status_list_index=services.status_list_index(),
-        )
-        # The relations and numbers were checked above and the database's constraints hold
-        # the rest; validating them again here would cost five queries per label.
-        label.clean_fields(exclude=RELATIONS)
-        label.save()
-        plan.label = label
-        if previous is not None and previous.state == LabelState.ACTIVE:
-            previous.state = LabelState.SUPERSEDED
-            previous.state_changed_at = label.issued_at
-            previous.state_reason = label.certificate_number
-            previous.save(update_fields=["state", "state_changed_at", "state_reason"])
-        plan.certificate_number = label.certificate_number
-        audit_record(
-            actor=actor,
-            action="label.import",
-            target=label,
-            after={
-                "certificate_number": label.certificate_number,
-                "organisation": organisation.cluster_name,
-                "scheme": f"{label.scheme_id} {plan.target.scheme_version.version}",
-                "level": label.level_id,
-                "valid_from": label.valid_from,
-                "valid_until": label.valid_until,
-                "renews": previous.certificate_number if previous else None,
-                "file": result.file_name,
-                "line": plan.line,
-            },
-        )
-        reports[plan.line].certificate_number = label.certificate_number
-        reports[plan.line].renews = previous.certificate_number if previous else ""
-        if plan.line in brought:
-            issued = services.labels_issue_recognitions(
-                main=label,
-                recognitions=[(r.scheme_version.scheme_id, r.level_id) for r in brought[plan.line]],
-                assessment_date=label.valid_from,
-                source=LabelSource.IMPORTED,
-                renewal=previous is not None,
-                actor=actor,
-            )
-            for recognised_label in issued:
-                report = recognised[plan.line]
-                report.certificate_number = recognised_label.certificate_number
-                report.valid_from = recognised_label.valid_from
-                report.valid_until = recognised_label.valid_until
-                report.renews = (
-                    recognised_label.previous.certificate_number
-                    if recognised_label.previous
-                    else ""
-                )
-        if progress and (done % PROGRESS_EVERY == 0 or done == len(ordered)):
-            progress("write", done, len(ordered))
 
 
 def _serialise_imports() -> None:
@@ -388,7 +210,14 @@ def _check_and_write(
     checker.suggest()
     if result.errors or result.dry_run:
         return
-    _write(to_create, to_update, recognitions, result, actor, progress)
+    write_plan(
+        to_create=to_create,
+        to_update=to_update,
+        recognitions=recognitions,
+        result=result,
+        actor=actor,
+        progress=progress,
+    )
     result.written = True
 
 
