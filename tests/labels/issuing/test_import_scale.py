@@ -4,7 +4,9 @@ every guarantee of writing row by row (numbers, chains, recognitions, the audit 
 from __future__ import annotations
 
 from datetime import date
+from io import StringIO
 
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -84,3 +86,28 @@ def test_a_bulk_import_numbers_chains_recognises_and_audits_as_row_by_row(loaded
     assert events[-1].target_id == str(recognised.pk)
     assert events[-1].after["renews"] is None
     assert verify_chain().ok
+
+
+class Terminal(StringIO):
+    """Standard error as a terminal shows it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_command_draws_a_bar_for_the_check_and_one_for_the_writing(loaded_schemes, tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_text(listing("Cluster", 50), encoding="utf-8")  # 150 rows, 200 labels
+    terminal, log = Terminal(), StringIO()
+    call_command("import_labels", str(path), stdout=StringIO(), stderr=terminal)
+    lines = terminal.getvalue().split("\n")
+    # Each bar redraws itself on one line (\r) and ends with a line break when complete.
+    assert lines[0].split("\r")[1:] == [
+        "check [####################..........] 100/150",
+        "check [##############################] 150/150",
+    ]
+    assert lines[1].split("\r")[-1] == "write [##############################] 200/200"
+    assert lines[1].count("\r") == 2  # 100 and 200 labels written
+    assert lines[2:] == [""]
+    call_command("import_labels", str(path), "--dry-run", stdout=StringIO(), stderr=log)
+    assert log.getvalue() == ""  # not a terminal: no bar in a log

@@ -87,7 +87,8 @@ class Command(BaseCommand):
             label=str(options["label"]) if options.get("label") else None,
             dry_run=bool(options["dry_run"]),
             tolerance_days=max(0, int(str(options["tolerance_days"]))),
-            progress=self._progress if sys.stderr.isatty() else None,
+            # A bar per phase (check, write) on a terminal; none in a log or a pipe.
+            progress=self._progress if self.stderr.isatty() else None,
         )
         self._report(result, verbose=int(str(options.get("verbosity", 1))) >= 2)
         if result.errors:
