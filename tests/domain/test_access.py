@@ -171,6 +171,13 @@ def test_only_the_secretariat_and_administrators_merge_organisations():
     assert permits(Activity.MERGE_ORGANISATIONS, {R.ADMINISTRATOR}) == R.ADMINISTRATOR
 
 
+def test_only_the_secretariat_and_administrators_import_labels():
+    assert roles_for(Activity.IMPORT_LABELS) == {R.SECRETARIAT, R.ADMINISTRATOR}
+    for role in set(GrantRole) - {R.SECRETARIAT, R.ADMINISTRATOR}:
+        assert permits(Activity.IMPORT_LABELS, {role}) is None, role
+    assert permits(Activity.IMPORT_LABELS, {R.SECRETARIAT}) == R.SECRETARIAT
+
+
 def test_permits_prefers_the_first_role_in_grant_order():
     both = {R.SECRETARIAT, R.AUTHORITY}
     assert permits(Activity.MANAGE_LABEL, both) == R.SECRETARIAT

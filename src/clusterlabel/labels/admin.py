@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from clusterlabel.access.policy import Activity, restrict
+from clusterlabel.access.policy import Activity, can, restrict
 from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.labels.issuing.importing import DEFAULT_TOLERANCE_DAYS, labels_import
 from clusterlabel.labels.models import Label, LabelReminder
@@ -143,7 +143,10 @@ class LabelAdmin(admin.ModelAdmin):
 
     @staticmethod
     def may_import(request: HttpRequest) -> bool:
-        return request.user.has_perm("labels.add_label")
+        """The secretariat of a scheme and administrators (of an operator or the
+        installation) import; each row must be of a scheme their grants cover (checked per row
+        by ``labels_import``)."""
+        return can(request.user, Activity.IMPORT_LABELS)
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.import_view)
@@ -186,6 +189,10 @@ class LabelAdmin(admin.ModelAdmin):
             "title": gettext("Import label holders"),
             "form": form,
             "result": result,
+            # The command's report counts them too: rows continuing a label.
+            "renewals": sum(1 for item in result.created if item.renews or item.renews_line)
+            if result
+            else 0,
         }
         return TemplateResponse(request, "admin/labels/label/import.html", context)
 

@@ -98,7 +98,9 @@ from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
+from clusterlabel.access.policy import Activity, can
 from clusterlabel.accounts.models import User
 from clusterlabel.core.tabular import ImportFileError, decode
 from clusterlabel.labels.issuing.import_check import (
@@ -190,8 +192,12 @@ def _check_and_write(
     if label and not checker.use_label(label):
         return
     planned = []
+    may_import: dict[int, bool] = {}  # per scheme version: the actor's grants cover it
     for done, row in enumerate(rows, start=1):
         plan = checker.check(row)
+        if plan is not None and actor is not None and not _may_import(actor, plan, may_import):
+            result.errors.append(_not_covered(plan, row))
+            plan = None
         if plan is not None:
             planned.append(plan)
         if progress and (done % PROGRESS_EVERY == 0 or done == len(rows)):
@@ -219,6 +225,29 @@ def _check_and_write(
         progress=progress,
     )
     result.written = True
+
+
+def _may_import(actor: User, plan: PlannedLabel, known: dict[int, bool]) -> bool:
+    """Whether the person's grants let them import labels of the row's scheme (the
+    secretariat of that scheme or its operator, administrators of the operator or the
+    installation). The labels an imported award is recognised for come along, as with an award
+    made in clusterlabel."""
+    version = plan.target.scheme_version
+    if version.pk not in known:
+        known[version.pk] = can(actor, Activity.IMPORT_LABELS, version)
+    return known[version.pk]
+
+
+def _not_covered(plan: PlannedLabel, row: RawRow) -> RowProblem:
+    return RowProblem(
+        row.line,
+        _(
+            "%(label)s is a label of a scheme your grants do not cover: only its secretariat "
+            "or an administrator of its operator may import it."
+        )
+        % {"label": plan.target},
+        row.headers.get("scheme") or row.headers.get("level", ""),
+    )
 
 
 def _update_report(plan: PlannedLabel) -> LabelUpdate:
