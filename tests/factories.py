@@ -9,6 +9,7 @@ import factory
 
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
+from clusterlabel.domain.schemes import Scheme
 
 PASSWORD = "correct-horse-battery"
 
@@ -42,18 +43,19 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 @functools.cache
-def _shipped_parties() -> tuple[tuple[str, str, str], ...]:
-    """(key, name, country) of each shipped scheme's operator, read from the files once per
-    test process: parsing the four files took about half a second, and every user made with a
-    scheme role used to parse them again."""
+def shipped_schemes() -> tuple[Scheme, ...]:
+    """The shipped scheme files, parsed once per test process (immutable): parsing the four
+    took about half a second, and every user made with a scheme role used to parse them."""
     from clusterlabel.domain.schemes import load_scheme_file
     from clusterlabel.schemes.services import SHIPPED_DIR, scheme_files
 
-    parties = {}
-    for path in scheme_files(SHIPPED_DIR):
-        party = load_scheme_file(path).operator
-        parties[party.key] = (party.key, party.name, party.country)
-    return tuple(parties[key] for key in sorted(parties))
+    return tuple(load_scheme_file(path) for path in scheme_files(SHIPPED_DIR))
+
+
+def _shipped_parties() -> list[tuple[str, str, str]]:
+    """(key, name, country) of each shipped scheme's operator."""
+    parties = {s.operator.key: s.operator for s in shipped_schemes()}
+    return [(key, parties[key].name, parties[key].country) for key in sorted(parties)]
 
 
 def shipped_operators():

@@ -21,7 +21,7 @@ from clusterlabel.procedures.models import Procedure
 from clusterlabel.procedures.walkthrough import USUAL_PATH, Walkthrough, excellent_values
 from clusterlabel.schemes.models import SchemeVersion
 from clusterlabel.schemes.services import SHIPPED_DIR, scheme_versions_load_directory
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, shipped_schemes
 
 ORDER = list(USUAL_PATH)
 __all__ = ["ORDER", "ProcedureBuilder", "excellent_values", "failing_minimum_values"]
@@ -43,6 +43,13 @@ def failing_minimum_values(scheme: Scheme) -> dict[str, IndicatorValue]:
 
 
 def ensure_schemes() -> dict[str, SchemeVersion]:
+    """The current version of every scheme, the shipped files loaded (as
+    ``scheme_versions_load_directory`` would; one query when they are already current)."""
+    current = {v.scheme_id: v for v in SchemeVersion.objects.filter(is_current=True)}
+    if all(
+        s.id in current and current[s.id].content_hash == s.content_hash for s in shipped_schemes()
+    ):
+        return current
     scheme_versions_load_directory(directory=SHIPPED_DIR)
     return {v.scheme_id: v for v in SchemeVersion.objects.filter(is_current=True)}
 

@@ -1,12 +1,13 @@
 """The fast builder (``tests.states.StateBuilder``) leaves the rows a walk through the real
 services leaves, in every state it jumps to.
 
-For each case one procedure walks (``ProcedureBuilder``) and one jumps; everything the tests
-read is compared with the people named by their part (``manager``, ``assessor 0``, ...) and
-timestamps by whether they are set: the procedure's fields and computed result, the answers,
-the panel, the scores with their confirmations, the board's declarations and votes, the labels
-and the benchmarking pool's row, and, for every person, the facts the transition table decides
-on. Only the audit trail differs: the jump writes none.
+For each state one procedure walks there (``ProcedureBuilder``; along the usual path one walk
+is compared after every step) and one jumps; everything the tests read is compared, with the
+people named by their part (``manager``, ``assessor 0``, ...) and timestamps by whether they
+are set: the procedure's fields and computed result, the answers, the panel, the scores with
+their confirmations, the board's declarations and votes, the evidence, the labels and the
+benchmarking pool's row, and, for every person, the facts the transition table decides on.
+Only the audit trail differs: the jump writes none of the procedure's own events.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from clusterlabel.audit.models import AuditEvent
 from clusterlabel.benchmarks.models import ReferenceAssessment
@@ -24,6 +26,9 @@ from clusterlabel.labels.models import Label
 from clusterlabel.procedures import services
 from clusterlabel.procedures.facts import procedure_facts
 from clusterlabel.procedures.models import Procedure
+from clusterlabel.procedures.results import compute_result
+from clusterlabel.procedures.selectors import procedure_get
+from clusterlabel.procedures.walkthrough import USUAL_PATH
 from tests.procedures.builders import ProcedureBuilder, ensure_schemes, failing_minimum_values
 from tests.states import STATES, StateBuilder, add_evidence
 
@@ -100,6 +105,10 @@ def rows(builder: ProcedureBuilder) -> dict[str, Any]:
     """Everything the tests read of ``builder``'s procedure, independent of keys and clocks."""
     p = Procedure.objects.get(pk=builder.procedure.pk)
     part = _parts(builder)
+    # Everybody's facts read the procedure as the pages do (prefetched), the result once.
+    read = procedure_get(pk=p.pk)
+    today = timezone.localdate()
+    computed = compute_result(read, on=today)
     labels = {label.pk: label for label in Label.objects.filter(procedure=p)}
     return {
         "procedure": {
@@ -170,7 +179,7 @@ def rows(builder: ProcedureBuilder) -> dict[str, Any]:
         ],
         # What the transition table sees, and so which buttons each person gets.
         "facts": {
-            name: _unordered(procedure_facts(p, actor=person))
+            name: _unordered(procedure_facts(read, actor=person, today=today, computed=computed))
             for name, person in _people(builder).items()
         },
     }
@@ -199,7 +208,7 @@ def _people(builder: ProcedureBuilder) -> dict[str, Any]:
 def assert_same(walked: ProcedureBuilder, jumped: StateBuilder) -> None:
     expected, actual = rows(walked), rows(jumped)
     for key in expected:
-        assert actual[key] == expected[key], key
+        assert actual[key] == expected[key], f"{walked.procedure.state}: {key}"
 
 
 def walked(state: str, **kwargs: Any) -> ProcedureBuilder:
@@ -233,8 +242,25 @@ BRONZE = "ecei-bronze"  # one assessor
 SILVER = "ecei-silver"  # one assessor, in the Bronze pool, awarded only after a Bronze label
 
 
-@pytest.mark.parametrize("state", STATES)
-def test_every_state_of_a_bw_procedure(state):
+# The usual path in two walks, compared after every step: each step leaves what walking
+# straight to that state leaves (the first target decides whether the assessment is scheduled
+# ahead or lies behind, so the states up to the panel and those after it are walked apart).
+BEFORE_THE_ASSESSMENT = USUAL_PATH[: USUAL_PATH.index(S.ASSESSORS_ASSIGNED) + 1]
+FROM_THE_ASSESSMENT = USUAL_PATH[len(BEFORE_THE_ASSESSMENT) :]
+
+
+@pytest.mark.parametrize(
+    "states", [BEFORE_THE_ASSESSMENT, FROM_THE_ASSESSMENT], ids=["to-the-panel", "to-the-award"]
+)
+def test_every_state_of_a_bw_procedure_on_the_usual_path(states):
+    walk = ProcedureBuilder(scheme_id=BW)
+    for state in states:
+        walk.advance_to(state)
+        assert_same(walk, StateBuilder(scheme_id=BW).at(state))
+
+
+@pytest.mark.parametrize("state", sorted(set(STATES) - set(USUAL_PATH)))
+def test_the_states_off_the_usual_path_of_a_bw_procedure(state):
     assert_same(walked(state, scheme_id=BW), StateBuilder(scheme_id=BW).at(state))
 
 
