@@ -13,12 +13,14 @@ times, with ``time.perf_counter``:
 - the import itself (all rows written in one transaction);
 - the same file imported again (every row recognised; nothing written).
 
-It prints each time, the rows per second and what the import reported.
+It prints each time, the rows per second, the load average before each (a busy machine's
+figures are slower; compare figures taken at a similar load) and what the import reported.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import time
 from datetime import date
@@ -130,11 +132,13 @@ def run(arguments: argparse.Namespace) -> None:
         f"{Organisation.objects.count():,} organisations before\n"
     )
     for title, dry_run in (("dry run", True), ("import", False), ("import again", False)):
+        load = os.getloadavg()[0]
         start = time.perf_counter()
         result = labels_import(data=data, actor=None, file_name="list.csv", dry_run=dry_run)
         seconds = time.perf_counter() - start
         print(
             f"{title:13} {seconds:6.2f} s  {arguments.rows / seconds:8,.0f} rows/s  "
+            f"load {load:.2f}  "
             f"errors {len(result.errors)}, labels created {len(result.created)}, "
             f"new organisations {len(result.new_organisations)}, written {result.written}"
         )

@@ -14,6 +14,8 @@ from clusterlabel.audit.models import AuditEvent
 from clusterlabel.audit.services import verify_chain
 from clusterlabel.labels.issuing.importing import labels_import
 from clusterlabel.labels.models import Label, LabelState
+from tests.factories import OrganisationFactory
+from tests.labels.issuing.test_reminders import make_label
 
 
 def listing(prefix: str, organisations: int) -> str:
@@ -111,3 +113,14 @@ def test_the_command_draws_a_bar_for_the_check_and_one_for_the_writing(loaded_sc
     assert lines[2:] == [""]
     call_command("import_labels", str(path), "--dry-run", stdout=StringIO(), stderr=log)
     assert log.getvalue() == ""  # not a terminal: no bar in a log
+
+
+def test_generated_numbers_skip_those_stored_in_any_case(loaded_schemes):
+    holder = OrganisationFactory()
+    stored = make_label(holder, valid_from=date(2019, 1, 1), valid_until=date(2020, 12, 31))
+    # A number the counter has not given (typed in another installation, in lower case).
+    Label.objects.filter(pk=stored.pk).update(certificate_number="ecei-g-2021-00001")
+    result = labels_import(data=listing("Cluster", 1).encode(), actor=None, file_name="l.csv")
+    assert result.errors == []
+    numbers = sorted(r.certificate_number for r in result.created if "2021" in r.certificate_number)
+    assert numbers == ["ECEI-G-2021-00002"]

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Upper
 from django.utils import timezone
 
 from clusterlabel.accounts.models import User
@@ -343,12 +342,17 @@ def _assign_numbers(labels: list[Label], ordered: list[PlannedLabel]) -> None:
             ]
             for key, count in short.items()
         }
-        every = [number for found in candidates.values() for number in found]
-        taken = in_file | set(
-            Label.objects.annotate(upper=Upper("certificate_number"))
-            .filter(upper__in=every)
-            .values_list("upper", flat=True)
-        )
+        # The stored numbers of these counters, compared case-insensitively as a person
+        # typing a number would: one condition per counter, not one per number.
+        of_counters = Q()
+        for prefix, year in candidates:
+            of_counters |= Q(certificate_number__istartswith=f"{prefix}-{year}-")
+        taken = in_file | {
+            number.upper()
+            for number in Label.objects.filter(of_counters).values_list(
+                "certificate_number", flat=True
+            )
+        }
         for key, found in candidates.items():
             numbers[key].extend(number for number in found if number not in taken)
     for key, labels_waiting in waiting.items():

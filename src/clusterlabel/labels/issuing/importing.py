@@ -77,10 +77,14 @@ Decisions:
   organisation and level corrects that label (``label.import_update``, before and after)
   instead of adding a twin; labels that still overlap another of the same level are warned of.
 * An imported award of a level that is recognised for another label (the state label -> ECEI
-  Gold) issues it through ``services.labels_issue_recognitions``, as an award in clusterlabel
-  does, marked imported and linked by ``recognised_with``, unless the organisation already
-  holds such a label overlapping it.
+  Gold) issues it as an award in clusterlabel does (dated by ``services.label_planned``, the
+  rule ``services.labels_issue_recognitions`` applies), marked imported and linked by
+  ``recognised_with``, unless the organisation already holds such a label overlapping it.
 * Imports run one at a time: the check and the writing hold one lock (``_serialise_imports``).
+* A person (the admin) imports only labels of schemes their grants cover
+  (``Activity.IMPORT_LABELS``: the scheme's or its operator's secretariat, administrators);
+  a row of another scheme is refused naming its line and label column. The command (``actor``
+  None, the system) imports every scheme.
 * Certificate numbers from the file are kept (uppercased; unique) and the number counters are
   moved past them; missing ones are generated for the year of ``valid_from``.
 * One ``label.import`` audit event per label and one ``organisation.create`` per organisation
