@@ -107,7 +107,7 @@ def test_every_app_above_organisations_contributes_its_rows():
 
 def test_rows_no_mover_handles_refuse_the_merge(twins, monkeypatch):
     monkeypatch.setattr(merging, "_movers", {})
-    with pytest.raises(RuntimeError, match="Label|Procedure"):
+    with pytest.raises(RuntimeError, match=r"Label|Procedure"):
         organisation_merge(keep=twins["keep"], merge=twins["merge"], actor=None)
     assert Organisation.objects.filter(pk=twins["merge"].pk).exists()
     assert twins["merge"].funding_sources.count() == 2  # rolled back
