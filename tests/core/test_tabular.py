@@ -94,7 +94,7 @@ def test_every_unambiguous_date(text, month_as, expected):
         ("soon", "is not a date"),
     ],
 )
-def test_ambiguous_or_impossible_dates_say_why(text, says):
+def test_ambiguous_or_impossible_dates_say_why(english, text, says):
     with pytest.raises(DateError, match=re.escape(says)):
         read_date(text)
 

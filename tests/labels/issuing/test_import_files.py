@@ -57,7 +57,9 @@ def test_esca_s_own_export_imports_with_the_label_given(loaded_schemes):
     assert any("ECEI" in note and "Bronze" in note for note in result.notes)
 
 
-def test_a_list_without_a_label_column_and_no_label_given_says_so_in_one_line(loaded_schemes):
+def test_a_list_without_a_label_column_and_no_label_given_says_so_in_one_line(
+    english, loaded_schemes
+):
     result = run(ESCA)
     assert [(problem.line, problem.column) for problem in result.errors] == [(0, "")]
     assert "label" in result.errors[0].message
