@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -143,6 +144,7 @@ def without_brackets(name: str) -> str:
     return stripped if name_key(stripped) else name
 
 
+@lru_cache(maxsize=65536)  # pure, and asked for the same names many times in an import
 def variant_key(name: str) -> str:
     """The key all variants of one organisation's name share (see the module docstring):
     ``variant_key("Spitzencluster BioRN (Träger: BioRN Network e. V.)")`` =

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 
+# The keys are pure functions of the text and an import asks for the same names many times
+# (every row against every stored organisation's spellings): cached.
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Casefolded, without accents, ``ae/oe/ue`` as ``a/o/u`` (``Württemberg`` =
     ``Wuerttemberg`` = ``wurttemberg``). Letters of other scripts stay as they are."""
@@ -21,6 +25,7 @@ def words(text: str) -> list[str]:
     return re.findall(r"\w+", fold(text).replace("_", " "))
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """The key two spellings of one organisation's name share: folded words, with runs of
     single letters joined (``e. V.`` / ``e.V.`` -> ``ev``, ``G m b H`` -> ``gmbh``)."""
@@ -39,5 +44,6 @@ def name_key(name: str) -> str:
     return " ".join(merged)
 
 
+@lru_cache(maxsize=65536)
 def header_key(text: str) -> str:
     return "".join(words(text))
