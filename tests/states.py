@@ -199,7 +199,7 @@ class StateBuilder(ProcedureBuilder):
             p.result = compute_result(p).as_json()
             p.save()
             # The other apps' own subscribers: labels issued, the pool's row recorded.
-            decided.publish(
+            decided.decision_made.run(
                 decided.Decided(
                     procedure=p,
                     actor=self.authority,

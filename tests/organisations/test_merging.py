@@ -102,11 +102,11 @@ def test_every_row_moves_onto_the_organisation_kept(twins):
 
 
 def test_every_app_above_organisations_contributes_its_rows():
-    assert {"procedures.move", "labels.move", "benchmarks.move"} <= set(merging.contributor_names())
+    assert {"procedures.move", "labels.move", "benchmarks.move"} <= set(merging.movers.names())
 
 
 def test_rows_no_mover_handles_refuse_the_merge(twins, monkeypatch):
-    monkeypatch.setattr(merging, "_movers", {})
+    monkeypatch.setattr(merging.movers, "subscribers", {})
     with pytest.raises(RuntimeError, match=r"Label|Procedure"):
         organisation_merge(keep=twins["keep"], merge=twins["merge"], actor=None)
     assert Organisation.objects.filter(pk=twins["merge"].pk).exists()

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_labels_issue_before_the_pool_records():
-    assert decided.subscriber_names() == ["labels.issue", "benchmarks.record"]
+    assert decided.decision_made.names() == ["labels.issue", "benchmarks.record"]
 
 
 def test_an_award_reaches_both_subscribers():
@@ -35,7 +35,7 @@ def test_a_failing_subscriber_rolls_the_whole_decision_back(monkeypatch):
         seen.append(event)
         raise RuntimeError("the pool is unavailable")
 
-    monkeypatch.setitem(decided._subscribers, "benchmarks.record", broken)
+    monkeypatch.setitem(decided.decision_made.subscribers, "benchmarks.record", broken)
     with pytest.raises(RuntimeError):
         services.procedure_decide(
             procedure=procedure, actor=builder.authority, award=True, reason=""

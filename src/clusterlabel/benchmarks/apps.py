@@ -14,8 +14,10 @@ class BenchmarksConfig(AppConfig):
         from clusterlabel.organisations import merging
         from clusterlabel.procedures import decided
 
-        decided.subscribe("benchmarks.record", reference_assessment_record_for_decision)
-        merging.contribute("benchmarks.move", reference_assessments_move)
+        decided.decision_made.subscribe(
+            "benchmarks.record", reference_assessment_record_for_decision
+        )
+        merging.movers.subscribe("benchmarks.move", reference_assessments_move)
 
         register_action_labels(
             {

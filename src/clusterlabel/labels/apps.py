@@ -14,7 +14,7 @@ class LabelsConfig(AppConfig):
         from clusterlabel.organisations import merging
         from clusterlabel.procedures import decided
 
-        decided.subscribe("labels.issue", labels_issue_for_decision)
-        merging.contribute("labels.move", labels_move)
+        decided.decision_made.subscribe("labels.issue", labels_issue_for_decision)
+        merging.movers.subscribe("labels.move", labels_move)
 
         register_action_labels({"label.import": _("Label imported from a list")})

@@ -28,7 +28,6 @@ Never automatic: importers only *suggest* organisations that resemble each other
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +39,7 @@ from clusterlabel.access.models import Grant
 from clusterlabel.access.policy import Activity, can
 from clusterlabel.accounts.models import User
 from clusterlabel.audit.services import audit_record
+from clusterlabel.core.hooks import Hook
 from clusterlabel.organisations.models import FundingSource, Organisation, OrganisationClaim
 
 # The profile fields the audit event keeps of the organisation that disappears.
@@ -57,18 +57,8 @@ class Merge:
     dropped: Counter[str] = field(default_factory=Counter)
 
 
-Mover = Callable[[Merge], object]
-_movers: dict[str, Mover] = {}
-
-
-def contribute(name: str, mover: Mover) -> None:
-    """Run ``mover`` in every merge. ``name`` keeps a contribution single when an app registry
-    is set up twice (tests)."""
-    _movers[name] = mover
-
-
-def contributor_names() -> list[str]:
-    return list(_movers)
+movers: Hook[Merge] = Hook()
+"""What the apps above organisations contribute to a merge (their rows)."""
 
 
 def may_merge(user: Any, keep: Organisation, merge: Organisation) -> bool:
@@ -153,8 +143,7 @@ def organisation_merge(*, keep: Organisation, merge: Organisation, actor: User |
             )
         merging = Merge(keep=locked[keep.pk], merge=locked[merge.pk])
         _move_own_rows(merging)
-        for mover in _movers.values():
-            mover(merging)
+        movers.run(merging)
         left = _left_behind(merging.merge)
         if left:
             raise RuntimeError(f"no mover handles {', '.join(left)}; nothing was merged")

@@ -20,7 +20,7 @@ class ProceduresConfig(AppConfig):
         )
         from clusterlabel.procedures.merging import procedures_move
 
-        merging.contribute("procedures.move", procedures_move)
+        merging.movers.subscribe("procedures.move", procedures_move)
         register_value_labels(
             keys={
                 "state": _("state"),

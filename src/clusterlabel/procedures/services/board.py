@@ -145,7 +145,7 @@ def procedure_decide(*, procedure: Procedure, actor: User, award: bool, reason: 
         locked.decided_at = timezone.now()
         locked.decided_by = actor
         locked.result = compute_result(locked).as_json()
-        decided.publish(
+        decided.decision_made.run(
             decided.Decided(
                 procedure=locked,
                 actor=actor,
