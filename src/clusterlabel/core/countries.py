@@ -41,6 +41,7 @@ EXTRA_NAMES: dict[str, tuple[str, ...]] = {
 KOSOVO = "XK"  # not in ISO 3166-1; the code the EU and most registers use
 
 
+@cache  # gettext.translation looks for the file on every call; pages name many places
 def _translation(domain: str, language: str) -> gettext.NullTranslations:
     return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[language], fallback=True)
 
