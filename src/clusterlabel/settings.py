@@ -76,13 +76,16 @@ def _secret_key() -> str:
     if key:
         if not DEBUG and (len(key) < 50 or key.lower().startswith(_INSECURE_KEY_PREFIXES)):
             raise ImproperlyConfigured(
-                "SECRET_KEY is a placeholder or shorter than 50 characters. Generate one with "
-                "`python -c 'import secrets; print(secrets.token_urlsafe(64))'`."
+                "SECRET_KEY is a placeholder or shorter than 50 characters: set it to a random "
+                "string such as the output of "
+                "`python3 -c 'import secrets; print(secrets.token_urlsafe(64))'`."
             )
         return key
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. With DEBUG off clusterlabel refuses to start without one."
+            "SECRET_KEY is not set: set it to a random string of at least 50 characters "
+            "(`python3 -c 'import secrets; print(secrets.token_urlsafe(64))'`), "
+            "or set DEBUG=1 on a development machine."
         )
     # Development and demo: a random key kept in the data directory, so sessions survive restarts.
     key_file = DATA_DIR / "secret_key"
@@ -165,14 +168,22 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.config(
-        env="DATABASE_URL",
-        default=f"sqlite:///{DATA_DIR / 'clusterlabel.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
-        conn_health_checks=True,
-    )
-}
+try:
+    DATABASES = {
+        "default": dj_database_url.config(
+            env="DATABASE_URL",
+            default=f"sqlite:///{DATA_DIR / 'clusterlabel.sqlite3'}",
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+            conn_health_checks=True,
+        )
+    }
+except ValueError as exc:  # an unknown scheme, a port that is not a number
+    # Only the scheme is repeated: the address may hold a password.
+    _scheme = os.environ.get("DATABASE_URL", "").partition(":")[0]
+    raise ImproperlyConfigured(
+        f"DATABASE_URL (beginning {_scheme!r}) is not a database address clusterlabel can use: "
+        "set it like postgres://user:password@host:5432/name or sqlite:////path/to/db.sqlite3."
+    ) from exc
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The same backend, but a new database file (and its directory) is readable by its owner
     # only: it holds password hashes and the second-factor secrets.
