@@ -44,6 +44,13 @@ ALLOWED_CHANGES: dict[RecordedState, frozenset[RecordedState]] = {
 }
 
 
+def canonical_certificate_number(text: str) -> str:
+    """The one spelling a certificate number is stored and looked up in: without surrounding
+    spaces, in capitals (``" ecei-g-2024-00001 "`` → ``ECEI-G-2024-00001``). Stored numbers are
+    canonical, so a lookup is an exact match that the unique index answers."""
+    return text.strip().upper()
+
+
 def label_status(state: RecordedState | str, validity: Validity, on: date) -> LabelStatus:
     """The status a verifier sees on day ``on``."""
     state = RecordedState(state)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import models
+from django.db.models.functions import Trim, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -102,11 +103,30 @@ class Label(models.Model):
         verbose_name = _("label")
         verbose_name_plural = _("labels")
         ordering = ("-valid_until", "certificate_number")
+        # The registry's reads (``labels.registry.queries``): its default order, and each
+        # filter with that order behind it, so that a page is an index range read, not a sort
+        # of every label.
         indexes = [
             models.Index(fields=("family", "level_id", "valid_until")),
             models.Index(fields=("valid_from", "valid_until")),
+            models.Index(fields=("-valid_until", "certificate_number"), name="labels_registry_order"),
+            models.Index(
+                fields=("state", "-valid_until", "certificate_number"), name="labels_state_order"
+            ),
+            models.Index(
+                fields=("scheme_id", "level_id", "-valid_until", "certificate_number"),
+                name="labels_scheme_order",
+            ),
+            models.Index(
+                fields=("level_id", "-valid_until", "certificate_number"), name="labels_level_order"
+            ),
         ]
         constraints = [
+            # Stored in the one spelling lookups use (``canonical_certificate_number``).
+            models.CheckConstraint(
+                condition=models.Q(certificate_number=Upper(Trim("certificate_number"))),
+                name="labels_certificate_number_canonical",
+            ),
             models.CheckConstraint(
                 condition=models.Q(valid_from__lte=models.F("valid_until")),
                 name="labels_validity_not_empty",
