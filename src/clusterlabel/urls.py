@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from clusterlabel.core.health import health
 from clusterlabel.organisations import urls as organisations_urls
 from clusterlabel.portal import urls as portal_urls
 
@@ -42,6 +43,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("clusterlabel.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
 ]
 
 if settings.DEBUG:
