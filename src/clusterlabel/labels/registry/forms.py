@@ -37,11 +37,20 @@ COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 REGION_CODE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
 
 
+# The calendar the registry answers for: a day outside it cannot hold a label, and the day
+# after 9999-12-31 (or the zone's start of 0001-01-01) is past what a date can hold.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
+
 class DayField(forms.DateField):
-    """A date field whose error names what was typed."""
+    """A date field whose error names what was typed, for a day of the registry's calendar."""
 
     default_error_messages = {
         "invalid": _("“%(value)s” is not a date. Use the form YYYY-MM-DD, e.g. 2016-01-15."),
+        "out_of_range": _(
+            "“%(value)s” lies outside the dates the registry covers (%(first)s to %(last)s)."
+        ),
     }
 
     def __init__(self, **kwargs: Any) -> None:
@@ -55,6 +64,19 @@ class DayField(forms.DateField):
             raise ValidationError(
                 self.error_messages["invalid"], code="invalid", params={"value": value}
             ) from None
+
+    def validate(self, value: date | None) -> None:
+        super().validate(value)
+        if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+            raise ValidationError(
+                self.error_messages["out_of_range"],
+                code="out_of_range",
+                params={
+                    "value": value.isoformat(),
+                    "first": FIRST_DAY.isoformat(),
+                    "last": LAST_DAY.isoformat(),
+                },
+            )
 
 
 def _place_choices(

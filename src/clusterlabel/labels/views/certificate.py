@@ -44,8 +44,10 @@ def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _badge_etag(request: HttpRequest, number: str) -> str:
+    # The language the badge is drawn in, never the raw parameter: a line break in ``?lang=``
+    # would make the header invalid.
     label = label_by_number(number)
-    return f"{label.certificate_number}-{label.status}-{_language(request)}"
+    return f"{label.certificate_number}-{label.status}-{badge_language(_language(request))}"
 
 
 @require_GET
