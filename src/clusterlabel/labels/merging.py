@@ -5,6 +5,7 @@ constraint ties labels to one organisation, so nothing clashes."""
 
 from __future__ import annotations
 
+from clusterlabel.labels.changes import Change, labels_changed
 from clusterlabel.labels.models import Label
 from clusterlabel.organisations.merging import Merge
 
@@ -12,3 +13,4 @@ from clusterlabel.organisations.merging import Merge
 def labels_move(merging: Merge) -> None:
     moved = Label.objects.filter(organisation=merging.merge).update(organisation=merging.keep)
     merging.moved["labels"] += moved
+    labels_changed(Change.MERGED)

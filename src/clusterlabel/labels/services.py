@@ -15,6 +15,7 @@ from clusterlabel.accounts.models import User
 from clusterlabel.audit.services import audit_record
 from clusterlabel.domain.labels import RecordedState, may_change
 from clusterlabel.domain.validity import first_award_validity, renew
+from clusterlabel.labels.changes import Change, labels_changed
 from clusterlabel.labels.models import Label, LabelSource, LabelState, NumberSequence
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.procedures.decided import Decided
@@ -186,6 +187,7 @@ def _issue(
         procedure_id=procedure.pk if procedure else None,
         after=issued_audit_after(label),
     )
+    labels_changed(Change.ISSUED)
     return label
 
 
@@ -306,4 +308,5 @@ def label_change_state(*, label: Label, actor: User, new_state: str, reason: str
             after={"state": locked.state},
             reason=reason.strip(),
         )
+        labels_changed(Change.STATE)
     return locked

@@ -33,6 +33,7 @@ from django.utils import timezone
 from clusterlabel.accounts.models import User
 from clusterlabel.audit.services import PendingEvent, audit_record_batch
 from clusterlabel.labels import services
+from clusterlabel.labels.changes import Change, labels_changed
 from clusterlabel.labels.issuing.import_check import PlannedLabel, organisation_fields
 from clusterlabel.labels.issuing.import_plan import PlannedRecognition
 from clusterlabel.labels.issuing.import_result import ImportResult
@@ -116,6 +117,7 @@ def write_plan(
     _report(new, result)
     events.extend(_event(item, result) for item in new)
     audit_record_batch(actor=actor, events=events)
+    labels_changed(Change.IMPORTED)
 
 
 # Marks a label superseded in memory until its successor's number is known.

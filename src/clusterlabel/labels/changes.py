@@ -1,0 +1,69 @@
+"""What every write that changes what the public sees of labels calls: ``labels_changed()``.
+
+It does, inside the write's transaction:
+
+1. bump the *data generation*, a counter in the database (a ``NumberSequence`` row) that the
+   public pages' cache keys contain: a page cached before the change is never found again, on
+   any application server, because every server reads the same row;
+2. re-sign the stored status lists when a label's state may have changed, so that the status
+   list endpoint and the in-app credential check read one stored, signed list instead of
+   building and signing one on every request (``labels.certificates.status_lists``).
+
+Why the database and not the shared cache: the generation must move exactly when the write
+commits. A row updated in the write's transaction becomes visible with the labels it describes
+(never before: a reader cannot cache the old page under the new generation; never after: no
+reader finds the old page once the revocation is visible), a rolled-back write leaves it as it
+was, and it needs no cache that is shared by all servers (the local-memory cache of a second
+server would miss an invalidation). The bump also locks the row until the write commits, so two
+label writes at once rebuild the status lists one after the other, the second seeing the first.
+
+Readers must read the generation *before* the data they cache (``data_generation()`` first),
+so that a page is never stored under a newer generation than the data it shows.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import transaction
+from django.db.models import F
+
+from clusterlabel.labels.models import NumberSequence
+
+GENERATION_KEY = "public-data-generation"
+
+
+class Change(StrEnum):
+    """Why the public data changed (for the reader of the code and of tests; every change
+    bumps the generation, only some change a status list's bits)."""
+
+    ISSUED = "issued"
+    STATE = "state"  # suspended, revoked, reinstated, superseded
+    IMPORTED = "imported"
+    MERGED = "merged"
+    ORGANISATION = "organisation"  # a holder's name, place or confirmation
+
+
+#: The changes after which a label's revocation or suspension bit may differ.
+STATUS_CHANGES = frozenset({Change.STATE, Change.IMPORTED, Change.MERGED})
+
+
+def data_generation() -> int:
+    """The current data generation (0 before the first change): one indexed row read."""
+    last = NumberSequence.objects.filter(key=GENERATION_KEY).values_list("last", flat=True)
+    return next(iter(last), 0)
+
+
+def _bump_generation() -> int:
+    bumped = NumberSequence.objects.filter(key=GENERATION_KEY).update(last=F("last") + 1)
+    if not bumped:
+        NumberSequence.objects.get_or_create(key=GENERATION_KEY)
+        NumberSequence.objects.filter(key=GENERATION_KEY).update(last=F("last") + 1)
+    return data_generation()
+
+
+def labels_changed(change: Change) -> int:
+    """Record that labels (or their holders) changed: the new data generation. Call inside the
+    write's transaction, after the rows are written; on its own it opens one."""
+    with transaction.atomic():
+        return _bump_generation()
