@@ -282,6 +282,14 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Evidence uploads: larger files are refused with the reason.
 EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# No form takes a larger file (the label import 5 MiB, a credential 64 KiB): beyond this a
+# file's bytes are counted, not stored, and its form refuses it by size (core.upload_limit).
+FILE_UPLOAD_MAX_BYTES = max(EVIDENCE_MAX_UPLOAD_BYTES, 5 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "clusterlabel.core.upload_limit.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # The issuer's signing keys (PEM files, outside the database): active.pem and retired-*.pem.
 CLUSTERLABEL_KEYS_DIR = Path(os.environ.get("CLUSTERLABEL_KEYS_DIR") or DATA_DIR / "keys")
