@@ -257,6 +257,8 @@ if os.environ.get("REDIS_URL"):
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Our own date and number formats: English dates day first (UK), never "01/12/2027".
+FORMAT_MODULE_PATH = ["clusterlabel.core.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True

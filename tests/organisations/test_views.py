@@ -91,7 +91,7 @@ def test_profile_shows_every_value_in_english(client, loaded_schemes, manager, o
     assert "Civil society and others 3" in page
     assert "Committed members in total 80" in page
     # funding sources with shares and what they are of the budget, in FundingKind order
-    assert "Public grants 40 % 340,000.00 EUR" in page
+    assert "Public grants 40.0 % 340,000.00 EUR" in page
     assert "Membership fees 35.5 % 301,750.00 EUR" in page
     assert "Total 75.5 %" in page
     assert page.index("Public grants 40") < page.index("Membership fees 35.5")

@@ -125,7 +125,7 @@ def test_panel_page_shows_what_the_scheme_needs_and_who_is_national(client, pane
     assert scheme_needs["Assessors"] == (
         "2 assessors · one from DE (the organisation's country) and one from another country"
     )
-    assert scheme_needs["Earliest assessment date"].startswith(earliest.strftime("%m/%d/%Y"))
+    assert scheme_needs["Earliest assessment date"].startswith(earliest.strftime("%d/%m/%Y"))
 
 
 def test_panel_proposal_creates_the_assignments_and_an_audit_event(client, panel_open):
@@ -205,7 +205,7 @@ def test_panel_date_before_the_preparation_time_is_refused_with_the_input_kept(c
     errors = response.context["form"].errors["assessment_date"]
     assert errors == [
         "The assessment date must leave 28 days to prepare: "
-        f"{(too_soon + timedelta(days=1)).strftime('%m/%d/%Y')} at the earliest."
+        f"{(too_soon + timedelta(days=1)).strftime('%d/%m/%Y')} at the earliest."
     ]
     page = parsed(response)
     assert input_value(page, "assessment_date") == too_soon.isoformat()

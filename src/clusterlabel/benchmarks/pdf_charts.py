@@ -24,7 +24,7 @@ from clusterlabel.benchmarks.pdf_style import (
     fit_text,
     plain,
 )
-from clusterlabel.benchmarks.reports import ScoreRow, format_percent
+from clusterlabel.benchmarks.reports import ScoreRow
 
 FONT = "Helvetica"
 CHART_LABEL_WIDTH = 50 * mm
@@ -68,7 +68,7 @@ def score_chart(rows: Sequence[ScoreRow]) -> Drawing:
 
     for tick in (0, 25, 50, 75, 100):
         drawing.add(Line(x(tick), bottom, x(tick), top, strokeColor=RULE, strokeWidth=0.4))
-        label = plain(format_percent(tick))
+        label = plain(f"{tick} %")  # axis ticks are whole numbers, not shares of anything
         drawing.add(
             String(x(tick), bottom - 9, label, fontName=FONT, fontSize=7, fillColor=MUTED,
                    textAnchor="middle")

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from clusterlabel.benchmarks.models import ReferenceAssessment, ReferenceSource
 from clusterlabel.benchmarks.selectors import PoolSnapshot, latest_pool, organisation_cycles
 from clusterlabel.core.countries import country_name
-from clusterlabel.core.formatting import number
+from clusterlabel.core.formatting import number, percent
 from clusterlabel.core.language import current_language
 from clusterlabel.domain.benchmark import (
     AGE_BANDS,
@@ -160,9 +160,10 @@ def _rounded(value: float | Decimal) -> Decimal:
 
 
 def format_percent(value: float | Decimal | None) -> str:
+    """A share as everywhere else (``clusterlabel.core.formatting.percent``); a dash for none."""
     if value is None:
         return DASH
-    return f"{number(Decimal(str(round(float(value), 1))).normalize() + 0)} %"
+    return percent(value)
 
 
 def format_rank(value: float | None) -> str:

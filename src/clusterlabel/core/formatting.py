@@ -4,7 +4,7 @@ template filters of the same names wrap these functions."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from django.utils.formats import number_format
@@ -31,6 +31,21 @@ def money(amount: Decimal | None) -> str:
     return number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
 
 
+CURRENCY_SIGNS = {"EUR": "€", "GBP": "£", "USD": "$"}
+
+
+def money_in(amount: Decimal | None, currency: str = "EUR") -> str:
+    """An amount with its currency as the language writes it: "4.975,00 €" in German,
+    "€4,975.00" in English; a currency without a sign keeps its code ("CHF 4,975.00")."""
+    if amount is None:
+        return ""
+    figures = money(amount)
+    sign = CURRENCY_SIGNS.get(currency, currency)
+    if current_language() == "en":
+        return f"{sign}{figures}" if sign != currency else f"{currency} {figures}"
+    return f"{figures} {sign}"
+
+
 def number(amount: Decimal | int | float | None) -> str:
     """A number without trailing zeros, localised (0,5 / 0.5; 80 rather than 80.00)."""
     if amount is None:
@@ -40,6 +55,31 @@ def number(amount: Decimal | int | float | None) -> str:
         places = decimal_places(normalized)
         return number_format(normalized, decimal_pos=places, use_l10n=True, force_grouping=True)
     return number_format(amount, use_l10n=True, force_grouping=True)
+
+
+#: The one precision every share is shown with, on pages, in PDFs and in reports for people
+#: (open-data exports keep the exact value): one decimal, rounded down, so 79.99 % never reads
+#: as a passing 80.0 %.
+PERCENT_PLACES = 1
+_PERCENT_STEP = Decimal(1).scaleb(-PERCENT_PLACES)
+
+
+def percent_number(value: Decimal | int | float | None) -> str:
+    """A share in percent as a number with one decimal, rounded down, localised ("47,8" /
+    "47.8"), for sentences that write the sign themselves; "" for none."""
+    if value is None:
+        return ""
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    if not exact.is_finite():
+        return ""
+    shown = exact.quantize(_PERCENT_STEP, rounding=ROUND_FLOOR)
+    return number_format(shown, decimal_pos=PERCENT_PLACES, use_l10n=True, force_grouping=True)
+
+
+def percent(value: Decimal | int | float | None) -> str:
+    """A share in percent with its sign: "47,8 %" / "47.8 %"; "" for none."""
+    text = percent_number(value)
+    return f"{text} %" if text else ""
 
 
 def scheme_and_level(procedure: Any) -> str:

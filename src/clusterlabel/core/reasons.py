@@ -16,6 +16,7 @@ from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from clusterlabel.core.formatting import percent_number
 from clusterlabel.domain.numbers import decimal_places
 
 
@@ -45,6 +46,10 @@ MESSAGES: dict[str, Promise] = {
     "not_eligible": _("The organisation does not meet every eligibility criterion."),
     "self_assessment_incomplete": _(
         "%(missing)s indicators of the self-assessment have no answer yet."
+    ),
+    "self_assessment_evidence_missing": _(
+        "The scheme requires evidence for these indicators, and none has been uploaded yet: "
+        "%(indicators)s."
     ),
     "too_few_assessors": _("The scheme needs %(need)s assessors; %(have)s are on the panel."),
     "too_many_assessors": _("The scheme needs %(need)s assessors; %(have)s are on the panel."),
@@ -169,7 +174,15 @@ def describe(reason: HasCode) -> str:
     template = MESSAGES.get(reason.code)
     if template is None:
         return reason.code
-    params = {key: _display(value) for key, value in dict(reason.params).items()}
+    params = {
+        # A share reads with the one precision every page uses ("47,8"), rounded down.
+        key: percent_number(value)
+        if key == "percent"
+        and isinstance(value, Decimal | int | float)
+        and not isinstance(value, bool)
+        else _display(value)
+        for key, value in dict(reason.params).items()
+    }
     if reason.code == "unknown" and "criterion" in reason.params:
         params["criterion"] = str(
             CRITERIA.get(str(reason.params["criterion"]), params["criterion"])

@@ -136,7 +136,7 @@ def test_nine_organisations_in_baden_wuerttemberg_held_the_state_label_in_januar
     assert len(twice.labels) == 2  # two labels, one organisation
     page = text(response)
     assert (
-        "On Jan. 15, 2016, 9 organisations in Baden-Württemberg held the state label Cluster"
+        "On 15 January 2016, 9 organisations in Baden-Württemberg held the state label Cluster"
         in page
     )
     assert "TechnologyMountains" in page

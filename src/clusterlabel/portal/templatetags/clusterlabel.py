@@ -19,6 +19,9 @@ register = template.Library()
 register.filter("localized", formatting.localized)
 register.filter("money", formatting.money)
 register.filter("number", formatting.number)
+# Shares: one precision everywhere ("47,8 %"); percent_number for sentences that write the sign.
+register.filter("percent", formatting.percent)
+register.filter("percent_number", formatting.percent_number)
 register.filter("scheme_and_level", formatting.scheme_and_level)
 # ISO codes of countries and regions, by their names in the current language.
 register.filter("country_name", countries.country_name)
