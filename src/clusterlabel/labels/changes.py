@@ -7,7 +7,7 @@ It does, inside the write's transaction:
    any application server, because every server reads the same row;
 2. re-sign the stored status lists when a label's state may have changed, so that the status
    list endpoint and the in-app credential check read one stored, signed list instead of
-   building and signing one on every request (``labels.certificates.status_lists``).
+   building and signing one on every request (``labels.certificates.credentials``).
 
 Why the database and not the shared cache: the generation must move exactly when the write
 commits. A row updated in the write's transaction becomes visible with the labels it describes
@@ -26,11 +26,11 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.db import transaction
-from django.db.models import F
 
-from clusterlabel.labels.models import NumberSequence
+from clusterlabel.labels.certificates.credentials import status_lists_sign
+from clusterlabel.labels.generation import bump_generation, data_generation
 
-GENERATION_KEY = "public-data-generation"
+__all__ = ["Change", "data_generation", "labels_changed"]
 
 
 class Change(StrEnum):
@@ -48,22 +48,11 @@ class Change(StrEnum):
 STATUS_CHANGES = frozenset({Change.STATE, Change.IMPORTED, Change.MERGED})
 
 
-def data_generation() -> int:
-    """The current data generation (0 before the first change): one indexed row read."""
-    last = NumberSequence.objects.filter(key=GENERATION_KEY).values_list("last", flat=True)
-    return next(iter(last), 0)
-
-
-def _bump_generation() -> int:
-    bumped = NumberSequence.objects.filter(key=GENERATION_KEY).update(last=F("last") + 1)
-    if not bumped:
-        NumberSequence.objects.get_or_create(key=GENERATION_KEY)
-        NumberSequence.objects.filter(key=GENERATION_KEY).update(last=F("last") + 1)
-    return data_generation()
-
-
 def labels_changed(change: Change) -> int:
     """Record that labels (or their holders) changed: the new data generation. Call inside the
     write's transaction, after the rows are written; on its own it opens one."""
     with transaction.atomic():
-        return _bump_generation()
+        generation = bump_generation()
+        if change in STATUS_CHANGES:
+            status_lists_sign()
+        return generation

@@ -109,7 +109,9 @@ class Label(models.Model):
         indexes = [
             models.Index(fields=("family", "level_id", "valid_until")),
             models.Index(fields=("valid_from", "valid_until")),
-            models.Index(fields=("-valid_until", "certificate_number"), name="labels_registry_order"),
+            models.Index(
+                fields=("-valid_until", "certificate_number"), name="labels_registry_order"
+            ),
             models.Index(
                 fields=("state", "-valid_until", "certificate_number"), name="labels_state_order"
             ),
@@ -172,6 +174,27 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.last}"
+
+
+class StoredStatusList(models.Model):
+    """The signed revocation or suspension list as published, one row per purpose.
+
+    Written by ``labels.certificates.credentials.status_lists_sign`` whenever a label's state may
+    have changed (``labels.changes.labels_changed``, in the write's transaction), so that serving
+    the list and checking a credential in the app read it instead of building and signing one per
+    request.
+    Guarantees: ``token`` is the VC-JWT of ``list_url`` signed with key ``kid`` at ``signed_at``,
+    holding a bit for every label in the purpose's state when that write committed.
+    """
+
+    purpose = models.CharField(max_length=16, unique=True)
+    list_url = models.URLField(max_length=300)
+    kid = models.CharField(max_length=100)
+    token = models.TextField()
+    signed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.purpose} ({self.signed_at:%Y-%m-%d %H:%M:%S})"
 
 
 class LabelReminder(models.Model):

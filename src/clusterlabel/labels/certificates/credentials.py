@@ -13,18 +13,20 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from clusterlabel.credentials.badge import LabelClaim, build_credential
-from clusterlabel.credentials.keys import KeyRing, create_key_directory
+from clusterlabel.credentials.keys import KeyFileError, KeyRing, create_key_directory
 from clusterlabel.credentials.status_list import (
     BitstringStatusList,
     StatusPurpose,
     build_status_list_credential,
 )
 from clusterlabel.credentials.vcjwt import VerificationReport, sign_credential, verify_credential
-from clusterlabel.labels.models import Label, LabelState
+from clusterlabel.labels.generation import lock_generation
+from clusterlabel.labels.models import Label, LabelState, StoredStatusList
 from clusterlabel.private_files import private_directory
 
 STATE_FOR_PURPOSE = {
@@ -118,8 +120,8 @@ def signed_label_credential(label: Label) -> str:
 
 
 def status_list(purpose: StatusPurpose) -> BitstringStatusList:
-    """The current list: a bit is set for every label in the purpose's state. Built from the
-    database each time, so it is never out of date."""
+    """The current list: a bit is set for every label in the purpose's state, built from the
+    database (by ``status_lists_sign`` on write; readers read the stored, signed list)."""
     bits = BitstringStatusList()
     indices = Label.objects.filter(state=STATE_FOR_PURPOSE[purpose]).values_list(
         "status_list_index", flat=True
@@ -129,23 +131,96 @@ def status_list(purpose: StatusPurpose) -> BitstringStatusList:
     return bits
 
 
-def signed_status_list(purpose: StatusPurpose) -> str:
+# ------------------------------------------------------------ status lists, signed on write
+#
+# ``status_lists_sign()`` builds both lists from the labels' states and stores them signed
+# (``StoredStatusList``); ``labels.changes.labels_changed`` calls it in every write that may
+# change a label's state, inside that write's transaction, so the stored lists and the labels
+# commit together. Readers (the status list endpoint, the in-app credential check) read the
+# stored row: one indexed query. A list that is missing (a new database), was signed for another
+# ``SITE_URL`` or with a key that is no longer the active one (after a rotation) is signed again
+# on that read; the old signature would still verify, but a list should carry the current key.
+
+
+def _sign_status_list(purpose: StatusPurpose) -> StoredStatusList:
+    keys = keyring()
+    signed_at = timezone.now().astimezone(UTC).replace(microsecond=0)
+    list_url = status_list_url(purpose)
     credential = build_status_list_credential(
-        list_url=status_list_url(purpose),
+        list_url=list_url,
         issuer_id=issuer_id(),
         purpose=purpose,
         status_list=status_list(purpose),
-        valid_from=timezone.now().astimezone(UTC).replace(microsecond=0),
+        valid_from=signed_at,
     )
-    return sign_credential(credential, keyring())
+    stored, _created = StoredStatusList.objects.update_or_create(
+        purpose=purpose.value,
+        defaults={
+            "list_url": list_url,
+            "kid": keys.active.kid,
+            "token": sign_credential(credential, keys),
+            "signed_at": signed_at,
+        },
+    )
+    return stored
+
+
+def status_lists_sign() -> None:
+    """Build and sign both lists from the labels as this transaction sees them, and store them
+    (call inside the label write's transaction, after ``bump_generation``). Without the issuer's
+    keys nothing can be signed: the stored lists are removed rather than left out of date (the
+    endpoint then fails as it did before lists were stored)."""
+    with transaction.atomic():
+        try:
+            for purpose in StatusPurpose:
+                _sign_status_list(purpose)
+        except KeyFileError:
+            StoredStatusList.objects.all().delete()
+
+
+def _is_current(stored: StoredStatusList | None, purpose: StatusPurpose) -> bool:
+    return (
+        stored is not None
+        and stored.list_url == status_list_url(purpose)
+        and stored.kid == keyring().active.kid
+    )
+
+
+def stored_status_list(purpose: StatusPurpose) -> StoredStatusList:
+    """The signed list as published (signed again first if it is missing or out of date)."""
+    stored = StoredStatusList.objects.filter(purpose=purpose.value).first()
+    if stored is not None and _is_current(stored, purpose):
+        return stored
+    with transaction.atomic():
+        # After the label writes in progress, or this list could overwrite theirs with one
+        # built before they committed.
+        lock_generation()
+        return _sign_status_list(purpose)
+
+
+def signed_status_list(purpose: StatusPurpose) -> str:
+    """The purpose's signed list (a VC-JWT), as stored."""
+    return stored_status_list(purpose).token
+
+
+def stored_status_lists() -> dict[str, str]:
+    """Both signed lists by their URL, as ``vcjwt.verify_credential`` takes them: one query
+    when both are current."""
+    stored = {row.purpose: row for row in StoredStatusList.objects.all()}
+    lists = {}
+    for purpose in StatusPurpose:
+        row = stored.get(purpose.value)
+        if row is None or not _is_current(row, purpose):
+            row = stored_status_list(purpose)
+        lists[row.list_url] = row.token
+    return lists
 
 
 def verify_token(token: str, *, now: datetime | None = None) -> VerificationReport:
-    """Verify a credential against this issuer's keys and current status lists."""
-    lists = {status_list_url(purpose): signed_status_list(purpose) for purpose in StatusPurpose}
+    """Verify a credential against this issuer's keys and the stored status lists."""
     return verify_credential(
         token.strip(),
         keyring().public_jwks(),
         now=now or timezone.now(),
-        status_lists=lists,
+        status_lists=stored_status_lists(),
     )

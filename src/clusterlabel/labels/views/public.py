@@ -3,13 +3,16 @@ verification page and a holder's label history. No personal data is shown here."
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import condition, require_GET
 
 from clusterlabel.credentials.status_list import StatusPurpose
 from clusterlabel.labels.certificates import credentials
+from clusterlabel.labels.models import StoredStatusList
 from clusterlabel.labels.presenters.verification import verify_page
 from clusterlabel.labels.selectors import label_by_number, labels_of_organisation
 from clusterlabel.organisations.models import Organisation
@@ -22,17 +25,36 @@ def jwks(request: HttpRequest) -> JsonResponse:
     return JsonResponse(credentials.keyring().public_jwks())
 
 
+def _stored_status_list(request: HttpRequest, purpose: str) -> StoredStatusList:
+    """The stored list, read once per request (the ETag, the date and the body all need it)."""
+    stored = getattr(request, "_stored_status_list", None)
+    if stored is None:
+        try:
+            status_purpose = StatusPurpose(purpose)
+        except ValueError as exc:
+            raise Http404 from exc
+        stored = credentials.stored_status_list(status_purpose)
+        setattr(request, "_stored_status_list", stored)  # noqa: B010 - not an HttpRequest field
+    return stored
+
+
+def _status_list_etag(request: HttpRequest, purpose: str) -> str:
+    # The signature differs for every signing: it names the list exactly.
+    return _stored_status_list(request, purpose).token.rsplit(".", 1)[-1][:32]
+
+
+def _status_list_signed_at(request: HttpRequest, purpose: str) -> datetime:
+    return _stored_status_list(request, purpose).signed_at
+
+
 @require_GET
-@cache_control(public=True, max_age=60)
+@cache_control(public=True, no_cache=True)
+@condition(etag_func=_status_list_etag, last_modified_func=_status_list_signed_at)
 def status_list(request: HttpRequest, purpose: str) -> HttpResponse:
-    """The signed revocation or suspension list (a VC-JWT)."""
-    try:
-        status_purpose = StatusPurpose(purpose)
-    except ValueError as exc:
-        raise Http404 from exc
-    return HttpResponse(
-        credentials.signed_status_list(status_purpose), content_type="application/jwt"
-    )
+    """The signed revocation or suspension list (a VC-JWT), as stored when a label's state last
+    changed. Verifiers revalidate on every use (``no-cache``); an unchanged list costs a 304."""
+    stored = _stored_status_list(request, purpose)
+    return HttpResponse(stored.token, content_type="application/jwt")
 
 
 @require_GET

@@ -1,0 +1,34 @@
+"""The data generation of what the public sees of labels: a counter in the database (a
+``NumberSequence`` row) that ``labels.changes.labels_changed`` bumps inside every label write's
+transaction, and that public page caches put in their keys. See ``labels.changes`` for why it is
+kept in the database."""
+
+from __future__ import annotations
+
+from django.db.models import F
+
+from clusterlabel.labels.models import NumberSequence
+
+GENERATION_KEY = "public-data-generation"
+
+
+def data_generation() -> int:
+    """The current data generation (0 before the first change): one indexed row read."""
+    last = NumberSequence.objects.filter(key=GENERATION_KEY).values_list("last", flat=True)
+    return next(iter(last), 0)
+
+
+def bump_generation() -> int:
+    """Add one to the generation (call inside a transaction): the row stays locked until it
+    commits, so label writes from here on run one after the other."""
+    if not NumberSequence.objects.filter(key=GENERATION_KEY).update(last=F("last") + 1):
+        NumberSequence.objects.get_or_create(key=GENERATION_KEY)
+        NumberSequence.objects.filter(key=GENERATION_KEY).update(last=F("last") + 1)
+    return data_generation()
+
+
+def lock_generation() -> None:
+    """Wait for the label writes in progress and hold them off until this transaction ends
+    (call inside a transaction): what it reads next includes every committed change."""
+    NumberSequence.objects.get_or_create(key=GENERATION_KEY)
+    list(NumberSequence.objects.select_for_update().filter(key=GENERATION_KEY))
