@@ -100,7 +100,7 @@ def create_data(organisations: int, labels: int) -> None:
     from clusterlabel.domain.dates import add_months
     from clusterlabel.labels.models import Label
     from clusterlabel.organisations.choices import Sector
-    from clusterlabel.organisations.models import Organisation
+    from clusterlabel.organisations.models import Organisation, name_search_key
     from clusterlabel.schemes.services import SHIPPED_DIR, scheme_versions_load_directory
 
     versions = {
@@ -117,10 +117,14 @@ def create_data(organisations: int, labels: int) -> None:
         else:
             country, region = rng.choice(OTHER_COUNTRIES)
         part, place = rng.choice(NAME_PARTS), rng.choice(PLACES)
+        legal_form = rng.choice(LEGAL_FORMS)
         rows.append(
             Organisation(
-                legal_name=f"{part}-Cluster {place} {n} {rng.choice(LEGAL_FORMS)}",
+                legal_name=f"{part}-Cluster {place} {n} {legal_form}",
                 cluster_name=f"{part} {place} {n}",
+                name_search_key=name_search_key(
+                    f"{part}-Cluster {place} {n} {legal_form}", f"{part} {place} {n}"
+                ),
                 country=country,
                 region=region,
                 city=place,

@@ -10,6 +10,7 @@ import factory
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
 from clusterlabel.domain.schemes import Scheme
+from clusterlabel.organisations.models import name_search_key
 
 PASSWORD = "correct-horse-battery"
 
@@ -110,6 +111,8 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     legal_name = factory.Sequence(lambda n: f"Clusterinitiative {n} e. V.")
     cluster_name = factory.Sequence(lambda n: f"Cluster {n}")
+    # What the services store with the names (``Organisation.set_name_search_key``).
+    name_search_key = factory.LazyAttribute(lambda o: name_search_key(o.legal_name, o.cluster_name))
     country = "DE"
     region = "DE-BW"
     city = "Mannheim"

@@ -8,6 +8,33 @@ import re
 import unicodedata
 from functools import lru_cache
 
+# Latin letters that Unicode does not decompose into a base letter and an accent.
+_SPECIAL_LETTERS = str.maketrans(
+    {
+        "æ": "ae",
+        "œ": "oe",
+        "ø": "o",
+        "đ": "d",
+        "ð": "d",
+        "ł": "l",
+        "þ": "th",
+        "\N{LATIN SMALL LETTER DOTLESS I}": "i",
+        "ħ": "h",
+        "ŧ": "t",
+        "ŋ": "n",
+    }
+)
+
+
+def _plain(text: str) -> str:
+    """Casefolded, without accents (``Łódź`` -> ``lodz``); the base of every key here."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(
+        _SPECIAL_LETTERS
+    )
+
 
 # The keys are pure functions of the text and an import asks for the same names many times
 # (every row against every stored organisation's spellings): cached.
@@ -15,9 +42,16 @@ from functools import lru_cache
 def fold(text: str) -> str:
     """Casefolded, without accents, ``ae/oe/ue`` as ``a/o/u`` (``Württemberg`` =
     ``Wuerttemberg`` = ``wurttemberg``). Letters of other scripts stay as they are."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return plain.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+    return _plain(text).replace("ae", "a").replace("oe", "o").replace("ue", "u")
+
+
+@lru_cache(maxsize=65536)
+def search_key(text: str) -> str:
+    """``text`` as a name search compares it: casefolded, without accents, spaces and
+    punctuation, but with ``ae/oe/ue`` kept (so that "economy" is found in "Bioeconomy"):
+    "Optence e. V." -> ``optenceev``; "Württemberg" -> ``wurttemberg``. Stored with each
+    organisation (``Organisation.name_search_key``) and applied to the query."""
+    return "".join(c for c in _plain(text) if c.isalnum())
 
 
 def words(text: str) -> list[str]:

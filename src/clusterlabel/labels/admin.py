@@ -19,10 +19,23 @@ from django.utils.translation import gettext_lazy as _
 
 from clusterlabel.access.policy import Activity, can, restrict
 from clusterlabel.core.http import AuthenticatedHttpRequest
+from clusterlabel.domain.labels import canonical_certificate_number
 from clusterlabel.labels.issuing.importing import DEFAULT_TOLERANCE_DAYS, labels_import
 from clusterlabel.labels.models import Label, LabelReminder
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+class NumberSearchMixin:
+    """The admin's search looks certificate numbers up in their stored spelling (capitals, no
+    surrounding spaces), so that "ecei-g-2024-00001" finds ECEI-G-2024-00001 exactly; the
+    names it also searches are compared regardless of case."""
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        canonical = canonical_certificate_number(search_term)
+        return super().get_search_results(request, queryset, canonical)  # type: ignore[misc]
 
 
 class LabelImportForm(forms.Form):
@@ -94,7 +107,7 @@ class LabelImportForm(forms.Form):
 
 
 @admin.register(Label)
-class LabelAdmin(admin.ModelAdmin):
+class LabelAdmin(NumberSearchMixin, admin.ModelAdmin):
     list_display = (
         "certificate_number",
         "organisation",
@@ -114,8 +127,10 @@ class LabelAdmin(admin.ModelAdmin):
         "source",
         ("valid_until", admin.DateFieldListFilter),
     )
+    # The number exactly (its unique index answers; see ``NumberSearchMixin``), the names in
+    # part.
     search_fields = (
-        "certificate_number",
+        "certificate_number__exact",
         "organisation__cluster_name",
         "organisation__legal_name",
     )
@@ -202,12 +217,12 @@ class LabelAdmin(admin.ModelAdmin):
 
 
 @admin.register(LabelReminder)
-class LabelReminderAdmin(admin.ModelAdmin):
+class LabelReminderAdmin(NumberSearchMixin, admin.ModelAdmin):
     """Reminders sent. Deleting one makes ``send-reminders`` send that kind again."""
 
     list_display = ("label", "kind", "sent_at", "recipient_list")
     list_filter = ("kind", ("sent_at", admin.DateFieldListFilter))
-    search_fields = ("label__certificate_number", "label__organisation__cluster_name")
+    search_fields = ("label__certificate_number__exact", "label__organisation__cluster_name")
     list_select_related = ("label", "label__organisation")
     readonly_fields = ("label", "kind", "sent_at", "recipients")
 

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from clusterlabel.audit.models import AuditEvent
+from clusterlabel.domain.labels import canonical_certificate_number
 from clusterlabel.labels.models import Label
 
 
@@ -14,8 +15,10 @@ def labels_with_relations() -> QuerySet[Label]:
 
 
 def label_by_number(number: str) -> Label:
-    """The label with this certificate number (case and surrounding spaces forgiven), or 404."""
-    label = labels_with_relations().filter(certificate_number__iexact=number.strip()).first()
+    """The label with this certificate number (case and surrounding spaces forgiven), or 404.
+    Numbers are stored canonical, so this is an exact match on the unique index."""
+    canonical = canonical_certificate_number(number)
+    label = labels_with_relations().filter(certificate_number=canonical).first()
     if label is None:
         raise Http404
     return label

@@ -10,11 +10,18 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clusterlabel.core.text import search_key
 from clusterlabel.domain.eligibility import OrganisationProfile
 from clusterlabel.organisations.choices import FundingKind, Sector
 
 country_code = RegexValidator(r"^[A-Z]{2}$", _("Use the two-letter ISO code, e.g. DE."))
 region_code = RegexValidator(r"^[A-Z]{2}-[A-Z0-9]{1,3}$", _("Use the ISO 3166-2 code, e.g. DE-BW."))
+
+
+def name_search_key(legal_name: str, cluster_name: str) -> str:
+    """The two names folded (:func:`clusterlabel.core.text.search_key`), separated by a space,
+    which folding removes from names, so that no search term matches across the two."""
+    return f"{search_key(legal_name)} {search_key(cluster_name)}"
 
 
 class Programme(models.Model):
@@ -145,6 +152,10 @@ class Organisation(models.Model):
         verbose_name=_("rejected by"),
     )
     rejection_reason = models.TextField(_("reason for the rejection"), blank=True)
+    # Both names as the registry's name search compares them (``name_search_key``), kept
+    # current by every writer of the names; found by a trigram index on PostgreSQL (created
+    # by migration 0004, not declared here: SQLite cannot build it).
+    name_search_key = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("organisation")
@@ -155,7 +166,9 @@ class Organisation(models.Model):
                 fields=("requested_scheme_id",),
                 condition=models.Q(confirmed_at__isnull=True, rejected_at__isnull=True),
                 name="organisations_pending",
-            )
+            ),
+            # The registry's country and region choices (``holder_places``).
+            models.Index(fields=("country", "region"), name="organisations_place"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -173,6 +186,11 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.cluster_name
+
+    def set_name_search_key(self) -> None:
+        """Fold the names into ``name_search_key``: every writer of ``legal_name`` or
+        ``cluster_name`` calls this before saving (bulk writes too)."""
+        self.name_search_key = name_search_key(self.legal_name, self.cluster_name)
 
     @property
     def is_confirmed(self) -> bool:

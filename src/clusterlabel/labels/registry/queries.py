@@ -52,7 +52,6 @@ from clusterlabel.labels.registry.filters import family_name as family_name
 from clusterlabel.labels.registry.filters import family_short_name as family_short_name
 from clusterlabel.labels.registry.forms import QuestionForm as QuestionForm
 from clusterlabel.labels.registry.forms import RegistryFilterForm as RegistryFilterForm
-from clusterlabel.labels.registry.name_search import FoldedName as FoldedName
 from clusterlabel.labels.registry.name_search import fold_name as fold_name
 from clusterlabel.labels.registry.name_search import name_search_terms, organisations_named
 from clusterlabel.organisations.choices import Sector
