@@ -13,7 +13,6 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
 
 from clusterlabel.access import policy
 from clusterlabel.access.policy import Activity
@@ -27,38 +26,15 @@ from clusterlabel.procedures import services
 from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.facts import procedure_facts, self_assessment_missing
 from clusterlabel.procedures.models import Procedure
+from clusterlabel.procedures.presenters.next_steps import (
+    ActionButton,
+    NextStep,
+    action_buttons,
+    issued_labels,
+    next_steps,
+)
 from clusterlabel.procedures.results import compute_result
 from clusterlabel.procedures.selectors import board_declarations, procedure_deadline
-
-# Actions that have a page of their own; the procedure page links there instead of a button.
-ACTION_PAGES = {
-    flow.Action.RECORD_BOARD_VOTE: "procedures:vote",
-    flow.Action.AWARD: "procedures:decision",
-    flow.Action.REFUSE: "procedures:decision",
-}
-
-ACTION_LABELS: dict[flow.Action, Promise] = {
-    flow.Action.SUBMIT_APPLICATION: gettext_lazy("Submit the application"),
-    flow.Action.REQUEST_CHANGES: gettext_lazy("Request changes"),
-    flow.Action.RESUBMIT_APPLICATION: gettext_lazy("Resubmit the application"),
-    flow.Action.ACCEPT_APPLICATION: gettext_lazy("Accept the application (contract)"),
-    flow.Action.SUBMIT_SELF_ASSESSMENT: gettext_lazy("Submit the self-assessment"),
-    flow.Action.REOPEN_SELF_ASSESSMENT: gettext_lazy("Send the self-assessment back"),
-    flow.Action.ASSIGN_ASSESSORS: gettext_lazy("Confirm the panel"),
-    flow.Action.REASSIGN_ASSESSORS: gettext_lazy("Confirm the changed panel"),
-    flow.Action.START_ASSESSMENT: gettext_lazy("Start the assessment"),
-    flow.Action.SUBMIT_REPORT: gettext_lazy("Submit the assessment report"),
-    flow.Action.RETURN_REPORT: gettext_lazy("Return the report to the assessors"),
-    flow.Action.SEND_TO_BOARD: gettext_lazy("Send to the advisory board"),
-    flow.Action.RECORD_BOARD_VOTE: gettext_lazy("Vote"),
-    flow.Action.CLOSE_BOARD_REVIEW: gettext_lazy("Close the board review"),
-    flow.Action.RETURN_TO_BOARD: gettext_lazy("Ask the board to reconsider"),
-    flow.Action.AWARD: gettext_lazy("Decide"),
-    flow.Action.REFUSE: gettext_lazy("Decide"),
-    flow.Action.WITHDRAW: gettext_lazy("Withdraw the application"),
-}
-
-DANGEROUS = frozenset({flow.Action.WITHDRAW, flow.Action.REFUSE, flow.Action.REQUEST_CHANGES})
 
 # States in which the advisory board's count means something.
 BOARD_AND_AFTER = frozenset(
@@ -77,46 +53,6 @@ MILESTONE_PREFIXES = ("procedure.", "panel.", "report.")
 APPLICANT_TRAIL_PREFIXES = ("procedure.", "self_assessment.", "evidence.")
 
 VOTE_EVENT = f"procedure.{flow.Action.RECORD_BOARD_VOTE}"
-
-
-@dataclass(frozen=True)
-class ActionButton:
-    """One step the page offers: a button (a form posting to the step) or a link to the step's
-    page; ``blocked`` says in words why it is not possible now."""
-
-    action: str
-    label: Promise
-    allowed: bool
-    blocked: list[str]
-    requires_reason: bool
-    page: str | None
-    danger: bool
-
-
-def action_buttons(
-    user: User, procedure: Procedure, facts: flow.ProcedureFacts
-) -> list[ActionButton]:
-    """The steps the policy offers ``user`` now, one link per step page."""
-    buttons = []
-    seen_pages = set()
-    for option in policy.action_options(user, procedure, facts):
-        page = ACTION_PAGES.get(option.action)
-        if page:
-            if page in seen_pages:
-                continue
-            seen_pages.add(page)
-        buttons.append(
-            ActionButton(
-                action=option.action.value,
-                label=ACTION_LABELS[option.action],
-                allowed=option.allowed,
-                blocked=describe_all(option.blocked),
-                requires_reason=option.requires_reason,
-                page=page,
-                danger=option.action in DANGEROUS,
-            )
-        )
-    return buttons
 
 
 def visible_trail(
@@ -156,6 +92,8 @@ class ProcedurePage:
     owner: flow.Role | None
     owner_label: Promise | str
     options: list[ActionButton]
+    next_steps: list[NextStep]
+    issued_labels: list[Any]
     board_declaration_due: bool
     own_board_declaration: Any
     board_declarations: Any
@@ -207,6 +145,7 @@ def procedure_page(procedure: Procedure, *, user: User, full_trail: bool) -> Pro
     )
     if declares_for_board and not (own_declaration and own_declaration.no_conflict):
         options = [o for o in options if o.action != flow.Action.RECORD_BOARD_VOTE]
+    steps = next_steps(user, procedure, facts)
     board_stage = bool(scheme.procedure.advisory_board) and procedure.state in BOARD_AND_AFTER
     owner = flow.owner_of(procedure.state)
     return ProcedurePage(
@@ -217,6 +156,8 @@ def procedure_page(procedure: Procedure, *, user: User, full_trail: bool) -> Pro
         owner=owner,
         owner_label=Role(owner).label if owner else "",
         options=options,
+        next_steps=steps,
+        issued_labels=issued_labels(procedure),
         board_declaration_due=declares_for_board and own_declaration is None,
         own_board_declaration=own_declaration,
         board_declarations=board_declarations(procedure)

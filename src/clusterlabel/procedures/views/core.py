@@ -22,7 +22,8 @@ from clusterlabel.procedures import services
 from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.forms import ApplicationForm
 from clusterlabel.procedures.models import Procedure
-from clusterlabel.procedures.presenters.detail import ACTION_LABELS, procedure_page
+from clusterlabel.procedures.presenters.detail import procedure_page
+from clusterlabel.procedures.presenters.next_steps import ACTION_LABELS
 from clusterlabel.procedures.selectors import procedure_deadline, procedure_list
 from clusterlabel.procedures.views.common import load_procedure, refused
 
