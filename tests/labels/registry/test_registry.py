@@ -15,13 +15,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clusterlabel.domain.dates import add_months
+from clusterlabel.labels.changes import Change, data_generation, labels_changed
 from clusterlabel.labels.models import Label
 from clusterlabel.labels.registry.queries import (
     EXPORT_COLUMNS,
     RegistryFilters,
     fold_name,
+    holder_places,
     name_search_terms,
     registry_labels,
+    registry_page,
 )
 from clusterlabel.organisations.models import Organisation, name_search_key
 from tests.factories import OrganisationFactory, UserFactory
@@ -521,16 +524,40 @@ def test_the_registry_page_query_count_does_not_grow(
     bulk_labels(count, versions=versions)
     assert Label.objects.count() == count
     url = reverse("labels:registry")
-    # scheme versions, holders' places, count, the page of rows
-    with django_assert_num_queries(4):
+    # data generation (the page cache's, the page's), scheme versions, holders' places, count,
+    # the page of rows
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert len(response.context["rows"]) == min(count, 50)
-    with django_assert_num_queries(4):
+    # The places are cached for this data generation.
+    with django_assert_num_queries(5):
         response = client.get(
             url,
             {"q": "Bulk-", "valid_on": timezone.localdate(), "region": "DE-BW", "sort": "level"},
         )
     assert response.context["rows"]
+
+
+def test_the_count_and_the_places_are_read_once_per_data_generation(
+    versions, django_assert_num_queries
+):
+    holder = OrganisationFactory(country="DE", region="DE-BY")
+    make_label(holder, "ecei-bronze", date(2021, 1, 1), versions=versions)
+    labels = registry_labels(RegistryFilters())
+    generation = data_generation()
+    assert registry_page(labels, 1, generation=generation)[0].paginator.count == 1
+    assert holder_places(generation=generation) == [("DE", "DE-BY")]
+    with django_assert_num_queries(1):  # the rows; the count is cached
+        page, rows = registry_page(labels, 1, generation=generation)
+    assert (page.paginator.count, len(rows)) == (1, 1)
+    with django_assert_num_queries(0):
+        assert holder_places(generation=generation) == [("DE", "DE-BY")]
+    # A label write bumps the generation: counted and listed anew.
+    other = OrganisationFactory(country="AT", region="AT-9")
+    make_label(other, "ecei-gold", date(2022, 1, 1), versions=versions)
+    generation = labels_changed(Change.ISSUED)
+    assert registry_page(labels, 1, generation=generation)[0].paginator.count == 2
+    assert holder_places(generation=generation) == [("AT", "AT-9"), ("DE", "DE-BY")]
 
 
 @pytest.mark.parametrize("count", [10, 500])

@@ -18,11 +18,13 @@ the names other modules import from here are re-exported.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
@@ -37,9 +39,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from clusterlabel.domain.labels import LabelStatus, label_status
 from clusterlabel.domain.validity import Validity
+from clusterlabel.labels.changes import data_generation
 from clusterlabel.labels.models import STATUS_LABELS, Label, LabelState
 from clusterlabel.labels.registry.filters import (
     DEFAULT_SORT,
@@ -147,21 +151,65 @@ def registry_labels(
     return labels.order_by(*_ordering(filters.sort, level_ranks or {}))
 
 
+# How long a count or a list of places stays cached: they are keyed by the data generation,
+# so a change of the labels makes new keys at once; this only frees memory.
+AGGREGATE_TIMEOUT = 24 * 60 * 60
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its number of rows, instead of counting them itself."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def registry_count(labels: QuerySet[Label], *, generation: int) -> int:
+    """How many labels ``labels`` selects, counted once per data generation (and per day: the
+    status filters depend on it). A count reads every selected row, which no index avoids;
+    the generation changes with every label write (``labels.changes``), so a cached count is
+    never stale."""
+    sql, params = labels.values("pk").order_by().query.sql_with_params()
+    digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:32]
+    key = f"registry:count:{generation}:{digest}"
+    return cache.get_or_set(key, labels.count, AGGREGATE_TIMEOUT)
+
+
 def registry_page(
-    labels: QuerySet[Label], page_number: Any, *, per_page: int = PAGE_SIZE
+    labels: QuerySet[Label],
+    page_number: Any,
+    *,
+    per_page: int = PAGE_SIZE,
+    generation: int | None = None,
 ) -> tuple[Page, list[dict[str, Any]]]:
     """One page of ``labels`` (a ``registry_labels`` queryset) as ``PAGE_VALUES`` dicts, in two
-    queries: the count, then the rows. The page's labels are chosen in a subquery that sorts
-    only their ids, so the joined, wide rows are read for these 50 alone."""
-    page = Paginator(labels.values("pk"), per_page).get_page(page_number)
-    if not page.paginator.count:
+    queries: the count (none when it is cached for ``generation``), then the rows. The page's
+    labels are chosen in a subquery that sorts only their ids (an index range read in the
+    registry's orders), so the joined, wide rows are read for these 50 alone."""
+    ids = labels.values("pk")
+    count = labels.count() if generation is None else registry_count(labels, generation=generation)
+    page = CountedPaginator(ids, per_page, count=count).get_page(page_number)
+    if not count:
         return page, []
     rows = Label.objects.filter(pk__in=page.object_list).order_by(*labels.query.order_by)
     return page, list(rows.values(*PAGE_VALUES))
 
 
-def holder_places() -> list[tuple[str, str]]:
-    """(country, region) of every organisation that holds or held a label (one query)."""
+def holder_places(*, generation: int | None = None) -> list[tuple[str, str]]:
+    """(country, region) of every organisation that holds or held a label: one query, or
+    none when cached for ``generation`` (the current ``labels.changes.data_generation()``,
+    read once per request by the caller; read here when not given)."""
+    if generation is None:
+        generation = data_generation()
+    key = f"registry:places:{generation}"
+    return cache.get_or_set(key, _holder_places, AGGREGATE_TIMEOUT)
+
+
+def _holder_places() -> list[tuple[str, str]]:
     return list(
         Organisation.objects.filter(Exists(Label.objects.filter(organisation=OuterRef("pk"))))
         .values_list("country", "region")

@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from clusterlabel.access.policy import Activity, restrict
+from clusterlabel.labels.changes import data_generation
 from clusterlabel.labels.presenters.registry import registry_listing
 from clusterlabel.labels.presenters.statistics import statistics_page
 from clusterlabel.labels.registry.queries import (
@@ -58,12 +59,14 @@ from clusterlabel.labels.registry.queries import (
 @require_GET
 def registry(request: HttpRequest) -> HttpResponse:
     """Every current and past label, searchable, filterable, sortable, 50 per page."""
+    generation = data_generation()  # before the data (see labels.changes)
     catalogue = SchemeCatalogue.load()
-    form = RegistryFilterForm(request.GET, catalogue=catalogue, places=holder_places())
+    places = holder_places(generation=generation)
+    form = RegistryFilterForm(request.GET, catalogue=catalogue, places=places)
     filters = form.filters()
     today = timezone.localdate()
     labels = registry_labels(filters, today=today, level_ranks=catalogue.level_ranks())
-    page, values = registry_page(labels, request.GET.get("page"))
+    page, values = registry_page(labels, request.GET.get("page"), generation=generation)
     context = registry_listing(
         form, filters=filters, page=page, values=values, catalogue=catalogue, today=today
     )
