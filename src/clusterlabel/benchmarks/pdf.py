@@ -205,7 +205,11 @@ def _title_block(report: BenchmarkReport, today: date) -> list[Any]:
         assessed = f"{assessed} ({report.source_name})"
     group = DASH
     if report.domain.group_size is not None:
-        group = _("%(group)s, %(count)s other organisations") % {
+        group = ngettext(
+            "%(group)s, %(count)s other organisation",
+            "%(group)s, %(count)s other organisations",
+            report.domain.group_size,
+        ) % {
             "group": report.group_description,
             "count": report.domain.group_size,
         }

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from clusterlabel.core.formatting import percent_number
 from clusterlabel.domain.numbers import decimal_places
@@ -44,8 +45,10 @@ MESSAGES: dict[str, Promise] = {
         "The secretariat has not yet confirmed the organisation's registration."
     ),
     "not_eligible": _("The organisation does not meet every eligibility criterion."),
-    "self_assessment_incomplete": _(
-        "%(missing)s indicators of the self-assessment have no answer yet."
+    "self_assessment_incomplete": ngettext_lazy(
+        "%(missing)s indicator of the self-assessment has no answer yet.",
+        "%(missing)s indicators of the self-assessment have no answer yet.",
+        "missing",
     ),
     "self_assessment_evidence_missing": _(
         "The scheme requires evidence for these indicators, and none has been uploaded yet: "
@@ -57,21 +60,39 @@ MESSAGES: dict[str, Promise] = {
         "The panel needs one assessor from %(country)s and one from another country "
         "(now %(national)s national, %(foreign)s foreign)."
     ),
-    "conflict_of_interest_not_declared": _(
-        "%(count)s assessors have not yet declared that they have no conflict of interest."
+    "conflict_of_interest_not_declared": ngettext_lazy(
+        "%(count)s assessor has not yet declared that they have no conflict of interest.",
+        "%(count)s assessors have not yet declared that they have no conflict of interest.",
+        "count",
     ),
     "assessment_not_scheduled": _("No assessment date has been set."),
-    "assessment_too_soon": _(
-        "The assessment date must leave %(days)s days to prepare: %(earliest)s at the earliest."
+    "assessment_too_soon": ngettext_lazy(
+        "The assessment date must leave %(days)s day to prepare: %(earliest)s at the earliest.",
+        "The assessment date must leave %(days)s days to prepare: %(earliest)s at the earliest.",
+        "days",
     ),
     "assessment_date_not_reached": _("The assessment is scheduled for %(assessment_date)s."),
-    "scores_incomplete": _(
-        "%(missing)s indicators have no score yet, or no record of the evidence seen."
+    "scores_incomplete": ngettext_lazy(
+        "%(missing)s indicator has no score yet, or no record of the evidence seen.",
+        "%(missing)s indicators have no score yet, or no record of the evidence seen.",
+        "missing",
     ),
-    "assessor_scores_disagree": _("The assessors have not yet agreed on %(count)s scores."),
-    "report_not_agreed": _("%(count)s assessors have not yet agreed to the report."),
+    "assessor_scores_disagree": ngettext_lazy(
+        "The assessors have not yet agreed on %(count)s score.",
+        "The assessors have not yet agreed on %(count)s scores.",
+        "count",
+    ),
+    "report_not_agreed": ngettext_lazy(
+        "%(count)s assessor has not yet agreed to the report.",
+        "%(count)s assessors have not yet agreed to the report.",
+        "count",
+    ),
     "board_quorum_not_reached": _("The board needs %(need)s votes; %(have)s have been cast."),
-    "votes_without_reason": _("%(count)s votes against the award have no reason."),
+    "votes_without_reason": ngettext_lazy(
+        "%(count)s vote against the award has no reason.",
+        "%(count)s votes against the award have no reason.",
+        "count",
+    ),
     "board_conflict_not_declared_none": _(
         "You vote once you have declared that you have no conflict of interest in this round."
     ),
@@ -99,8 +120,10 @@ MESSAGES: dict[str, Promise] = {
     "score_below_minimum": _(
         "%(percent)s %% of the maximum points; at least %(required)s %% are needed."
     ),
-    "too_few_improved_categories": _(
-        "Improvement in %(improved)s categories; at least %(required)s are needed."
+    "too_few_improved_categories": ngettext_lazy(
+        "Improvement in %(improved)s category; at least %(required)s are needed.",
+        "Improvement in %(improved)s categories; at least %(required)s are needed.",
+        "improved",
     ),
     "no_previous_assessment": _("There is no previous assessment to compare with."),
     "previous_assessment_too_recent": _(
@@ -174,7 +197,7 @@ def describe(reason: HasCode) -> str:
     template = MESSAGES.get(reason.code)
     if template is None:
         return reason.code
-    params = {
+    params: dict[str, str | int] = {
         # A share reads with the one precision every page uses ("47,8"), rounded down.
         key: percent_number(value)
         if key == "percent"
@@ -187,8 +210,12 @@ def describe(reason: HasCode) -> str:
         params["criterion"] = str(
             CRITERIA.get(str(reason.params["criterion"]), params["criterion"])
         )
+    # A count in a sentence stays a number, so that ngettext_lazy picks the plural form by it.
+    for key, value in reason.params.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            params[key] = value
     try:
-        return str(template) % params
+        return str(template % params)
     except (KeyError, TypeError, ValueError):
         return str(template).split("%(")[0].strip() or reason.code
 
