@@ -105,12 +105,23 @@ class Label(models.Model):
         ordering = ("-valid_until", "certificate_number")
         # The registry's reads (``labels.registry.queries``): its default order, and each
         # filter with that order behind it, so that a page is an index range read, not a sort
-        # of every label.
+        # of every label. The default order's index also holds the columns the filters on
+        # dates and states and the join to the holder read (after the unique number, so they
+        # do not change the order): the page's ids come from the index alone.
         indexes = [
             models.Index(fields=("family", "level_id", "valid_until")),
             models.Index(fields=("valid_from", "valid_until")),
             models.Index(
-                fields=("-valid_until", "certificate_number"), name="labels_registry_order"
+                fields=(
+                    "-valid_until",
+                    "certificate_number",
+                    "valid_from",
+                    "state",
+                    "state_changed_at",
+                    "organisation",
+                    "id",
+                ),
+                name="labels_registry_order",
             ),
             models.Index(
                 fields=("state", "-valid_until", "certificate_number"), name="labels_state_order"

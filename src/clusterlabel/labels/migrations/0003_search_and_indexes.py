@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='label',
-            index=models.Index(fields=['-valid_until', 'certificate_number'], name='labels_registry_order'),
+            index=models.Index(fields=['-valid_until', 'certificate_number', 'valid_from', 'state', 'state_changed_at', 'organisation', 'id'], name='labels_registry_order'),
         ),
         migrations.AddIndex(
             model_name='label',
