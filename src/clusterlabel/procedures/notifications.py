@@ -18,6 +18,7 @@ from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
 from clusterlabel.domain import procedure as flow
 from clusterlabel.procedures.models import Procedure
+from clusterlabel.procedures.presenters.next_steps import issued_labels
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,15 @@ def notify_step(*, procedure_id: int, action: str) -> int:
         users = recipients_for(procedure, Role.CLUSTER_MANAGER) + recipients_for(
             procedure, Role.SECRETARIAT
         )
-    return _send(procedure, users, "procedures/email/step.txt", action=action, owner=owner)
+    return _send(
+        procedure,
+        users,
+        "procedures/email/step.txt",
+        action=action,
+        owner=owner,
+        labels=issued_labels(procedure),
+        site_url=settings.SITE_URL,
+    )
 
 
 def notify_panel(*, procedure_id: int) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import Promise
@@ -428,7 +429,12 @@ def issued_labels(procedure: Procedure) -> list[Any]:
     cached = getattr(procedure, "_issued_labels", None)
     if cached is None:
         related = procedure.labels  # type: ignore[attr-defined]
-        cached = list(related.select_related("scheme_version").order_by("recognised_with_id", "pk"))
+        # The level awarded first, then the labels recognised with it.
+        cached = list(
+            related.select_related("scheme_version").order_by(
+                F("recognised_with_id").asc(nulls_first=True), "pk"
+            )
+        )
         procedure._issued_labels = cached  # type: ignore[attr-defined]
     return cached
 
