@@ -50,7 +50,7 @@ from clusterlabel.procedures.models import (
 from clusterlabel.procedures.results import compute_result
 from clusterlabel.procedures.uploads import check_upload, upload_size
 from clusterlabel.procedures.values import to_json
-from clusterlabel.procedures.walkthrough import USUAL_PATH
+from clusterlabel.procedures.walkthrough import USUAL_PATH, evidence_document
 from tests.procedures.builders import ProcedureBuilder
 
 S = flow.State
@@ -161,6 +161,7 @@ class StateBuilder(ProcedureBuilder):
             p.contracted_at = now
         elif state == S.SELF_ASSESSMENT_SUBMITTED:
             self._answer(p, walk.answer_values)
+            self._required_evidence(p)
         elif state == S.ASSESSORS_ASSIGNED:
             AssessorAssignment.objects.bulk_create(
                 AssessorAssignment(
@@ -246,6 +247,10 @@ class StateBuilder(ProcedureBuilder):
             if indicator.id in values and values[indicator.id] is not None
         )
 
+    def _required_evidence(self, p: Procedure) -> None:
+        """What the walk uploads before submitting (``Walkthrough.upload_required_evidence``)."""
+        add_required_evidence(p, by=self.manager)
+
     def _score(self, p: Procedure, values: dict[str, IndicatorValue]) -> None:
         """What ``score_save`` by the first assessor and ``score_confirm`` by the others store:
         revision 1 of every score, confirmed by the whole panel."""
@@ -306,3 +311,14 @@ def add_evidence(
     evidence.file.save(upload.name, upload, save=False)
     evidence.save()
     return evidence
+
+
+def add_required_evidence(procedure: Procedure, *, by: User) -> list[Evidence]:
+    """The walk's document for every indicator whose evidence the scheme requires, as
+    ``Walkthrough.upload_required_evidence`` uploads it before submitting."""
+    return [
+        add_evidence(
+            procedure, indicator_id=indicator_id, upload=evidence_document(indicator_id), by=by
+        )
+        for indicator_id in flow.evidence_missing(procedure.scheme.indicators, ())
+    ]

@@ -18,7 +18,7 @@ from clusterlabel.procedures.models import Evidence, Procedure, SelfAssessmentAn
 from tests.factories import OrganisationFactory, UserFactory
 from tests.helpers import login
 from tests.procedures.builders import ProcedureBuilder, excellent_values
-from tests.states import StateBuilder
+from tests.states import StateBuilder, add_required_evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -220,6 +220,7 @@ def test_no_upload_after_the_self_assessment_is_submitted(client, builder):
     services.self_assessment_save(
         procedure=builder.procedure, actor=builder.manager, values=excellent_values(builder.scheme)
     )
+    required = len(add_required_evidence(builder.procedure, by=builder.manager))
     services.procedure_transition(
         procedure=builder.procedure,
         actor=builder.manager,
@@ -229,7 +230,7 @@ def test_no_upload_after_the_self_assessment_is_submitted(client, builder):
 
     response = post_file(client, builder.procedure, "spaet.pdf", PDF)
 
-    assert Evidence.objects.count() == 0
+    assert Evidence.objects.count() == required
     assert messages_of(response) == [
         "The self-assessment has been submitted and can no longer be changed."
     ]

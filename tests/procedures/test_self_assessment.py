@@ -36,7 +36,7 @@ from tests.helpers import (
     text,
 )
 from tests.procedures.builders import ProcedureBuilder, excellent_values
-from tests.states import StateBuilder
+from tests.states import StateBuilder, add_required_evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -646,6 +646,7 @@ def test_after_submission_the_manager_reads_and_can_no_longer_save(client, build
     services.self_assessment_save(
         procedure=procedure, actor=builder.manager, values=excellent_values(builder.scheme)
     )
+    add_required_evidence(procedure, by=builder.manager)
     services.procedure_transition(
         procedure=procedure, actor=builder.manager, action=flow.Action.SUBMIT_SELF_ASSESSMENT
     )

@@ -51,6 +51,13 @@ def scores_missing(procedure: Procedure) -> int:
     return missing
 
 
+def self_assessment_evidence_missing(procedure: Procedure) -> tuple[str, ...]:
+    """The indicators whose evidence the scheme requires and that have no uploaded file (from
+    the prefetched evidence when there is one)."""
+    evidenced = {item.indicator_id for item in procedure.evidence.all()}
+    return flow.evidence_missing(procedure.scheme.indicators, evidenced)
+
+
 def self_assessment_missing(procedure: Procedure) -> int:
     answered = {a.indicator_id for a in procedure.answers.all() if a.value is not None}
     return sum(1 for indicator in procedure.scheme.indicators if indicator.id not in answered)
@@ -89,6 +96,7 @@ def procedure_facts(
         home_country=procedure.organisation.country,
         eligibility_failures=tuple(failure.code for failure in eligibility.failures),
         self_assessment_missing=self_assessment_missing(procedure),
+        self_assessment_evidence_missing=self_assessment_evidence_missing(procedure),
         assessors=tuple(
             flow.AssessorFacts(
                 nationality=a.assessor.country or "",

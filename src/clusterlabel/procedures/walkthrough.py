@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from clusterlabel.accounts.models import User
@@ -36,6 +37,15 @@ USUAL_PATH = (
 def excellent_values(scheme: Scheme) -> dict[str, IndicatorValue]:
     """Every indicator exactly at its excellence value: 100 % of the points."""
     return {indicator.id: indicator.threshold for indicator in scheme.indicators}
+
+
+def evidence_document(indicator_id: str) -> SimpleUploadedFile:
+    """The short text file the walk uploads as evidence for an indicator."""
+    return SimpleUploadedFile(
+        f"Nachweis-{indicator_id}.txt",
+        f"Nachweis zu {indicator_id}\n".encode(),
+        content_type="text/plain",
+    )
 
 
 @dataclass
@@ -103,6 +113,17 @@ class Walkthrough:
         self.procedure.refresh_from_db()
         return self.procedure
 
+    def upload_required_evidence(self, p: Procedure) -> None:
+        """The walk's document (``evidence_document``), uploaded by the manager, for every
+        indicator whose evidence the scheme requires: the submission is refused without."""
+        for indicator_id in flow.evidence_missing(p.scheme.indicators, ()):
+            services.evidence_upload(
+                procedure=p,
+                actor=self.manager,
+                indicator_id=indicator_id,
+                upload=evidence_document(indicator_id),
+            )
+
     def step(self) -> Procedure:
         p = self.refresh()
         state = p.state
@@ -114,6 +135,7 @@ class Walkthrough:
             services.self_assessment_save(
                 procedure=p, actor=self.manager, values=self.answer_values
             )
+            self.upload_required_evidence(p)
             services.procedure_transition(
                 procedure=p, actor=self.manager, action=flow.Action.SUBMIT_SELF_ASSESSMENT
             )

@@ -245,6 +245,7 @@ def ready(
         home_country="DE",
         eligibility_failures=(),
         self_assessment_missing=0,
+        self_assessment_evidence_missing=(),
         assessors=(assessor("DE"), assessor("AT"))[: rules.assessors],
         # scoring starts on the assessment day; assigning needs the preparation time ahead
         assessment_date=TODAY if action == "start_assessment" else TODAY + timedelta(days=30),
@@ -456,6 +457,21 @@ GUARD_CASES = [
         {"self_assessment_missing": 3},
         "self_assessment_incomplete",
         {"missing": 3},
+    ),
+    GuardCase(
+        "submit_self_assessment",
+        "contracted",
+        {"self_assessment_evidence_missing": ("STR-01", "PRO-02")},
+        "self_assessment_evidence_missing",
+        {"indicators": ("STR-01", "PRO-02")},
+    ),
+    GuardCase(
+        "submit_self_assessment",
+        "contracted",
+        {"self_assessment_missing": 1, "self_assessment_evidence_missing": ("STR-01",)},
+        "self_assessment_incomplete",
+        {"missing": 1},
+        also=("self_assessment_evidence_missing",),
     ),
     GuardCase(
         "assign_assessors",

@@ -130,9 +130,11 @@ from clusterlabel.domain.procedure.deadlines import (
 from clusterlabel.domain.procedure.facts import (
     AssessorFacts,
     BoardVote,
+    EvidencedIndicator,
     ProcedureFacts,
     ProcedureRules,
     SchemeProcedure,
+    evidence_missing,
 )
 from clusterlabel.domain.procedure.guards import Blocked, Guard
 from clusterlabel.domain.procedure.questions import (
@@ -161,6 +163,7 @@ __all__ = [
     "AssessorFacts",
     "Blocked",
     "BoardVote",
+    "EvidencedIndicator",
     "Guard",
     "ProcedureFacts",
     "ProcedureRules",
@@ -174,6 +177,7 @@ __all__ = [
     "board_recommendation",
     "check",
     "deadline_days",
+    "evidence_missing",
     "next_state",
     "owner_of",
     "self_assessment_due_date",

@@ -6,6 +6,7 @@ pure function of it.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -114,7 +115,10 @@ class ProcedureFacts:
     today: date
     home_country: str  # ISO 3166-1 alpha-2 of the assessed organisation: decides who is "national"
     eligibility_failures: tuple[str, ...]  # codes of the failed eligibility criteria
-    self_assessment_missing: int  # indicators without an answer (or required evidence)
+    self_assessment_missing: int  # indicators without an answer
+    # Indicators whose evidence the scheme requires and of which no file is uploaded, in the
+    # scheme's order (``evidence_missing``).
+    self_assessment_evidence_missing: tuple[str, ...]
     assessors: tuple[AssessorFacts, ...]
     assessment_date: date | None
     scores_missing: int  # indicators not yet scored
@@ -139,3 +143,24 @@ class ProcedureFacts:
     @property
     def scores_complete(self) -> bool:
         return self.scores_missing == 0
+
+
+class EvidencedIndicator(Protocol):
+    """What ``evidence_missing`` reads of a scheme's indicator."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def evidence_required(self) -> bool: ...
+
+
+def evidence_missing(
+    indicators: Iterable[EvidencedIndicator], evidenced: Collection[str]
+) -> tuple[str, ...]:
+    """The ids of ``indicators`` (in their order) whose evidence the scheme requires and that
+    have no uploaded file: ``evidenced`` holds the ids of the indicators that have one."""
+    return tuple(
+        indicator.id
+        for indicator in indicators
+        if indicator.evidence_required and indicator.id not in evidenced
+    )

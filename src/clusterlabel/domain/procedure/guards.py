@@ -57,6 +57,16 @@ def self_assessment_complete(facts: ProcedureFacts) -> Blocked | None:
     return None
 
 
+def self_assessment_evidenced(facts: ProcedureFacts) -> Blocked | None:
+    """Every indicator whose evidence the scheme requires has at least one uploaded file."""
+    if facts.self_assessment_evidence_missing:
+        return Blocked(
+            "self_assessment_evidence_missing",
+            {"indicators": facts.self_assessment_evidence_missing},
+        )
+    return None
+
+
 def assessor_count_matches(facts: ProcedureFacts) -> Blocked | None:
     """Exactly as many assessors as the scheme says score."""
     need, have = facts.rules.assessors, len(facts.assessors)

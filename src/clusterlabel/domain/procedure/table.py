@@ -28,6 +28,7 @@ from clusterlabel.domain.procedure.guards import (
     report_agreed_by_all_assessors,
     scores_complete,
     self_assessment_complete,
+    self_assessment_evidenced,
 )
 from clusterlabel.domain.procedure.vocabulary import (
     NON_TERMINAL_STATES,
@@ -104,7 +105,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     _row(A.ACCEPT_APPLICATION, {S.APPLIED}, S.CONTRACTED, {R.SECRETARIAT},
          (organisation_confirmed, organisation_eligible)),
     _row(A.SUBMIT_SELF_ASSESSMENT, {S.CONTRACTED}, S.SELF_ASSESSMENT_SUBMITTED,
-         {R.CLUSTER_MANAGER}, (self_assessment_complete,)),
+         {R.CLUSTER_MANAGER}, (self_assessment_complete, self_assessment_evidenced)),
     _row(A.REOPEN_SELF_ASSESSMENT, {S.SELF_ASSESSMENT_SUBMITTED, S.ASSESSORS_ASSIGNED},
          S.CONTRACTED, {R.SECRETARIAT, R.ASSESSOR}, reason=True),
     _row(A.ASSIGN_ASSESSORS, {S.SELF_ASSESSMENT_SUBMITTED}, S.ASSESSORS_ASSIGNED,

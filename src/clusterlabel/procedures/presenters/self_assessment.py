@@ -172,6 +172,7 @@ def questionnaire_page(
         "answered": sum(1 for row in rows if row.answered),
         "total": len(rows),
         "unanswered": [row for row in rows if not row.answered],
+        "evidence_missing": [row for row in rows if row.evidence_missing] if is_open else [],
         "error_rows": error_rows,
         "files_dropped": form is not None and form.is_bound and form.has_uploads(),
         "due": due(procedure, is_open=is_open, today=today),
