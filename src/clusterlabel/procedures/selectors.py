@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from clusterlabel.access.policy import (
@@ -18,6 +19,7 @@ from clusterlabel.access.policy import (
     restrict,
 )
 from clusterlabel.accounts.models import User
+from clusterlabel.core.text import search_key
 from clusterlabel.domain import procedure as flow
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.procedures.models import (
@@ -27,9 +29,43 @@ from clusterlabel.procedures.models import (
     Procedure,
 )
 
+# A procedure's reference as letters and e-mails print it: P-2026-0042 (the year it was opened,
+# its number); "p 2026 42" and "2026-0042" are understood too.
+_REFERENCE = re.compile(r"^\s*(?:p[\s-]*)?(\d{4})[\s-]+(\d+)\s*$", re.IGNORECASE)
 
-def procedure_list(*, user: User, state: str | None = None) -> QuerySet[Procedure]:
-    """The procedures ``user`` may see, newest first; one query whatever their number."""
+
+def procedure_search(query: str) -> Q:
+    """The procedures that ``query`` names: by reference (``P-2026-0042``) or number, by the
+    certificate number of a label it issued, or by a part of the organisation's legal or
+    cluster name (folded as the organisation search folds it). Filters by subqueries, so a
+    procedure with several labels is listed once."""
+    query = query.strip()
+    if not query:
+        return Q()
+    condition = Q(pk__in=[])
+    reference = _REFERENCE.match(query)
+    if reference:
+        condition |= Q(pk=int(reference.group(2)), created_at__year=int(reference.group(1)))
+    elif query.isdigit():
+        condition |= Q(pk=int(query))
+    # The labels app sits above this one: its model is reached through the relation.
+    label_model = Procedure._meta.get_field("labels").related_model
+    if isinstance(label_model, type) and issubclass(label_model, Model):
+        issued = label_model._default_manager.filter(
+            certificate_number=query.upper(), procedure_id__isnull=False
+        )
+        condition |= Q(pk__in=issued.values("procedure_id"))
+    folded = search_key(query)
+    if folded:
+        condition |= Q(organisation__name_search_key__contains=folded)
+    return condition
+
+
+def procedure_list(
+    *, user: User, state: str | None = None, search: str = ""
+) -> QuerySet[Procedure]:
+    """The procedures ``user`` may see, newest first, in ``state`` and matching ``search``
+    (``procedure_search``) when given; one query whatever their number."""
     queryset = restrict(
         Procedure.objects.select_related("organisation", "scheme_version"),
         user,
@@ -37,6 +73,8 @@ def procedure_list(*, user: User, state: str | None = None) -> QuerySet[Procedur
     )
     if state:
         queryset = queryset.filter(state=state)
+    if search.strip():
+        queryset = queryset.filter(procedure_search(search))
     return queryset.order_by("-state_entered_at", "-pk")
 
 

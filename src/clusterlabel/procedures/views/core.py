@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,18 +28,30 @@ from clusterlabel.procedures.presenters.next_steps import ACTION_LABELS
 from clusterlabel.procedures.selectors import procedure_deadline, procedure_list
 from clusterlabel.procedures.views.common import load_procedure, refused
 
+PROCEDURES_PER_PAGE = 50
+
 
 @login_required
 def procedure_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     state = request.GET.get("state") or None
     if state and state not in ProcedureState.values:
         state = None
-    procedures = list(procedure_list(user=request.user, state=state))
-    rows = [(p, procedure_deadline(p), flow.owner_of(p.state)) for p in procedures]
+    search = request.GET.get("q", "").strip()[:100]
+    page = Paginator(
+        procedure_list(user=request.user, state=state, search=search), PROCEDURES_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    rows = [(p, procedure_deadline(p), flow.owner_of(p.state)) for p in page.object_list]
     return render(
         request,
         "procedures/procedure_list.html",
-        {"rows": rows, "states": ProcedureState.choices, "current_state": state},
+        {
+            "rows": rows,
+            "page": page,
+            "states": ProcedureState.choices,
+            "current_state": state,
+            "search": search,
+            "filtered": bool(state or search),
+        },
     )
 
 
