@@ -28,7 +28,7 @@ def rows(html: str) -> list[list[str]]:
 
 def test_the_trail_shows_who_what_why_and_the_change(record):
     record(
-        actor=UserFactory(username="b.secretariat"),
+        actor=UserFactory(username="b.secretariat", first_name="Berta", last_name="Sekretär"),
         action="procedure.accept_application",
         procedure_id=4,
         before={"state": "applied", "fee": "4975.00", "note": "old"},
@@ -49,7 +49,8 @@ def test_the_trail_shows_who_what_why_and_the_change(record):
         "Changes",
     ]
     accepted, awarded = rows(html)
-    assert accepted[1:4] == ["b.secretariat", "Application accepted", "Contract signed."]
+    # The person's name, not the account's user name.
+    assert accepted[1:4] == ["Berta Sekretär", "Application accepted", "Contract signed."]
     assert "procedure.accept_application" not in text(html)
     assertInHTML(
         '<li><span class="audit-key">state</span>: <span class="visually-hidden">changed from '
@@ -60,7 +61,7 @@ def test_the_trail_shows_who_what_why_and_the_change(record):
     )
     assertInHTML(
         '<li><span class="audit-key">deadline</span>: '
-        '<span class="visually-hidden">set to </span>2025-09-30</li>',
+        '<span class="visually-hidden">set to </span>30 September 2025</li>',
         html,
     )
     assertInHTML(
@@ -80,7 +81,7 @@ def test_times_are_local_and_machine_readable(record):
     time = element(render(4), "time")
     local = timezone.localtime(event.occurred_at)
     assert attribute(time, "datetime") == local.strftime("%Y-%m-%dT%H:%M:%S%z")
-    assert text(time).startswith(local.strftime("%m/%d/%Y"))  # English short date format
+    assert text(time).startswith(local.strftime("%d/%m/%Y"))  # English short date, day first
 
 
 def test_an_unknown_action_code_is_shown_as_it_is(record):

@@ -103,6 +103,11 @@ def evidence_pdf(tmp_path: Path) -> Path:
     return path
 
 
+def person(user: User) -> str:
+    """A person as the pages name them (the audit trail too): the full name."""
+    return user.get_full_name() or user.username
+
+
 def state_of(pk: int) -> str:
     return Procedure.objects.get(pk=pk).state
 
@@ -430,13 +435,13 @@ def test_bw_label_from_application_to_award(live_server, login, cast, evidence_p
     assert state_of(pk) == "awarded"
     shot(authority, "10-bw-13-awarded")
 
-    # The audit trail names who took each step.
+    # The audit trail names who took each step, by their names.
     m, s, (a1, a2), b, au = (
-        cast.manager.username,
-        cast.secretariat.username,
-        [a.username for a in cast.assessors],
-        [x.username for x in cast.board],
-        cast.authority.username,
+        person(cast.manager),
+        person(cast.secretariat),
+        [person(a) for a in cast.assessors],
+        [person(x) for x in cast.board],
+        person(cast.authority),
     )
     assert pages.audit_rows(authority) == [
         (m, "Verfahren angelegt"),
@@ -572,7 +577,7 @@ def test_bw_label_refused_when_a_minimum_criterion_is_missed(
     press(authority, "Entscheidung festhalten")
     assert pages.status_line(authority) == "Abgelehnt"
     assert state_of(pk) == "refused"
-    assert pages.audit_rows(authority)[-1] == (cast.authority.username, "Label abgelehnt")
+    assert pages.audit_rows(authority)[-1] == (person(cast.authority), "Label abgelehnt")
     assert (
         f"Entscheidung Abgelehnt {pages.german_date(timezone.localdate())} \N{EN DASH} {decision}"
         in (main_text(authority))

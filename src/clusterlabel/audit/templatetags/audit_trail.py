@@ -7,8 +7,16 @@ from typing import Any
 from django import template
 
 from clusterlabel.audit.display import action_label, key_label, value_label, value_text
+from clusterlabel.audit.presenter import ShownEvent, present_trail
 
 register = template.Library()
+
+
+@register.simple_tag
+def audit_rows(events: Any) -> list[ShownEvent]:
+    """The events in words (names, dates, money, schemes), read with one query for the people
+    and one for the schemes of all events together."""
+    return present_trail(events or [])
 
 
 @register.filter
