@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
+from django.test import TestCase
+
 from clusterlabel.benchmarks.models import ReferenceSource
 from clusterlabel.benchmarks.services import AssessmentEntry, reference_assessments_record
 from clusterlabel.domain.scoring import IndicatorValue
@@ -68,7 +70,10 @@ def external_pool(
 
 
 def record(entries: list[AssessmentEntry]):
-    return reference_assessments_record(entries=entries, actor=None)
+    """Record as the services do in production: the pools are built once the write commits
+    (the test's transaction never does, so its commit callbacks are run here)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return reference_assessments_record(entries=entries, actor=None)
 
 
 def own_entry(

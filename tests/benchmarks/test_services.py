@@ -110,7 +110,7 @@ def test_backfill_records_decided_procedures_once():
 
 def test_the_pools_fast_decoding_agrees_with_the_domains_encoding():
     from clusterlabel.benchmarks.reports import stored_values
-    from clusterlabel.benchmarks.selectors import _ROW_FIELDS, pool_rows
+    from clusterlabel.benchmarks.stored_pools import ROW_FIELDS, pool_rows
     from clusterlabel.domain.benchmark.from_scheme import encode_values
     from clusterlabel.portal.demo_benchmarks import realistic_values
 
@@ -121,6 +121,6 @@ def test_the_pools_fast_decoding_agrees_with_the_domains_encoding():
     values["STR-02"] = None
     record([own_entry(organisation, 45, **values)])
     row = ReferenceAssessment.objects.get(organisation=organisation)
-    (fast,) = pool_rows([tuple(getattr(row, name) for name in _ROW_FIELDS)], scheme)
+    (fast,) = pool_rows([tuple(getattr(row, name) for name in ROW_FIELDS)], scheme)
     assert dict(fast.values) == encode_values(scheme, stored_values(scheme, row))
     assert fast.values["STR-02"] is None

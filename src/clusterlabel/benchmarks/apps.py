@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,6 +12,7 @@ class BenchmarksConfig(AppConfig):
         from clusterlabel.audit.display import register_action_labels
         from clusterlabel.benchmarks.merging import reference_assessments_move
         from clusterlabel.benchmarks.services import reference_assessment_record_for_decision
+        from clusterlabel.benchmarks.stored_pools import pools_build_all
         from clusterlabel.organisations import merging
         from clusterlabel.procedures import decided
 
@@ -18,6 +20,7 @@ class BenchmarksConfig(AppConfig):
             "benchmarks.record", reference_assessment_record_for_decision
         )
         merging.movers.subscribe("benchmarks.move", reference_assessments_move)
+        post_migrate.connect(pools_build_all, sender=self, dispatch_uid="benchmarks.pools")
 
         register_action_labels(
             {

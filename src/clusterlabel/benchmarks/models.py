@@ -114,3 +114,32 @@ class ReferenceAssessment(models.Model):
         if self.organisation_id is not None:
             return f"org:{self.organisation_id}"
         return f"ext:{self.external_key}"
+
+
+class StoredPool(models.Model):
+    """A benchmarking pool as the reports read it, built when the pool's rows change
+    (``stored_pools.pools_build``, after the commit of every write) so that no request builds it.
+
+    Guarantees: ``data`` is the pickled domain ``Pool`` built from the rows, catalogue and year
+    that ``key`` names (``stored_pools.pool_key``); a request uses it only when its own key is
+    the same. ``generation`` grows with every build, so each application process reads a pool
+    once per change. ``kind``: ``latest`` (every organisation's latest assessment) or
+    ``history`` (every organisation's latest of each year). Written by the application only.
+    """
+
+    pool_id = models.SlugField(_("benchmarking pool"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=16)
+    key = models.CharField(_("built from"), max_length=255)
+    generation = models.PositiveIntegerField(_("generation"), default=1)
+    data = models.BinaryField(_("pool"))
+    built_at = models.DateTimeField(_("built at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("stored benchmarking pool")
+        verbose_name_plural = _("stored benchmarking pools")
+        constraints = [
+            models.UniqueConstraint(fields=["pool_id", "kind"], name="benchmarks_one_stored_pool")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pool_id} · {self.kind} · {self.generation}"

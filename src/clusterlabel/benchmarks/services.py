@@ -5,7 +5,8 @@ Two ways in: a procedure's decision records the panel's values
 and a batch of outside assessments (an operator's historical list, the synthetic demo pool)
 is recorded with :func:`reference_assessments_record`. Both keep ``is_latest`` right: per
 organisation and pool, the assessment with the latest date (then the latest recorded) is the
-one reports compare, the earlier ones are its previous cycles.
+one reports compare, the earlier ones are its previous cycles. After either commits, the pools
+it changed are built and stored (``stored_pools.pools_changed``), so no page builds one.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.utils import timezone
 from clusterlabel.accounts.models import User
 from clusterlabel.audit.services import audit_record
 from clusterlabel.benchmarks.models import ReferenceAssessment, ReferenceSource
+from clusterlabel.benchmarks.stored_pools import pools_changed
 from clusterlabel.domain.benchmark.from_scheme import category_percentages
 from clusterlabel.domain.schemes import Scheme
 from clusterlabel.domain.scoring import IndicatorValue, score_assessment, validate_values
@@ -140,6 +142,7 @@ def reference_assessment_record_for_procedure(*, procedure: Procedure) -> Refere
     row.full_clean(exclude=["values", "category_percent"])
     row.save()
     _refresh_latest(scheme.pool_id, [row.identity])
+    pools_changed([scheme.pool_id])
     return ReferenceAssessment.objects.get(pk=row.pk)
 
 
@@ -216,6 +219,8 @@ def reference_assessments_record(
         outcome.created = len(to_create)
         for pool_id, identities in touched.items():
             _refresh_latest(pool_id, identities)
+        if outcome.created or outcome.updated:
+            pools_changed(outcome.pools)
         if outcome.created or outcome.updated:
             audit_record(
                 actor=actor,

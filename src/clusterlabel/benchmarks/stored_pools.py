@@ -1,0 +1,278 @@
+"""The benchmarking pools, built when they change, so that no page has to build one.
+
+Building the domain's :class:`~clusterlabel.domain.benchmark.Pool` of 10,000 organisations (one
+query for the rows, 360,000 values decoded, the arrays made) takes about a second. It used to be
+built by the first request after every change, in every application process (each had its own
+cache). Now every write to a pool (a decision, an import, the synthetic pool, a merge) calls
+:func:`pools_changed` in its transaction; after the commit, :func:`pools_build` builds the
+latest pool and the pool over time and stores both (:class:`StoredPool`) with a new
+``generation``. A request reads the stored pool once per process and generation
+(:func:`stored_pool`) and keeps it in memory.
+
+A request builds a pool only when the stored one does not fit what it reads: the pool's rows
+changed outside the services (their revision, one aggregate the request reads anyway, differs),
+the scheme's catalogue changed, a new year began (age bands are counted from the current year),
+or nothing was stored yet. It then stores what it built, so the next request and every other
+process read it. ``clusterlabel backfill-pool`` and ``clusterlabel migrate`` build every pool.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, F, Max, Q, QuerySet
+from django.utils import timezone
+
+from clusterlabel.benchmarks.models import ReferenceAssessment, ReferenceSource, StoredPool
+from clusterlabel.domain.benchmark import Pool, PoolRow
+from clusterlabel.domain.benchmark.from_scheme import indicator_specs
+from clusterlabel.domain.schemes import Indicator, Scheme
+from clusterlabel.schemes.models import SchemeVersion
+
+logger = logging.getLogger(__name__)
+
+LATEST = "latest"
+HISTORY = "history"
+KINDS = (LATEST, HISTORY)
+
+# Pools this process has read: (pool id, kind) -> ((generation, key, built at), pool). One entry
+# per pool and kind, so a process holds each pool once (about 3 MB at 10,000 organisations).
+_read: dict[tuple[str, str], tuple[tuple[Any, ...], Pool]] = {}
+
+ROW_FIELDS = (
+    "organisation_id",
+    "external_key",
+    "values",
+    "category_percent",
+    "overall_percent",
+    "sector",
+    "country",
+    "founding_year",
+    "committed_members",
+    "assessed_on",
+)
+
+
+def pool_scheme_version(pool_id: str) -> SchemeVersion | None:
+    """The catalogue a pool is read with: the current version of the scheme ``pool_id``."""
+    version = SchemeVersion.objects.filter(scheme_id=pool_id, is_current=True).first()
+    if version is None or version.scheme.pool_id != pool_id:
+        return None
+    return version
+
+
+def _decoder(indicator: Indicator) -> Any:
+    """Stored JSON value -> the statistics' number: what ``procedures.values.from_json`` and
+    ``domain.benchmark.from_scheme.encode_value`` give together, without building a Decimal per
+    value (a cold pool of 10,000 organisations decodes 360,000); tests check that the two agree."""
+    if indicator.type == "boolean":
+        return lambda stored: None if stored is None else (1.0 if stored is True else 0.0)
+    if indicator.type == "choice":
+        ranks = {choice: float(rank) for rank, choice in enumerate(indicator.choice_ids)}
+        return ranks.get
+
+    def number(stored: Any) -> float | None:
+        try:
+            return float(stored)
+        except (TypeError, ValueError):
+            return None
+
+    return number
+
+
+def pool_rows(rows: Iterable[Sequence[Any]], scheme: Scheme) -> list[PoolRow]:
+    """Domain pool rows from stored rows (``ROW_FIELDS`` order), read with ``scheme``'s
+    catalogue: values of indicators it no longer has are left out, missing ones are missing."""
+    decoders = [(indicator.id, _decoder(indicator)) for indicator in scheme.indicators]
+    categories = {category.id for category in scheme.categories}
+    result = []
+    for (
+        organisation_id,
+        external_key,
+        values,
+        category_percent,
+        overall,
+        sector,
+        country,
+        founding_year,
+        members,
+        assessed_on,
+    ) in rows:
+        result.append(
+            PoolRow(
+                organisation=f"org:{organisation_id}" if organisation_id else f"ext:{external_key}",
+                values={
+                    indicator_id: decode(values.get(indicator_id))
+                    for indicator_id, decode in decoders
+                },
+                category_scores={
+                    category: float(percent)
+                    for category, percent in category_percent.items()
+                    if category in categories
+                },
+                overall_score=float(overall),
+                sector=sector or None,
+                country=country or None,
+                founding_year=founding_year,
+                committed_members=members,
+                assessment_year=assessed_on.year,
+            )
+        )
+    return result
+
+
+def _revision(queryset: Any) -> tuple[dict[str, Any], str]:
+    figures = queryset.aggregate(
+        rows=Count("pk"),
+        last=Max("pk"),
+        changed=Max("updated_at"),
+        synthetic=Count("pk", filter=Q(source=ReferenceSource.SYNTHETIC)),
+        imported=Count("pk", filter=Q(source=ReferenceSource.IMPORT)),
+    )
+    changed = figures["changed"].isoformat() if figures["changed"] else "-"
+    return figures, f"{figures['rows']}:{figures['last']}:{changed}"
+
+
+def pool_revision(queryset: QuerySet[ReferenceAssessment]) -> tuple[dict[str, Any], str]:
+    """The rows' figures (how many, how many synthetic and imported) and their revision: the
+    count, the highest id and the last change, which every write moves (one aggregate query)."""
+    figures = queryset.aggregate(
+        rows=Count("pk"),
+        last=Max("pk"),
+        changed=Max("updated_at"),
+        synthetic=Count("pk", filter=Q(source=ReferenceSource.SYNTHETIC)),
+        imported=Count("pk", filter=Q(source=ReferenceSource.IMPORT)),
+    )
+    changed = figures["changed"].isoformat() if figures["changed"] else "-"
+    return figures, f"{figures['rows']}:{figures['last']}:{changed}"
+
+
+def pool_rows_queryset(pool_id: str, kind: str) -> QuerySet[ReferenceAssessment]:
+    queryset = ReferenceAssessment.objects.filter(pool_id=pool_id)
+    return queryset.filter(is_latest=True) if kind == LATEST else queryset
+
+
+def pool_key(version: SchemeVersion, reference_year: int, revision: str) -> str:
+    """What a stored pool must have been built from to be the pool: the catalogue, the year
+    age bands are counted from and the rows' revision (:func:`pool_revision`)."""
+    return f"{version.content_hash}:{reference_year}:{revision}"
+
+
+def pool_build(
+    queryset: QuerySet[ReferenceAssessment], scheme: Scheme, *, kind: str, reference_year: int
+) -> Pool:
+    """The domain pool of ``queryset``'s rows read with ``scheme``'s catalogue (one query):
+    every row's latest for ``LATEST``, every organisation's latest per year for ``HISTORY``."""
+    rows = queryset.order_by("assessed_on", "pk").values_list(*ROW_FIELDS)
+    built = pool_rows(rows, scheme)
+    if kind == HISTORY:
+        built = _latest_per_year(built)
+    return Pool.from_rows(built, indicator_specs(scheme), reference_year=reference_year)
+
+
+def _latest_per_year(rows: list[PoolRow]) -> list[PoolRow]:
+    """Rows come ordered by date: the last one per organisation and year wins."""
+    chosen: dict[tuple[Any, int | None], PoolRow] = {}
+    for row in rows:
+        chosen[(row.organisation, row.assessment_year)] = row
+    return list(chosen.values())
+
+
+def pool_store(*, pool_id: str, kind: str, key: str, pool: Pool) -> int:
+    """Store ``pool`` as the pool ``pool_id`` of ``kind``, built from ``key``; returns its new
+    generation (one more than the stored one, so every process reads it anew)."""
+    data = pickle.dumps(pool, protocol=pickle.HIGHEST_PROTOCOL)
+    with transaction.atomic():
+        stored, created = StoredPool.objects.select_for_update().get_or_create(
+            pool_id=pool_id, kind=kind, defaults={"key": key, "data": data, "generation": 1}
+        )
+        if not created:
+            StoredPool.objects.filter(pk=stored.pk).update(
+                key=key, data=data, generation=F("generation") + 1, built_at=timezone.now()
+            )
+            stored.refresh_from_db(fields=["generation", "built_at"])
+    _read[(pool_id, kind)] = ((stored.generation, key, stored.built_at), pool)
+    return stored.generation
+
+
+def stored_pool(pool_id: str, kind: str, key: str) -> Pool | None:
+    """The stored pool when it was built from ``key``: from this process's memory when it has
+    read this generation (one query), else from the database (two). ``None`` when none fits."""
+    meta = (
+        StoredPool.objects.filter(pool_id=pool_id, kind=kind)
+        .values_list("generation", "key", "built_at")
+        .first()
+    )
+    if meta is None or meta[1] != key:
+        return None
+    held = _read.get((pool_id, kind))
+    if held is not None and held[0] == meta:
+        return held[1]
+    data = (
+        StoredPool.objects.filter(pool_id=pool_id, kind=kind, generation=meta[0])
+        .values_list("data", flat=True)
+        .first()
+    )
+    if data is None:  # rebuilt between the two reads: the caller builds
+        return None
+    # The data was written by pool_store in this application, never by a user: unpickling it
+    # trusts the database as the rest of the application does.
+    pool: Pool = pickle.loads(bytes(data))
+    _read[(pool_id, kind)] = (meta, pool)
+    return pool
+
+
+def pools_build(pool_ids: Iterable[str], *, today: date | None = None) -> list[tuple[str, str]]:
+    """Build and store the latest pool and the pool over time of each of ``pool_ids`` that has
+    a catalogue (the current version of its scheme), unless the stored one is already built
+    from the same rows, catalogue and year; returns the (pool, kind) built."""
+    reference_year = (today or timezone.localdate()).year
+    built = []
+    for pool_id in sorted(set(pool_ids)):
+        version = pool_scheme_version(pool_id)
+        if version is None:
+            continue
+        for kind in KINDS:
+            queryset = pool_rows_queryset(pool_id, kind)
+            _figures, revision = pool_revision(queryset)
+            key = pool_key(version, reference_year, revision)
+            stored = StoredPool.objects.filter(pool_id=pool_id, kind=kind)
+            if stored.filter(key=key).exists():
+                continue
+            pool = pool_build(queryset, version.scheme, kind=kind, reference_year=reference_year)
+            pool_store(pool_id=pool_id, kind=kind, key=key, pool=pool)
+            built.append((pool_id, kind))
+    return built
+
+
+def all_pool_ids() -> list[str]:
+    return list(
+        ReferenceAssessment.objects.order_by("pool_id").values_list("pool_id", flat=True).distinct()
+    )
+
+
+def pools_changed(pool_ids: Iterable[str]) -> None:
+    """Call inside the transaction that writes a pool's rows: once it commits, the pools are
+    built and stored (a rolled-back write builds nothing). A failing build is logged and left
+    to the next request, which builds the pool itself; the write stands."""
+    changed = sorted(set(pool_ids))
+    if changed:
+        transaction.on_commit(lambda: _build_after_commit(changed))
+
+
+def pools_build_all(**kwargs: Any) -> None:
+    """Every pool built that does not fit its rows (``post_migrate``: after a release's
+    ``clusterlabel migrate`` the pages find their pools built)."""
+    pools_build(all_pool_ids())
+
+
+def _build_after_commit(pool_ids: list[str]) -> None:
+    try:
+        pools_build(pool_ids)
+    except Exception:
+        logger.exception("Building the benchmarking pools %s failed", ", ".join(pool_ids))

@@ -1,0 +1,141 @@
+"""The benchmarking pools are built when they change (a decision, an import, a merge), after the
+write commits, and stored: a page reads the stored pool and builds none."""
+
+from __future__ import annotations
+
+import pickle
+from datetime import date
+
+import pytest
+from django.db import transaction
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
+
+from clusterlabel.accounts.choices import Role
+from clusterlabel.benchmarks import selectors, stored_pools
+from clusterlabel.benchmarks.models import ReferenceAssessment, StoredPool
+from clusterlabel.organisations.merging import organisation_merge
+from tests.benchmarks.pool_factories import external_pool, own_entry, record
+from tests.factories import OrganisationFactory, UserFactory
+from tests.helpers import login
+from tests.procedures.builders import ProcedureBuilder
+
+pytestmark = pytest.mark.django_db
+
+
+def stored(kind: str = "latest"):
+    return pickle.loads(bytes(StoredPool.objects.get(pool_id="ecei-bronze", kind=kind).data))
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """Every pool a request builds (``selectors.pool_build``), by kind."""
+    calls: list[str] = []
+    build = stored_pools.pool_build
+
+    def counting(queryset, scheme, *, kind, reference_year):
+        calls.append(kind)
+        return build(queryset, scheme, kind=kind, reference_year=reference_year)
+
+    monkeypatch.setattr(selectors, "pool_build", counting)
+    return calls
+
+
+@pytest.fixture
+def other_process():
+    """What another application process has read: nothing (it reads the stored pool)."""
+    stored_pools._read.clear()
+
+
+def test_a_decision_builds_the_pool_and_the_next_requests_build_none(builds, client):
+    record(external_pool([10, 20, 30, 40, 50, 60, 70, 80]))
+    builder = ProcedureBuilder(scheme_id="ecei-bronze")
+    builder.advance_to("awaiting_decision")
+    key = f"org:{builder.organisation.pk}"
+    assert key not in stored()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        procedure = builder.step()
+    assert procedure.state == "awarded"
+
+    # The stored pools hold the decided assessment, with the values it was recorded with.
+    row = ReferenceAssessment.objects.get(procedure=procedure)
+    latest = stored()
+    assert len(latest) == 9
+    assert latest.scores[latest._index[key], -1] == pytest.approx(float(row.overall_percent))
+    assert key in stored("history")
+
+    stored_pools._read.clear()  # as in another application process
+    login(client, builder.manager)
+    report = reverse("benchmarks:report", args=["ecei-bronze", builder.organisation.pk])
+    assert client.get(report).status_code == 200
+    login(client, UserFactory(role=Role.SECRETARIAT))
+    assert client.get(reverse("benchmarks:pool", args=["ecei-bronze"])).status_code == 200
+    assert builds == []
+
+
+def test_a_rolled_back_write_builds_nothing():
+    with TestCase.captureOnCommitCallbacks(execute=True), transaction.atomic():
+        record(external_pool([1, 2, 3]))
+        transaction.set_rollback(True)
+    assert not StoredPool.objects.exists()
+
+
+def test_rows_changed_behind_the_services_back_are_built_once_by_the_next_request(
+    builds, client, other_process
+):
+    organisation = OrganisationFactory()
+    record([*external_pool([10, 20, 30, 40, 50, 60]), own_entry(organisation, 45)])
+    ReferenceAssessment.objects.filter(organisation=organisation).update(
+        overall_percent=12, updated_at=timezone.now()
+    )
+    login(client, UserFactory(role=Role.SECRETARIAT))
+    url = reverse("benchmarks:report", args=["ecei-bronze", organisation.pk])
+    assert client.get(url).status_code == 200
+    assert builds == ["latest"]
+    latest = stored()
+    assert latest.scores[latest._index[f"org:{organisation.pk}"], -1] == 12.0
+
+    stored_pools._read.clear()  # another process reads what the first one stored
+    assert client.get(url).status_code == 200
+    assert builds == ["latest"]
+
+
+def test_building_again_without_a_change_builds_nothing():
+    record(external_pool([1, 2, 3]))
+    assert stored_pools.pools_build(["ecei-bronze"]) == []
+    generation = StoredPool.objects.get(pool_id="ecei-bronze", kind="latest").generation
+    record(external_pool([1, 2, 30]))  # a corrected list
+    assert StoredPool.objects.get(pool_id="ecei-bronze", kind="latest").generation == (
+        generation + 1
+    )
+    assert stored_pools.pools_build(["ecei-bronze"]) == []
+
+
+def test_a_new_year_is_built_by_pools_build_with_its_age_bands():
+    record(external_pool([1, 2, 3]))
+    next_year = date(timezone.localdate().year + 1, 1, 1)
+    assert stored_pools.pools_build(["ecei-bronze"], today=next_year) == [
+        ("ecei-bronze", "latest"),
+        ("ecei-bronze", "history"),
+    ]
+    assert stored().reference_year == next_year.year
+
+
+def test_a_merge_rebuilds_the_pool_under_the_organisation_kept():
+    keep, merge = OrganisationFactory(), OrganisationFactory()
+    record([*external_pool([1, 2, 3]), own_entry(merge, 45, day=date(2024, 5, 1))])
+    assert f"org:{merge.pk}" in stored()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        organisation_merge(keep=keep, merge=merge, actor=None)
+    assert f"org:{keep.pk}" in stored()
+    assert f"org:{merge.pk}" not in stored()
+    assert f"org:{keep.pk}" in stored("history")
+
+
+def test_migrate_builds_the_pools_that_do_not_fit():
+    record(external_pool([1, 2, 3]))
+    StoredPool.objects.all().delete()
+    stored_pools.pools_build_all()
+    assert set(StoredPool.objects.values_list("kind", flat=True)) == {"latest", "history"}
+    assert len(stored()) == 3
