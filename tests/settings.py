@@ -18,6 +18,17 @@ if _worker and os.path.basename(os.environ["CLUSTERLABEL_DATA_DIR"]) != _worker:
 
 from clusterlabel.settings import *  # noqa: E402, F403
 
+# Each test database starts at data generation 0, so two test runs (or two xdist workers)
+# sharing one Redis (REDIS_URL) would find each other's public pages: each run keeps its own
+# keys. ``tests/conftest.py`` clears the cache around every test.
+_cache = globals().get("CACHES", {}).get("default", {})
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        **_cache,
+        "KEY_PREFIX": f"tests-{os.getpid()}-{_worker or 'main'}",
+    }
+}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]

@@ -5,17 +5,38 @@ kept in the database."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db.models import F
 
 from clusterlabel.labels.models import NumberSequence
 
 GENERATION_KEY = "public-data-generation"
 
+_pinned: ContextVar[int | None] = ContextVar("pinned_data_generation", default=None)
+
 
 def data_generation() -> int:
-    """The current data generation (0 before the first change): one indexed row read."""
+    """The current data generation (0 before the first change): one indexed row read, or none
+    inside ``pinned_generation``."""
+    pinned = _pinned.get()
+    if pinned is not None:
+        return pinned
     last = NumberSequence.objects.filter(key=GENERATION_KEY).values_list("last", flat=True)
     return next(iter(last), 0)
+
+
+@contextmanager
+def pinned_generation(generation: int) -> Iterator[None]:
+    """Within the block, ``data_generation()`` answers ``generation`` without a query: a public
+    page reads the generation once, and every cache its parts use keys on the same one."""
+    token = _pinned.set(generation)
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 def bump_generation() -> int:
@@ -24,7 +45,7 @@ def bump_generation() -> int:
     if not NumberSequence.objects.filter(key=GENERATION_KEY).update(last=F("last") + 1):
         NumberSequence.objects.get_or_create(key=GENERATION_KEY)
         NumberSequence.objects.filter(key=GENERATION_KEY).update(last=F("last") + 1)
-    return data_generation()
+    return NumberSequence.objects.get(key=GENERATION_KEY).last
 
 
 def lock_generation() -> None:

@@ -165,8 +165,9 @@ def test_a_revocation_changes_the_badge_etag_so_cached_badges_are_replaced(clien
     url = reverse("labels:badge", args=[label.certificate_number])
     etag = client.get(url)["ETag"]
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
-    label.state = "revoked"
-    label.save(update_fields=["state"])
+    services.label_change_state(
+        label=label, actor=UserFactory(role="authority"), new_state="revoked", reason="x"
+    )
     fresh = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert fresh.status_code == 200
     assert fresh["ETag"] != etag

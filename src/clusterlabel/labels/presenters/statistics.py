@@ -58,8 +58,7 @@ def statistics_page(
 ) -> dict[str, Any]:
     """Everything the statistics page shows; the answer only when a question was ``asked``
     and ``question`` is valid (otherwise the form shows its errors, or nothing was asked)."""
-    counts = stats.counts_today(catalogue=catalogue, today=today)
-    history = stats.labels_over_time(today=today)
+    counts, history = stats.statistics_for(catalogue=catalogue, today=today)
     bar_chart = line_chart = None
     if counts.by_label:
         bar_chart = stats.bar_chart_svg(

@@ -2,11 +2,13 @@
 sector, today and over time; the answer to "how many organisations in <region> hold <label> on
 <date>?"; and charts of the numbers as inline SVG.
 
-Counting is done in Python over one ``values_list`` per table (fine up to some 50,000 labels):
-today's tables read the labels valid today once; the history reads every label's validity once
-and counts, for each sample day, the labels whose *held interval* contains it (the interval ends
-the day before a suspension or revocation, as ``registry.valid_on_condition`` decides in SQL).
-Counts of organisations are of distinct organisations.
+Counting is done by the database (``COUNT``, ``COUNT(DISTINCT organisation)`` grouped): today's
+tables group the labels valid today; the history counts, for each sample day, the labels whose
+*held interval* contains it (the interval ends the day before a suspension or revocation, as
+``registry.valid_on_condition`` decides; ``held_interval`` and ``count_on_days`` say the same in
+Python, and the tests hold the two to each other). Counts of organisations are of distinct
+organisations. The page keeps the counts in the cache for the data generation and the day
+(``statistics_for``).
 
 Charts are drawn with matplotlib's SVG backend on the server (no JavaScript, no CDN, no font
 download: text stays text, ``svg.fonttype: none``); each carries ``role="img"`` and an
@@ -23,10 +25,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
+from django.db.models import Count, Min
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from clusterlabel.core.charts import COLOURS, MARKERS, cached_chart, figure_class, inline_svg
 from clusterlabel.core.countries import country_name
+from clusterlabel.labels.generation import data_generation
 from clusterlabel.labels.models import Label
 from clusterlabel.labels.registry.queries import (
     WITHDRAWN_STATES,
@@ -34,7 +40,12 @@ from clusterlabel.labels.registry.queries import (
     SchemeCatalogue,
     region_name,
     registry_labels,
+    valid_on_condition,
 )
+
+CACHE_PREFIX = "label-statistics"
+#: Counts are kept for the day they are of; a change makes new keys before that.
+CACHE_SECONDS = 24 * 60 * 60
 
 # --- today ---------------------------------------------------------------------------------------
 
@@ -65,112 +76,90 @@ class TodayCounts:
     by_sector: list[CountRow]
 
 
-TodayRow = tuple[int, str, str, str, str, str, str]
+def _family_values(rows: Iterable[CountRow], families: list[str]) -> None:
+    for row in rows:
+        row.family_values = [row.by_family.get(family, 0) for family in families]
 
 
-def tally_today(
-    rows: Iterable[TodayRow], *, catalogue: SchemeCatalogue, sector_names: dict[str, Any], day: date
-) -> TodayCounts:
-    """Count rows of (organisation id, family, scheme id, level id, country, region, sector)."""
-    label_orgs: dict[tuple[str, str], set[int]] = defaultdict(set)
-    label_count: dict[tuple[str, str], int] = defaultdict(int)
-    region_orgs: dict[tuple[str, str], dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-    region_count: dict[tuple[str, str], int] = defaultdict(int)
-    sector_orgs: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-    sector_count: dict[str, int] = defaultdict(int)
-    families: set[str] = set()
-    holders: set[int] = set()
-    total = 0
-    for organisation_id, family, scheme_id, level_id, country, region, sector in rows:
-        total += 1
-        holders.add(organisation_id)
-        families.add(family)
-        label_orgs[(scheme_id, level_id)].add(organisation_id)
-        label_count[(scheme_id, level_id)] += 1
-        region_orgs[(country, region)][family].add(organisation_id)
-        region_count[(country, region)] += 1
-        sector_orgs[sector][family].add(organisation_id)
-        sector_count[sector] += 1
+def counts_today(*, catalogue: SchemeCatalogue, today: date | None = None) -> TodayCounts:
+    """Today's counts of valid labels, counted by the database: distinct organisations and
+    labels per label, per place (and label family) and per sector (and label family), and in
+    all (six grouped queries over today's valid labels; no label row reaches Python)."""
+    from clusterlabel.labels.registry.queries import SECTOR_NAMES
 
+    today = today or timezone.localdate()
+    valid = registry_labels(RegistryFilters(status="valid"), today=today).order_by()
+    counted = {
+        "organisations": Count("organisation_id", distinct=True),
+        "labels": Count("pk"),
+    }
+
+    def grouped(*fields: str) -> list[dict[str, Any]]:
+        return list(valid.values(*fields).annotate(**counted).order_by())
+
+    total = valid.aggregate(**counted)
     ranks = catalogue.level_ranks()
 
-    def label_sort(key: tuple[str, str]) -> tuple[str, int, str]:
-        entry = catalogue.schemes.get(key[0])
-        return (entry.family if entry else "~", ranks.get(key[1], 0), key[0])
+    def label_sort(row: dict[str, Any]) -> tuple[str, int, str]:
+        entry = catalogue.schemes.get(row["scheme_id"])
+        return (entry.family if entry else "~", ranks.get(row["level_id"], 0), row["scheme_id"])
 
+    by_label_rows = grouped("scheme_id", "level_id", "family")
+    families = sorted({row["family"] for row in by_label_rows})
     by_label = [
         CountRow(
-            key=f"{scheme_id}:{level_id}",
-            name=catalogue.label_name(scheme_id=scheme_id, level_id=level_id),
-            organisations=len(label_orgs[(scheme_id, level_id)]),
-            labels=label_count[(scheme_id, level_id)],
+            key=f"{row['scheme_id']}:{row['level_id']}",
+            name=catalogue.label_name(scheme_id=row["scheme_id"], level_id=row["level_id"]),
+            organisations=row["organisations"],
+            labels=row["labels"],
         )
-        for scheme_id, level_id in sorted(label_orgs, key=label_sort)
+        for row in sorted(by_label_rows, key=label_sort)
     ]
-
-    def grouped(orgs: dict[str, set[int]], count: int, key: str, name: str) -> CountRow:
-        every = set().union(*orgs.values())
-        return CountRow(
-            key=key,
-            name=name,
-            organisations=len(every),
-            labels=count,
-            by_family={family: len(members) for family, members in orgs.items()},
+    place = ("organisation__country", "organisation__region")
+    place_families: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    for row in grouped(*place, "family"):
+        key = (row["organisation__country"], row["organisation__region"])
+        place_families[key][row["family"]] = row["organisations"]
+    by_region = []
+    for row in sorted(grouped(*place), key=lambda r: (r[place[0]], r[place[1]])):
+        country, region = row[place[0]], row[place[1]]
+        by_region.append(
+            CountRow(
+                key=region or country,
+                name=region_name(region) if region else country_name(country),
+                organisations=row["organisations"],
+                labels=row["labels"],
+                by_family=place_families[(country, region)],
+            )
         )
-
-    by_region = [
-        grouped(
-            region_orgs[place],
-            region_count[place],
-            place[1] or place[0],
-            region_name(place[1]) if place[1] else country_name(place[0]),
-        )
-        for place in sorted(region_orgs)
-    ]
+    sector_families: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in grouped("organisation__sector", "family"):
+        sector_families[row["organisation__sector"]][row["family"]] = row["organisations"]
     by_sector = sorted(
         (
-            grouped(
-                sector_orgs[sector],
-                sector_count[sector],
-                sector,
-                str(sector_names.get(sector, sector)),
+            CountRow(
+                key=row["organisation__sector"],
+                name=str(
+                    SECTOR_NAMES.get(row["organisation__sector"], row["organisation__sector"])
+                ),
+                organisations=row["organisations"],
+                labels=row["labels"],
+                by_family=sector_families[row["organisation__sector"]],
             )
-            for sector in sector_orgs
+            for row in grouped("organisation__sector")
         ),
         key=lambda row: (-row.organisations, row.name),
     )
-    for row in (*by_region, *by_sector):
-        row.family_values = [row.by_family.get(family, 0) for family in sorted(families)]
+    _family_values((*by_region, *by_sector), families)
     return TodayCounts(
-        day=day,
-        families=sorted(families),
-        organisations=len(holders),
-        labels=total,
+        day=today,
+        families=families,
+        organisations=total["organisations"],
+        labels=total["labels"],
         by_label=by_label,
         by_region=by_region,
         by_sector=by_sector,
     )
-
-
-def counts_today(*, catalogue: SchemeCatalogue, today: date | None = None) -> TodayCounts:
-    """Today's counts of valid labels (one query)."""
-    from clusterlabel.labels.registry.queries import SECTOR_NAMES
-
-    today = today or timezone.localdate()
-    rows = (
-        registry_labels(RegistryFilters(status="valid"), today=today)
-        .order_by()
-        .values_list(
-            "organisation_id",
-            "family",
-            "scheme_id",
-            "level_id",
-            "organisation__country",
-            "organisation__region",
-            "organisation__sector",
-        )
-    )
-    return tally_today(rows, catalogue=catalogue, sector_names=SECTOR_NAMES, day=today)
 
 
 # --- over time -----------------------------------------------------------------------------------
@@ -235,24 +224,42 @@ class OverTime:
 
 
 def labels_over_time(*, today: date | None = None) -> OverTime | None:
-    """Valid labels per label family at the end of each year (or quarter) and today (one
-    query); None when no label was ever issued."""
+    """Valid labels per label family at the end of each year (or quarter) and today, counted by
+    the database: the earliest start, then one grouped query with a count per sample day of the
+    labels whose *held interval* (``held_interval``) contains it, which is what
+    ``registry.valid_on_condition`` selects. None when no label was ever issued."""
     today = today or timezone.localdate()
-    intervals: dict[str, list[tuple[date, date]]] = defaultdict(list)
-    first: date | None = None
-    for family, valid_from, valid_until, state, changed_at in Label.objects.order_by().values_list(
-        "family", "valid_from", "valid_until", "state", "state_changed_at"
-    ):
-        first = valid_from if first is None else min(first, valid_from)
-        interval = held_interval(valid_from, valid_until, state, changed_at)
-        intervals.setdefault(family, [])
-        if interval is not None:
-            intervals[family].append(interval)
+    first = Label.objects.aggregate(first=Min("valid_from"))["first"]
     if first is None:
         return None
     days, period = sample_days(first, today)
-    series = {family: count_on_days(intervals[family], days) for family in sorted(intervals)}
+    counts = {
+        f"day_{index}": Count("pk", filter=valid_on_condition(day))
+        for index, day in enumerate(days)
+    }
+    rows = Label.objects.order_by().values("family").annotate(**counts)
+    series = {
+        row["family"]: [row[f"day_{index}"] for index in range(len(days))]
+        for row in sorted(rows, key=lambda row: row["family"])
+    }
     return OverTime(days=days, period=period, series=series)
+
+
+def statistics_for(
+    *, catalogue: SchemeCatalogue, today: date
+) -> tuple[TodayCounts, OverTime | None]:
+    """Today's counts and the history, from the cache when counted before for this data
+    generation, day and language (names are translated when counted); a label change makes a
+    new key (``labels.changes``), so a revoked label is never counted from the cache."""
+    key = ":".join((CACHE_PREFIX, str(data_generation()), today.isoformat(), get_language() or ""))
+    found = cache.get(key)
+    if found is None:
+        found = (
+            counts_today(catalogue=catalogue, today=today),
+            labels_over_time(today=today),
+        )
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 # --- the question --------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from clusterlabel.labels.certificates.pdf import (
 )
 from clusterlabel.labels.forms import CredentialCheckForm
 from clusterlabel.labels.presenters.verification import check_page
+from clusterlabel.labels.public_cache import public_page
 from clusterlabel.labels.selectors import label_by_number
 
 
@@ -50,7 +51,13 @@ def _badge_etag(request: HttpRequest, number: str) -> str:
     return f"{label.certificate_number}-{label.status}-{badge_language(_language(request))}"
 
 
+def _badge_query(request: HttpRequest) -> str:
+    # The page depends on the language it is drawn in, nothing else of the query.
+    return badge_language(_language(request))
+
+
 @require_GET
+@public_page(query=_badge_query)
 @cache_control(public=True, no_cache=True)
 @condition(etag_func=_badge_etag)
 def badge_svg(request: HttpRequest, number: str) -> HttpResponse:

@@ -14,6 +14,7 @@ from clusterlabel.credentials.status_list import StatusPurpose
 from clusterlabel.labels.certificates import credentials
 from clusterlabel.labels.models import StoredStatusList
 from clusterlabel.labels.presenters.verification import verify_page
+from clusterlabel.labels.public_cache import public_page
 from clusterlabel.labels.selectors import label_by_number, labels_of_organisation
 from clusterlabel.organisations.models import Organisation
 
@@ -58,6 +59,7 @@ def status_list(request: HttpRequest, purpose: str) -> HttpResponse:
 
 
 @require_GET
+@public_page(by_date=False)
 def credential(request: HttpRequest, number: str) -> HttpResponse:
     """The label's signed Open Badges 3.0 credential, to download and check offline."""
     label = label_by_number(number)
@@ -69,6 +71,7 @@ def credential(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_GET
+@public_page()
 def verify(request: HttpRequest, number: str) -> HttpResponse:
     """What a QR code leads to: the label and, prominently, whether it is valid today."""
     label = label_by_number(number)
@@ -76,6 +79,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_GET
+@public_page()
 def holder(request: HttpRequest, pk: int) -> HttpResponse:
     """An organisation's public label history (only confirmed organisations that hold or held a
     label: a self-registered organisation is not public before the secretariat confirms it)."""

@@ -43,6 +43,7 @@ from clusterlabel.access.policy import Activity, restrict
 from clusterlabel.labels.changes import data_generation
 from clusterlabel.labels.presenters.registry import registry_listing
 from clusterlabel.labels.presenters.statistics import statistics_page
+from clusterlabel.labels.public_cache import public_page
 from clusterlabel.labels.registry.queries import (
     EXPORT_COLUMNS,
     FULL_EXPORT_COLUMNS,
@@ -57,6 +58,7 @@ from clusterlabel.labels.registry.queries import (
 
 
 @require_GET
+@public_page()
 def registry(request: HttpRequest) -> HttpResponse:
     """Every current and past label, searchable, filterable, sortable, 50 per page."""
     generation = data_generation()  # before the data (see labels.changes)
@@ -165,6 +167,7 @@ def registry_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingH
 
 
 @require_GET
+@public_page()
 def statistics(request: HttpRequest) -> HttpResponse:
     """Counts of valid labels today and over time, with charts, and the seeds' questions."""
     catalogue = SchemeCatalogue.load()
