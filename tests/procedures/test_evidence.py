@@ -264,7 +264,7 @@ def test_save_draft_stores_answers_and_selected_files_together(client, builder):
     assert stored == {"STR-01": "Mitglieder.pdf", "ACT-02": "Veranstaltungen.png"}
 
 
-def test_a_bad_file_keeps_everything_typed_and_saves_nothing(client, builder):
+def test_a_bad_file_keeps_everything_typed_saves_no_answer_and_keeps_the_good_file(client, builder):
     login(client, builder.manager, language="en")
 
     response = client.post(
@@ -285,12 +285,15 @@ def test_a_bad_file_keeps_everything_typed_and_saves_nothing(client, builder):
     assert "Files of type “.exe” are not accepted." in part
     assert 'value="85"' in html
     assert "Stand Januar</textarea>" in html
-    assert "No file was uploaded either: please select your files again." in html
+    # The acceptable file is stored all the same, and the summary says so.
+    assert "The file you chose was uploaded all the same" in html
     assert SelfAssessmentAnswer.objects.count() == 0
-    assert Evidence.objects.count() == 0
+    assert [(e.indicator_id, e.original_name) for e in Evidence.objects.all()] == [
+        ("STR-01", "Mitglieder.pdf")
+    ]
 
 
-def test_an_invalid_value_uploads_no_file_either(client, builder):
+def test_an_invalid_value_saves_no_answer_and_keeps_the_file(client, builder):
     login(client, builder.manager, language="en")
 
     response = client.post(
@@ -304,7 +307,7 @@ def test_an_invalid_value_uploads_no_file_either(client, builder):
 
     assert response.status_code == 200
     assert "A percentage lies between 0 and 100." in response.content.decode()
-    assert Evidence.objects.count() == 0
+    assert [e.original_name for e in Evidence.objects.all()] == ["Mitglieder.pdf"]
     assert SelfAssessmentAnswer.objects.count() == 0
 
 

@@ -57,7 +57,7 @@ from clusterlabel.procedures.values import from_json
 from tests.factories import UserFactory
 from tests.procedures import builders
 from tests.procedures.builders import ProcedureBuilder, excellent_values
-from tests.states import StateBuilder, add_evidence
+from tests.states import StateBuilder, add_evidence, add_required_evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +136,7 @@ def _build(situation: str) -> ProcedureBuilder:
             actor=builder.manager,
             values=excellent_values(builder.scheme),
         )
+        add_required_evidence(builder.procedure, by=builder.manager)
     elif situation == "panel_proposed":
         builder.advance_to(S.SELF_ASSESSMENT_SUBMITTED)
         builder.walk.propose_panel()

@@ -354,9 +354,9 @@ def test_invalid_values_redisplay_everything_typed_with_an_error_at_each_and_sav
     assert attribute(number, "aria-invalid") == "true"
     assert field_errors(article(page, "STR-01")) == []
     assert field_errors(article(page, "STR-06")) == []
-    # The summary links to each bad indicator, and to no other.
+    # The summary links to the field of each bad indicator, and to no other.
     assert sorted(hrefs(summary)) == [
-        f"#indicator-{indicator_id}" for indicator_id in ("PRO-01", "STR-02", "STR-03", "STR-04")
+        f"#id_value-{indicator_id}" for indicator_id in ("PRO-01", "STR-02", "STR-03", "STR-04")
     ]
     # Nothing changed.
     assert stored_answers(procedure) == {"STR-01": "80"}

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from clusterlabel.core.formatting import localized
 from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.schemes import Category, Indicator
 from clusterlabel.procedures import services
@@ -48,6 +49,25 @@ class IndicatorRow:
     @property
     def evidence_missing(self) -> bool:
         return self.indicator.evidence_required and not self.evidence
+
+
+@dataclass(frozen=True)
+class ErrorEntry:
+    """One line of the error summary: an indicator, linked to its first field with an error,
+    and every error of its fields."""
+
+    href: str
+    label: str
+    errors: list[str]
+
+
+def error_entry(row: IndicatorRow) -> ErrorEntry:
+    fields = [f for f in (row.value_field, row.comment_field, row.evidence_field) if f.errors]
+    return ErrorEntry(
+        href=fields[0].id_for_label,
+        label=f"{row.indicator.id} {localized(row.indicator.name)}",
+        errors=[str(error) for field in fields for error in field.errors],
+    )
 
 
 @dataclass
@@ -147,9 +167,11 @@ def questionnaire_page(
     form: SelfAssessmentForm | None,
     is_manager: bool,
     today: date,
+    kept: list[Evidence] | None = None,
 ) -> dict[str, Any]:
     """Everything the questionnaire page shows: read-only without ``form``, else with the
-    form's fields in each row and the rows whose fields have errors listed first."""
+    form's fields in each row and the rows whose fields have errors listed first. ``kept``:
+    the files of a failed save that were stored all the same (the summary names them)."""
     is_open = procedure.state in services.SELF_ASSESSMENT_OPEN
     by_category = sections(procedure, form)
     rows = [row for section in by_category for row in section.rows]
@@ -174,7 +196,9 @@ def questionnaire_page(
         "unanswered": [row for row in rows if not row.answered],
         "evidence_missing": [row for row in rows if row.evidence_missing] if is_open else [],
         "error_rows": error_rows,
-        "files_dropped": form is not None and form.is_bound and form.has_uploads(),
+        "error_entries": [error_entry(row) for row in error_rows],
+        "kept_files": kept or [],
+        "kept_names": ", ".join(f"{e.original_name} ({e.indicator_id})" for e in kept or []),
         "due": due(procedure, is_open=is_open, today=today),
         "evidence_accept": EVIDENCE_ACCEPT,
         "evidence_types": ", ".join(sorted(ALLOWED_TYPES)),

@@ -8,6 +8,7 @@ page, whose guard checks that every indicator is answered.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -58,11 +59,44 @@ def _render(
     *,
     form: SelfAssessmentForm | None,
     is_manager: bool,
+    kept: list[Evidence] | None = None,
 ) -> HttpResponse:
     context = questionnaire_page(
-        procedure, form=form, is_manager=is_manager, today=timezone.localdate()
+        procedure, form=form, is_manager=is_manager, today=timezone.localdate(), kept=kept
     )
     return render(request, "procedures/self_assessment.html", context)
+
+
+def _keep_valid_uploads(
+    request: AuthenticatedHttpRequest, procedure: Procedure, form: SelfAssessmentForm
+) -> list[Evidence]:
+    """After a failed save, store the acceptable files all the same (as a save would), so the
+    user does not choose them again; a file the service refuses gets the reason at its
+    field."""
+    kept = []
+    for indicator_id, upload in form.uploads().items():
+        field = form.evidence_name(indicator_id)
+
+        def refused_file(exc: ValidationError, field: str = field) -> None:
+            form.add_error(field, exc)
+
+        def refused_step(exc: services.ActionRefused, field: str = field) -> None:
+            for reason in exc.blocked:
+                form.add_error(field, describe(reason))
+
+        outcome = run_service(
+            partial(
+                services.evidence_upload,
+                procedure=procedure,
+                actor=request.user,
+                indicator_id=indicator_id,
+                upload=upload,
+            ),
+            on={ValidationError: refused_file, services.ActionRefused: refused_step},
+        )
+        if outcome.value is not None:
+            kept.append(outcome.value)
+    return kept
 
 
 # --- the questionnaire ---------------------------------------------------------------------
@@ -72,8 +106,10 @@ def _render(
 @require_http_methods(["GET", "HEAD", "POST"])
 def self_assessment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Read the self-assessment; managers of the organisation save drafts of it while it is
-    open. A save is all or nothing: any invalid value or file re-displays the whole form with
-    what was typed and the reason at each field, and nothing is stored."""
+    open. A save is all or nothing for the answers: any invalid value or file re-displays the
+    whole form with what was typed and the reason at each field, under an error summary at the
+    top of the page, and no answer is stored. The acceptable files of such a save are stored
+    all the same (the summary names them), so they need not be chosen again."""
     procedure = load_procedure(request, pk, Activity.VIEW_PROCEDURE_FILE)
     user = request.user
     is_manager = _is_manager(user, procedure)
@@ -97,6 +133,8 @@ def self_assessment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         return redirect("procedures:self_assessment", pk=procedure.pk)
 
     form = SelfAssessmentForm(request.POST, request.FILES, scheme=procedure.scheme, answers=answers)
+    # A save is all or nothing for the answers; the acceptable files of a failed save are
+    # stored all the same, so that nobody has to choose them again.
     if form.is_valid():
 
         def save() -> tuple[int, int]:
@@ -124,7 +162,10 @@ def self_assessment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
             if focus not in {i.id for i in procedure.scheme.indicators}:
                 focus = ""
             return redirect(_questionnaire_url(procedure, focus or None))
-    return _render(request, procedure, form=form, is_manager=is_manager)
+    kept = _keep_valid_uploads(request, procedure, form)
+    if kept:  # the page lists the procedure's evidence: read it again
+        procedure = load_procedure(request, pk, Activity.VIEW_PROCEDURE_FILE)
+    return _render(request, procedure, form=form, is_manager=is_manager, kept=kept)
 
 
 def _saved_message(changed: int, files: int) -> str:
