@@ -25,6 +25,11 @@ urlpatterns = [
         assessment.score_confirm,
         name="score_confirm",
     ),
+    path(
+        "<int:pk>/scoring-confirm-matching/",
+        assessment.scores_confirm_matching,
+        name="scores_confirm_matching",
+    ),
     path("<int:pk>/report/", assessment.report, name="report"),
     path("<int:pk>/board-conflict/", board.board_conflict, name="board_conflict"),
     path("<int:pk>/vote/", board.vote, name="vote"),

@@ -24,6 +24,11 @@ from clusterlabel.procedures.services.board import (
     procedure_decide,
     procedure_return_to_board,
 )
+from clusterlabel.procedures.services.confirmations import (
+    MatchingConfirmed,
+    matching_scores_to_confirm,
+    scores_confirm_matching,
+)
 from clusterlabel.procedures.services.panel import (
     PANEL_OPEN,
     ScoreConflict,
@@ -46,11 +51,13 @@ __all__ = [
     "PANEL_OPEN",
     "SELF_ASSESSMENT_OPEN",
     "ActionRefused",
+    "MatchingConfirmed",
     "ScoreConflict",
     "board_conflict_declare",
     "board_vote_record",
     "conflict_declare",
     "evidence_upload",
+    "matching_scores_to_confirm",
     "panel_propose",
     "procedure_accept",
     "procedure_create",
@@ -62,5 +69,6 @@ __all__ = [
     "report_agree",
     "score_confirm",
     "score_save",
+    "scores_confirm_matching",
     "self_assessment_save",
 ]

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from clusterlabel.access import policy
@@ -202,6 +203,9 @@ def _render_scoring(
         saved=request.GET.get("saved", ""),
         confirmed_now=request.GET.get("confirmed", ""),
     )
+    context["matching"] = (
+        services.matching_scores_to_confirm(procedure, actor=request.user) if access == EDIT else {}
+    )
     return render(request, "procedures/scoring.html", context, status=status)
 
 
@@ -338,6 +342,51 @@ def score_confirm(request: AuthenticatedHttpRequest, pk: int, indicator_id: str)
     if outcome.response is not None:
         return outcome.response
     return HttpResponseRedirect(_scoring_url(procedure, indicator.id, confirmed=indicator.id))
+
+
+@login_required
+@require_POST
+def scores_confirm_matching(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """An assessor confirms in one go every score of the co-assessor that equals the
+    organisation's self-assessment, each at the revision the page showed (``revision-<id>``)."""
+    procedure = load_procedure(request, pk)
+    if not _is_assigned_assessor(request.user, procedure):
+        raise Http404
+    prefix = "revision-"
+    revisions: dict[str, int] = {}
+    for name, value in request.POST.items():
+        if name.startswith(prefix) and value.isdigit():
+            revisions[name.removeprefix(prefix)] = int(value)
+    outcome = run_service(
+        lambda: services.scores_confirm_matching(
+            procedure=procedure, actor=request.user, revisions=revisions
+        ),
+        on=refused(request, reverse("procedures:scoring", args=[procedure.pk])),
+    )
+    if outcome.response is not None:
+        return outcome.response
+    done = outcome.value
+    if done is not None and done.confirmed:
+        count = len(done.confirmed)
+        messages.success(
+            request,
+            ngettext("%(count)d score confirmed.", "%(count)d scores confirmed.", count)
+            % {"count": count},
+        )
+    if done is not None and done.changed:
+        count = len(done.changed)
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d score changed meanwhile and was not confirmed: %(indicators)s. "
+                "Check it below.",
+                "%(count)d scores changed meanwhile and were not confirmed: %(indicators)s. "
+                "Check them below.",
+                count,
+            )
+            % {"count": count, "indicators": ", ".join(done.changed)},
+        )
+    return redirect("procedures:scoring", pk=procedure.pk)
 
 
 # --- the report (assessors) --------------------------------------------------------------------

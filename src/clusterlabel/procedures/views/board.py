@@ -121,6 +121,8 @@ def vote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "board": flow.board_recommendation(facts.board_votes, facts.rules),
             "rules": facts.rules,
             "can_vote": procedure.state == ProcedureState.BOARD_REVIEW,
+            # The per-indicator scores behind the result, as the policy lets them be read.
+            "reads_scores": decision.allowed,
             **result_section(procedure),
         },
         status=400 if form.errors else 200,
