@@ -59,3 +59,19 @@ def english() -> Iterator[None]:
 def english_client(client: Client) -> Client:
     """The test client, asking for English pages (the default language is German)."""
     return english_pages(client)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``postgresql`` (PostgreSQL's own behaviour, e.g. query plans) are selected
+    only when the tests run on PostgreSQL (``DATABASE_URL``); on another database they are
+    deselected, not skipped: there is nothing of theirs to check there."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    selected = [item for item in items if item.get_closest_marker("postgresql") is None]
+    if len(selected) < len(items):
+        config.hook.pytest_deselected(
+            items=[item for item in items if item.get_closest_marker("postgresql") is not None]
+        )
+        items[:] = selected
