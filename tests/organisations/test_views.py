@@ -353,9 +353,9 @@ def test_list_shows_counts_and_managers(client, secretariat, world):
     manager = world.manager
     assert "2 organisations" in page
     row = page.split(world.own.cluster_name, 1)[1]
-    # seat, sector, members, staff, procedures, managers
+    # seat (by name, not "DE · DE-BW"), sector, members, staff, procedures, managers
     assert row.startswith(
-        f" {world.own.legal_name} DE · DE-BW Mannheim Health and medical science 80 3.5 1 "
+        f" {world.own.legal_name} Germany · Baden-Württemberg Mannheim Health and medical science 80 3.5 1 "
         f"{manager.get_full_name()}"
     )
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusterlabel.core.countries import country_name
 from clusterlabel.core.form_fields import choice_field
+from clusterlabel.core.text import header_key
 from clusterlabel.labels.registry.filters import (
     DEFAULT_SORT,
     SORT_CHOICES,
@@ -82,13 +83,9 @@ class DayField(forms.DateField):
 def _place_choices(
     codes: Iterable[str], blank: str, current: str, name: Any = str
 ) -> list[tuple[str, str]]:
-    options = [("", blank)]
-    seen = set()
-    for code in [*codes, current]:
-        if code and code not in seen:
-            seen.add(code)
-            options.append((code, name(code)))
-    return options
+    named = {code: name(code) for code in [*codes, current] if code}
+    # By name, as the reader looks them up ("Deutschland, Niederlande, Österreich").
+    return [("", blank), *sorted(named.items(), key=lambda option: header_key(option[1]))]
 
 
 class RegistryFilterForm(forms.Form):
