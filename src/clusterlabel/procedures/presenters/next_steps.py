@@ -13,10 +13,11 @@ last the steps that send the procedure back (request changes, return the report,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import Promise
@@ -28,8 +29,8 @@ from clusterlabel.accounts.models import User
 from clusterlabel.core.reasons import describe_all
 from clusterlabel.domain import procedure as flow
 from clusterlabel.procedures.choices import ProcedureState
-from clusterlabel.procedures.facts import self_assessment_missing
-from clusterlabel.procedures.models import Procedure
+from clusterlabel.procedures.facts import procedure_facts, self_assessment_missing
+from clusterlabel.procedures.models import IndicatorScore, Procedure
 
 # Actions that have a page of their own; the procedure page links there instead of a button.
 ACTION_PAGES = {
@@ -428,7 +429,7 @@ def issued_labels(procedure: Procedure) -> list[Any]:
         return []
     cached = getattr(procedure, "_issued_labels", None)
     if cached is None:
-        related = procedure.labels  # type: ignore[attr-defined]
+        related = procedure.labels
         # The level awarded first, then the labels recognised with it.
         cached = list(
             related.select_related("scheme_version").order_by(
@@ -493,3 +494,27 @@ def next_steps(user: User, procedure: Procedure, facts: flow.ProcedureFacts) -> 
             )
         )
     return [step for _group, step in sorted(grouped, key=lambda pair: pair[0])]
+
+
+def first_steps(user: User, procedures: Sequence[Procedure]) -> dict[int, NextStep | None]:
+    """For a list of procedures (the start page's work waiting): the first of each one's next
+    steps for ``user``, or ``None``. The rows the facts read are fetched once for the whole
+    list, so the queries do not grow with the procedures."""
+    prefetch_related_objects(
+        list(procedures),
+        "answers",
+        "evidence",
+        "board_votes",
+        "assignments__assessor",
+        Prefetch("scores", queryset=IndicatorScore.objects.prefetch_related("confirmations")),
+        "previous_procedure__scores",
+    )
+    first: dict[int, NextStep | None] = {}
+    for procedure in procedures:
+        steps = next_steps(user, procedure, procedure_facts(procedure, actor=user))
+        first[procedure.pk] = next((s for s in steps if s.key not in _NOT_FIRST), None)
+    return first
+
+
+# A step that is no reason to open the procedure first: ending or sending it back.
+_NOT_FIRST = frozenset(action.value for action in _SENDING_BACK)

@@ -354,7 +354,8 @@ def scores_confirm_matching(request: AuthenticatedHttpRequest, pk: int) -> HttpR
         raise Http404
     prefix = "revision-"
     revisions: dict[str, int] = {}
-    for name, value in request.POST.items():
+    for name in request.POST:
+        value = request.POST.get(name, "")
         if name.startswith(prefix) and value.isdigit():
             revisions[name.removeprefix(prefix)] = int(value)
     outcome = run_service(
