@@ -9,12 +9,14 @@ class LabelsConfig(AppConfig):
 
     def ready(self) -> None:
         from clusterlabel.audit.display import register_action_labels
+        from clusterlabel.labels.changes import holder_changed
         from clusterlabel.labels.merging import labels_move
         from clusterlabel.labels.services import labels_issue_for_decision
-        from clusterlabel.organisations import merging
+        from clusterlabel.organisations import merging, published
         from clusterlabel.procedures import decided
 
         decided.decision_made.subscribe("labels.issue", labels_issue_for_decision)
         merging.movers.subscribe("labels.move", labels_move)
+        published.published_changed.subscribe("labels.changed", holder_changed)
 
         register_action_labels({"label.import": _("Label imported from a list")})

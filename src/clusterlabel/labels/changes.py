@@ -29,6 +29,7 @@ from django.db import transaction
 
 from clusterlabel.labels.certificates.credentials import status_lists_sign
 from clusterlabel.labels.generation import bump_generation, data_generation
+from clusterlabel.organisations.models import Organisation
 
 __all__ = ["Change", "data_generation", "labels_changed"]
 
@@ -46,6 +47,12 @@ class Change(StrEnum):
 
 #: The changes after which a label's revocation or suspension bit may differ.
 STATUS_CHANGES = frozenset({Change.STATE, Change.IMPORTED, Change.MERGED})
+
+
+def holder_changed(organisation: Organisation) -> None:
+    """A holder's published profile changed or it was confirmed (``organisations.published``):
+    pages showing its name or place, or now its labels, must not come from the cache."""
+    labels_changed(Change.ORGANISATION)
 
 
 def labels_changed(change: Change) -> int:

@@ -42,6 +42,7 @@ from clusterlabel.accounts.models import User
 from clusterlabel.audit.services import audit_record
 from clusterlabel.domain.access import STAFF_ROLES
 from clusterlabel.organisations.models import Organisation, OrganisationClaim, Programme
+from clusterlabel.organisations.published import published_changed
 from clusterlabel.organisations.services import (
     FundingShares,
     _check_data,
@@ -257,6 +258,7 @@ def registration_confirm(*, actor: User, organisation: Organisation) -> Organisa
         locked.confirmed_at = timezone.now()
         locked.confirmed_by = actor
         locked.save(update_fields=["confirmed_at", "confirmed_by", "updated_at"])
+        published_changed.run(locked)
         audit_record(
             actor=actor,
             action="organisation.confirm",

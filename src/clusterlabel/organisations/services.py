@@ -38,6 +38,7 @@ from clusterlabel.organisations.models import (
     country_code,
     region_code,
 )
+from clusterlabel.organisations.published import published_changed
 
 # The profile's own fields, as services accept them in ``data``.
 PROFILE_FIELDS: tuple[str, ...] = (
@@ -315,6 +316,7 @@ def organisation_update(
             changed_fields.append("name_search_key")
         if changed_fields:
             locked.save(update_fields=[*changed_fields, "updated_at"])
+            published_changed.run(locked)
         if funding_sources is not None:
             _write_funding(locked, funding_sources)
         if programmes is not None:

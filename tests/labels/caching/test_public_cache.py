@@ -11,11 +11,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from clusterlabel.accounts.choices import Role
 from clusterlabel.labels import services
 from clusterlabel.labels.generation import data_generation
-from tests.factories import OrganisationFactory, UserFactory
+from clusterlabel.organisations.registration import registration_confirm
+from clusterlabel.organisations.services import PROFILE_FIELDS, organisation_update
+from tests.factories import OrganisationFactory, UserFactory, grant_role
 from tests.helpers import element, login, text
 from tests.labels.label_factories import make_label
+from tests.organisations.test_registration import BW, registered
 
 
 @pytest.fixture
@@ -163,4 +167,25 @@ def test_the_generation_is_read_from_the_database_on_every_request(client, label
     client.get(url)
     before = data_generation()
     _revoke(label)
+    assert data_generation() == before + 1
+
+
+def test_a_holders_new_name_shows_at_once(client, label):
+    url = reverse("labels:verify", args=[label.certificate_number])
+    assert "Cluster Nord" in client.get(url).content.decode()
+    organisation = label.organisation
+    data = {field: getattr(organisation, field) for field in PROFILE_FIELDS}
+    data["cluster_name"] = "Cluster Nordost"
+    before = data_generation()
+    organisation_update(organisation=organisation, actor=UserFactory(role="secretariat"), data=data)
+    assert data_generation() == before + 1
+    assert "Cluster Nordost" in client.get(url).content.decode()
+
+
+def test_confirming_an_organisation_bumps_the_generation(loaded_schemes):
+    organisation = registered(UserFactory())
+    before = data_generation()
+    registration_confirm(
+        actor=grant_role(UserFactory(), Role.SECRETARIAT, scheme_id=BW), organisation=organisation
+    )
     assert data_generation() == before + 1
