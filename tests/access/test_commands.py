@@ -133,12 +133,21 @@ def test_create_refuses_a_taken_username_address_or_a_bad_country():
     assert refused("users", "create", "new", "--email", "TAKEN@example.org") == (
         "Another account uses this e-mail address."
     )
-    assert "two-letter code" in refused(
-        "users", "create", "new", "--email", "n@example.org", "--country", "Germany"
+    assert "“Atlantis” is not a country" in refused(
+        "users", "create", "new", "--email", "n@example.org", "--country", "Atlantis"
     )
     assert "valid email" in refused("users", "create", "new", "--email", "not-an-address")
     assert not User.objects.filter(username="new").exists()
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize("typed", ["Deutschland", "Germany", "DEU", " de "])
+def test_create_reads_the_country_by_name_or_code_and_never_cuts_it(typed):
+    run(
+        "users", "create", "erika", "--email", "erika@example.org", "--country", typed,
+        "--password-stdin", stdin=STRONG + "\n",
+    )  # fmt: skip
+    assert User.objects.get(username="erika").country == "DE"  # not "De" (the name cut short)
 
 
 # --- the invitation --------------------------------------------------------------------------

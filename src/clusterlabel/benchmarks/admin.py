@@ -14,6 +14,7 @@ from django.http import HttpRequest
 
 from clusterlabel.access.policy import Activity, restrict
 from clusterlabel.benchmarks.models import ReferenceAssessment
+from clusterlabel.core.admin_places import CountryListFilter
 
 
 @admin.register(ReferenceAssessment)
@@ -28,7 +29,7 @@ class ReferenceAssessmentAdmin(admin.ModelAdmin):
         "overall_percent",
         "is_latest",
     )
-    list_filter = ("pool_id", "source", "is_latest", "country")
+    list_filter = ("pool_id", "source", "is_latest", CountryListFilter)
     search_fields = ("name", "external_key", "organisation__cluster_name")
     date_hierarchy = "assessed_on"
     list_select_related = ("organisation",)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clusterlabel.access.policy import Activity, restrict
+from clusterlabel.core.admin_places import CountryListFilter, RegionListFilter
 from clusterlabel.core.admin_readonly import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.organisations.merging import may_merge, organisation_merge
@@ -33,7 +34,7 @@ class FundingSourceInline(ReadOnlyInlineMixin, admin.TabularInline):
 @admin.register(Organisation)
 class OrganisationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("cluster_name", "legal_name", "country", "region", "sector", "staff_fte")
-    list_filter = ("country", "region", "sector", "programmes")
+    list_filter = (CountryListFilter, RegionListFilter, "sector", "programmes")
     search_fields = ("cluster_name", "legal_name", "city", "website")
     inlines = (FundingSourceInline,)
     actions = ("merge_two",)

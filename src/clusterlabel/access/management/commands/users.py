@@ -24,6 +24,7 @@ from clusterlabel.access.services import (
 from clusterlabel.accounts.choices import Language
 from clusterlabel.accounts.invitations import invitation_send
 from clusterlabel.accounts.models import User
+from clusterlabel.core.countries import parse_country
 
 
 def account_find(username: str) -> User:
@@ -112,11 +113,16 @@ class Command(BaseCommand):
 
     def _create(self, options: dict[str, Any], stdin: TextIO) -> None:
         first_name, _space, last_name = options["name"].strip().partition(" ")
-        country = options["country"].strip().upper()
-        if country and not (len(country) == 2 and country.isalpha()):
+        # A name ("Deutschland", "Germany") or a code, stored as the ISO code; never cut short.
+        typed = options["country"].strip()
+        country = parse_country(typed) or "" if typed else ""
+        if typed and not country:
             raise CommandError(
-                _("The country is a two-letter code such as DE, not “%(country)s”.")
-                % {"country": options["country"]}
+                _(
+                    "“%(country)s” is not a country: write its name or its ISO 3166-1 code "
+                    "(e.g. Germany, Deutschland or DE)."
+                )
+                % {"country": typed}
             )
         password = password_read(stdin) if options["password_stdin"] else None
         try:
