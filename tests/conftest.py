@@ -19,6 +19,17 @@ def _issuer_keys():
     ensure_keys()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Every test starts with an empty cache: its database starts at data generation 0 again,
+    so a public page another test cached would otherwise match its keys."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def shipped_dir() -> Path:
     return SHIPPED_DIR
