@@ -36,6 +36,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "score.confirm": _("Score confirmed"),
     "self_assessment.save": _("Self-assessment saved"),
     "panel.propose": _("Assessor panel proposed"),
+    "demo.calendar": _("Demo: calendar moved to the assessment date"),
     "panel.declare_conflict": _("Conflict-of-interest declaration"),
     "report.agree": _("Assessment report agreed"),
     "organisation.create": _("Organisation created"),

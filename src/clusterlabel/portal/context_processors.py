@@ -12,6 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from clusterlabel.access.policy import Activity, can, held_roles
 from clusterlabel.accounts.choices import Role
 from clusterlabel.domain.access import roles_for
+from clusterlabel.portal.demo_calendar import (
+    DemoCalendarOffer,
+    demo_calendar_offer,
+    demo_calendar_on,
+)
+from clusterlabel.procedures.models import Procedure
 
 
 @dataclass(frozen=True)
@@ -54,5 +60,22 @@ def _items(request: HttpRequest) -> list[NavItem]:
     return items
 
 
+def _demo_calendar(request: HttpRequest) -> DemoCalendarOffer | None:
+    """On a procedure's pages, under ``clusterlabel demo`` only: the offer to skip the
+    preparation time (``portal.demo_calendar``)."""
+    if not demo_calendar_on():
+        return None
+    user = getattr(request, "user", None)
+    match = getattr(request, "resolver_match", None)
+    if user is None or not user.is_authenticated or match is None:
+        return None
+    if match.app_name != "procedures" or "pk" not in match.kwargs:
+        return None
+    procedure = Procedure.objects.filter(pk=match.kwargs["pk"]).first()
+    if procedure is None or not can(user, Activity.VIEW_PROCEDURE, procedure):
+        return None
+    return demo_calendar_offer(procedure)
+
+
 def navigation(request: HttpRequest) -> dict[str, object]:
-    return {"nav_items": _items(request)}
+    return {"nav_items": _items(request), "demo_calendar": _demo_calendar(request)}

@@ -6,6 +6,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.start, name="start"),
+    path("demo/calendar/<int:pk>/", views.demo_calendar, name="demo_calendar"),
 ]
 
 # Added to the ``organisations`` namespace by the project's URLconf.

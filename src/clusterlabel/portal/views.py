@@ -1,13 +1,30 @@
-"""The start page: what this person can do next."""
+"""The start page: what this person can do next; the demo's calendar."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from clusterlabel.access.policy import GrantRole, board_declaration_due, held_roles
+from clusterlabel.access.policy import (
+    Activity,
+    GrantRole,
+    board_declaration_due,
+    can,
+    held_roles,
+)
+from clusterlabel.accounts.models import User
 from clusterlabel.organisations.registration import open_claims, pending_registrations
+from clusterlabel.portal.demo_calendar import (
+    NothingToWaitFor,
+    demo_calendar_advance,
+    demo_calendar_on,
+)
 from clusterlabel.portal.roles import intro_and_steps
+from clusterlabel.procedures.models import Procedure
 from clusterlabel.procedures.selectors import procedure_deadline, procedures_waiting_for
 from clusterlabel.schemes.selectors import scheme_versions_current
 
@@ -27,3 +44,22 @@ def start(request: HttpRequest) -> HttpResponse:
             (p, procedure_deadline(p), board_declaration_due(user, p)) for p in waiting
         ]
     return render(request, "portal/start.html", context)
+
+
+@require_POST
+@login_required
+def demo_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """Under ``clusterlabel demo`` only: the procedure's assessment date becomes today."""
+    if not demo_calendar_on():
+        raise Http404
+    procedure = get_object_or_404(Procedure, pk=pk)
+    user = request.user
+    if not isinstance(user, User) or not can(user, Activity.VIEW_PROCEDURE, procedure):
+        raise Http404
+    try:
+        demo_calendar_advance(procedure=procedure, actor=user)
+    except NothingToWaitFor:
+        messages.info(request, _("This procedure does not wait for its assessment date."))
+    else:
+        messages.success(request, _("The calendar has moved on: the assessment date is today."))
+    return redirect("procedures:detail", pk=pk)

@@ -71,6 +71,13 @@ class Command(BaseCommand):
         if "SITE_URL" not in os.environ:
             # Links in e-mails, certificates and QR codes point at the server the demo runs.
             settings.SITE_URL = f"http://{display_host}:{port}"
+        # Only while the demo serves: a procedure waiting for its assessment date offers to move
+        # the calendar on (portal.demo_calendar), so a visitor can walk an application to a label.
+        settings.CLUSTERLABEL_DEMO_CALENDAR = True
+        self.stdout.write(
+            "  Calendar: a procedure waiting for its assessment date offers to move the "
+            "calendar on."
+        )
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Serving on http://{display_host}:{port}/"))
         call_command("runserver", f"{display_host}:{port}", use_reloader=False)
