@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clusterlabel.accounts.choices import Role
-from clusterlabel.benchmarks import selectors, stored_pools
+from clusterlabel.benchmarks import stored_pools
 from clusterlabel.benchmarks.models import ReferenceAssessment, StoredPool
 from clusterlabel.organisations.merging import organisation_merge
 from tests.benchmarks.pool_factories import external_pool, own_entry, record
@@ -30,7 +30,7 @@ def stored(kind: str = "latest"):
 
 @pytest.fixture
 def builds(monkeypatch):
-    """Every pool a request builds (``selectors.pool_build``), by kind."""
+    """Every pool built from here on (``stored_pools.pool_build``), by kind."""
     calls: list[str] = []
     build = stored_pools.pool_build
 
@@ -38,7 +38,7 @@ def builds(monkeypatch):
         calls.append(kind)
         return build(queryset, scheme, kind=kind, reference_year=reference_year)
 
-    monkeypatch.setattr(selectors, "pool_build", counting)
+    monkeypatch.setattr(stored_pools, "pool_build", counting)
     return calls
 
 
@@ -54,9 +54,12 @@ def test_a_decision_builds_the_pool_and_the_next_requests_build_none(builds, cli
     builder.advance_to("awaiting_decision")
     key = f"org:{builder.organisation.pk}"
     assert key not in stored()
+    builds.clear()
     with TestCase.captureOnCommitCallbacks(execute=True):
         procedure = builder.step()
     assert procedure.state == "awarded"
+    assert builds == ["latest", "history"]  # after the commit, by the decision's request
+    builds.clear()
 
     # The stored pools hold the decided assessment, with the values it was recorded with.
     row = ReferenceAssessment.objects.get(procedure=procedure)
@@ -81,24 +84,33 @@ def test_a_rolled_back_write_builds_nothing():
     assert not StoredPool.objects.exists()
 
 
-def test_rows_changed_behind_the_services_back_are_built_once_by_the_next_request(
+def test_a_pool_with_nothing_stored_is_built_once_by_a_request_and_read_by_the_next(
     builds, client, other_process
 ):
     organisation = OrganisationFactory()
     record([*external_pool([10, 20, 30, 40, 50, 60]), own_entry(organisation, 45)])
-    ReferenceAssessment.objects.filter(organisation=organisation).update(
-        overall_percent=12, updated_at=timezone.now()
-    )
+    StoredPool.objects.all().delete()  # as after a release that added the stored pools
+    builds.clear()
     login(client, UserFactory(role=Role.SECRETARIAT))
     url = reverse("benchmarks:report", args=["ecei-bronze", organisation.pk])
     assert client.get(url).status_code == 200
     assert builds == ["latest"]
-    latest = stored()
-    assert latest.scores[latest._index[f"org:{organisation.pk}"], -1] == 12.0
+    assert f"org:{organisation.pk}" in stored()
 
     stored_pools._read.clear()  # another process reads what the first one stored
     assert client.get(url).status_code == 200
     assert builds == ["latest"]
+
+
+def test_the_pool_page_shows_the_stored_composition(client, other_process):
+    record(external_pool([10, 20, 30, 40, 50, 60]))
+    composition = StoredPool.objects.get(pool_id="ecei-bronze", kind="latest").figures[
+        "composition"
+    ]
+    assert composition["source"] == [["import", 6]]
+    login(client, UserFactory(role=Role.SECRETARIAT))
+    response = client.get(reverse("benchmarks:pool", args=["ecei-bronze"]))
+    assert response.context["sources"] == [("Importierte Begutachtung", 6)]
 
 
 def test_building_again_without_a_change_builds_nothing():

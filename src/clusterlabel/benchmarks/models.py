@@ -120,17 +120,21 @@ class StoredPool(models.Model):
     """A benchmarking pool as the reports read it, built when the pool's rows change
     (``stored_pools.pools_build``, after the commit of every write) so that no request builds it.
 
-    Guarantees: ``data`` is the pickled domain ``Pool`` built from the rows, catalogue and year
-    that ``key`` names (``stored_pools.pool_key``); a request uses it only when its own key is
-    the same. ``generation`` grows with every build, so each application process reads a pool
-    once per change. ``kind``: ``latest`` (every organisation's latest assessment) or
-    ``history`` (every organisation's latest of each year). Written by the application only.
+    Guarantees: ``data`` is the pickled domain ``Pool`` built from the rows whose revision is
+    ``revision`` (``stored_pools.pool_revision``), read with the catalogue and year ``basis``
+    names (``stored_pools.pool_basis``); a request uses it only when its own basis is the same.
+    ``figures`` are the same rows' counts (and the latest pool's composition). ``generation``
+    grows with every build, so each application process reads a pool once per change.
+    ``kind``: ``latest`` (every organisation's latest assessment) or ``history`` (every
+    organisation's latest of each year). Written by the application only.
     """
 
     pool_id = models.SlugField(_("benchmarking pool"), max_length=64)
     kind = models.CharField(_("kind"), max_length=16)
-    key = models.CharField(_("built from"), max_length=255)
+    basis = models.CharField(_("catalogue and year"), max_length=128)
+    revision = models.CharField(_("rows' revision"), max_length=128)
     generation = models.PositiveIntegerField(_("generation"), default=1)
+    figures = models.JSONField(_("figures"), default=dict)
     data = models.BinaryField(_("pool"))
     built_at = models.DateTimeField(_("built at"), auto_now=True)
 

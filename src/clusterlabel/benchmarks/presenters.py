@@ -36,7 +36,6 @@ from clusterlabel.benchmarks.selectors import (
     PoolSnapshot,
     latest_assessments,
     latest_counts_by_source,
-    pool_composition,
     pool_snapshot,
 )
 from clusterlabel.core.countries import country_name
@@ -303,10 +302,12 @@ def pool_page(
 
 def pool_page_for(version: SchemeVersion, *, today: date, language: Lang) -> dict[str, Any]:
     """The pool page of ``version``'s pool, read through the selectors (the latest pool, its
-    history and its composition: a fixed number of queries whatever the pool's size)."""
+    history and its composition, as stored when the pool changed: a fixed number of queries
+    whatever the pool's size)."""
+    latest = pool_snapshot(version, latest=True, today=today)
     return pool_page(
-        pool_snapshot(version, latest=True, today=today),
+        latest,
         pool_snapshot(version, latest=False, today=today),
-        pool_composition(version.scheme_id),
+        latest.composition,
         language=language,
     )

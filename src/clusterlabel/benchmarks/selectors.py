@@ -9,7 +9,7 @@ process and change, from the database.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -20,12 +20,9 @@ from clusterlabel.benchmarks.models import ReferenceAssessment
 from clusterlabel.benchmarks.stored_pools import (
     HISTORY,
     LATEST,
-    pool_build,
-    pool_key,
-    pool_revision,
-    pool_rows_queryset,
+    pool_basis,
+    pool_prepare,
     pool_scheme_version,
-    pool_store,
     stored_pool,
 )
 from clusterlabel.domain.benchmark import Pool
@@ -44,6 +41,8 @@ class PoolSnapshot:
     organisations: int
     synthetic: int
     imported: int
+    # The latest pool's organisations per country, sector and source (empty for the history).
+    composition: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
     @property
     def scheme(self) -> Scheme:
@@ -58,8 +57,8 @@ def pool_scheme_versions() -> list[SchemeVersion]:
 
 
 def latest_pool(pool_id: str, *, today: date | None = None) -> PoolSnapshot | None:
-    """The reference pool: the latest assessment of every organisation (2 queries, or 3 when
-    the cache does not hold this revision yet). ``None`` when the pool has no catalogue."""
+    """The reference pool: the latest assessment of every organisation (2 queries, 3 once per
+    process and change). ``None`` when the pool has no catalogue."""
     version = pool_scheme_version(pool_id)
     if version is None:
         return None
@@ -70,17 +69,16 @@ def pool_snapshot(version: SchemeVersion, *, latest: bool, today: date | None) -
     """The pool read with ``version``'s catalogue (from :func:`pool_scheme_version`): the
     latest assessment of every organisation, or (``latest=False``) every organisation's latest
     assessment *of each year*, for the pool over time. Read as stored when the pool last
-    changed (``stored_pools``); built here only when the stored pool does not fit the rows."""
+    changed (``stored_pools``: one query, two once per process and change); built here only when
+    nothing fitting is stored (a new catalogue or year, or nothing stored yet)."""
     pool_id = version.scheme_id
     reference_year = (today or timezone.localdate()).year
     kind = LATEST if latest else HISTORY
-    queryset = pool_rows_queryset(pool_id, kind)
-    figures, revision = pool_revision(queryset)
-    key = pool_key(version, reference_year, revision)
-    pool = stored_pool(pool_id, kind, key)
-    if pool is None:
-        pool = pool_build(queryset, version.scheme, kind=kind, reference_year=reference_year)
-        pool_store(pool_id=pool_id, kind=kind, key=key, pool=pool)
+    prepared = stored_pool(pool_id, kind, pool_basis(version, reference_year))
+    if prepared is None:
+        prepared = pool_prepare(version, kind=kind, reference_year=reference_year)
+    figures, pool = prepared.figures, prepared.pool
+    composition = figures.get("composition", {})
     return PoolSnapshot(
         pool_id=pool_id,
         scheme_version=version,
@@ -88,6 +86,7 @@ def pool_snapshot(version: SchemeVersion, *, latest: bool, today: date | None) -
         organisations=figures["rows"] if latest else len(set(pool._index)),
         synthetic=figures["synthetic"],
         imported=figures["imported"],
+        composition={name: [tuple(pair) for pair in pairs] for name, pairs in composition.items()},
     )
 
 
@@ -114,20 +113,6 @@ def organisation_pools(organisation: Organisation) -> list[tuple[str, int, date]
         .order_by("pool_id")
         .values_list("pool_id", "assessments", "latest")
     )
-
-
-def pool_composition(pool_id: str) -> dict[str, list[tuple[str, int]]]:
-    """How many organisations of the latest pool per country, per sector and per source."""
-    queryset = ReferenceAssessment.objects.filter(pool_id=pool_id, is_latest=True)
-    result = {}
-    for field_name in ("country", "sector", "source"):
-        result[field_name] = list(
-            queryset.values(field_name)
-            .annotate(n=Count("pk"))
-            .order_by("-n", field_name)
-            .values_list(field_name, "n")
-        )
-    return result
 
 
 def latest_assessments(

@@ -18,9 +18,11 @@ process read it. ``clusterlabel backfill-pool`` and ``clusterlabel migrate`` bui
 
 from __future__ import annotations
 
+import json
 import logging
 import pickle
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -42,7 +44,7 @@ KINDS = (LATEST, HISTORY)
 
 # Pools this process has read: (pool id, kind) -> ((generation, key, built at), pool). One entry
 # per pool and kind, so a process holds each pool once (about 3 MB at 10,000 organisations).
-_read: dict[tuple[str, str], tuple[tuple[Any, ...], Pool]] = {}
+_read: dict[tuple[str, str], tuple[tuple[Any, ...], PreparedPool]] = {}
 
 ROW_FIELDS = (
     "organisation_id",
@@ -126,18 +128,6 @@ def pool_rows(rows: Iterable[Sequence[Any]], scheme: Scheme) -> list[PoolRow]:
     return result
 
 
-def _revision(queryset: Any) -> tuple[dict[str, Any], str]:
-    figures = queryset.aggregate(
-        rows=Count("pk"),
-        last=Max("pk"),
-        changed=Max("updated_at"),
-        synthetic=Count("pk", filter=Q(source=ReferenceSource.SYNTHETIC)),
-        imported=Count("pk", filter=Q(source=ReferenceSource.IMPORT)),
-    )
-    changed = figures["changed"].isoformat() if figures["changed"] else "-"
-    return figures, f"{figures['rows']}:{figures['last']}:{changed}"
-
-
 def pool_revision(queryset: QuerySet[ReferenceAssessment]) -> tuple[dict[str, Any], str]:
     """The rows' figures (how many, how many synthetic and imported) and their revision: the
     count, the highest id and the last change, which every write moves (one aggregate query)."""
@@ -157,10 +147,10 @@ def pool_rows_queryset(pool_id: str, kind: str) -> QuerySet[ReferenceAssessment]
     return queryset.filter(is_latest=True) if kind == LATEST else queryset
 
 
-def pool_key(version: SchemeVersion, reference_year: int, revision: str) -> str:
-    """What a stored pool must have been built from to be the pool: the catalogue, the year
-    age bands are counted from and the rows' revision (:func:`pool_revision`)."""
-    return f"{version.content_hash}:{reference_year}:{revision}"
+def pool_basis(version: SchemeVersion, reference_year: int) -> str:
+    """What a stored pool must have been read with to serve a request: the catalogue (its
+    content hash) and the year age bands are counted from."""
+    return f"{version.content_hash}:{reference_year}"
 
 
 def pool_build(
@@ -183,48 +173,88 @@ def _latest_per_year(rows: list[PoolRow]) -> list[PoolRow]:
     return list(chosen.values())
 
 
-def pool_store(*, pool_id: str, kind: str, key: str, pool: Pool) -> int:
-    """Store ``pool`` as the pool ``pool_id`` of ``kind``, built from ``key``; returns its new
-    generation (one more than the stored one, so every process reads it anew)."""
+@dataclass(frozen=True)
+class PreparedPool:
+    """A pool as a page reads it: the domain pool and its figures (``rows``, ``synthetic``,
+    ``imported``; for the latest pool also ``composition``: per country, sector and source)."""
+
+    pool: Pool
+    figures: dict[str, Any]
+
+
+def pool_composition(pool_id: str) -> dict[str, list[tuple[str, int]]]:
+    """How many organisations of the latest pool per country, per sector and per source."""
+    queryset = ReferenceAssessment.objects.filter(pool_id=pool_id, is_latest=True)
+    result = {}
+    for field_name in ("country", "sector", "source"):
+        result[field_name] = list(
+            queryset.values(field_name)
+            .annotate(n=Count("pk"))
+            .order_by("-n", field_name)
+            .values_list(field_name, "n")
+        )
+    return result
+
+
+def pool_prepare(version: SchemeVersion, *, kind: str, reference_year: int) -> PreparedPool:
+    """Build the pool of ``version``'s scheme of ``kind`` and store it with a new generation,
+    so that every process reads it anew."""
+    pool_id = version.scheme_id
+    queryset = pool_rows_queryset(pool_id, kind)
+    aggregate, revision = pool_revision(queryset)
+    pool = pool_build(queryset, version.scheme, kind=kind, reference_year=reference_year)
+    figures = {name: aggregate[name] for name in ("rows", "synthetic", "imported")}
+    if kind == LATEST:
+        figures["composition"] = pool_composition(pool_id)
     data = pickle.dumps(pool, protocol=pickle.HIGHEST_PROTOCOL)
+    fields = {
+        "basis": pool_basis(version, reference_year),
+        "revision": revision,
+        "figures": figures,
+        "data": data,
+    }
     with transaction.atomic():
         stored, created = StoredPool.objects.select_for_update().get_or_create(
-            pool_id=pool_id, kind=kind, defaults={"key": key, "data": data, "generation": 1}
+            pool_id=pool_id, kind=kind, defaults={**fields, "generation": 1}
         )
         if not created:
             StoredPool.objects.filter(pk=stored.pk).update(
-                key=key, data=data, generation=F("generation") + 1, built_at=timezone.now()
+                **fields, generation=F("generation") + 1, built_at=timezone.now()
             )
             stored.refresh_from_db(fields=["generation", "built_at"])
-    _read[(pool_id, kind)] = ((stored.generation, key, stored.built_at), pool)
-    return stored.generation
+    # JSON gives lists where the figures had tuples: hold what a reader will get.
+    prepared = PreparedPool(pool=pool, figures=json.loads(json.dumps(figures)))
+    _read[(pool_id, kind)] = ((stored.generation, fields["basis"], stored.built_at), prepared)
+    return prepared
 
 
-def stored_pool(pool_id: str, kind: str, key: str) -> Pool | None:
-    """The stored pool when it was built from ``key``: from this process's memory when it has
-    read this generation (one query), else from the database (two). ``None`` when none fits."""
+def stored_pool(pool_id: str, kind: str, basis: str) -> PreparedPool | None:
+    """The stored pool when it was read with ``basis`` (:func:`pool_basis`): from this
+    process's memory when it has read this generation (one query), else from the database (two).
+    ``None`` when nothing fitting is stored. The rows' revision is not checked here: every write
+    goes through the services, which build the pool after committing."""
     meta = (
         StoredPool.objects.filter(pool_id=pool_id, kind=kind)
-        .values_list("generation", "key", "built_at")
+        .values_list("generation", "basis", "built_at")
         .first()
     )
-    if meta is None or meta[1] != key:
+    if meta is None or meta[1] != basis:
         return None
     held = _read.get((pool_id, kind))
     if held is not None and held[0] == meta:
         return held[1]
-    data = (
+    found = (
         StoredPool.objects.filter(pool_id=pool_id, kind=kind, generation=meta[0])
-        .values_list("data", flat=True)
+        .values_list("data", "figures")
         .first()
     )
-    if data is None:  # rebuilt between the two reads: the caller builds
+    if found is None:  # rebuilt between the two reads: the caller builds
         return None
-    # The data was written by pool_store in this application, never by a user: unpickling it
+    # The data was written by pool_prepare in this application, never by a user: unpickling it
     # trusts the database as the rest of the application does.
-    pool: Pool = pickle.loads(bytes(data))
-    _read[(pool_id, kind)] = (meta, pool)
-    return pool
+    prepared = PreparedPool(pool=pickle.loads(bytes(found[0])), figures=found[1])
+    _read[(pool_id, kind)] = (meta, prepared)
+    return prepared
 
 
 def pools_build(pool_ids: Iterable[str], *, today: date | None = None) -> list[tuple[str, str]]:
@@ -237,15 +267,13 @@ def pools_build(pool_ids: Iterable[str], *, today: date | None = None) -> list[t
         version = pool_scheme_version(pool_id)
         if version is None:
             continue
+        basis = pool_basis(version, reference_year)
         for kind in KINDS:
-            queryset = pool_rows_queryset(pool_id, kind)
-            _figures, revision = pool_revision(queryset)
-            key = pool_key(version, reference_year, revision)
+            _figures, revision = pool_revision(pool_rows_queryset(pool_id, kind))
             stored = StoredPool.objects.filter(pool_id=pool_id, kind=kind)
-            if stored.filter(key=key).exists():
+            if stored.filter(basis=basis, revision=revision).exists():
                 continue
-            pool = pool_build(queryset, version.scheme, kind=kind, reference_year=reference_year)
-            pool_store(pool_id=pool_id, kind=kind, key=key, pool=pool)
+            pool_prepare(version, kind=kind, reference_year=reference_year)
             built.append((pool_id, kind))
     return built
 
