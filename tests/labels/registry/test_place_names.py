@@ -54,3 +54,13 @@ def test_the_holder_page_names_the_region(client, places):
     meta = text(element(page, "p", class_="meta"))
     assert "(Bayern)" in meta
     assert "DE-BY" not in meta
+
+
+def test_the_count_of_filtered_labels_is_one_sentence_with_its_plural(english_client, places):
+    def summary(**params) -> str:
+        page = parsed(english_client.get(reverse("labels:registry"), params))
+        return text(element(page, "p", role="status"))
+
+    assert summary(country="AT") == "1 label matches these filters"
+    assert summary(family="ecei") == "2 labels match these filters"
+    assert summary() == "2 labels"
