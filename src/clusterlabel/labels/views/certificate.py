@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import condition, require_GET, require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
 from clusterlabel.core.language import current_language
 from clusterlabel.credentials.vcjwt import SignatureOutcome, Verdict
@@ -44,27 +44,20 @@ def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
     return response
 
 
-def _badge_etag(request: HttpRequest, number: str) -> str:
-    # The language the badge is drawn in, never the raw parameter: a line break in ``?lang=``
-    # would make the header invalid.
-    label = label_by_number(number)
-    return f"{label.certificate_number}-{label.status}-{badge_language(_language(request))}"
-
-
 def _badge_query(request: HttpRequest) -> str:
-    # The page depends on the language it is drawn in, nothing else of the query.
+    # The badge depends on the language it is drawn in, nothing else of the query; never the
+    # raw parameter: ``?lang=`` with a line break draws (and shares) the default language.
     return badge_language(_language(request))
 
 
 @require_GET
 @public_page(query=_badge_query)
-@cache_control(public=True, no_cache=True)
-@condition(etag_func=_badge_etag)
 def badge_svg(request: HttpRequest, number: str) -> HttpResponse:
     """The label's badge as SVG, for other sites to embed (hence CORS open to all).
 
-    Browsers revalidate on every view (``no-cache`` with an ETag of the status), so a
-    suspension or revocation shows at once, while an unchanged badge costs a 304.
+    Browsers revalidate on every view (``no-cache`` with the ``ETag`` of ``public_page``, which
+    changes with every label change), so a suspension or revocation shows at once, while an
+    unchanged badge costs a 304 for one row read.
     """
     label = label_by_number(number)
     badge = build_badge(label, language=badge_language(_language(request)))
