@@ -259,7 +259,9 @@ def form_the_panel(
     expect(panel.get_by_text("Erklärung ausstehend")).to_have_count(0)
     pages.open_procedure(secretariat, pk)
     press(secretariat, "Gutachterteam bestätigen")
-    assert pages.status_line(secretariat).startswith("Gutachter benannt, Begutachtung terminiert")
+    assert pages.status_line(secretariat).startswith(
+        "Gutachter/innen benannt, Begutachtung terminiert"
+    )
     assert f"Begutachtungstermin: {pages.german_date(earliest)}" in main_text(secretariat)
     shot(secretariat, f"{name}-07-panel-confirmed")
 
@@ -335,7 +337,7 @@ def agree_to_the_report(first: Page, second: Page, pk: int) -> None:
 
 def send_to_the_board(secretariat: Page) -> None:
     secretariat.reload()
-    press(secretariat, "An den Beirat geben")
+    press(secretariat, "An den Beirat übergeben")
     assert pages.status_line(secretariat).startswith("Beratung im Beirat")
 
 
@@ -453,10 +455,10 @@ def test_bw_label_from_application_to_award(live_server, login, cast, evidence_p
         (a2, "Erklärung zu Interessenkonflikten"),
         (s, "Gutachterteam bestätigt"),
         (a1, "Begutachtung begonnen"),
-        (a1, "Bewertungsbericht zugestimmt"),
-        (a2, "Bewertungsbericht zugestimmt"),
+        (a1, "Dem Bewertungsbericht zugestimmt"),
+        (a2, "Dem Bewertungsbericht zugestimmt"),
         (a1, "Bewertungsbericht eingereicht"),
-        (s, "An den Beirat gegeben"),
+        (s, "An den Beirat übergeben"),
         (b[0], "Stimme im Beirat erfasst"),
         (b[1], "Stimme im Beirat erfasst"),
         (b[2], "Stimme im Beirat erfasst"),
