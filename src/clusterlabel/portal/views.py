@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from clusterlabel.access.policy import (
     Activity,
     GrantRole,
-    board_declaration_due,
     can,
     held_roles,
 )
@@ -25,6 +24,7 @@ from clusterlabel.portal.demo_calendar import (
 )
 from clusterlabel.portal.roles import intro_and_steps
 from clusterlabel.procedures.models import Procedure
+from clusterlabel.procedures.presenters.next_steps import first_steps
 from clusterlabel.procedures.selectors import procedure_deadline, procedures_waiting_for
 from clusterlabel.schemes.selectors import scheme_versions_current
 
@@ -40,9 +40,8 @@ def start(request: HttpRequest) -> HttpResponse:
                 pending_registrations(user=user).count() + open_claims(user=user).count()
             )
         waiting = procedures_waiting_for(user=user)
-        context["waiting"] = [
-            (p, procedure_deadline(p), board_declaration_due(user, p)) for p in waiting
-        ]
+        first = first_steps(user, waiting)
+        context["waiting"] = [(p, procedure_deadline(p), first[p.pk]) for p in waiting]
     return render(request, "portal/start.html", context)
 
 
