@@ -360,15 +360,19 @@ def registry_export_records(
     verify_url: str,
     holder_url: str,
     full: bool = False,
-    chunk_size: int = 2000,
+    chunk_size: int = 5000,
 ) -> Iterator[tuple[Any, ...]]:
     """Every selected label as an open-data record: a tuple in ``EXPORT_COLUMNS`` order (with
     ``full``: ``FULL_EXPORT_COLUMNS``, the reason of the state too), dates as ISO text,
-    unknown values None; streamed from the database in chunks of ``chunk_size``.
+    unknown values None; streamed from the database in chunks of ``chunk_size`` (plain
+    tuples, no model instances: memory stays flat whatever the number of labels).
     ``verify_url`` contains ``{number}`` and ``holder_url`` contains ``{pk}``."""
     verify_start, verify_end = verify_url.split("{number}")
     holder_start, holder_end = holder_url.split("{pk}")
     names: dict[tuple[int, str, str], tuple[str, str, str]] = {}
+    # Labels share few dates and validities: each is written and judged once, not per row.
+    iso: dict[date, str] = {}
+    statuses: dict[tuple[str, date, date], str] = {}
     rows = labels.values_list(*EXPORT_VALUES).iterator(chunk_size=chunk_size)
     for (
         number,
@@ -421,15 +425,20 @@ def registry_export_records(
             level_id,
             named[1],
             named[2],
-            valid_from.isoformat(),
-            valid_until.isoformat(),
-            awarded_on.isoformat(),
-            first_awarded_on.isoformat(),
+            iso.get(valid_from) or iso.setdefault(valid_from, valid_from.isoformat()),
+            iso.get(valid_until) or iso.setdefault(valid_until, valid_until.isoformat()),
+            iso.get(awarded_on) or iso.setdefault(awarded_on, awarded_on.isoformat()),
+            iso.get(first_awarded_on)
+            or iso.setdefault(first_awarded_on, first_awarded_on.isoformat()),
             renews,
             source,
             state,
             timezone.localdate(changed_at).isoformat() if changed_at else None,
-            label_status(state, Validity(valid_from, valid_until), today).value,
+            statuses.get((state, valid_from, valid_until))
+            or statuses.setdefault(
+                (state, valid_from, valid_until),
+                label_status(state, Validity(valid_from, valid_until), today).value,
+            ),
             f"{verify_start}{number}{verify_end}",
             f"{holder_start}{organisation_id}{holder_end}",
             recognised_with,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -85,12 +86,11 @@ def _csv_pieces(
     buffer = io.StringIO()
     writer = csv.writer(buffer)  # RFC 4180: comma, double quotes where needed, CRLF
     writer.writerow(columns)
-    for count, record in enumerate(records, start=1):
-        writer.writerow(record)  # None is written as an empty field
-        if count % ROWS_PER_PIECE == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
+    while piece := list(itertools.islice(records, ROWS_PER_PIECE)):
+        writer.writerows(piece)  # None is written as an empty field
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
     yield buffer.getvalue()
 
 
