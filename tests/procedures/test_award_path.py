@@ -75,6 +75,10 @@ def test_the_award_e_mail_names_the_label_its_number_and_the_certificate(
     (message,) = [m for m in mail.outbox if builder.manager.email in m.to]
     labels = Label.objects.filter(procedure=builder.procedure)
     assert labels
+    assert message.subject == (
+        f"[clusterlabel] {builder.procedure.reference}: Awarded · "
+        f"{builder.organisation.cluster_name}"
+    )
     assert "has awarded" in message.body
     assert "one step further" not in message.body
     for label in labels:
