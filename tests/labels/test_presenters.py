@@ -200,7 +200,7 @@ def section_names(page) -> list[str]:
 
 
 def test_each_state_offers_the_changes_it_allows(label, english):
-    authority = UserFactory(role="authority")
+    authority = UserFactory(role="authority", first_name="Vera", last_name="Vergabe")
     assert section_names(manage(label)) == ["suspend", "revoke"]
     services.label_change_state(
         label=label, actor=authority, new_state=LabelState.SUSPENDED, reason="Prüfung"
@@ -215,6 +215,8 @@ def test_each_state_offers_the_changes_it_allows(label, english):
     assert section_names(page) == []
     assert [event["label"] for event in page["events"]] == ["Suspended", "Revoked"]
     assert [event["event"].action for event in page["events"]] == ["label.suspend", "label.revoke"]
+    # who changed it, by name rather than by account
+    assert [event["actor"] for event in page["events"]] == ["Vera Vergabe", "Vera Vergabe"]
 
 
 def test_the_posted_change_stays_in_sight_with_its_errors(label):

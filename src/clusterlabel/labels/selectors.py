@@ -34,8 +34,10 @@ def labels_of_organisation(*, organisation_id: int) -> QuerySet[Label]:
 
 
 def label_history(label: Label) -> QuerySet[AuditEvent]:
-    """The audit events recorded for ``label``, oldest first (one query, no joins needed:
-    ``actor_label`` is the actor's name at the time)."""
-    return AuditEvent.objects.filter(target_type="labels.label", target_id=str(label.pk)).order_by(
-        "sequence"
+    """The audit events recorded for ``label``, oldest first, with their actors (one query; the
+    page names each actor by their full name)."""
+    return (
+        AuditEvent.objects.filter(target_type="labels.label", target_id=str(label.pk))
+        .select_related("actor")
+        .order_by("sequence")
     )

@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from clusterlabel.audit.models import AuditEvent
+from clusterlabel.audit.presenter import present_trail
 from clusterlabel.domain.labels import may_change
 from clusterlabel.labels.forms import LabelRevokeForm, LabelStateChangeForm
 from clusterlabel.labels.models import Label, LabelState
@@ -92,7 +93,13 @@ def manage_page(
         for name, action in ACTIONS.items()
         if may_change(label.state, action.new_state) or action is posted
     ]
+    # present_trail names the actors (their full names, one query for all events).
     events = [
-        {"event": event, "label": EVENT_LABELS.get(event.action, event.action)} for event in history
+        {
+            "event": shown.event,
+            "label": EVENT_LABELS.get(shown.event.action, shown.event.action),
+            "actor": shown.actor,
+        }
+        for shown in present_trail(history)
     ]
     return {"label": label, "status": label.status, "sections": sections, "events": events}
