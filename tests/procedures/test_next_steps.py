@@ -68,6 +68,20 @@ EXPECTED: dict[tuple[S, str], list[str]] = {
 }
 
 
+# Without an advisory board (ECEI Gold) the report goes straight to the authority, and the
+# award issues one label.
+EXPECTED_WITHOUT_BOARD: dict[tuple[S, str], list[str]] = {
+    **{
+        key: steps
+        for key, steps in EXPECTED.items()
+        if key[0] not in (S.REPORT_SUBMITTED, S.BOARD_REVIEW, S.AWAITING_DECISION, S.AWARDED)
+    },
+    (S.AWAITING_DECISION, "manager"): ["withdraw"],
+    (S.AWAITING_DECISION, "authority"): ["decide", "return_report"],
+    (S.AWARDED, "manager"): ["result", "certificate"],
+}
+
+
 def keys(steps: list[NextStep]) -> list[str]:
     return [step.key + ("" if step.allowed else "!") for step in steps]
 
@@ -78,11 +92,12 @@ def steps_for(user, procedure: Procedure) -> list[NextStep]:
 
 
 def person(builder: StateBuilder, role: str):
+    if role == "board":
+        return builder.board[0]
     return {
         "manager": builder.manager,
         "secretariat": builder.secretariat,
         "assessor": builder.assessors[0],
-        "board": builder.board[0],
         "authority": builder.authority,
     }[role]
 
@@ -95,6 +110,25 @@ def test_the_next_steps_of_every_role_in_every_state(state):
         assert keys(steps) == EXPECTED.get((state, role), []), role
         for step in steps:
             assert step.allowed or step.blocked, f"{role}: {step.key} blocked without a reason"
+
+
+@pytest.mark.parametrize(
+    "state", [s for s in STATES if s not in (S.REPORT_SUBMITTED, S.BOARD_REVIEW)]
+)
+def test_the_next_steps_of_every_role_in_every_state_without_a_board(state):
+    builder = StateBuilder(scheme_id="ecei-gold").at(state)
+    for role in ("manager", "secretariat", "assessor", "authority"):
+        steps = steps_for(person(builder, role), builder.procedure)
+        assert keys(steps) == EXPECTED_WITHOUT_BOARD.get((state, role), []), role
+
+
+def test_the_second_assessor_has_the_same_steps_as_the_first():
+    for state in (S.ASSESSORS_ASSIGNED, S.ASSESSMENT_IN_PROGRESS):
+        builder = StateBuilder(scheme_id=SCHEME).at(state)
+        first, second = builder.assessors
+        assert keys(steps_for(second, builder.procedure)) == keys(
+            steps_for(first, builder.procedure)
+        )
 
 
 def test_a_stranger_has_no_next_step():
