@@ -8,18 +8,21 @@
   within the group's distribution and how far the excellence threshold is.
 * :func:`share_chart_svg` and :func:`medians_over_time_svg` for the pool views.
 
-Drawn with matplotlib (see :mod:`clusterlabel.core.charts`), except the strips, which are a
-handful of SVG rectangles each and appear 30-odd times on a page.
+Written as SVG elements here, not drawn with matplotlib: a report's charts depend on the
+organisation, its comparison group and the language, so they could not be drawn ahead, and
+matplotlib took 0.3-0.6 s a chart on the first request for each (the page's target is 100 ms).
+These take about a millisecond. Text stays text in the page's font; colours are presentation
+attributes (the Content-Security-Policy forbids style attributes); every chart has an
+accessible name (``role="img"``, ``aria-label`` and ``<title>``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from django.utils.html import escape
 
-from clusterlabel.core.charts import COLOURS, cached_chart, figure_class, inline_svg
+from clusterlabel.core.charts import COLOURS
 from clusterlabel.domain.benchmark import Direction, Distribution
 
 OWN = "#a1261b"
@@ -32,8 +35,122 @@ Quantiles = tuple[float | None, float, float, float, float | None]
 
 
 def _distribution_inputs(distribution: Distribution | None) -> Quantiles | None:
-    # A tuple goes into the chart cache's JSON key exactly as a list would.
     return None if distribution is None else distribution.quantiles
+
+
+GRID = "#d6dbe1"
+TEXT = "#1d2733"
+FONT = 'font-family="DejaVu Sans, Verdana, sans-serif"'
+
+# The horizontal charts: names in a column on the left, a 0-100 scale on the right.
+NAMES_WIDTH = 300.0
+PLOT_LEFT = NAMES_WIDTH + 10.0
+PLOT_WIDTH = 440.0
+CHART_WIDTH = PLOT_LEFT + PLOT_WIDTH + 20.0
+LEGEND_HEIGHT = 28.0
+AXIS_HEIGHT = 44.0
+
+
+def _n(number: float) -> str:
+    """A coordinate, short: 12.5, 40."""
+    return f"{number:.1f}".removesuffix(".0")
+
+
+def _x(percent: float) -> float:
+    return PLOT_LEFT + max(0.0, min(100.0, percent)) / 100.0 * PLOT_WIDTH
+
+
+def _svg(*, name: str, kind: str, height: float, parts: Sequence[str]) -> str:
+    label = escape(name)
+    return (
+        f'<svg class="chart-svg chart-{kind}" viewBox="0 0 {_n(CHART_WIDTH)} {_n(height)}" '
+        f'role="img" aria-label="{label}" focusable="false" {FONT} font-size="11" '
+        f'fill="{TEXT}"><title>{label}</title>{"".join(parts)}</svg>'
+    )
+
+
+def _legend_items(items: Sequence[tuple[str, str]]) -> tuple[list[str], float]:
+    """``items`` = (the marker's SVG at (0, 0), its text), in rows above the plot; returns the
+    parts and the height they take."""
+    parts: list[str] = []
+    left, row = 20.0, 0
+    for marker, text in items:
+        width = 40 + 6.2 * len(text)
+        if left > 20.0 and left + width > CHART_WIDTH:
+            left, row = 20.0, row + 1
+        parts.append(
+            f'<g transform="translate({_n(left)} {_n(14 + 20 * row)})">{marker}'
+            f'<text x="12" y="4">{escape(text)}</text></g>'
+        )
+        left += width
+    return parts, (LEGEND_HEIGHT + 20 * row if items else 8.0)
+
+
+def _scale(
+    top: float, bottom: float, ticks: Sequence[int], axis: str, *, dotted: Sequence[int] = ()
+) -> list[str]:
+    """Grid lines and tick labels from ``top`` to ``bottom``, the axis' name below."""
+    parts = []
+    for tick in ticks:
+        x = _n(_x(tick))
+        parts.append(
+            f'<line x1="{x}" x2="{x}" y1="{_n(top)}" y2="{_n(bottom)}" stroke="{GRID}"/>'
+            f'<text x="{x}" y="{_n(bottom + 14)}" text-anchor="middle">{tick}</text>'
+        )
+    for tick in dotted:
+        x = _n(_x(tick))
+        parts.append(
+            f'<line x1="{x}" x2="{x}" y1="{_n(top)}" y2="{_n(bottom)}" stroke="#4f5966" '
+            'stroke-width="0.8" stroke-dasharray="2 2"/>'
+        )
+    middle = _n(PLOT_LEFT + PLOT_WIDTH / 2)
+    parts.append(
+        f'<text x="{middle}" y="{_n(bottom + 34)}" text-anchor="middle">{escape(axis)}</text>'
+    )
+    return parts
+
+
+def _name(y: float, text: str, size: int) -> str:
+    return (
+        f'<text x="{_n(NAMES_WIDTH)}" y="{_n(y + size * 0.35)}" text-anchor="end" '
+        f'font-size="{size}">{escape(text)}</text>'
+    )
+
+
+def _diamond(x: float, y: float, size: float = 7.0) -> str:
+    return (
+        f'<path d="M{_n(x)} {_n(y - size)} L{_n(x + size)} {_n(y)} L{_n(x)} {_n(y + size)} '
+        f'L{_n(x - size)} {_n(y)} Z" fill="{OWN}" stroke="#fff" stroke-width="1"/>'
+    )
+
+
+def _bars(
+    rows: Sequence[tuple[str, float | None, str]],
+    *,
+    name: str,
+    kind: str,
+    axis: str,
+    legend: Sequence[tuple[str, str]] = (),
+    ticks: Sequence[int] = (0, 20, 40, 60, 80, 100),
+    dotted: Sequence[int] = (),
+) -> str:
+    """A bar per row (name, 0-100 or None, colour), top to bottom; None shows a dash."""
+    row_height = 18.0
+    parts, top = _legend_items(legend)
+    bottom = top + row_height * len(rows)
+    parts += _scale(top, bottom, ticks, axis, dotted=dotted)
+    for position, (text, value, colour) in enumerate(rows):
+        middle = top + row_height * (position + 0.5)
+        parts.append(_name(middle, text, 9))
+        if value is None:
+            parts.append(f'<text x="{_n(PLOT_LEFT + 4)}" y="{_n(middle + 3)}">\u2013</text>')
+        else:
+            width = _x(value) - PLOT_LEFT
+            parts.append(
+                f'<rect x="{_n(PLOT_LEFT)}" y="{_n(middle - 6)}" width="{_n(width)}" height="12" '
+                f'fill="{colour}"/>'
+            )
+    return _svg(name=name, kind=kind, height=bottom + AXIS_HEIGHT, parts=parts)
 
 
 def score_chart_svg(
@@ -44,108 +161,56 @@ def score_chart_svg(
     group_label: str,
     axis: str,
 ) -> str:
-    """``rows`` = (name, own score in %, the group's distribution), drawn top to bottom."""
-    drawn = [(name, score, _distribution_inputs(d)) for name, score, d in rows]
-    inputs = [
-        drawn,
-        label,
-        own_label,
-        group_label,
-        axis,
-    ]
-    return cached_chart(
-        "benchmark-scores",
-        inputs,
-        lambda: _draw_scores(drawn, label, own_label, group_label, axis),
-    )
-
-
-def _draw_scores(
-    rows: list[tuple[str, float | None, Quantiles | None]],
-    label: str,
-    own_label: str,
-    group_label: str,
-    axis: str,
-) -> str:
-    context, Figure = figure_class("benchmark-scores")
-    with context:
-        figure = Figure(figsize=(8, 1.3 + 0.55 * len(rows)), layout="constrained")
-        axes = figure.subplots()
-        for position, (_, score, quantiles) in enumerate(rows):
-            _draw_box(axes, position, quantiles)
-            if score is not None:
-                axes.plot(
-                    [score], [position], marker="D", color=OWN, markersize=9, linestyle="none"
-                )
-        axes.set_yticks(range(len(rows)), labels=[name for name, _, _ in rows])
-        axes.invert_yaxis()
-        axes.set_xlim(0, 100)
-        axes.set_xlabel(axis)
-        axes.grid(axis="x", color="#d6dbe1")
-        _legend(figure, own_label, group_label)
-        return inline_svg(figure, label=label, prefix="chart-benchmark-scores")
-
-
-def _draw_box(axes: Any, position: int, quantiles: Quantiles | None) -> None:
-    if quantiles is None:
-        return
-    p10, q1, median, q3, p90 = quantiles
-    if p10 is not None and p90 is not None:
-        axes.plot([p10, p90], [position, position], color=LINE, linewidth=1.5)
-    axes.barh([position], [q3 - q1], left=[q1], height=0.5, color=BOX, edgecolor=LINE, linewidth=1)
-    axes.plot([median, median], [position - 0.25, position + 0.25], color=LINE, linewidth=2.5)
-
-
-def _legend(figure: Any, own_label: str, group_label: str) -> None:
-    from matplotlib.artist import Artist
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
-    handles: list[Artist] = [Patch(facecolor=BOX, edgecolor=LINE, label=group_label)]
+    """``rows`` = (name, own score in %, the group's distribution), drawn top to bottom: the
+    10th-90th percentile line, the quartile box and the median, the own score as a diamond."""
+    row_height = 36.0
+    box = f'<rect x="-4" y="-6" width="10" height="12" fill="{BOX}" stroke="{LINE}"/>'
+    legend = [(box, group_label)]
     if own_label:
-        marker = Line2D([], [], marker="D", color=OWN, linestyle="none", markersize=8)
-        marker.set_label(own_label)
-        handles.insert(0, marker)
-    figure.legend(handles=handles, loc="outside upper center", ncols=len(handles), frameon=False)
+        legend.insert(0, (_diamond(0, 0, 6), own_label))
+    parts, top = _legend_items(legend)
+    bottom = top + row_height * len(rows)
+    parts += _scale(top, bottom, (0, 20, 40, 60, 80, 100), axis)
+    for position, (name, score, distribution) in enumerate(rows):
+        middle = top + row_height * (position + 0.5)
+        parts.append(_name(middle, name, 11))
+        quantiles = _distribution_inputs(distribution)
+        if quantiles is not None:
+            p10, q1, median, q3, p90 = quantiles
+            if p10 is not None and p90 is not None:
+                parts.append(
+                    f'<line x1="{_n(_x(p10))}" x2="{_n(_x(p90))}" y1="{_n(middle)}" '
+                    f'y2="{_n(middle)}" stroke="{LINE}" stroke-width="1.5"/>'
+                )
+            left, right = _x(q1), _x(q3)
+            parts.append(
+                f'<rect x="{_n(left)}" y="{_n(middle - 9)}" width="{_n(max(right - left, 1.5))}" '
+                f'height="18" fill="{BOX}" stroke="{LINE}"/>'
+            )
+            at = _n(_x(median))
+            parts.append(
+                f'<line x1="{at}" x2="{at}" y1="{_n(middle - 9)}" y2="{_n(middle + 9)}" '
+                f'stroke="{LINE}" stroke-width="2.5"/>'
+            )
+        if score is not None:
+            parts.append(_diamond(_x(score), middle))
+    return _svg(name=label, kind="benchmark-scores", height=bottom + AXIS_HEIGHT, parts=parts)
 
 
 def rank_chart_svg(
     rows: Sequence[tuple[str, float | None, bool]], *, label: str, axis: str, met_label: str
 ) -> str:
-    """``rows`` = (indicator name, percentile rank or None, threshold met)."""
-    ranked = [list(row) for row in rows]
-    inputs = [ranked, label, axis, met_label]
-    return cached_chart(
-        "benchmark-ranks", inputs, lambda: _draw_ranks(ranked, label, axis, met_label)
+    """``rows`` = (indicator name, percentile rank or None, threshold met); the quartiles dotted."""
+    met_box = f'<rect x="-4" y="-6" width="10" height="12" fill="{COLOURS[2]}"/>'
+    return _bars(
+        [(name, rank, COLOURS[2] if met else COLOURS[0]) for name, rank, met in rows],
+        name=label,
+        kind="benchmark-ranks",
+        axis=axis,
+        legend=[(met_box, met_label)],
+        ticks=(0, 25, 50, 75, 100),
+        dotted=(25, 50, 75),
     )
-
-
-def _draw_ranks(rows: list[list[Any]], label: str, axis: str, met_label: str) -> str:
-    context, Figure = figure_class("benchmark-ranks")
-    with context:
-        figure = Figure(figsize=(8, 1.2 + 0.3 * len(rows)), layout="constrained")
-        axes = figure.subplots()
-        positions = list(range(len(rows)))
-        ranks = [rank if rank is not None else 0 for _, rank, _ in rows]
-        colours = [COLOURS[2] if met else COLOURS[0] for _, _, met in rows]
-        axes.barh(positions, ranks, color=colours, height=0.65)
-        for position, (_, rank, _) in enumerate(rows):
-            if rank is None:
-                axes.text(1, position, "\u2013", va="center")
-        axes.set_yticks(positions, labels=[name for name, _, _ in rows], fontsize=8)
-        axes.invert_yaxis()
-        axes.set_xlim(0, 100)
-        for quartile in (25, 50, 75):
-            axes.axvline(quartile, color="#4f5966", linewidth=0.8, linestyle=":")
-        axes.set_xlabel(axis)
-        from matplotlib.patches import Patch
-
-        figure.legend(
-            handles=[Patch(color=COLOURS[2], label=met_label)],
-            loc="outside upper center",
-            frameon=False,
-        )
-        return inline_svg(figure, label=label, prefix="chart-benchmark-ranks")
 
 
 def position_strip_svg(
@@ -214,24 +279,12 @@ def position_strip_svg(
 
 def share_chart_svg(rows: Sequence[tuple[str, float | None]], *, label: str, axis: str) -> str:
     """Per indicator, the share of the pool that meets its threshold (0-100 %)."""
-    shares = [list(row) for row in rows]
-    inputs = [shares, label, axis]
-    return cached_chart("benchmark-shares", inputs, lambda: _draw_shares(shares, label, axis))
-
-
-def _draw_shares(rows: list[list[Any]], label: str, axis: str) -> str:
-    context, Figure = figure_class("benchmark-shares")
-    with context:
-        figure = Figure(figsize=(8, 0.9 + 0.3 * len(rows)), layout="constrained")
-        axes = figure.subplots()
-        positions = list(range(len(rows)))
-        axes.barh(positions, [share or 0 for _, share in rows], color=COLOURS[0], height=0.65)
-        axes.set_yticks(positions, labels=[name for name, _ in rows], fontsize=8)
-        axes.invert_yaxis()
-        axes.set_xlim(0, 100)
-        axes.set_xlabel(axis)
-        axes.grid(axis="x", color="#d6dbe1")
-        return inline_svg(figure, label=label, prefix="chart-benchmark-shares")
+    return _bars(
+        [(name, share or 0.0, COLOURS[0]) for name, share in rows],
+        name=label,
+        kind="benchmark-shares",
+        axis=axis,
+    )
 
 
 def medians_over_time_svg(
@@ -241,35 +294,56 @@ def medians_over_time_svg(
     label: str,
     axis: str,
 ) -> str:
-    """One line per series (median score per year, in %); years without a median are gaps."""
-    inputs = [list(years), {name: list(values) for name, values in series.items()}, label, axis]
-    return cached_chart(
-        "benchmark-over-time", inputs, lambda: _draw_over_time(years, series, label, axis)
+    """One line per series (median score per year, in %), a dot per year; years without a
+    median are gaps in the line."""
+    colours = [COLOURS[number % len(COLOURS)] for number in range(len(series))]
+    legend, legend_height = _legend_items(
+        [
+            (f'<circle r="4" fill="{colour}"/>', name)
+            for colour, name in zip(colours, series, strict=True)
+        ]
     )
+    left, right = 70.0, CHART_WIDTH - 20.0
+    top, bottom = legend_height + 8.0, legend_height + 300.0
+    step = (right - left) / max(len(years) - 1, 1)
 
+    def x(index: int) -> float:
+        return left + step * index if len(years) > 1 else (left + right) / 2
 
-def _draw_over_time(
-    years: Sequence[int], series: Mapping[str, Sequence[float | None]], label: str, axis: str
-) -> str:
-    from clusterlabel.core.charts import MARKERS
+    def y(value: float) -> float:
+        return bottom - max(0.0, min(100.0, value)) / 100.0 * (bottom - top)
 
-    context, Figure = figure_class("benchmark-over-time")
-    with context:
-        figure = Figure(figsize=(8, 4), layout="constrained")
-        axes = figure.subplots()
-        for index, (name, values) in enumerate(series.items()):
-            axes.plot(
-                list(years),
-                [float("nan") if v is None else v for v in values],
-                label=name,
-                color=COLOURS[index % len(COLOURS)],
-                marker=MARKERS[index % len(MARKERS)],
-                linewidth=2,
+    parts = list(legend)
+    for tick in (0, 20, 40, 60, 80, 100):
+        at = _n(y(tick))
+        parts.append(
+            f'<line x1="{_n(left)}" x2="{_n(right)}" y1="{at}" y2="{at}" stroke="{GRID}"/>'
+            f'<text x="{_n(left - 8)}" y="{_n(y(tick) + 4)}" text-anchor="end">{tick}</text>'
+        )
+    for index, year in enumerate(years):
+        parts.append(
+            f'<text x="{_n(x(index))}" y="{_n(bottom + 16)}" text-anchor="middle">{year}</text>'
+        )
+    middle = _n((top + bottom) / 2)
+    parts.append(
+        f'<text x="16" y="{middle}" text-anchor="middle" transform="rotate(-90 16 {middle})">'
+        f"{escape(axis)}</text>"
+    )
+    for colour, values in zip(colours, series.values(), strict=True):
+        segments: list[list[str]] = [[]]
+        for index, value in enumerate(values):
+            if value is None:
+                segments.append([])
+                continue
+            point = f"{_n(x(index))},{_n(y(value))}"
+            segments[-1].append(point)
+            parts.append(
+                f'<circle cx="{_n(x(index))}" cy="{_n(y(value))}" r="3.5" fill="{colour}"/>'
             )
-        axes.set_xticks(list(years), labels=[str(year) for year in years])
-        axes.set_ylim(0, 100)
-        axes.set_ylabel(axis)
-        axes.grid(axis="y", color="#d6dbe1")
-        if series:
-            figure.legend(loc="outside upper center", ncols=min(len(series), 4), frameon=False)
-        return inline_svg(figure, label=label, prefix="chart-benchmark-over-time")
+        for segment in segments:
+            if len(segment) > 1:
+                parts.append(
+                    f'<polyline points="{" ".join(segment)}" fill="none" stroke="{colour}" '
+                    'stroke-width="2"/>'
+                )
+    return _svg(name=label, kind="benchmark-over-time", height=bottom + 30, parts=parts)

@@ -9,11 +9,11 @@ latest pool and the pool over time and stores both (:class:`StoredPool`) with a 
 ``generation``. A request reads the stored pool once per process and generation
 (:func:`stored_pool`) and keeps it in memory.
 
-A request builds a pool only when the stored one does not fit what it reads: the pool's rows
-changed outside the services (their revision, one aggregate the request reads anyway, differs),
-the scheme's catalogue changed, a new year began (age bands are counted from the current year),
-or nothing was stored yet. It then stores what it built, so the next request and every other
-process read it. ``clusterlabel backfill-pool`` and ``clusterlabel migrate`` build every pool.
+A request builds a pool only when nothing fitting is stored: the scheme's catalogue changed, a
+new year began (age bands are counted from the current year), or nothing was stored yet (the
+release that added the stored pools). It then stores what it built, so the next request and
+every other process read it; ``clusterlabel migrate`` builds every pool whose stored one does
+not fit its rows. The rows' revision (one aggregate) is asked only by the builder.
 """
 
 from __future__ import annotations
