@@ -450,10 +450,9 @@ def test_the_statistics_page_query_count_does_not_grow(
     client, versions, count, django_assert_num_queries
 ):
     bulk_labels(count, versions=versions)
-    # data generation, scheme versions, holders' places, today's counts (six grouped: per
-    # label, place and family, place, sector and family, sector, in all), the history (the
+    # data generation, scheme versions, holders' places, today's labels, the history (the
     # first start, the counts per family and day)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(6):
         response = client.get(reverse("labels:statistics"))
     assert response.context["counts"].labels > 0
     params = {

@@ -2,11 +2,13 @@
 sector, today and over time; the answer to "how many organisations in <region> hold <label> on
 <date>?"; and charts of the numbers as inline SVG.
 
-Counting is done by the database (``COUNT``, ``COUNT(DISTINCT organisation)`` grouped): today's
-tables group the labels valid today; the history counts, for each sample day, the labels whose
-*held interval* contains it (the interval ends the day before a suspension or revocation, as
-``registry.valid_on_condition`` decides; ``held_interval`` and ``count_on_days`` say the same in
-Python, and the tests hold the two to each other). Counts of organisations are of distinct
+Today's tables read the labels valid today once (one query; about a tenth of 100,000 labels)
+and count them in Python: measured faster than six grouped ``COUNT(DISTINCT organisation)``
+queries, which sort. The history is counted by the database: for each sample day the labels
+whose *held interval* contains it (the interval ends the day before a suspension or revocation,
+as ``registry.valid_on_condition`` decides; ``held_interval`` and ``count_on_days`` say the same
+in Python, and the tests hold the two to each other), one grouped query with a filtered count
+per day instead of every label's row in Python. Counts of organisations are of distinct
 organisations. The page keeps the counts in the cache for the data generation and the day
 (``statistics_for``).
 
@@ -76,90 +78,112 @@ class TodayCounts:
     by_sector: list[CountRow]
 
 
-def _family_values(rows: Iterable[CountRow], families: list[str]) -> None:
-    for row in rows:
-        row.family_values = [row.by_family.get(family, 0) for family in families]
+TodayRow = tuple[int, str, str, str, str, str, str]
 
 
-def counts_today(*, catalogue: SchemeCatalogue, today: date | None = None) -> TodayCounts:
-    """Today's counts of valid labels, counted by the database: distinct organisations and
-    labels per label, per place (and label family) and per sector (and label family), and in
-    all (six grouped queries over today's valid labels; no label row reaches Python)."""
-    from clusterlabel.labels.registry.queries import SECTOR_NAMES
+def tally_today(
+    rows: Iterable[TodayRow], *, catalogue: SchemeCatalogue, sector_names: dict[str, Any], day: date
+) -> TodayCounts:
+    """Count rows of (organisation id, family, scheme id, level id, country, region, sector)."""
+    label_orgs: dict[tuple[str, str], set[int]] = defaultdict(set)
+    label_count: dict[tuple[str, str], int] = defaultdict(int)
+    region_orgs: dict[tuple[str, str], dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    region_count: dict[tuple[str, str], int] = defaultdict(int)
+    sector_orgs: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    sector_count: dict[str, int] = defaultdict(int)
+    families: set[str] = set()
+    holders: set[int] = set()
+    total = 0
+    for organisation_id, family, scheme_id, level_id, country, region, sector in rows:
+        total += 1
+        holders.add(organisation_id)
+        families.add(family)
+        label_orgs[(scheme_id, level_id)].add(organisation_id)
+        label_count[(scheme_id, level_id)] += 1
+        region_orgs[(country, region)][family].add(organisation_id)
+        region_count[(country, region)] += 1
+        sector_orgs[sector][family].add(organisation_id)
+        sector_count[sector] += 1
 
-    today = today or timezone.localdate()
-    valid = registry_labels(RegistryFilters(status="valid"), today=today).order_by()
-    counted = {
-        "organisations": Count("organisation_id", distinct=True),
-        "labels": Count("pk"),
-    }
-
-    def grouped(*fields: str) -> list[dict[str, Any]]:
-        return list(valid.values(*fields).annotate(**counted).order_by())
-
-    total = valid.aggregate(**counted)
     ranks = catalogue.level_ranks()
 
-    def label_sort(row: dict[str, Any]) -> tuple[str, int, str]:
-        entry = catalogue.schemes.get(row["scheme_id"])
-        return (entry.family if entry else "~", ranks.get(row["level_id"], 0), row["scheme_id"])
+    def label_sort(key: tuple[str, str]) -> tuple[str, int, str]:
+        entry = catalogue.schemes.get(key[0])
+        return (entry.family if entry else "~", ranks.get(key[1], 0), key[0])
 
-    by_label_rows = grouped("scheme_id", "level_id", "family")
-    families = sorted({row["family"] for row in by_label_rows})
     by_label = [
         CountRow(
-            key=f"{row['scheme_id']}:{row['level_id']}",
-            name=catalogue.label_name(scheme_id=row["scheme_id"], level_id=row["level_id"]),
-            organisations=row["organisations"],
-            labels=row["labels"],
+            key=f"{scheme_id}:{level_id}",
+            name=catalogue.label_name(scheme_id=scheme_id, level_id=level_id),
+            organisations=len(label_orgs[(scheme_id, level_id)]),
+            labels=label_count[(scheme_id, level_id)],
         )
-        for row in sorted(by_label_rows, key=label_sort)
+        for scheme_id, level_id in sorted(label_orgs, key=label_sort)
     ]
-    place = ("organisation__country", "organisation__region")
-    place_families: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
-    for row in grouped(*place, "family"):
-        key = (row["organisation__country"], row["organisation__region"])
-        place_families[key][row["family"]] = row["organisations"]
-    by_region = []
-    for row in sorted(grouped(*place), key=lambda r: (r[place[0]], r[place[1]])):
-        country, region = row[place[0]], row[place[1]]
-        by_region.append(
-            CountRow(
-                key=region or country,
-                name=region_name(region) if region else country_name(country),
-                organisations=row["organisations"],
-                labels=row["labels"],
-                by_family=place_families[(country, region)],
-            )
+
+    def grouped(orgs: dict[str, set[int]], count: int, key: str, name: str) -> CountRow:
+        every = set().union(*orgs.values())
+        return CountRow(
+            key=key,
+            name=name,
+            organisations=len(every),
+            labels=count,
+            by_family={family: len(members) for family, members in orgs.items()},
         )
-    sector_families: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in grouped("organisation__sector", "family"):
-        sector_families[row["organisation__sector"]][row["family"]] = row["organisations"]
+
+    by_region = [
+        grouped(
+            region_orgs[place],
+            region_count[place],
+            place[1] or place[0],
+            region_name(place[1]) if place[1] else country_name(place[0]),
+        )
+        for place in sorted(region_orgs)
+    ]
     by_sector = sorted(
         (
-            CountRow(
-                key=row["organisation__sector"],
-                name=str(
-                    SECTOR_NAMES.get(row["organisation__sector"], row["organisation__sector"])
-                ),
-                organisations=row["organisations"],
-                labels=row["labels"],
-                by_family=sector_families[row["organisation__sector"]],
+            grouped(
+                sector_orgs[sector],
+                sector_count[sector],
+                sector,
+                str(sector_names.get(sector, sector)),
             )
-            for row in grouped("organisation__sector")
+            for sector in sector_orgs
         ),
         key=lambda row: (-row.organisations, row.name),
     )
-    _family_values((*by_region, *by_sector), families)
+    for row in (*by_region, *by_sector):
+        row.family_values = [row.by_family.get(family, 0) for family in sorted(families)]
     return TodayCounts(
-        day=today,
-        families=families,
-        organisations=total["organisations"],
-        labels=total["labels"],
+        day=day,
+        families=sorted(families),
+        organisations=len(holders),
+        labels=total,
         by_label=by_label,
         by_region=by_region,
         by_sector=by_sector,
     )
+
+
+def counts_today(*, catalogue: SchemeCatalogue, today: date | None = None) -> TodayCounts:
+    """Today's counts of valid labels (one query)."""
+    from clusterlabel.labels.registry.queries import SECTOR_NAMES
+
+    today = today or timezone.localdate()
+    rows = (
+        registry_labels(RegistryFilters(status="valid"), today=today)
+        .order_by()
+        .values_list(
+            "organisation_id",
+            "family",
+            "scheme_id",
+            "level_id",
+            "organisation__country",
+            "organisation__region",
+            "organisation__sector",
+        )
+    )
+    return tally_today(rows, catalogue=catalogue, sector_names=SECTOR_NAMES, day=today)
 
 
 # --- over time -----------------------------------------------------------------------------------
