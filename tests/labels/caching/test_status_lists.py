@@ -14,7 +14,8 @@ from clusterlabel.credentials.keys import create_key_directory, rotate
 from clusterlabel.credentials.status_list import BitstringStatusList, StatusPurpose
 from clusterlabel.labels import services
 from clusterlabel.labels.certificates import credentials
-from clusterlabel.labels.models import StoredStatusList
+from clusterlabel.labels.issuing.importing import labels_import
+from clusterlabel.labels.models import Label, StoredStatusList
 from tests.factories import UserFactory
 from tests.labels.label_factories import make_label
 
@@ -96,3 +97,19 @@ def test_a_list_signed_with_a_retired_key_is_signed_again_with_the_active_one(
     assert new.kid != old.kid
     assert new.kid == credentials.keyring().active.kid
     assert credentials.verify_token(credentials.signed_label_credential(label)).is_valid
+
+
+def test_an_imported_revoked_label_is_in_the_revocation_list(loaded_schemes):
+    text = (
+        "Clustername;Land;Label;Gültig bis;Labelstatus;Begründung;Status geändert am\n"
+        "A e.V.;DE;ECEI Gold;30.09.2030;revoked;Widerrufen;01.03.2025\n"
+        "B e.V.;DE;ECEI Gold;30.09.2030;active;;\n"
+    )
+    result = labels_import(data=text.encode(), actor=None, file_name="list.csv")
+    assert result.written, result.errors
+    revoked = Label.objects.get(organisation__cluster_name="A e.V.")
+    active = Label.objects.get(organisation__cluster_name="B e.V.")
+    assert revoked.state == "revoked"
+    stored = StoredStatusList.objects.get(purpose="revocation")
+    assert _is_set(stored.token, revoked.status_list_index)
+    assert not _is_set(stored.token, active.status_list_index)
