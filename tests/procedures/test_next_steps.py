@@ -33,13 +33,18 @@ ROLES = ("manager", "secretariat", "assessor", "board", "authority")
 EXPECTED: dict[tuple[S, str], list[str]] = {
     (S.DRAFT, "manager"): ["submit_application", "edit_self_assessment", "withdraw"],
     (S.APPLIED, "manager"): ["edit_self_assessment", "withdraw"],
-    (S.APPLIED, "secretariat"): ["accept_application", "request_changes"],
+    (S.APPLIED, "secretariat"): ["check_eligibility", "accept_application", "request_changes"],
     (S.CHANGES_REQUESTED, "manager"): [
         "resubmit_application",
         "edit_self_assessment",
         "withdraw",
     ],
-    (S.CONTRACTED, "manager"): ["edit_self_assessment", "submit_self_assessment!", "withdraw"],
+    (S.CONTRACTED, "manager"): [
+        "edit_self_assessment",
+        "contract",
+        "submit_self_assessment!",
+        "withdraw",
+    ],
     (S.SELF_ASSESSMENT_SUBMITTED, "manager"): ["withdraw"],
     (S.SELF_ASSESSMENT_SUBMITTED, "secretariat"): [
         "propose_panel",
@@ -272,3 +277,11 @@ def test_the_procedure_page_says_confirmed_once_the_panel_is(client):
     assert "assessors proposed" not in text(page)
     assert not elements(page, "li", class_="next-step-reassign_assessors")
     assert "The panel is confirmed" in text(element(page, "li", class_="next-step-panel_confirmed"))
+
+
+def test_the_secretariat_checks_eligibility_on_a_page_it_may_open(client):
+    builder = StateBuilder(scheme_id=SCHEME).at(S.APPLIED)
+    (check,) = [s for s in steps_for(builder.secretariat, builder.procedure) if s.url]
+    assert check.key == "check_eligibility"
+    login(client, builder.secretariat, language="en")
+    assert client.get(check.url).status_code == 200

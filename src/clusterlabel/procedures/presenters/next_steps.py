@@ -318,6 +318,21 @@ def _assessor_steps(
     return steps, False
 
 
+def _application_steps(
+    procedure: Procedure, facts: flow.ProcedureFacts
+) -> list[tuple[int, NextStep]]:
+    """The scheme's secretariat with an application to accept: the organisation's profile and
+    eligibility first (the secretariat of the scheme sees every organisation applying for it)."""
+    if procedure.state != ProcedureState.APPLIED or not facts.actor_is_scheme_secretariat:
+        return []
+    step = NextStep(
+        key="check_eligibility",
+        label=gettext("Check the organisation's profile and eligibility"),
+        url=reverse("organisations:detail", args=[procedure.organisation_id]),
+    )
+    return [(_NOTE, step)]
+
+
 def _secretariat_steps(
     user: User, procedure: Procedure, facts: flow.ProcedureFacts
 ) -> tuple[list[tuple[int, NextStep]], bool]:
@@ -387,6 +402,17 @@ def _manager_steps(
                     ),
                 )
             )
+    if procedure.state == ProcedureState.CONTRACTED and procedure.fee_gross is not None:
+        steps.append(
+            (
+                _WORK,
+                NextStep(
+                    key="contract",
+                    label=gettext("See the contract and the fee to pay"),
+                    url=_page("procedures:detail", procedure, "#facts-heading"),
+                ),
+            )
+        )
     if procedure.state == ProcedureState.REFUSED:
         note = gettext("The label was refused.")
         if procedure.decision_reason:
@@ -447,6 +473,7 @@ def next_steps(user: User, procedure: Procedure, facts: flow.ProcedureFacts) -> 
     assessor_steps, declaration_due = _assessor_steps(user, procedure, facts)
     secretariat_steps, panel_confirmed = _secretariat_steps(user, procedure, facts)
     grouped += _manager_steps(user, procedure, facts)
+    grouped += _application_steps(procedure, facts)
     grouped += secretariat_steps
     grouped += assessor_steps
     grouped += _board_steps(user, procedure)
