@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from clusterlabel.access.policy import Activity, can, restrict
@@ -193,7 +193,11 @@ class LabelAdmin(NumberSearchMixin, admin.ModelAdmin):
                 if result.written:
                     messages.success(
                         request,
-                        gettext("%(count)s labels imported from %(file)s.")
+                        ngettext(
+                            "%(count)s label imported from %(file)s.",
+                            "%(count)s labels imported from %(file)s.",
+                            len(result.created),
+                        )
                         % {"count": len(result.created), "file": upload.name},
                     )
         else:
