@@ -17,6 +17,14 @@ Django's test ``Client``:
 - the statistics page (charts from the cache, and drawn anew), and with a question;
 
 and prints best and median times, the number of SQL queries and the response size.
+
+``--server`` measures the public pages as the server spends on them when the page cache does
+not answer (a cookie bypasses it; the counts and places cached per data generation are used,
+as in production), split into the time spent in the database (every query, timed around its
+execution) and the CPU time of the application, which a busy machine distorts less than the
+wall time; also a certificate-number lookup (verification page and badge), a name search, and
+the exports' peak of Python memory (``tracemalloc``), with ``--cold`` before each request the
+caches are emptied (counts and places computed anew).
 """
 
 from __future__ import annotations
@@ -91,6 +99,12 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument(
         "--database-url", help="e.g. postgres://postgres@127.0.0.1:5432/clusterlabel (optional)"
     )
+    parser.add_argument(
+        "--server", action="store_true", help="server time of uncached pages: database and CPU"
+    )
+    parser.add_argument(
+        "--cold", action="store_true", help="with --server: empty the caches before each request"
+    )
     return parser.parse_args()
 
 
@@ -100,7 +114,12 @@ def create_data(organisations: int, labels: int) -> None:
     from clusterlabel.domain.dates import add_months
     from clusterlabel.labels.models import Label
     from clusterlabel.organisations.choices import Sector
-    from clusterlabel.organisations.models import Organisation, name_search_key
+    from clusterlabel.organisations.models import Organisation
+
+    try:
+        from clusterlabel.organisations.models import name_search_key
+    except ImportError:  # a version before the stored search key (to compare with it)
+        name_search_key = None
     from clusterlabel.schemes.services import SHIPPED_DIR, scheme_versions_load_directory
 
     versions = {
@@ -118,13 +137,17 @@ def create_data(organisations: int, labels: int) -> None:
             country, region = rng.choice(OTHER_COUNTRIES)
         part, place = rng.choice(NAME_PARTS), rng.choice(PLACES)
         legal_form = rng.choice(LEGAL_FORMS)
+        legal_name, cluster_name = f"{part}-Cluster {place} {n} {legal_form}", f"{part} {place} {n}"
+        searched = (
+            {"name_search_key": name_search_key(legal_name, cluster_name)}
+            if name_search_key
+            else {}
+        )
         rows.append(
             Organisation(
-                legal_name=f"{part}-Cluster {place} {n} {legal_form}",
-                cluster_name=f"{part} {place} {n}",
-                name_search_key=name_search_key(
-                    f"{part}-Cluster {place} {n} {legal_form}", f"{part} {place} {n}"
-                ),
+                legal_name=legal_name,
+                cluster_name=cluster_name,
+                **searched,
                 country=country,
                 region=region,
                 city=place,
@@ -184,6 +207,120 @@ def main() -> None:
         run(arguments)
 
 
+def measure_server(client, path, params, repeat, before=None) -> dict[str, float]:
+    """Median wall time, database time and application CPU time of ``repeat`` GETs after one
+    warm-up, and the peak of Python memory allocated during one more."""
+    import statistics
+    import tracemalloc
+
+    from django.db import connection
+
+    database = [0.0]
+
+    def timed(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            database[0] += time.perf_counter() - start
+
+    def fetch() -> int:
+        if before is not None:
+            before()
+        response = client.get(path, params)
+        assert response.status_code == 200, (path, params, response.status_code)
+        if response.streaming:  # consumed piece by piece, as a server sends it
+            return sum(len(piece) for piece in response.streaming_content)
+        return len(response.content)
+
+    fetch()
+    walls, databases, cpus = [], [], []
+    with connection.execute_wrapper(timed):
+        for _ in range(repeat):
+            database[0] = 0.0
+            wall, cpu = time.perf_counter(), time.process_time()
+            fetch()
+            walls.append(time.perf_counter() - wall)
+            cpus.append(time.process_time() - cpu)
+            databases.append(database[0])
+    tracemalloc.start()
+    size = fetch()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return {
+        "wall": statistics.median(walls),
+        "database": statistics.median(databases),
+        "cpu": statistics.median(cpus),
+        "peak": peak,
+        "size": size,
+    }
+
+
+def run_server(arguments: argparse.Namespace) -> None:
+    from django.core.cache import cache
+    from django.test import Client
+    from django.urls import reverse
+
+    from clusterlabel.labels.models import Label
+
+    client = Client()
+    # Any message cookie makes the public page cache step aside (labels.public_cache).
+    client.cookies["messages"] = "benchmark"
+    number = Label.objects.order_by("pk").values_list("certificate_number", flat=True)[777]
+    registry = reverse("labels:registry")
+    export_csv = reverse("labels:registry_export", args=["csv"])
+    cases = [
+        ("registry, first page", registry, {}),
+        ("registry, status=valid", registry, {"status": "valid"}),
+        (
+            "registry, valid_on=2020-06-30 & region=DE-BW",
+            registry,
+            {"valid_on": "2020-06-30", "region": "DE-BW"},
+        ),
+        ("registry, country=FR & level=gold", registry, {"country": "FR", "level": "gold"}),
+        (
+            "registry, q=wurttemberg & status=valid",
+            registry,
+            {"q": "wurttemberg", "status": "valid"},
+        ),
+        ("registry, q=Mannheim 1234", registry, {"q": "Mannheim 1234"}),
+        (
+            "verification page, number in lower case",
+            reverse("labels:verify", args=[number.lower()]),
+            {},
+        ),
+        ("badge, number in lower case", reverse("labels:badge", args=[number.lower()]), {}),
+        ("export CSV, all labels", export_csv, {}),
+        ("export JSON, all labels", reverse("labels:registry_export", args=["json"]), {}),
+        (
+            "export CSV, valid_on=2020-06-30 & region=DE-BW",
+            export_csv,
+            {"valid_on": "2020-06-30", "region": "DE-BW"},
+        ),
+    ]
+    header = (
+        f"{'case (page cache bypassed' + (', caches emptied' if arguments.cold else '') + ')':<52}"
+        f" {'wall':>8} {'database':>9} {'app CPU':>8} {'py peak':>9} {'size':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, path, params in cases:
+        repeat = arguments.export_repeat if "export" in name else arguments.repeat
+        result = measure_server(
+            client, path, params, repeat, cache.clear if arguments.cold else None
+        )
+        print(
+            f"{name:<52} {result['wall'] * 1000:>6.1f}ms {result['database'] * 1000:>7.1f}ms"
+            f" {result['cpu'] * 1000:>6.1f}ms {result['peak'] / 1024:>7.0f}kB"
+            f" {result['size'] / 1024:>7.0f}kB"
+        )
+    print(
+        f"\nmedians of {arguments.repeat} (exports {arguments.export_repeat}) after one warm-up;"
+        " database: time around each query's execution; app CPU: the process's CPU time"
+        " (includes the database driver); py peak: Python allocations during one more request"
+    )
+
+
 def run(arguments: argparse.Namespace) -> None:
     from django.core.cache import cache
     from django.db import connection
@@ -194,6 +331,10 @@ def run(arguments: argparse.Namespace) -> None:
     create_data(arguments.organisations, arguments.labels)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # table statistics, as autovacuum would gather them
+        if connection.vendor == "postgresql":
+            # What autovacuum does soon after a bulk load: the visibility map that lets the
+            # registry's ids come from its index alone.
+            cursor.execute("VACUUM ANALYZE labels_label")
     created_in = time.perf_counter() - start
     from clusterlabel.labels.models import Label
     from clusterlabel.organisations.models import Organisation
@@ -203,6 +344,9 @@ def run(arguments: argparse.Namespace) -> None:
         f"data: {Organisation.objects.count():,} organisations, "
         f"{Label.objects.count():,} labels (created in {created_in:.1f} s)\n"
     )
+    if arguments.server:
+        run_server(arguments)
+        return
     client = Client()
     registry = reverse("labels:registry")
     statistics_page = reverse("labels:statistics")

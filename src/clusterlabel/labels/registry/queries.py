@@ -360,7 +360,7 @@ def registry_export_records(
     verify_url: str,
     holder_url: str,
     full: bool = False,
-    chunk_size: int = 5000,
+    chunk_size: int = 2000,
 ) -> Iterator[tuple[Any, ...]]:
     """Every selected label as an open-data record: a tuple in ``EXPORT_COLUMNS`` order (with
     ``full``: ``FULL_EXPORT_COLUMNS``, the reason of the state too), dates as ISO text,
