@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from clusterlabel.accounts.choices import Role
 from tests.factories import OrganisationFactory, UserFactory
-from tests.helpers import login
+from tests.helpers import element, elements, login, parsed, text
 
 pytestmark = pytest.mark.django_db
 
@@ -29,3 +29,13 @@ def test_the_organisation_list_filters_by_country_and_region_names(client):
     assert page.context["cl"].result_count == 2
     filtered = client.get(url, {"country": "AT"})
     assert [o.country for o in filtered.context["cl"].result_list] == ["AT"]
+
+
+def test_the_organisation_list_shows_country_and_region_names(client):
+    login(client, UserFactory(role=Role.ADMINISTRATOR))
+    OrganisationFactory(country="DE", region="DE-MV")
+    page = parsed(client.get(reverse("admin:organisations_organisation_changelist")))
+    (row,) = elements(element(page, "table", id="result_list"), "tr")[1:]
+    cells = [text(cell) for cell in elements(row, "td")]
+    assert "Deutschland" in cells and "Mecklenburg-Vorpommern" in cells
+    assert "DE" not in cells and "DE-MV" not in cells

@@ -11,10 +11,12 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from clusterlabel.access.policy import Activity, restrict
 from clusterlabel.benchmarks.models import ReferenceAssessment
-from clusterlabel.core.admin_places import CountryListFilter
+from clusterlabel.core.admin_places import CountryListFilter, country_column
+from clusterlabel.core.formatting import percent
 
 
 @admin.register(ReferenceAssessment)
@@ -24,9 +26,9 @@ class ReferenceAssessmentAdmin(admin.ModelAdmin):
         "pool_id",
         "assessed_on",
         "source",
-        "country",
+        country_column,
         "sector",
-        "overall_percent",
+        "overall_score",
         "is_latest",
     )
     list_filter = ("pool_id", "source", "is_latest", CountryListFilter)
@@ -34,6 +36,10 @@ class ReferenceAssessmentAdmin(admin.ModelAdmin):
     date_hierarchy = "assessed_on"
     list_select_related = ("organisation",)
     readonly_fields = [field.name for field in ReferenceAssessment._meta.fields]
+
+    @admin.display(description=_("overall score (%)"), ordering="overall_percent")
+    def overall_score(self, obj: ReferenceAssessment) -> str:
+        return percent(obj.overall_percent)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

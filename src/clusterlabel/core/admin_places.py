@@ -46,3 +46,15 @@ class RegionListFilter(_PlaceListFilter):
     parameter_name = "region"
     field = "region"
     name = staticmethod(subdivision_name)
+
+
+@admin.display(description=_("country"), ordering="country")
+def country_column(obj: Any) -> str:
+    """A list column with the country's name instead of its code."""
+    return country_name(obj.country) if obj.country else "—"
+
+
+@admin.display(description=_("state or region"), ordering="region")
+def region_column(obj: Any) -> str:
+    """A list column with the region's name instead of its code."""
+    return subdivision_name(obj.region) if obj.region else "—"

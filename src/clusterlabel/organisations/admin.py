@@ -19,7 +19,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clusterlabel.access.policy import Activity, restrict
-from clusterlabel.core.admin_places import CountryListFilter, RegionListFilter
+from clusterlabel.core.admin_places import (
+    CountryListFilter,
+    RegionListFilter,
+    country_column,
+    region_column,
+)
 from clusterlabel.core.admin_readonly import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.organisations.merging import may_merge, organisation_merge
@@ -33,7 +38,14 @@ class FundingSourceInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("cluster_name", "legal_name", "country", "region", "sector", "staff_fte")
+    list_display = (
+        "cluster_name",
+        "legal_name",
+        country_column,
+        region_column,
+        "sector",
+        "staff_fte",
+    )
     list_filter = (CountryListFilter, RegionListFilter, "sector", "programmes")
     search_fields = ("cluster_name", "legal_name", "city", "website")
     inlines = (FundingSourceInline,)
