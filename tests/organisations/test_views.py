@@ -30,7 +30,11 @@ def eligibility_cards(page: str) -> dict[str, str]:
 
 
 def field_errors(page: str, name: str) -> list[str]:
-    return [text(error) for error in elements(page, "p", id=f"id_{name}_error")]
+    return [
+        text(error)
+        for box in elements(page, id=f"id_{name}_error")
+        for error in elements(box, "p", class_="field-error")
+    ]
 
 
 def snapshot(organisation: Organisation) -> tuple:
@@ -533,10 +537,12 @@ def test_invalid_edit_redisplays_what_was_typed_with_a_message_per_field(
         "12 SMEs are more than the 10 companies they are part of."
     ]
     assert field_errors(html, "website") == ["Enter a valid URL."]
-    assert text(element(html, "p", class_="field-error", id="funding-error")) == (
+    assert text(element(html, id="funding-error")) == (
         "The funding shares add up to 130 %; together they can be at most 100 %."
     )
-    assert elements(html, role="alert")
+    (summary,) = elements(html, role="alert")
+    assert "The funding shares add up to 130 %" in text(summary)  # linked to the first share
+    assert "#id_share_public_grants" in hrefs(summary)
     # the heading keeps the stored name; nothing was saved
     assert "MedTech Mannheim" in html
     assert snapshot(organisation) == before

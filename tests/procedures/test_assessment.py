@@ -858,11 +858,12 @@ def test_scoring_page_query_count_does_not_grow_with_the_scores(
     assert full.context["summary"]["points"] == in_progress.scheme.max_points
 
 
-# Session, user, the procedure with its prefetches (managers, answers, evidence, panel, scores,
-# board votes, board declarations) and the visibility check. Once there is a score, the prefetch
-# of the scores' confirmations adds one query (Django skips it while there are no scores); after
-# that the count stays the same however many indicators are scored.
-SCORING_QUERIES = 11
+# Session, user, the procedure with its prefetches (managers, answers, evidence and who uploaded
+# it: the required evidence is there once the self-assessment is submitted, panel, scores, board
+# votes, board declarations) and the visibility check. Once there is a score, the prefetch of the
+# scores' confirmations adds one query (Django skips it while there are no scores); after that
+# the count stays the same however many indicators are scored.
+SCORING_QUERIES = 12
 
 
 # --- the report ----------------------------------------------------------------------------------

@@ -25,6 +25,16 @@ def described_by(field: forms.BoundField) -> str:
 
 
 @register.filter
+def field_anchor(field: forms.BoundField) -> str:
+    """The id a link to ``field`` goes to: its input's, or for a group of radios or
+    checkboxes (whose label names no single input) the first one's."""
+    if field.id_for_label:
+        return str(field.id_for_label)
+    first = next(iter(field.subwidgets), None)
+    return str(first.id_for_label) if first is not None and first.id_for_label else field.auto_id
+
+
+@register.filter
 def describe_errors(field: forms.BoundField) -> SafeString:
     """The field's widget (with the hidden initial value where the field keeps one), pointing
     at its help text and its error with ``aria-describedby``."""

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from clusterlabel.core.formatting import localized
+from clusterlabel.core.templatetags.form_errors import field_anchor
 from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.schemes import Category, Indicator
 from clusterlabel.procedures import services
@@ -64,7 +65,7 @@ class ErrorEntry:
 def error_entry(row: IndicatorRow) -> ErrorEntry:
     fields = [f for f in (row.value_field, row.comment_field, row.evidence_field) if f.errors]
     return ErrorEntry(
-        href=fields[0].id_for_label,
+        href=field_anchor(fields[0]),
         label=f"{row.indicator.id} {localized(row.indicator.name)}",
         errors=[str(error) for field in fields for error in field.errors],
     )
