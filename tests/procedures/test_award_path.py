@@ -34,8 +34,11 @@ def test_the_awarded_procedure_page_shows_each_label_with_its_certificate(client
         assert certificate in hrefs(section)
         assert verification in hrefs(section)
         assert label.certificate_number in text(section)
+        assert label.valid_until.strftime("%Y") in text(section)
         # The certificate is downloadable where the page links it.
         assert client.get(certificate)["Content-Type"] == "application/pdf"
+    for card in cards:
+        assert "Status Valid" in text(card)
     # The manager's next steps lead there too.
     steps = element(page, "section", class_="actions")
     for label in labels:
