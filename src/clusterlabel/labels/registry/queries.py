@@ -176,7 +176,11 @@ def registry_count(labels: QuerySet[Label], *, generation: int) -> int:
     sql, params = labels.values("pk").order_by().query.sql_with_params()
     digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:32]
     key = f"registry:count:{generation}:{digest}"
-    return cache.get_or_set(key, labels.count, AGGREGATE_TIMEOUT)
+    count = cache.get(key)
+    if count is None:
+        count = labels.count()
+        cache.set(key, count, AGGREGATE_TIMEOUT)
+    return int(count)
 
 
 def registry_page(
@@ -206,7 +210,11 @@ def holder_places(*, generation: int | None = None) -> list[tuple[str, str]]:
     if generation is None:
         generation = data_generation()
     key = f"registry:places:{generation}"
-    return cache.get_or_set(key, _holder_places, AGGREGATE_TIMEOUT)
+    places = cache.get(key)
+    if places is None:
+        places = _holder_places()
+        cache.set(key, places, AGGREGATE_TIMEOUT)
+    return list(places)
 
 
 def _holder_places() -> list[tuple[str, str]]:
