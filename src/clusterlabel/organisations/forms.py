@@ -104,6 +104,8 @@ class OrganisationForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # The profile's revision when the form was filled in (``Organisation.revision``).
+    revision = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     class Meta:
         model = Organisation
@@ -128,6 +130,7 @@ class OrganisationForm(forms.ModelForm):
             for source in instance.funding_sources.all():
                 initial.setdefault(share_field_name(source.kind), source.share_percent)
             initial.setdefault("programmes", list(instance.programmes.all()))
+            initial.setdefault("revision", instance.revision)
             if with_managers:
                 initial.setdefault("managers", list(instance.managers.all()))
         kwargs["initial"] = initial

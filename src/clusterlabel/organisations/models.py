@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -38,6 +39,9 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class Organisation(models.Model):
@@ -186,6 +190,14 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.cluster_name
+
+    @property
+    def revision(self) -> int:
+        """The moment of the last change (``updated_at``, which every change of the profile,
+        its shares, programmes or managers moves) in microseconds: the profile form sends
+        back the revision it was filled in from, and a save from an older one is refused
+        (``services.OrganisationConflict``) instead of overwriting a colleague's change."""
+        return (self.updated_at - _EPOCH) // timedelta(microseconds=1)
 
     def set_name_search_key(self) -> None:
         """Fold the names into ``name_search_key``: every writer of ``legal_name`` or

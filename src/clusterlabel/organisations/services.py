@@ -273,6 +273,15 @@ def organisation_create(
     return organisation
 
 
+class OrganisationConflict(Exception):
+    """The profile was changed by someone else since the form was filled in: nothing was saved.
+    ``organisation`` is the profile as it stands now."""
+
+    def __init__(self, organisation: Organisation) -> None:
+        self.organisation = organisation
+        super().__init__(f"organisation {organisation.pk} is at revision {organisation.revision}")
+
+
 def organisation_update(
     *,
     organisation: Organisation,
@@ -281,11 +290,17 @@ def organisation_update(
     funding_sources: FundingShares | None = None,
     programmes: Iterable[Programme] | None = None,
     managers: Iterable[User] | None = None,
+    based_on_revision: int | None = None,
 ) -> Organisation:
     """Change an organisation's profile. Its cluster managers and the secretariat may; only the
     secretariat changes who manages it. ``None`` leaves the shares, programmes or managers as
     they are. Records ``organisation.update`` with the changed values before and after; a save
-    that changes nothing records nothing."""
+    that changes nothing records nothing.
+
+    ``based_on_revision``: the ``Organisation.revision`` the change was made from (the form
+    sends it back); when the profile has been saved since, ``OrganisationConflict`` is raised
+    and nothing is saved, so two managers editing at once do not silently overwrite each
+    other. ``None`` (a caller without a form) skips the check."""
     _check_data(data)
     _check_funding(funding_sources)
     with transaction.atomic():
@@ -298,6 +313,8 @@ def organisation_update(
             raise PermissionDenied
         if managers is not None and not can(actor, Activity.CHANGE_MANAGERS, locked):
             raise PermissionDenied
+        if based_on_revision is not None and locked.revision != based_on_revision:
+            raise OrganisationConflict(locked)
         before = _snapshot(locked)
         for field, value in data.items():
             setattr(locked, field, value)

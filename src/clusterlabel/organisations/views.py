@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -102,6 +103,22 @@ def organisation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         with_managers=with_managers,
     )
     if request.method == "POST" and form.is_valid():
+
+        def show_conflict(exc: services.OrganisationConflict) -> HttpResponse:
+            # Nothing was saved: what was typed is shown again, now based on the profile as it
+            # stands, so saving again keeps this version knowingly.
+            current = exc.organisation
+            retyped = request.POST.copy()
+            retyped["revision"] = str(current.revision)
+            again = OrganisationForm(
+                retyped, instance=copy.copy(current), with_managers=with_managers
+            )
+            again.is_valid()
+            again.add_error(None, _conflict_message(form, current))
+            response = _render_form(request, again, current)
+            response.status_code = 409
+            return response
+
         outcome = run_for_form(
             form,
             lambda: services.organisation_update(
@@ -111,13 +128,40 @@ def organisation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                 funding_sources=form.funding_shares(),
                 programmes=form.cleaned_data["programmes"],
                 managers=form.cleaned_data["managers"] if with_managers else None,
+                based_on_revision=form.cleaned_data.get("revision"),
             ),
-            on={ValidationError: form.add_service_errors},
+            on={
+                ValidationError: form.add_service_errors,
+                services.OrganisationConflict: show_conflict,
+            },
         )
+        if outcome.response is not None:
+            return outcome.response
         if outcome.ok:
             messages.success(request, _("The profile has been saved."))
             return redirect("organisations:detail", pk=organisation.pk)
     return _render_form(request, form, organisation)
+
+
+def _conflict_message(form: OrganisationForm, current: Organisation) -> str:
+    """What the second of two editors is told: when the profile was saved in the meantime,
+    and which of the typed values differ from the stored ones now."""
+    differing = [
+        str(form.fields[field].label)
+        for field in services.PROFILE_FIELDS
+        if field in form.cleaned_data and form.cleaned_data[field] != getattr(current, field)
+    ]
+    when = formats.date_format(timezone.localtime(current.updated_at), "SHORT_DATETIME_FORMAT")
+    text = _(
+        "Someone else saved this profile at %(time)s while you were editing it, so your "
+        "changes were not saved. What you typed is shown below: check it and save again "
+        "to keep your version."
+    ) % {"time": when}
+    if differing:
+        text += " " + _("Stored now with a different value: %(fields)s.") % {
+            "fields": ", ".join(differing)
+        }
+    return text
 
 
 @login_required
