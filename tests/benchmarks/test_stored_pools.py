@@ -25,7 +25,11 @@ pytestmark = pytest.mark.django_db
 
 
 def stored(kind: str = "latest"):
-    return pickle.loads(bytes(StoredPool.objects.get(pool_id="ecei-bronze", kind=kind).data))
+    """The stored pool (pickled with its summary for the pool page)."""
+    pool, _summary = pickle.loads(
+        bytes(StoredPool.objects.get(pool_id="ecei-bronze", kind=kind).data)
+    )
+    return pool
 
 
 @pytest.fixture
@@ -151,3 +155,23 @@ def test_migrate_builds_the_pools_that_do_not_fit():
     stored_pools.pools_build_all()
     assert set(StoredPool.objects.values_list("kind", flat=True)) == {"latest", "history"}
     assert len(stored()) == 3
+
+
+def test_the_pool_page_reads_the_overview_and_the_years_stored_with_the_pool(
+    client, monkeypatch, other_process
+):
+    from clusterlabel.benchmarks import presenters
+
+    record(external_pool([10, 20, 30, 40, 50, 60]))
+
+    def computed(pool):
+        raise AssertionError("the page computed what was stored")
+
+    monkeypatch.setattr(presenters, "pool_overview", computed)
+    monkeypatch.setattr(presenters, "pool_over_time", computed)
+    login(client, UserFactory(role=Role.SECRETARIAT))
+    response = client.get(reverse("benchmarks:pool", args=["ecei-bronze"]))
+    assert response.status_code == 200
+    shares = {row["indicator"].id: row["share"] for row in response.context["indicator_rows"]}
+    assert len(shares) == 36
+    assert [row["organisations"] for row in response.context["year_rows"]] == [6]

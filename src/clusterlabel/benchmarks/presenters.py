@@ -259,10 +259,14 @@ def pool_page(
     """Everything the pool page shows: the latest pool (``snapshot``) per indicator and per
     area, its composition, and the medians per year of assessment (``history``)."""
     scheme = snapshot.scheme
-    overview = pool_overview(snapshot.pool)
+    overview = (
+        snapshot.summary
+        if isinstance(snapshot.summary, PoolOverview)
+        else pool_overview(snapshot.pool)
+    )
     indicator_rows = indicator_table(scheme, overview, language)
     score_rows = score_table(scheme, overview, language)
-    years = pool_over_time(history.pool)
+    years = history.summary if isinstance(history.summary, tuple) else pool_over_time(history.pool)
     category_names = [scheme.category(c).name.get(language) for c in history.pool.categories]
     series = {_("Overall"): [summary.overall.median for summary in years]}
     for position, name in enumerate(category_names):

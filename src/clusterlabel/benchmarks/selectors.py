@@ -25,7 +25,7 @@ from clusterlabel.benchmarks.stored_pools import (
     pool_scheme_version,
     stored_pool,
 )
-from clusterlabel.domain.benchmark import Pool
+from clusterlabel.domain.benchmark import Pool, PoolOverview, YearSummary
 from clusterlabel.domain.schemes import Scheme
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.schemes.models import SchemeVersion
@@ -43,6 +43,9 @@ class PoolSnapshot:
     imported: int
     # The latest pool's organisations per country, sector and source (empty for the history).
     composition: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    # What the pool page shows of it, computed when it was built: the latest pool's overview,
+    # the history's years (None: computed by the page).
+    summary: PoolOverview | tuple[YearSummary, ...] | None = None
 
     @property
     def scheme(self) -> Scheme:
@@ -87,6 +90,7 @@ def pool_snapshot(version: SchemeVersion, *, latest: bool, today: date | None) -
         synthetic=figures["synthetic"],
         imported=figures["imported"],
         composition={name: [tuple(pair) for pair in pairs] for name, pairs in composition.items()},
+        summary=prepared.summary,
     )
 
 

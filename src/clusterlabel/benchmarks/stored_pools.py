@@ -31,7 +31,14 @@ from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from clusterlabel.benchmarks.models import ReferenceAssessment, ReferenceSource, StoredPool
-from clusterlabel.domain.benchmark import Pool, PoolRow
+from clusterlabel.domain.benchmark import (
+    Pool,
+    PoolOverview,
+    PoolRow,
+    YearSummary,
+    pool_over_time,
+    pool_overview,
+)
 from clusterlabel.domain.benchmark.from_scheme import indicator_specs
 from clusterlabel.domain.schemes import Indicator, Scheme
 from clusterlabel.schemes.models import SchemeVersion
@@ -175,11 +182,17 @@ def _latest_per_year(rows: list[PoolRow]) -> list[PoolRow]:
 
 @dataclass(frozen=True)
 class PreparedPool:
-    """A pool as a page reads it: the domain pool and its figures (``rows``, ``synthetic``,
-    ``imported``; for the latest pool also ``composition``: per country, sector and source)."""
+    """A pool as a page reads it: the domain pool, its figures (``rows``, ``synthetic``,
+    ``imported``; for the latest pool also ``composition``: per country, sector and source) and
+    its summary for the pool page (the latest pool's overview, the history's years)."""
 
     pool: Pool
     figures: dict[str, Any]
+    summary: PoolOverview | tuple[YearSummary, ...]
+
+
+def pool_summary(pool: Pool, kind: str) -> PoolOverview | tuple[YearSummary, ...]:
+    return pool_overview(pool) if kind == LATEST else pool_over_time(pool)
 
 
 def pool_composition(pool_id: str) -> dict[str, list[tuple[str, int]]]:
@@ -206,7 +219,8 @@ def pool_prepare(version: SchemeVersion, *, kind: str, reference_year: int) -> P
     figures = {name: aggregate[name] for name in ("rows", "synthetic", "imported")}
     if kind == LATEST:
         figures["composition"] = pool_composition(pool_id)
-    data = pickle.dumps(pool, protocol=pickle.HIGHEST_PROTOCOL)
+    summary = pool_summary(pool, kind)
+    data = pickle.dumps((pool, summary), protocol=pickle.HIGHEST_PROTOCOL)
     fields = {
         "basis": pool_basis(version, reference_year),
         "revision": revision,
@@ -223,7 +237,7 @@ def pool_prepare(version: SchemeVersion, *, kind: str, reference_year: int) -> P
             )
             stored.refresh_from_db(fields=["generation", "built_at"])
     # JSON gives lists where the figures had tuples: hold what a reader will get.
-    prepared = PreparedPool(pool=pool, figures=json.loads(json.dumps(figures)))
+    prepared = PreparedPool(pool=pool, figures=json.loads(json.dumps(figures)), summary=summary)
     _read[(pool_id, kind)] = ((stored.generation, fields["basis"], stored.built_at), prepared)
     return prepared
 
@@ -252,7 +266,8 @@ def stored_pool(pool_id: str, kind: str, basis: str) -> PreparedPool | None:
         return None
     # The data was written by pool_prepare in this application, never by a user: unpickling it
     # trusts the database as the rest of the application does.
-    prepared = PreparedPool(pool=pickle.loads(bytes(found[0])), figures=found[1])
+    pool, summary = pickle.loads(bytes(found[0]))
+    prepared = PreparedPool(pool=pool, figures=found[1], summary=summary)
     _read[(pool_id, kind)] = (meta, prepared)
     return prepared
 
