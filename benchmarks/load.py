@@ -26,7 +26,9 @@ A plain script: ``.venv/bin/python benchmarks/load.py --labels 50000``. It
 
 ``wrk`` is Debian's (``apt-get install -y wrk``); gunicorn comes with the ``server`` and ``test``
 extras. Options: ``--labels``, ``--connections``, ``--duration``, ``--threads``,
-``--only NAME`` (repeatable), ``--database-url`` (the server, default the local one).
+``--only NAME`` (repeatable), ``--database-url`` (the server, default the local one),
+``--redis-url`` (the shared cache a deployment with several servers sets; default: each
+worker's own memory).
 """
 
 from __future__ import annotations
@@ -78,6 +80,10 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--rebuild", action="store_true", help="build the database anew")
+    parser.add_argument(
+        "--redis-url",
+        help="the shared cache, e.g. redis://127.0.0.1:6379/14 (default: each worker's memory)",
+    )
     return parser.parse_args()
 
 
@@ -221,6 +227,7 @@ def server_environment(arguments: argparse.Namespace, name: str, data_dir: Path)
         "CLUSTERLABEL_DATA_DIR": str(data_dir),
         "USE_X_FORWARDED_PROTO": "1",
         "LOG_LEVEL": "WARNING",
+        **({"REDIS_URL": arguments.redis_url} if arguments.redis_url else {}),
     }
 
 
@@ -413,6 +420,7 @@ def main() -> None:
             f"\n{name}: gunicorn {arguments.workers} {arguments.worker_class} workers{threads}"
             f", wrk {arguments.threads} threads {arguments.connections} connections,"
             f" {arguments.duration} s per endpoint after {arguments.health_duration} s of /health/;"
+            f" cache: {arguments.redis_url or 'per worker (memory)'};"
             f" {os.cpu_count()} cores\n"
         )
         header = (
