@@ -4,6 +4,8 @@ steps (``procedures.presenters.next_steps.first_steps``) with its link."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clusterlabel.procedures import services
@@ -51,3 +53,39 @@ def test_the_authority_is_sent_to_the_decision(client):
     login(client, builder.authority, language="en")
     found = row(client.get(START), builder.procedure)
     assert reverse("procedures:decision", args=[builder.procedure.pk]) in hrefs(found)
+
+
+def _start_queries(client) -> int:
+    client.get(START)  # warm the per-process caches
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(START).status_code == 200
+    return len(context.captured_queries)
+
+
+def _scored_assessment(assessors) -> StateBuilder:
+    builder = StateBuilder(scheme_id=SCHEME, assessors=assessors)
+    builder.at(ProcedureState.ASSESSMENT_IN_PROGRESS)
+    indicator = builder.scheme.indicators[0]
+    services.score_save(
+        procedure=builder.refresh(),
+        actor=builder.assessors[0],
+        indicator_id=indicator.id,
+        value=indicator.threshold,
+        comment="",
+        evidence_seen="Interview",
+        based_on_revision=0,
+    )
+    return builder
+
+
+def test_the_first_steps_cost_the_same_queries_for_one_and_four_assessments(client):
+    first = _scored_assessment([])
+    assessors = first.assessors
+    login(client, assessors[1], language="en")
+    one = _start_queries(client)
+    others = [_scored_assessment(assessors) for _ in range(3)]
+    page = client.get(START)
+    for builder in [first, *others]:
+        # Scoring comes first; the confirmations were read (and counted) all the same.
+        assert "Score the indicators: 33 are still open" in text(row(page, builder.procedure))
+    assert _start_queries(client) == one
