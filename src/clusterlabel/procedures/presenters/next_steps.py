@@ -136,8 +136,9 @@ class NextStep:
     ``key`` names it for the tests and the styles (a step of the transition table by its
     action, other work by its activity: ``declare_conflict``, ``score``, ``voted``, ...).
     Exactly one of these says how it is taken: ``action`` (a button posting the step on the
-    procedure page), ``url`` (a link to the page where it is done), or neither (a ``note``: what
-    is done or what the person waits for). ``blocked`` says in words why it cannot be taken now.
+    procedure page), ``url`` (a link to the page where it is done), or neither (a note, the
+    ``label`` saying what is done or what the person waits for). ``blocked`` says in words why
+    it cannot be taken now.
     """
 
     key: str
@@ -148,7 +149,6 @@ class NextStep:
     blocked: tuple[str, ...] = ()
     requires_reason: bool = False
     danger: bool = False
-    note: str = ""
 
     @property
     def is_note(self) -> bool:
