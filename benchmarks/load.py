@@ -38,6 +38,7 @@ import os
 import re
 import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -77,7 +78,7 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--worker-class", choices=("sync", "gthread"), default="sync")
     parser.add_argument("--worker-threads", type=int, default=4, help="with gthread")
     parser.add_argument("--conn-max-age", type=int, default=60)
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=0, help="default: a free one")
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--rebuild", action="store_true", help="build the database anew")
     parser.add_argument(
@@ -398,6 +399,10 @@ def main() -> None:
     arguments = parse_arguments()
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install -y wrk")
+    if not arguments.port:  # a free port: another server on a fixed one would answer instead
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            arguments.port = probe.getsockname()[1]
     name = database_name(arguments.labels)
     data_dir = Path("/tmp/clusterlabel-load") / name
     data_dir.mkdir(parents=True, exist_ok=True)
