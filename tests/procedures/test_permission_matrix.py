@@ -638,6 +638,11 @@ def _confirmation(builder: ProcedureBuilder, procedure: Procedure) -> dict:
     return {"revision": _current_revision(procedure)}
 
 
+def _matching(builder: ProcedureBuilder, procedure: Procedure) -> dict:
+    # The first assessor scored SCORED at its excellence value, as the organisation claimed.
+    return {f"revision-{SCORED}": _current_revision(procedure)}
+
+
 def _report(builder: ProcedureBuilder, procedure: Procedure) -> dict:
     return {"summary": "Matrix-Bericht"}
 
@@ -821,6 +826,22 @@ WRITES = [
         data=_confirmation,
         refusals={"assessor": NOT_IN_PROGRESS},
     ),
+    row(
+        "scores_confirm_matching",
+        POST,
+        "assessment_in_progress",
+        "assessor",
+        data=_matching,
+        effect=_score_confirmed,
+    ),
+    row(
+        "scores_confirm_matching",
+        POST,
+        "report_submitted",
+        at="@report_submitted",
+        data=_matching,
+        refusals={"assessor": NOT_IN_PROGRESS},
+    ),
     row("report", POST, "assessment_in_progress", "assessor", data=_report, effect=_report_agreed),
     row(
         "report",
@@ -993,7 +1014,8 @@ WITH_SOMEONE_ALLOWED = [e for e in ENDPOINTS if e.method == "POST" and e.allowed
 POST_ONLY = [
     e
     for e in WITH_SOMEONE_ALLOWED
-    if e.url_name in {"action", "evidence_upload", "score_save", "score_confirm"}
+    if e.url_name
+    in {"action", "evidence_upload", "score_save", "score_confirm", "scores_confirm_matching"}
 ]
 
 
