@@ -142,15 +142,20 @@ def test_the_demo_switches_it_on_while_it_serves(settings, monkeypatch):
 
     def fake_call_command(name, *args, **kwargs):
         if name == "runserver":
-            served.append(getattr(settings, calendar.SETTING, False))
+            served.append((getattr(settings, calendar.SETTING, False), settings.DEBUG))
 
     monkeypatch.setattr(demo_command, "call_command", fake_call_command)
     monkeypatch.setattr(demo_command, "demo_load", lambda: _EmptyReport())
     assert not getattr(settings, calendar.SETTING, False)
     call_command("demo", "--no-serve", stdout=io.StringIO())
     assert not getattr(settings, calendar.SETTING, False)
+    settings.DEBUG = True  # as `clusterlabel demo` starts
     call_command("demo", stdout=io.StringIO())
-    assert served == [True]
+    # Visitors see the site's own error pages, not Django's debug pages.
+    assert served == [(True, False)]
+    settings.DEBUG = True
+    call_command("demo", "--debug-pages", stdout=io.StringIO())
+    assert served[-1] == (True, True)
 
 
 class _EmptyReport:

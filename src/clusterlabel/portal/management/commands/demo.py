@@ -23,6 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1", help="Address to serve on.")
         parser.add_argument("--port", default="8000", help="Port to serve on.")
         parser.add_argument("--no-serve", action="store_true", help="Set everything up, then stop.")
+        parser.add_argument(
+            "--debug-pages",
+            action="store_true",
+            help="Serve Django's debug pages (tracebacks in the browser) instead of the site's "
+            "own error pages.",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         private_directory(settings.DATA_DIR)
@@ -74,6 +80,10 @@ class Command(BaseCommand):
         # Only while the demo serves: a procedure waiting for its assessment date offers to move
         # the calendar on (portal.demo_calendar), so a visitor can walk an application to a label.
         settings.CLUSTERLABEL_DEMO_CALENDAR = True
+        if not options["debug_pages"]:
+            # Visitors see the pages a production site shows (an unknown certificate number is
+            # the site's "page not found", in their language); tracebacks go to this console.
+            settings.DEBUG = False
         self.stdout.write(
             "  Calendar: a procedure waiting for its assessment date offers to move the "
             "calendar on."
