@@ -251,9 +251,34 @@ def measure_server(client, path, params, repeat, before=None) -> dict[str, float
         "wall": statistics.median(walls),
         "database": statistics.median(databases),
         "cpu": statistics.median(cpus),
+        "executed": executed_in_database(fetch),
         "peak": peak,
         "size": size,
     }
+
+
+def executed_in_database(fetch) -> float:
+    """PostgreSQL's own execution time of the reads of one more request (``EXPLAIN ANALYZE``,
+    the sum of the lowest of three runs of each): what the database does, without the waiting
+    for a CPU that a busy machine adds to the time measured from outside."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        return float("nan")
+    with CaptureQueriesContext(connection) as captured:
+        fetch()
+    total = 0.0
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            if not query["sql"].lstrip().upper().startswith("SELECT"):
+                continue
+            runs = []
+            for _ in range(3):
+                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query["sql"])
+                runs.append(cursor.fetchone()[0][0]["Execution Time"])
+            total += min(runs)
+    return total / 1000
 
 
 def run_server(arguments: argparse.Namespace) -> None:
@@ -300,7 +325,7 @@ def run_server(arguments: argparse.Namespace) -> None:
     ]
     header = (
         f"{'case (page cache bypassed' + (', caches emptied' if arguments.cold else '') + ')':<52}"
-        f" {'wall':>8} {'database':>9} {'app CPU':>8} {'py peak':>9} {'size':>9}"
+        f" {'wall':>8} {'database':>9} {'pg exec':>8} {'app CPU':>8} {'py peak':>9} {'size':>9}"
     )
     print(header)
     print("-" * len(header))
@@ -311,12 +336,14 @@ def run_server(arguments: argparse.Namespace) -> None:
         )
         print(
             f"{name:<52} {result['wall'] * 1000:>6.1f}ms {result['database'] * 1000:>7.1f}ms"
+            f" {result['executed'] * 1000:>6.1f}ms"
             f" {result['cpu'] * 1000:>6.1f}ms {result['peak'] / 1024:>7.0f}kB"
             f" {result['size'] / 1024:>7.0f}kB"
         )
     print(
         f"\nmedians of {arguments.repeat} (exports {arguments.export_repeat}) after one warm-up;"
-        " database: time around each query's execution; app CPU: the process's CPU time"
+        " database: time around each query's execution; pg exec: PostgreSQL's execution time"
+        " of the request's reads (EXPLAIN ANALYZE, best of 3); app CPU: the process's CPU time"
         " (includes the database driver); py peak: Python allocations during one more request"
     )
 
