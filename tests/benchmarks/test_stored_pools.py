@@ -7,7 +7,7 @@ import pickle
 from datetime import date
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -175,3 +175,16 @@ def test_the_pool_page_reads_the_overview_and_the_years_stored_with_the_pool(
     shares = {row["indicator"].id: row["share"] for row in response.context["indicator_rows"]}
     assert len(shares) == 36
     assert [row["organisations"] for row in response.context["year_rows"]] == [6]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_the_benchmarks_back_to_before_the_stored_pools_still_works():
+    from django.core.management import call_command
+
+    record(external_pool([1, 2, 3]))  # a pool to build: migrate's builder would look for it
+    call_command("migrate", "benchmarks", "0001", verbosity=0)
+    try:
+        assert "benchmarks_storedpool" not in connection.introspection.table_names()
+    finally:
+        call_command("migrate", "benchmarks", verbosity=0)
+    assert "benchmarks_storedpool" in connection.introspection.table_names()

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
@@ -310,8 +310,11 @@ def pools_changed(pool_ids: Iterable[str]) -> None:
 
 def pools_build_all(**kwargs: Any) -> None:
     """Every pool built that does not fit its rows (``post_migrate``: after a release's
-    ``clusterlabel migrate`` the pages find their pools built)."""
-    pools_build(all_pool_ids())
+    ``clusterlabel migrate`` the pages find their pools built). Nothing when the tables are not
+    there (migrated back to before them)."""
+    tables = connection.introspection.table_names()
+    if StoredPool._meta.db_table in tables and ReferenceAssessment._meta.db_table in tables:
+        pools_build(all_pool_ids())
 
 
 def _build_after_commit(pool_ids: list[str]) -> None:
