@@ -238,7 +238,12 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                     )
             yield World(
                 pairs=pairs,
-                evidence=dict(Evidence.objects.values_list("procedure_id", "pk")),
+                # the matrix's own file (the required evidence is there too from the submission)
+                evidence=dict(
+                    Evidence.objects.filter(original_name="Mitgliederliste.pdf").values_list(
+                        "procedure_id", "pk"
+                    )
+                ),
                 assessor_unassigned=UserFactory(role=Role.ASSESSOR, country="FR"),
                 administrator=UserFactory(role=Role.ADMINISTRATOR),
                 inactive=UserFactory(role=Role.SECRETARIAT, is_active=False),
