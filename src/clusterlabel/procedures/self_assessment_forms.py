@@ -404,6 +404,3 @@ class SelfAssessmentForm(forms.Form):
             for indicator in self.scheme.indicators
             if self.cleaned_data.get(self.evidence_name(indicator.id))
         }
-
-    def has_uploads(self) -> bool:
-        return any(self.files.get(self.evidence_name(i.id)) for i in self.scheme.indicators)
