@@ -1094,7 +1094,7 @@ def test_only_those_who_read_the_votes_see_them_in_the_trail(world, actor, reads
     ]
     assert len(vote_events) == (3 if reads_votes else 0)
     assert (NO_VOTE_REASON in html) is reads_votes
-    assert (against.username in html) is reads_votes
+    assert (against.get_full_name() in html) is reads_votes  # the trail names the voter
     assert (len(response.context["board_votes"]) == 3) is reads_votes
     assert response.context["board"].no == 1  # the tally is everybody's
 
