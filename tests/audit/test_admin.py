@@ -10,6 +10,7 @@ from django.urls import reverse
 from clusterlabel.accounts.choices import Role
 from clusterlabel.audit.models import AuditEvent
 from tests.factories import UserFactory
+from tests.helpers import element, elements, parsed, text
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +62,32 @@ def test_even_a_superuser_cannot_add_change_or_delete(client, administrator, rec
     )
     assert response.status_code == 403
     assert AuditEvent.objects.get(pk=event.pk).reason == ""
+
+
+def test_the_back_office_names_the_actor_and_words_the_changes(client, administrator, record):
+    decider = UserFactory(username="d.decider", first_name="Dora", last_name="Entscheider")
+    event = record(
+        actor=decider,
+        procedure_id=3,
+        before={"state": "awaiting_decision", "fee_net": "4975.00", "fee_currency": "EUR"},
+        after={
+            "state": "awarded",
+            "fee_net": "5000.00",
+            "fee_currency": "EUR",
+            "decided_by": decider.pk,
+            "decided_at": "2026-12-04T19:42:51.446774Z",
+        },
+    )
+    client.force_login(administrator)
+    listing = parsed(client.get(reverse("admin:audit_auditevent_changelist")))
+    row = elements(element(listing, "table", id="result_list"), "tr")[1]
+    assert "Dora Entscheider" in [text(cell) for cell in elements(row, "td")]
+
+    page = client.get(reverse("admin:audit_auditevent_change", args=[event.pk]))
+    changes = text(element(parsed(page), "div", class_="field-changes_in_words"))
+    # German back office: names, local time, money and states in words, not stored values
+    assert "entschieden von: Dora Entscheider" in changes
+    assert "4.975,00 € → 5.000,00 €" in changes
+    assert "4. Dezember 2026 20:42" in changes
+    assert "Verliehen" in changes
+    assert "4975.00" not in changes and "2026-12-04T" not in changes
