@@ -188,3 +188,20 @@ def test_migrating_the_benchmarks_back_to_before_the_stored_pools_still_works():
     finally:
         call_command("migrate", "benchmarks", verbosity=0)
     assert "benchmarks_storedpool" in connection.introspection.table_names()
+
+
+@pytest.mark.django_db(transaction=True)  # each procedure's transaction really commits
+def test_backfill_builds_each_pool_once_after_recording_every_procedure(builds):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.states import StateBuilder
+
+    procedures = [StateBuilder(scheme_id="ecei-bronze").advance_to("awarded") for _ in range(2)]
+    ReferenceAssessment.objects.filter(procedure__in=procedures).delete()
+    builds.clear()
+    call_command("backfill_pool", stdout=StringIO())
+    assert builds == ["latest", "history"]
+    latest = stored()
+    assert {f"org:{p.organisation_id}" for p in procedures} <= set(latest._index)

@@ -21,7 +21,9 @@ from __future__ import annotations
 import json
 import logging
 import pickle
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -302,10 +304,37 @@ def all_pool_ids() -> list[str]:
 def pools_changed(pool_ids: Iterable[str]) -> None:
     """Call inside the transaction that writes a pool's rows: once it commits, the pools are
     built and stored (a rolled-back write builds nothing). A failing build is logged and left
-    to the next request, which builds the pool itself; the write stands."""
+    to the next request, which builds the pool itself; the write stands. Inside
+    :func:`pools_built_once` the pools are built when it ends instead."""
     changed = sorted(set(pool_ids))
-    if changed:
-        transaction.on_commit(lambda: _build_after_commit(changed))
+    if not changed:
+        return
+    deferred: set[str] | None = getattr(_batch, "pools", None)
+    if deferred is not None:
+        deferred.update(changed)
+        return
+    transaction.on_commit(lambda: _build_after_commit(changed))
+
+
+_batch = threading.local()
+
+
+@contextmanager
+def pools_built_once() -> Iterator[None]:
+    """Writes in this block (and this thread) have their pools built once, when it ends,
+    instead of after each commit: a command that records many assessments one transaction at a
+    time (``backfill-pool``) builds each pool once. A pool whose rows a rolled-back write left
+    as they were is not built again (``pools_build`` compares the rows' revision)."""
+    if getattr(_batch, "pools", None) is not None:
+        yield
+        return
+    _batch.pools = set()
+    try:
+        yield
+    finally:
+        pending, _batch.pools = _batch.pools, None
+        if pending:
+            _build_after_commit(sorted(pending))
 
 
 def pools_build_all(**kwargs: Any) -> None:

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from clusterlabel.benchmarks.services import reference_assessment_record_for_procedure
+from clusterlabel.benchmarks.stored_pools import pools_built_once
 from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.models import Procedure
 
@@ -28,8 +29,9 @@ class Command(BaseCommand):
             .order_by("decided_at", "pk")
         )
         recorded = 0
-        for procedure in missing:
-            with transaction.atomic():
-                reference_assessment_record_for_procedure(procedure=procedure)
-            recorded += 1
+        with pools_built_once():  # each pool built once at the end, not after every procedure
+            for procedure in missing:
+                with transaction.atomic():
+                    reference_assessment_record_for_procedure(procedure=procedure)
+                recorded += 1
         self.stdout.write(f"{recorded} decided procedure(s) recorded in the benchmarking pool.")
