@@ -9,7 +9,7 @@ from django.urls import reverse
 from clusterlabel.audit.models import AuditEvent
 from clusterlabel.labels.models import Label
 from tests.factories import OrganisationFactory, UserFactory
-from tests.helpers import login
+from tests.helpers import element, elements, login, parsed, text
 from tests.labels.label_factories import make_label
 
 pytestmark = pytest.mark.django_db
@@ -204,3 +204,14 @@ def test_the_page_costs_the_same_queries_however_long_the_history(
     assert label_events(label).count() == 3
     with django_assert_num_queries(5):
         client.get(url)
+
+
+def test_the_history_names_who_changed_the_label(client, label):
+    authority = UserFactory(role="authority", first_name="Vera", last_name="Vergabe")
+    login(client, authority)
+    client.post(manage_url(label), {"action": "suspend", "suspend-reason": "Prüfung läuft"})
+    history = element(parsed(client.get(manage_url(label))), "table", class_="label-history")
+    (row,) = elements(element(history, "tbody"), "tr")
+    cells = [text(cell) for cell in elements(row, "td")]
+    assert "Vera Vergabe" in cells  # the person, not the account name
+    assert authority.username not in cells

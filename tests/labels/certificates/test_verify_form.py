@@ -66,6 +66,11 @@ def test_the_empty_form(english_client):
     assert verdict_of(page) is None
 
 
+def test_the_button_is_a_verb_in_german(client):
+    form = element(client.get(URL).content.decode(), "form", enctype="multipart/form-data")
+    assert text(element(form, "button", type="submit")) == "Prüfen"  # not the noun "Prüfung"
+
+
 def test_a_genuine_credential_verifies_and_shows_what_it_states(english_client, label):
     page = english_client.post(URL, {"token": signed_label_credential(label)}).content.decode()
     assert verdict_of(page) == "valid"
