@@ -182,3 +182,21 @@ def test_confirming_an_organisation_bumps_the_generation(loaded_schemes):
         actor=grant_role(UserFactory(), Role.SECRETARIAT, scheme_id=BW), organisation=organisation
     )
     assert data_generation() == before + 1
+
+
+@pytest.mark.parametrize(
+    ("name", "headers"),
+    [
+        ("labels:badge", ("Access-Control-Allow-Origin", "Content-Security-Policy")),
+        ("labels:credential", ("Content-Disposition",)),
+    ],
+)
+def test_a_cached_response_keeps_its_own_headers(
+    client, label, name, headers, django_assert_num_queries
+):
+    url = reverse(name, args=[label.certificate_number])
+    first = client.get(url)
+    with django_assert_num_queries(1):  # from the cache
+        again = client.get(url)
+    for header in (*headers, "Content-Type"):
+        assert again[header] == first[header], header
