@@ -159,8 +159,9 @@ def accept_the_application(secretariat: Page, name: str) -> None:
 def fill_in_the_self_assessment(
     manager: Page, pk: int, scheme: Scheme, evidence: Path, name: str, *, try_invalid: bool
 ) -> None:
-    """The manager answers every indicator at its excellence value, uploads one file and
-    submits the self-assessment on the procedure page."""
+    """The manager answers every indicator at its excellence value, uploads a file for each
+    (the scheme requires evidence for every indicator) and submits the self-assessment on the
+    procedure page."""
     manager.reload()
     assert pages.status_line(manager).startswith("Vertrag geschlossen, Selbstbewertung offen")
     follow(manager, "Selbstbewertung")
@@ -201,10 +202,11 @@ def fill_in_the_self_assessment(
 
     for indicator in scheme.indicators:
         pages.fill_self_assessment_value(manager, indicator, indicator.threshold)
-    manager.locator('input[name="evidence-STR-01"]').set_input_files(str(evidence))
+        # The scheme requires evidence for every indicator before the submission.
+        manager.locator(f'input[name="evidence-{indicator.id}"]').set_input_files(str(evidence))
     pages.click_and_wait(manager, manager.get_by_role("button", name="Entwurf speichern").first)
     expect(manager.locator(".messages")).to_contain_text(
-        "Entwurf gespeichert: 34 Antworten geändert. 1 Datei hochgeladen."
+        "Entwurf gespeichert: 34 Antworten geändert. 34 Dateien hochgeladen."
     )
     expect(manager.locator(".sa-progress")).to_contain_text("34 von 34 beantwortet")
     expect(manager.locator("#indicator-STR-01 .sa-evidence")).to_contain_text(evidence.name)
