@@ -106,3 +106,12 @@ def login(browser, live_server) -> Iterator[object]:
     yield open_as
     for page in opened:
         page.context.close()
+
+
+@pytest.fixture
+def accessible():
+    """``accessible(page)``: fail when axe-core (``tests/e2e/axe.py``, from npm) finds a critical
+    or serious violation on the page as it is now."""
+    from tests.e2e.axe import assert_accessible
+
+    return assert_accessible
