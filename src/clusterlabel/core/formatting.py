@@ -84,8 +84,14 @@ def percent(value: Decimal | int | float | None) -> str:
 
 def scheme_and_level(procedure: Any) -> str:
     """ "ECEI-Label Gold · Gold" reads twice; show the level only when it adds something."""
-    scheme_name = localized(procedure.scheme.name)
-    level_name = localized(procedure.level.name)
+    return scheme_level_name(procedure.scheme, procedure.level)
+
+
+def scheme_level_name(scheme: Any, level: Any) -> str:
+    """A level of a scheme (both from the scheme file) in words, the level only when it adds
+    something to the scheme's name."""
+    scheme_name = localized(scheme.name)
+    level_name = localized(level.name)
     if level_name == scheme_name or level_name in scheme_name:
         return scheme_name
     return f"{scheme_name} · {level_name}"

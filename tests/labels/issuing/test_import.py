@@ -23,7 +23,7 @@ from clusterlabel.labels.models import Label, LabelState
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.schemes.models import SchemeVersion
 from tests.factories import PASSWORD, OrganisationFactory, UserFactory
-from tests.helpers import login
+from tests.helpers import elements, login, parsed, text
 from tests.labels.issuing.test_reminders import make_label
 
 # Line 7: an impossible date; line 9: a label nobody knows. Line 8 is empty.
@@ -312,6 +312,9 @@ def test_the_admin_checks_then_imports_a_list(client, optence):
     assert "Check passed: nothing written yet" in html
     assert '<td id="count-created">6</td>' in html
     assert not Label.objects.exists()
+    # the labels to import by name, as on every other page, not as stored ids
+    cells = [text(cell) for cell in elements(parsed(html), "td")]
+    assert "ECEI Bronze Label" in cells and "ecei-bronze bronze" not in cells
 
     html = client.post(url, {"file": upload(FIXED)}, follow=True).content.decode()
     assert '<td id="count-created">6</td>' in html

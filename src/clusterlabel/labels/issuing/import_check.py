@@ -22,6 +22,7 @@ from clusterlabel.core.countries import (
     parse_subdivision,
     subdivision_name,
 )
+from clusterlabel.core.formatting import scheme_level_name
 from clusterlabel.core.name_variants import variant_key
 from clusterlabel.core.tabular import (
     EMPTY_CELLS,
@@ -266,6 +267,10 @@ class PlannedLabel:
             valid_from=self.valid_from,
             valid_until=self.valid_until,
             certificate_number=self.certificate_number,
+            label_name=scheme_level_name(
+                self.target.scheme_version.scheme,
+                self.target.scheme_version.scheme.level(self.target.level_id),
+            ),
         )
 
 

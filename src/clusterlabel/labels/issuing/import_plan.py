@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from clusterlabel.core.formatting import scheme_level_name
 from clusterlabel.domain.validity import Validity, first_award_validity, validity_from_end
 from clusterlabel.labels.issuing.import_check import PlannedLabel
 from clusterlabel.labels.issuing.import_result import ImportedLabel, ImportResult, RowProblem
@@ -231,6 +232,9 @@ def plan_recognitions(
                     valid_from=validity.valid_from,
                     valid_until=validity.valid_until,
                     recognised_with_line=plan.line,
+                    label_name=scheme_level_name(
+                        version.scheme, version.scheme.level(recognition.level)
+                    ),
                 )
             )
     return planned

@@ -35,6 +35,8 @@ class ImportedLabel:
     renews_line: int = 0
     # For a label recognised with another: the line of the label it comes with.
     recognised_with_line: int = 0
+    # The scheme and level in words, for the page ("ECEI Gold Label", not "ecei-gold gold").
+    label_name: str = ""
 
 
 @dataclass
