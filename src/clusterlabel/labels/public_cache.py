@@ -14,10 +14,11 @@ servers) under a key made of:
 Nothing is ever deleted: a change makes new keys, and the old pages expire
 (``PUBLIC_PAGE_CACHE_SECONDS``; 0 keeps no page). The same key, hashed, is the page's ``ETag``,
 so a browser, proxy or CDN revalidating with ``If-None-Match`` gets a 304 for one row read.
-Responses say ``Cache-Control: public`` with ``max-age`` ``PUBLIC_PAGE_MAX_AGE`` (0 by
-default: ``no-cache``, revalidate every time, so that a downstream cache never shows a revoked
-label as valid; a positive value lets it serve a page that long without asking, accepting that
-delay) and ``Vary: Accept-Language, Cookie``.
+Responses say ``Cache-Control: public`` (the badge and the credential, which a proxy or CDN
+may keep for everybody) or ``private`` (HTML pages: they hold the visitor's CSRF token), with
+``max-age`` ``PUBLIC_PAGE_MAX_AGE`` (0 by default: ``no-cache``, revalidate every time, so that a
+downstream cache never shows a revoked label as valid; a positive value lets it serve a page
+that long without asking, accepting that delay) and ``Vary: Accept-Language, Cookie``.
 
 Only anonymous visitors without a session get cached pages: a request with a session or a
 message cookie (logged in, or a message waiting to be shown) is answered by the view itself and
@@ -95,9 +96,10 @@ def _cacheable_request(request: HttpRequest) -> bool:
     )
 
 
-def _cache_control(response: HttpResponseBase, etag: str) -> HttpResponseBase:
+def _cache_control(response: HttpResponseBase, etag: str, *, shared: bool) -> HttpResponseBase:
     max_age = getattr(settings, "PUBLIC_PAGE_MAX_AGE", DEFAULT_MAX_AGE)
-    response["Cache-Control"] = f"public, max-age={max_age}" if max_age else "public, no-cache"
+    scope = "public" if shared else "private"
+    response["Cache-Control"] = f"{scope}, max-age={max_age}" if max_age else f"{scope}, no-cache"
     response["ETag"] = etag
     patch_vary_headers(response, ("Accept-Language", "Cookie"))
     return response
@@ -125,12 +127,18 @@ def _restored(request: HttpRequest, stored: dict[str, Any]) -> HttpResponse:
 
 
 def public_page(
-    *, by_date: bool = True, query: Callable[[HttpRequest], str] = _normalised_query
+    *,
+    by_date: bool = True,
+    query: Callable[[HttpRequest], str] = _normalised_query,
+    shared: bool = False,
 ) -> Callable[[View], View]:
     """Cache the view's page for anonymous visitors; ``by_date``: the page depends on today's
     date (it says whether a label is valid today); ``query``: what of the query string the page
     depends on (default: all of it, normalised), so that parameters the page ignores or reads
-    as the same value share one page and one ``ETag``."""
+    as the same value share one page and one ``ETag``; ``shared``: a proxy or CDN may keep the
+    response for everybody (``public``; the badge, the credential). An HTML page holds the
+    visitor's own CSRF token (and its first visit sets the CSRF cookie), so only the
+    visitor's browser may keep it (``private``); the server's cache shares it all the same."""
 
     def decorator(view: View) -> View:
         @wraps(view)
@@ -146,10 +154,10 @@ def public_page(
             key = page_key(request, generation=generation, by_date=by_date, query=query)
             etag = f'W/"{key.rsplit(":", 1)[1][:32]}"'
             if etag in parse_etags(request.headers.get("If-None-Match", "")):
-                return _cache_control(HttpResponseNotModified(), etag)
+                return _cache_control(HttpResponseNotModified(), etag, shared=shared)
             stored = cache.get(key)
             if stored is not None:
-                return _cache_control(_restored(request, stored), etag)
+                return _cache_control(_restored(request, stored), etag, shared=shared)
             with pinned_generation(generation):
                 response = view(request, *args, **kwargs)
             if (
@@ -159,7 +167,7 @@ def public_page(
             ):
                 seconds = getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
                 cache.set(key, _stored(response), seconds)
-            return _cache_control(response, etag)
+            return _cache_control(response, etag, shared=shared)
 
         return cached_view
 

@@ -95,7 +95,8 @@ def _without_csrf(content: bytes) -> bytes:
 def test_a_conditional_get_with_the_etag_is_a_304_until_a_label_changes(client, label):
     url = reverse("labels:verify", args=[label.certificate_number])
     first = client.get(url)
-    assert first["Cache-Control"] == "public, no-cache"
+    # an HTML page holds the visitor's CSRF token: only their browser keeps it
+    assert first["Cache-Control"] == "private, no-cache"
     assert {"Accept-Language", "Cookie"} <= {v.strip() for v in first["Vary"].split(",")}
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     _revoke(label)
@@ -105,7 +106,9 @@ def test_a_conditional_get_with_the_etag_is_a_304_until_a_label_changes(client, 
 def test_a_positive_max_age_is_announced(client, label, settings):
     settings.PUBLIC_PAGE_MAX_AGE = 30
     response = client.get(reverse("labels:verify", args=[label.certificate_number]))
-    assert response["Cache-Control"] == "public, max-age=30"
+    assert response["Cache-Control"] == "private, max-age=30"
+    badge = client.get(reverse("labels:badge", args=[label.certificate_number]))
+    assert badge["Cache-Control"] == "public, max-age=30"
 
 
 def test_a_page_valid_today_is_not_served_tomorrow(client, loaded_schemes, monkeypatch):
@@ -200,3 +203,10 @@ def test_a_cached_response_keeps_its_own_headers(
         again = client.get(url)
     for header in (*headers, "Content-Type"):
         assert again[header] == first[header], header
+
+
+def test_the_badge_and_the_credential_may_be_kept_by_a_proxy(client, label):
+    for name in ("labels:badge", "labels:credential"):
+        response = client.get(reverse(name, args=[label.certificate_number]))
+        assert response["Cache-Control"] == "public, no-cache", name
+        assert "csrftoken" not in response.cookies, name

@@ -51,7 +51,7 @@ def _badge_query(request: HttpRequest) -> str:
 
 
 @require_GET
-@public_page(query=_badge_query)
+@public_page(query=_badge_query, shared=True)
 def badge_svg(request: HttpRequest, number: str) -> HttpResponse:
     """The label's badge as SVG, for other sites to embed (hence CORS open to all).
 

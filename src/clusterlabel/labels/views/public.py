@@ -59,7 +59,7 @@ def status_list(request: HttpRequest, purpose: str) -> HttpResponse:
 
 
 @require_GET
-@public_page(by_date=False)
+@public_page(by_date=False, shared=True)
 def credential(request: HttpRequest, number: str) -> HttpResponse:
     """The label's signed Open Badges 3.0 credential, to download and check offline."""
     label = label_by_number(number)
