@@ -315,6 +315,7 @@ def test_the_admin_checks_then_imports_a_list(client, optence):
     # the labels to import by name, as on every other page, not as stored ids
     cells = [text(cell) for cell in elements(parsed(html), "td")]
     assert "ECEI Bronze Label" in cells and "ecei-bronze bronze" not in cells
+    assert "DE" not in cells  # the new organisations' country by name
 
     html = client.post(url, {"file": upload(FIXED)}, follow=True).content.decode()
     assert '<td id="count-created">6</td>' in html
