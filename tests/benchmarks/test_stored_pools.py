@@ -205,3 +205,16 @@ def test_backfill_builds_each_pool_once_after_recording_every_procedure(builds):
     assert builds == ["latest", "history"]
     latest = stored()
     assert {f"org:{p.organisation_id}" for p in procedures} <= set(latest._index)
+
+
+def test_a_pool_stored_in_another_layout_is_built_again(builds, client, other_process):
+    organisation = OrganisationFactory()
+    record([*external_pool([10, 20, 30, 40, 50, 60]), own_entry(organisation, 45)])
+    row = StoredPool.objects.get(pool_id="ecei-bronze", kind="latest")
+    older = row.basis.replace(f"{stored_pools.STORED_FORMAT}:", "1:", 1)
+    StoredPool.objects.filter(pk=row.pk).update(basis=older, data=pickle.dumps(stored()))
+    builds.clear()
+    login(client, UserFactory(role=Role.SECRETARIAT))
+    url = reverse("benchmarks:report", args=["ecei-bronze", organisation.pk])
+    assert client.get(url).status_code == 200
+    assert builds == ["latest"]

@@ -156,10 +156,15 @@ def pool_rows_queryset(pool_id: str, kind: str) -> QuerySet[ReferenceAssessment]
     return queryset.filter(is_latest=True) if kind == LATEST else queryset
 
 
+# What ``StoredPool.data`` holds; a new layout (a new domain Pool too) takes the next number, so
+# that pools stored by the code before are built again instead of read.
+STORED_FORMAT = 2  # 2: (pool, summary)
+
+
 def pool_basis(version: SchemeVersion, reference_year: int) -> str:
-    """What a stored pool must have been read with to serve a request: the catalogue (its
-    content hash) and the year age bands are counted from."""
-    return f"{version.content_hash}:{reference_year}"
+    """What a stored pool must have been read with to serve a request: the stored layout, the
+    catalogue (its content hash) and the year age bands are counted from."""
+    return f"{STORED_FORMAT}:{version.content_hash}:{reference_year}"
 
 
 def pool_build(
