@@ -313,13 +313,27 @@ def test_bw_fee_with_vat_and_the_ministry_paying_half(shipped: dict[str, Scheme]
         Decimal(19),
     )
     assert (quote.vat, quote.gross) == (Decimal("945.25"), Decimal("5920.25"))
+    # The ministry pays half of the gross (VAT is owed on its payment too, § 10 (1) sentence 3
+    # UStG); the two shares add up to the 5,920.25 invoiced.
     assert quote.subsidy is not None
-    assert (quote.subsidy.percent, quote.subsidy.amount) == (Decimal(50), Decimal("2487.50"))
-    assert quote.payable_net == Decimal("2487.50")
-    assert quote.payable_vat == Decimal("472.63")
-    assert quote.payable_gross == Decimal("2960.13")
-    renewal = quote_fee(bw, process="renewal", mode="on_site", application_date=date(2017, 5, 1))
-    assert (renewal.net, renewal.gross) == (Decimal("3975.00"), Decimal("4730.25"))
+    assert (quote.subsidy.percent, quote.subsidy.amount) == (Decimal(50), Decimal("2960.13"))
+    assert quote.payable_gross == Decimal("2960.12")
+    assert sum(share.amount for share in quote.shares) == quote.gross
+    # TechnologyMountains' label of 3 July 2015 is valid until 2 July 2017; its
+    # re-certification applied for before then costs 3,975 EUR plus VAT.
+    renewal = quote_fee(
+        bw,
+        process="renewal",
+        mode="on_site",
+        application_date=date(2017, 5, 1),
+        previous_valid_until=date(2017, 7, 2),
+    )
+    assert (renewal.process, renewal.net, renewal.gross) == (
+        "renewal",
+        Decimal("3975.00"),
+        Decimal("4730.25"),
+    )
+    assert renewal.subsidy is not None and renewal.payable_gross == Decimal("2365.12")
 
 
 def test_a_too_small_organisation_gets_four_named_failures(shipped: dict[str, Scheme]) -> None:

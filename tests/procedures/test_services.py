@@ -75,8 +75,9 @@ def test_accepting_freezes_the_fee_with_vat_and_the_ministrys_subsidy():
         Decimal("945.25"),
         Decimal("5920.25"),
     )
-    assert procedure.fee_subsidy == Decimal("2487.50")
-    assert procedure.fee_payable_gross == Decimal("2960.13")
+    # The ministry pays half of the gross, the organisation the rest: together the gross.
+    assert procedure.fee_subsidy == Decimal("2960.13")
+    assert procedure.fee_payable_gross == Decimal("2960.12")
     assert "Ministerium" in procedure.fee_subsidy_payer
 
 

@@ -57,8 +57,8 @@ def test_bw_detail_shows_catalogue_rules_and_fee_with_vat_and_subsidy(client, lo
     assert net == "4.975,00 EUR"  # German number format
     assert vat == "945,25 EUR"  # 19 %
     assert gross == "5.920,25 EUR"
-    assert subsidy.startswith("2.487,50 EUR (Ministerium")  # the ministry's 50 %
-    assert payable == "2.960,13 EUR"  # what the organisation pays, gross
+    assert subsidy.startswith("2.960,13 EUR (Ministerium")  # the ministry's 50 % of the gross
+    assert payable == "2.960,12 EUR"  # what the organisation pays: the rest of the gross
     rules = [text(rule) for rule in elements(section(page, "levels-heading"), "li")]
     assert "Mindestens 80 % der maximalen Punktzahl." in rules
     assert len(elements(page, "span", class_="indicator-id")) == 34

@@ -29,7 +29,14 @@ def scheme_detail(request: HttpRequest, scheme_id: str, version: str) -> HttpRes
         # A fee for "any" mode is quoted for the scheme's first assessment mode.
         mode = item.mode if item.mode != "any" else scheme.procedure.assessment_modes[0]
         try:
-            quote = quote_fee(scheme, process=item.process, mode=mode, application_date=today)
+            # The price list: the renewal fee as such, for a customer in the operator's country.
+            quote = quote_fee(
+                scheme,
+                process=item.process,
+                mode=mode,
+                application_date=today,
+                check_renewal_window=False,
+            )
         except FeeNotDefined:
             continue
         fee_quotes.append((item, quote))

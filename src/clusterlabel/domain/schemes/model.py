@@ -255,7 +255,9 @@ class FeeItem(_Frozen):
 
 
 class Subsidy(_Frozen):
-    """A share of the net fee paid by someone else, for applications in a date range."""
+    """A share of the gross fee (VAT included) paid by someone else, for applications in a
+    date range and, when ``programmes`` is given, only by members of one of those programmes
+    (the programme's key, e.g. ``go-cluster``)."""
 
     name: Text
     payer: Party
@@ -263,10 +265,25 @@ class Subsidy(_Frozen):
     processes: Annotated[tuple[Process, ...], Field(min_length=1)]
     valid_from: IsoDate | None = None
     valid_until: IsoDate | None = None
+    programmes: tuple[SchemeSlug, ...] = ()
 
-    def applies(self, process: Process, application_date: date) -> bool:
-        """True for a listed process applied for within the (inclusive) date range."""
+    @model_serializer(mode="wrap")
+    def _without_absent_programmes(self, handler: Any) -> Any:
+        # A subsidy open to everyone serialises as before ``programmes`` existed, so the
+        # content hash of every scheme file written before stays the same.
+        data = handler(self)
+        if not self.programmes and isinstance(data, dict):
+            data.pop("programmes", None)
+        return data
+
+    def applies(
+        self, process: Process, application_date: date, programmes: frozenset[str] = frozenset()
+    ) -> bool:
+        """True for a listed process applied for within the (inclusive) date range by a member
+        of one of ``programmes`` (when the subsidy names programmes)."""
         if process not in self.processes:
+            return False
+        if self.programmes and not programmes.intersection(self.programmes):
             return False
         if self.valid_from is not None and application_date < self.valid_from:
             return False
