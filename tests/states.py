@@ -32,8 +32,6 @@ from django.utils import timezone
 from clusterlabel.accounts.models import User
 from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.errors import InvalidIndicatorValues
-from clusterlabel.domain.fees import quote_fee
-from clusterlabel.domain.schemes import assessment_mode_of, process_of
 from clusterlabel.domain.scoring import IndicatorValue, validate_values
 from clusterlabel.procedures import decided
 from clusterlabel.procedures.choices import Decision
@@ -48,6 +46,7 @@ from clusterlabel.procedures.models import (
     SelfAssessmentAnswer,
 )
 from clusterlabel.procedures.results import compute_result
+from clusterlabel.procedures.services.application import procedure_fee_quote
 from clusterlabel.procedures.uploads import check_upload, upload_size
 from clusterlabel.procedures.values import to_json
 from clusterlabel.procedures.walkthrough import USUAL_PATH, evidence_document
@@ -147,17 +146,15 @@ class StateBuilder(ProcedureBuilder):
         if state == S.APPLIED:
             p.applied_at = now
         elif state == S.CONTRACTED:
-            quote = quote_fee(
-                p.scheme,
-                process=process_of(p.process),
-                mode=assessment_mode_of(p.assessment_mode),
-                application_date=timezone.localdate(p.applied_at),
-            )
+            quote = procedure_fee_quote(p)
             p.fee_currency = quote.currency
             p.fee_net, p.fee_vat, p.fee_gross = quote.net, quote.vat, quote.gross
             p.fee_subsidy = quote.subsidy.amount if quote.subsidy else None
             p.fee_subsidy_payer = quote.subsidy.payer.name if quote.subsidy else ""
             p.fee_payable_gross = quote.payable_gross
+            p.fee_vat_treatment = quote.vat_treatment.value
+            p.fee_customer_vat_id = p.organisation.vat_id
+            p.fee_process = quote.process
             p.contracted_at = now
         elif state == S.SELF_ASSESSMENT_SUBMITTED:
             self._answer(p, walk.answer_values)

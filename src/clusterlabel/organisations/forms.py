@@ -175,6 +175,12 @@ class OrganisationForm(forms.ModelForm):
             )
         return code
 
+    def clean_vat_id(self) -> str:
+        """Written as printed on letterheads ("ATU 123 456 78", "de123456789"): spaces, dots
+        and dashes removed, letters upper-cased; the model's format check follows."""
+        typed = self.cleaned_data.get("vat_id") or ""
+        return re.sub(r"[\s.\-]", "", typed).upper()
+
     def clean_region(self) -> str:
         """An ISO 3166-2 code, from the code or the name of a state or region of the chosen
         country."""

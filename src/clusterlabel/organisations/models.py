@@ -17,6 +17,10 @@ from clusterlabel.organisations.choices import FundingKind, Sector
 
 country_code = RegexValidator(r"^[A-Z]{2}$", _("Use the two-letter ISO code, e.g. DE."))
 region_code = RegexValidator(r"^[A-Z]{2}-[A-Z0-9]{1,3}$", _("Use the ISO 3166-2 code, e.g. DE-BW."))
+vat_id_format = RegexValidator(
+    r"^[A-Z]{2}[0-9A-Z+*]{2,13}$",
+    _("Write the VAT ID with its country prefix and without spaces, e.g. ATU12345678."),
+)
 
 
 def name_search_key(legal_name: str, cluster_name: str) -> str:
@@ -70,6 +74,18 @@ class Organisation(models.Model):
         help_text=_("ISO 3166-2 code of the seat, e.g. DE-BW for Baden-Württemberg."),
     )
     city = models.CharField(_("city"), max_length=120, blank=True)
+    # The fee's VAT depends on it: a business in another EU country with a VAT ID is invoiced
+    # under the reverse charge (``clusterlabel.domain.fees``).
+    vat_id = models.CharField(
+        _("VAT identification number"),
+        max_length=15,
+        blank=True,
+        validators=[vat_id_format],
+        help_text=_(
+            "With the country prefix, e.g. ATU12345678. An organisation in another EU country "
+            "that gives one is invoiced without German VAT (reverse charge)."
+        ),
+    )
     sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
     founding_year = models.PositiveSmallIntegerField(
         _("founding year"),

@@ -47,6 +47,7 @@ PROFILE_FIELDS: tuple[str, ...] = (
     "country",
     "region",
     "city",
+    "vat_id",
     "sector",
     "founding_year",
     "website",

@@ -68,6 +68,12 @@ class Procedure(models.Model):
     fee_subsidy = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     fee_subsidy_payer = models.CharField(max_length=255, blank=True)
     fee_payable_gross = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    # How VAT was charged (``clusterlabel.domain.fees.VatTreatment``: domestic, reverse_charge,
+    # outside_eu), to the VAT ID the organisation had given then; the process whose fee was
+    # charged (``new`` for a renewal applied for after the scheme's renewal window).
+    fee_vat_treatment = models.CharField(max_length=16, blank=True)
+    fee_customer_vat_id = models.CharField(max_length=15, blank=True)
+    fee_process = models.CharField(max_length=16, blank=True)
     contracted_at = models.DateTimeField(_("contract concluded at"), null=True, blank=True)
 
     assessment_date = models.DateField(_("assessment date"), null=True, blank=True)

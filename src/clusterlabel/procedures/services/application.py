@@ -12,7 +12,8 @@ from clusterlabel.access import policy
 from clusterlabel.accounts.models import User
 from clusterlabel.audit.services import audit_record
 from clusterlabel.domain import procedure as flow
-from clusterlabel.domain.fees import quote_fee
+from clusterlabel.domain.fees import Customer, FeeQuote, quote_fee
+from clusterlabel.domain.labels import RecordedState
 from clusterlabel.domain.schemes import assessment_mode_of, process_of
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.procedures.models import Procedure, SelfAssessmentAnswer
@@ -114,19 +115,46 @@ def procedure_submit_application(*, procedure: Procedure, actor: User) -> Proced
 # --- the secretariat --------------------------------------------------------------------------
 
 
+def procedure_fee_quote(procedure: Procedure) -> FeeQuote:
+    """The fee of ``procedure`` as the contract fixes it (``clusterlabel.domain.fees``): for
+    the organisation's country, VAT ID and programme memberships, applied for on the day of
+    the application, a renewal charged as such only inside the scheme's renewal window after
+    the organisation's latest (not revoked) label of the scheme and level."""
+    organisation = procedure.organisation
+    applied_on = (
+        timezone.localdate(procedure.applied_at) if procedure.applied_at else timezone.localdate()
+    )
+    customer = Customer(
+        country=organisation.country,
+        vat_id=organisation.vat_id,
+        programmes=frozenset(organisation.programmes.values_list("slug", flat=True)),
+    )
+    previous_valid_until = (
+        organisation.labels.filter(
+            scheme_id=procedure.scheme_version.scheme_id, level_id=procedure.level_id
+        )
+        .exclude(state=RecordedState.REVOKED)
+        .order_by("-valid_until")
+        .values_list("valid_until", flat=True)
+        .first()
+    )
+    return quote_fee(
+        procedure.scheme,
+        process=process_of(procedure.process),
+        mode=assessment_mode_of(procedure.assessment_mode),
+        application_date=applied_on,
+        customer=customer,
+        previous_valid_until=previous_valid_until,
+    )
+
+
 def procedure_accept(*, procedure: Procedure, actor: User) -> Procedure:
-    """Accept the application: the fee from the scheme's table becomes the contract."""
+    """Accept the application: the fee from the scheme's table, for this organisation
+    (:func:`procedure_fee_quote`), becomes the contract; the payers' shares add up to the
+    gross."""
 
     def apply(locked: Procedure) -> list[str]:
-        applied_on = (
-            timezone.localdate(locked.applied_at) if locked.applied_at else timezone.localdate()
-        )
-        quote = quote_fee(
-            locked.scheme,
-            process=process_of(locked.process),
-            mode=assessment_mode_of(locked.assessment_mode),
-            application_date=applied_on,
-        )
+        quote = procedure_fee_quote(locked)
         locked.fee_currency = quote.currency
         locked.fee_net = quote.net
         locked.fee_vat = quote.vat
@@ -134,6 +162,9 @@ def procedure_accept(*, procedure: Procedure, actor: User) -> Procedure:
         locked.fee_subsidy = quote.subsidy.amount if quote.subsidy else None
         locked.fee_subsidy_payer = quote.subsidy.payer.name if quote.subsidy else ""
         locked.fee_payable_gross = quote.payable_gross
+        locked.fee_vat_treatment = quote.vat_treatment.value
+        locked.fee_customer_vat_id = locked.organisation.vat_id
+        locked.fee_process = quote.process
         locked.contracted_at = timezone.now()
         return [
             "fee_currency",
@@ -143,6 +174,9 @@ def procedure_accept(*, procedure: Procedure, actor: User) -> Procedure:
             "fee_subsidy",
             "fee_subsidy_payer",
             "fee_payable_gross",
+            "fee_vat_treatment",
+            "fee_customer_vat_id",
+            "fee_process",
             "contracted_at",
         ]
 
