@@ -23,7 +23,8 @@ from clusterlabel.domain.fees import (
     renewal_fee_window_end,
     vat_treatment,
 )
-from clusterlabel.domain.schemes import Scheme
+from clusterlabel.domain.schemes import Scheme, load_scheme_dir
+from tests.domain.conftest import SHIPPED_DIR
 from tests.domain.factories import build_scheme, party, scheme_data, text
 
 INTRODUCTION = {
@@ -426,3 +427,56 @@ def test_vat_rounds_half_up_to_cents(net: str, vat_percent: str, vat: str) -> No
     assert quote.vat == Decimal(vat)
     assert quote.gross == quote.net + quote.vat
     assert quote.net.as_tuple().exponent == -2
+
+
+# --- the shipped schemes -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped() -> dict[str, Scheme]:
+    return {scheme.id: scheme for scheme in load_scheme_dir(SHIPPED_DIR)}
+
+
+def test_go_cluster_pays_its_members_silver_in_the_shipped_scheme(
+    shipped: dict[str, Scheme],
+) -> None:
+    """BioCon Valley's ECEI assessment ran inside go-cluster (seed 002): its 2019
+    re-certification of the 2017 Silver label is paid by the programme, VAT included."""
+    silver = shipped["ecei-silver"]
+    biocon = Customer(country="DE", programmes=frozenset({"go-cluster"}))
+    quote = quote_fee(
+        silver,
+        process="renewal",
+        mode="on_site",
+        application_date=date(2019, 9, 1),
+        customer=biocon,
+        previous_valid_until=date(2019, 9, 30),
+    )
+    assert (quote.process, quote.net, quote.gross) == (
+        "renewal",
+        Decimal("3620.00"),
+        Decimal("4307.80"),
+    )
+    assert quote.subsidy is not None and quote.subsidy.amount == quote.gross
+    assert quote.payable_gross == Decimal("0.00")
+    other = quote_fee(silver, process="new", mode="on_site", application_date=date(2019, 9, 1))
+    assert other.subsidy is None and other.payable_gross == Decimal("4307.80")
+
+
+def test_gold_renewal_fee_up_to_a_year_after_expiry_in_the_shipped_scheme(
+    shipped: dict[str, Scheme],
+) -> None:
+    """ESCA: Gold renewal within a year of expiry 6,765 EUR, otherwise 8,250 EUR."""
+    gold = shipped["ecei-gold"]
+
+    def fee(applied: date) -> Decimal:
+        return quote_fee(
+            gold,
+            process="renewal",
+            mode="on_site",
+            application_date=applied,
+            previous_valid_until=date(2023, 9, 30),
+        ).net
+
+    assert fee(date(2024, 9, 30)) == Decimal("6765.00")
+    assert fee(date(2024, 10, 1)) == Decimal("8250.00")
