@@ -339,7 +339,8 @@ def test_conflict_page_shows_the_organisation(client, panel_open):
     page = text(response)
     assert organisation.legal_name in page
     assert organisation.cluster_name in page
-    assert "DE-BW" in page
+    assert "Baden-Württemberg" in page  # the region by its name, not its code
+    assert "DE-BW" not in page
     assert "Health and medical science" in page
     assert "I have no conflict of interest with this organisation" in page
 
