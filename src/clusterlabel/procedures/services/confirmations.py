@@ -16,8 +16,8 @@ from django.db import transaction
 
 from clusterlabel.access.policy import Activity
 from clusterlabel.accounts.models import User
-from clusterlabel.audit.services import audit_record
 from clusterlabel.procedures.models import IndicatorScore, Procedure, ScoreConfirmation
+from clusterlabel.procedures.services.panel import record_confirmation
 from clusterlabel.procedures.services.transition import _locked, _require
 
 
@@ -98,15 +98,6 @@ def scores_confirm_matching(
             ):
                 changed.append(indicator_id)
                 continue
-            ScoreConfirmation.objects.update_or_create(
-                score=score, assessor=actor, defaults={"revision": score.revision}
-            )
-            audit_record(
-                actor=actor,
-                action="score.confirm",
-                target=score,
-                procedure_id=locked.pk,
-                after={"indicator": indicator_id, "value": score.value, "revision": revision},
-            )
+            record_confirmation(score=score, actor=actor, procedure=locked)
             confirmed.append(indicator_id)
     return MatchingConfirmed(confirmed=confirmed, changed=changed)

@@ -252,17 +252,23 @@ def score_confirm(
         )
         if score.revision != revision:
             raise ScoreConflict(indicator_id=indicator_id, score=score)
-        ScoreConfirmation.objects.update_or_create(
-            score=score, assessor=actor, defaults={"revision": score.revision}
-        )
-        audit_record(
-            actor=actor,
-            action="score.confirm",
-            target=score,
-            procedure_id=locked.pk,
-            after={"indicator": indicator_id, "value": score.value, "revision": revision},
-        )
+        record_confirmation(score=score, actor=actor, procedure=locked)
     return score
+
+
+def record_confirmation(*, score: IndicatorScore, actor: User, procedure: Procedure) -> None:
+    """``actor`` agrees with ``score`` as it stands now (its current revision), audited. The
+    caller holds the procedure's and the score's row locks and has checked the revision."""
+    ScoreConfirmation.objects.update_or_create(
+        score=score, assessor=actor, defaults={"revision": score.revision}
+    )
+    audit_record(
+        actor=actor,
+        action="score.confirm",
+        target=score,
+        procedure_id=procedure.pk,
+        after={"indicator": score.indicator_id, "value": score.value, "revision": score.revision},
+    )
 
 
 def report_agree(*, procedure: Procedure, actor: User, summary: str) -> Procedure:
