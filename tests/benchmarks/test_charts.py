@@ -99,3 +99,15 @@ def test_every_chart_has_its_accessible_name_and_no_style_attribute():
         assert root.find(f"{SVG}title").text == name
         assert "chart-svg" in root.get("class")
         assert not re.search(r"\sstyle=", svg)
+
+
+def test_series_beyond_the_colours_differ_by_the_shape_of_their_marks():
+    series = {f"Area {n}": [float(10 * n)] for n in range(len(COLOURS) + 1)}
+    root = parsed(charts.medians_over_time_svg([2024], series, label="Medians", axis="%"))
+    first, last = ("Area 0", f"Area {len(COLOURS)}")
+    legend = {
+        group.find(f"{SVG}text").text: group[0].tag.removeprefix(SVG) + (group[0].get("fill") or "")
+        for group in root.iter(f"{SVG}g")
+    }
+    assert legend[first] != legend[last]
+    assert legend[first].endswith(COLOURS[0]) and legend[last].endswith(COLOURS[0])

@@ -287,6 +287,31 @@ def share_chart_svg(rows: Sequence[tuple[str, float | None]], *, label: str, axi
     )
 
 
+def _circle(x: float, y: float, colour: str) -> str:
+    return f'<circle cx="{_n(x)}" cy="{_n(y)}" r="4" fill="{colour}"/>'
+
+
+def _square(x: float, y: float, colour: str) -> str:
+    return f'<rect x="{_n(x - 3.5)}" y="{_n(y - 3.5)}" width="7" height="7" fill="{colour}"/>'
+
+
+def _triangle(x: float, y: float, colour: str) -> str:
+    return (
+        f'<path d="M{_n(x)} {_n(y - 5)} L{_n(x + 4.5)} {_n(y + 3.5)} '
+        f'L{_n(x - 4.5)} {_n(y + 3.5)} Z" fill="{colour}"/>'
+    )
+
+
+def _rhomb(x: float, y: float, colour: str) -> str:
+    return (
+        f'<path d="M{_n(x)} {_n(y - 5)} L{_n(x + 5)} {_n(y)} L{_n(x)} {_n(y + 5)} '
+        f'L{_n(x - 5)} {_n(y)} Z" fill="{colour}"/>'
+    )
+
+
+_MARKS = (_circle, _square, _triangle, _rhomb)
+
+
 def medians_over_time_svg(
     years: Sequence[int],
     series: Mapping[str, Sequence[float | None]],
@@ -294,13 +319,15 @@ def medians_over_time_svg(
     label: str,
     axis: str,
 ) -> str:
-    """One line per series (median score per year, in %), a dot per year; years without a
-    median are gaps in the line."""
+    """One line per series (median score per year, in %), a mark per year; years without a
+    median are gaps in the line. Series differ by colour and by the shape of their marks (more
+    series than colours stay apart, and colour is not the only difference)."""
     colours = [COLOURS[number % len(COLOURS)] for number in range(len(series))]
+    shapes = [_MARKS[number % len(_MARKS)] for number in range(len(series))]
     legend, legend_height = _legend_items(
         [
-            (f'<circle r="4" fill="{colour}"/>', name)
-            for colour, name in zip(colours, series, strict=True)
+            (shape(0, 0, colour), name)
+            for colour, shape, name in zip(colours, shapes, series, strict=True)
         ]
     )
     left, right = 70.0, CHART_WIDTH - 20.0
@@ -329,7 +356,7 @@ def medians_over_time_svg(
         f'<text x="16" y="{middle}" text-anchor="middle" transform="rotate(-90 16 {middle})">'
         f"{escape(axis)}</text>"
     )
-    for colour, values in zip(colours, series.values(), strict=True):
+    for colour, shape, values in zip(colours, shapes, series.values(), strict=True):
         segments: list[list[str]] = [[]]
         for index, value in enumerate(values):
             if value is None:
@@ -337,9 +364,7 @@ def medians_over_time_svg(
                 continue
             point = f"{_n(x(index))},{_n(y(value))}"
             segments[-1].append(point)
-            parts.append(
-                f'<circle cx="{_n(x(index))}" cy="{_n(y(value))}" r="3.5" fill="{colour}"/>'
-            )
+            parts.append(shape(x(index), y(value), colour))
         for segment in segments:
             if len(segment) > 1:
                 parts.append(
