@@ -35,6 +35,12 @@ def make_label(
     valid_from = valid_from or today - timedelta(days=365)
     valid_until = valid_until or valid_from + timedelta(days=2 * 365)
     organisation = organisation or OrganisationFactory()
+    source = fields.pop("source", LabelSource.AWARDED)
+    # As ``labels.services`` records it: an award's catalogue is its version's, an imported
+    # label's is unknown unless given.
+    fields.setdefault(
+        "catalogue_version", "" if source == LabelSource.IMPORTED else version.version
+    )
     with transaction.atomic():
         return Label.objects.create(
             organisation=organisation,
@@ -50,7 +56,7 @@ def make_label(
             awarded_on=fields.pop("awarded_on", valid_from),
             first_awarded_on=fields.pop("first_awarded_on", valid_from),
             state=state,
-            source=fields.pop("source", LabelSource.AWARDED),
+            source=source,
             status_list_index=status_list_index(),
             **fields,
         )

@@ -59,6 +59,17 @@ class Label(models.Model):
     scheme_id = models.SlugField(_("scheme"), max_length=64)
     family = models.SlugField(_("label family"), max_length=64)
     level_id = models.CharField(_("level"), max_length=32)
+    # The version of the indicator catalogue the assessment was scored under; empty when it is
+    # not known. ``scheme_version`` is the version whose rules date the label; for a label
+    # imported from a register that does not name one, that is a later version than the
+    # assessment's, so it must not be reported as the catalogue (set by ``labels.services``
+    # and the import, never later than the row says).
+    catalogue_version = models.CharField(
+        _("catalogue version"),
+        max_length=32,
+        blank=True,
+        help_text=_("Empty when not known (a label imported from a register that does not say)."),
+    )
     certificate_number = models.CharField(_("certificate number"), max_length=40, unique=True)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))

@@ -96,7 +96,9 @@ def label_planned(
     """The label ``_issue`` writes, unsaved and without its numbers: dated by the scheme's
     rules, a seamless renewal of ``previous`` (the organisation's latest label of the level,
     when the award is a renewal) linked as ``label.previous``, otherwise a first award. Shared
-    with the import, which writes many at once."""
+    with the import, which writes many at once. The catalogue version is the scheme
+    version's for an award, unknown (empty) for an imported label: the version current at the
+    import is not the one it was assessed under."""
     scheme = scheme_version.scheme
     seamless = False
     if previous is not None and previous.state != LabelState.SUPERSEDED:
@@ -117,6 +119,7 @@ def label_planned(
         scheme_id=scheme.id,
         family=scheme.family,
         level_id=level_id,
+        catalogue_version="" if source == LabelSource.IMPORTED else scheme_version.version,
         valid_from=validity.valid_from,
         valid_until=validity.valid_until,
         awarded_on=decision_date,

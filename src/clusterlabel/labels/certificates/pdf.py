@@ -247,12 +247,21 @@ def _banner(label: Label, status: LabelStatus, words: dict[str, str], language: 
     return box
 
 
+def _scheme_named(label: Label, words: dict[str, str], language: str) -> str:
+    """The scheme's name, with the catalogue version the label was assessed under when it is
+    known (not for a label imported from a register that does not say)."""
+    name = label.scheme.name.get(language)
+    if not label.catalogue_version:
+        return name
+    return f"{name}, {words['version']} {label.catalogue_version}"
+
+
 def _facts(label: Label, words: dict[str, str], language: str, styles) -> Table:
     scheme = label.scheme
     rows = [
         (words["number"], label.certificate_number),
         (words["level"], label.level.name.get(language)),
-        (words["scheme"], f"{scheme.name.get(language)}, {words['version']} {scheme.version}"),
+        (words["scheme"], _scheme_named(label, words, language)),
         (words["valid_from"], format_date(label.valid_from, language)),
         (words["valid_until"], format_date(label.valid_until, language)),
     ]

@@ -215,6 +215,9 @@ class PlannedLabel:
     event: str = ""
     # Whether the file gave the start; otherwise it is dated by the scheme (``import_plan``).
     valid_from_given: bool = True
+    # The catalogue version the row names (``scheme_version``); empty: not known. Never the
+    # version current at the import, which may be years later than the assessment.
+    catalogue_version: str = ""
     # Planned by ``sort_out`` and ``import_plan``: the stored label this row corrects, the label
     # it renews (stored, or an earlier row of the file) and, once written, its label.
     updates: Label | None = None
@@ -388,6 +391,9 @@ class Checker:
             certificate_number=number,
             event=event,
             valid_from_given=valid_from_given,
+            catalogue_version=target.scheme_version.version
+            if cells.get("scheme_version", "").strip()
+            else "",
         )
 
     # --- the cells -------------------------------------------------------------------------

@@ -321,6 +321,7 @@ EXPORT_VALUES = (
     "recognised_with__certificate_number",
     "organisation__website",
     "state_reason",
+    "catalogue_version",
 )
 
 # The open-data columns, in order (new ones are added at the end). No personal data:
@@ -407,6 +408,7 @@ def registry_export_records(
         recognised_with,
         website,
         state_reason,
+        catalogue_version,
     ) in rows:
         key = (version_id, scheme_id, level_id)
         named = names.get(key)
@@ -429,7 +431,7 @@ def registry_export_records(
             sector,
             family,
             scheme_id,
-            named[0],
+            catalogue_version or None,  # the catalogue assessed under; unknown: empty
             level_id,
             named[1],
             named[2],
