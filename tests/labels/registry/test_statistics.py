@@ -471,3 +471,23 @@ def test_the_navigation_links_the_registry_and_the_statistics(english_client, ve
     nav = element(stats_page(english_client), "nav", class_="main-nav")
     assert reverse("labels:registry") in hrefs(nav)
     assert attribute(element(nav, "a", href=reverse("labels:statistics")), "aria-current") == "page"
+
+
+@pytest.mark.parametrize(
+    ("organisations", "labels", "sentence"),
+    [
+        (1, 1, "Today 1 organisation holds 1 valid label."),
+        (1, 3, "Today 1 organisation holds 3 valid labels."),
+        (4, 5, "Today 4 organisations hold 5 valid labels."),
+    ],
+)
+def test_the_counts_sentence_takes_each_counts_plural(organisations, labels, sentence):
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    counts = SimpleNamespace(organisations=organisations, labels=labels)
+    with translation.override("en"):
+        rendered = render_to_string("labels/includes/statistics_lead.html", {"counts": counts})
+    assert " ".join(rendered.split()) == sentence
