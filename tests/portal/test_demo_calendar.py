@@ -20,7 +20,7 @@ from clusterlabel.portal.management.commands import demo as demo_command
 from clusterlabel.procedures import services
 from clusterlabel.procedures.choices import ProcedureState
 from tests.factories import UserFactory
-from tests.helpers import login
+from tests.helpers import attribute, element, elements, login, text
 from tests.states import StateBuilder
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +160,22 @@ def test_the_demo_switches_it_on_while_it_serves(settings, monkeypatch):
 
 class _EmptyReport:
     schemes_created = schemes_total = accounts_created = procedures_created = 0
+
+
+def test_the_offer_sits_in_the_main_content_after_the_heading_and_the_date(
+    client, waiting, demo_serving
+):
+    procedure = waiting.refresh()
+    login(client, waiting.manager, language="en")
+    main = element(client.get(detail(procedure)), "main")
+    order = [
+        "h1" if node.name == "h1" else "aside" if node.name == "aside" else "date"
+        for node in elements(main)
+        if node.name == "h1"
+        or (node.name == "aside" and "demo-calendar" in (attribute(node, "class") or ""))
+        or (node.name == "p" and text(node).startswith("Assessment date"))
+    ]
+    assert order == ["h1", "date", "aside"]
+    # The procedure's other pages (the self-assessment, the scores, ...) do not repeat it.
+    other = reverse("procedures:self_assessment", args=[procedure.pk])
+    assert advance_url(procedure) not in client.get(other).content.decode()

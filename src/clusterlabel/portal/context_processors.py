@@ -61,15 +61,15 @@ def _items(request: HttpRequest) -> list[NavItem]:
 
 
 def _demo_calendar(request: HttpRequest) -> DemoCalendarOffer | None:
-    """On a procedure's pages, under ``clusterlabel demo`` only: the offer to skip the
-    preparation time (``portal.demo_calendar``)."""
+    """On a procedure's page, under ``clusterlabel demo`` only: the offer to skip the
+    preparation time (``portal.demo_calendar``), shown below the status and assessment date."""
     if not demo_calendar_on():
         return None
     user = getattr(request, "user", None)
     match = getattr(request, "resolver_match", None)
     if user is None or not user.is_authenticated or match is None:
         return None
-    if match.app_name != "procedures" or "pk" not in match.kwargs:
+    if match.app_name != "procedures" or match.url_name != "detail":
         return None
     procedure = Procedure.objects.filter(pk=match.kwargs["pk"]).first()
     if procedure is None or not can(user, Activity.VIEW_PROCEDURE, procedure):
