@@ -12,6 +12,7 @@ or by a renewal); its *status on a day* also depends on its validity period. Gua
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 
@@ -49,6 +50,21 @@ def canonical_certificate_number(text: str) -> str:
     spaces, in capitals (``" ecei-g-2024-00001 "`` → ``ECEI-G-2024-00001``). Stored numbers are
     canonical, so a lookup is an exact match that the unique index answers."""
     return text.strip().upper()
+
+
+# A certificate number, or its start: letters and digits in groups joined by hyphens, with a
+# digit somewhere ("ECEI-G-2024-00001", "ecei-g-2024", "CLX-17"), one group of letters and
+# digits mixed ("G2024") not being enough to tell a number from a name.
+_NUMBER_LIKE = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)+-?")
+
+
+def looks_like_certificate_number(text: str) -> bool:
+    """Whether a search text is (the start of) a certificate number rather than a name: after
+    :func:`canonical_certificate_number`, groups of letters and digits joined by hyphens, with
+    at least one digit. A registry search for such a text also looks for numbers starting with
+    it."""
+    canonical = canonical_certificate_number(text)
+    return bool(_NUMBER_LIKE.fullmatch(canonical)) and any(c.isdigit() for c in canonical)
 
 
 def label_status(state: RecordedState | str, validity: Validity, on: date) -> LabelStatus:

@@ -11,6 +11,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from clusterlabel.domain.labels import canonical_certificate_number
+
 MAX_CREDENTIAL_BYTES = 64 * 1024
 CREDENTIAL_SUFFIXES = (".jwt", ".json", ".txt")
 # A VC 2.0 "enveloped" credential carries the VC-JWT in a data: URL.
@@ -156,6 +158,42 @@ class CredentialCheckForm(forms.Form):
                 _("Please paste a credential or choose a file to check."), code="empty"
             )
         return cleaned
+
+
+class CertificateNumberForm(forms.Form):
+    """A certificate number as printed on a paper certificate, to look up its label. The number
+    is kept as typed (the page shows it back); ``canonical`` is the spelling it is stored in."""
+
+    number = forms.CharField(
+        label=gettext_lazy("Certificate number"),
+        max_length=60,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "placeholder": "ECEI-G-2024-00001"}
+        ),
+        help_text=gettext_lazy("As printed on the certificate, for example ECEI-G-2024-00001."),
+        error_messages={"required": gettext_lazy("Please type a certificate number.")},
+    )
+
+    def clean_number(self) -> str:
+        number = self.cleaned_data["number"]
+        self.cleaned_data["canonical"] = canonical_certificate_number(number)
+        return number
+
+    def number_unknown(self) -> None:
+        """Record that no label has the typed number (the field keeps what was typed)."""
+        self.add_error(
+            "number",
+            ValidationError(
+                _(
+                    "No label has the certificate number “%(number)s”. Please check the number "
+                    "on the certificate (letters, digits and hyphens, for example "
+                    "ECEI-G-2024-00001)."
+                )
+                % {"number": self.cleaned_data.get("number", "")},
+                code="unknown",
+            ),
+        )
 
 
 class LabelStateChangeForm(forms.Form):

@@ -24,6 +24,12 @@ def label_by_number(number: str) -> Label:
     return label
 
 
+def label_number_exists(number: str) -> bool:
+    """Whether a label has this certificate number (case and surrounding spaces forgiven); one
+    exact match on the unique index."""
+    return Label.objects.filter(certificate_number=canonical_certificate_number(number)).exists()
+
+
 def labels_of_organisation(*, organisation_id: int) -> QuerySet[Label]:
     """The organisation's whole label history, newest first."""
     return (

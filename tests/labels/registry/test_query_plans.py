@@ -125,6 +125,7 @@ PAGES = [
     RegistryFilters(level="silver"),
     RegistryFilters(q="photonik cluster 1233"),
     RegistryFilters(q="Łódź 3999", status="expired"),
+    RegistryFilters(q="ecei-g-2019"),  # the start of a certificate number
 ]
 
 

@@ -41,7 +41,12 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from clusterlabel.domain.labels import LabelStatus, label_status
+from clusterlabel.domain.labels import (
+    LabelStatus,
+    canonical_certificate_number,
+    label_status,
+    looks_like_certificate_number,
+)
 from clusterlabel.domain.validity import Validity
 from clusterlabel.labels.changes import data_generation
 from clusterlabel.labels.models import STATUS_LABELS, Label, LabelState
@@ -129,7 +134,12 @@ def registry_labels(
     today = today or timezone.localdate()
     # A self-registered organisation is not public before the secretariat confirms it.
     labels = Label.objects.filter(organisation__confirmed_at__isnull=False)
-    if filters.q and name_search_terms(filters.q):
+    if filters.q and looks_like_certificate_number(filters.q):
+        # (The start of) a certificate number, "ecei-g-2024-00001" or "ECEI-G-2024": a prefix
+        # match on the unique index (on PostgreSQL its ``_like`` twin), not a name search.
+        number = canonical_certificate_number(filters.q)
+        labels = labels.filter(certificate_number__startswith=number)
+    elif filters.q and name_search_terms(filters.q):
         labels = labels.filter(organisation__in=organisations_named(filters.q).values("pk"))
     for field_name, lookup in (
         ("family", "family"),

@@ -4,7 +4,7 @@ that someone pasted or uploaded. All public: no login, no personal data."""
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,10 +18,10 @@ from clusterlabel.labels.certificates.pdf import (
     certificate_language,
     certificate_pdf_bytes,
 )
-from clusterlabel.labels.forms import CredentialCheckForm
+from clusterlabel.labels.forms import CertificateNumberForm, CredentialCheckForm
 from clusterlabel.labels.presenters.verification import check_page
 from clusterlabel.labels.public_cache import public_page
-from clusterlabel.labels.selectors import label_by_number
+from clusterlabel.labels.selectors import label_by_number, label_number_exists
 
 
 def _language(request: HttpRequest) -> str:
@@ -75,7 +75,24 @@ def badge_svg(request: HttpRequest, number: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def verify_credential_form(request: HttpRequest) -> HttpResponse:
     """Check a credential that was pasted or uploaded: each check, then the verdict and, for a
-    genuine credential, what it states. Nothing is stored."""
+    genuine credential, what it states. Nothing is stored.
+
+    A certificate number instead (``?number=`` from the form above it, as printed on a paper
+    certificate) leads to its label's verification page; an unknown number gets this page back
+    with status 404, the number as typed and an error that says no label has it."""
+    if "number" in request.GET:
+        number_form = CertificateNumberForm(request.GET)
+        if number_form.is_valid():
+            canonical = number_form.cleaned_data["canonical"]
+            if label_number_exists(canonical):
+                return redirect("labels:verify", number=canonical)
+            number_form.number_unknown()
+            status = 404
+        else:
+            status = 400
+        context = check_page(CredentialCheckForm(), None)
+        context["number_form"] = number_form
+        return render(request, "labels/verify_form.html", context, status=status)
     form = CredentialCheckForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -89,4 +106,6 @@ def verify_credential_form(request: HttpRequest) -> HttpResponse:
                     "parts separated by dots."
                 ),
             )
-    return render(request, "labels/verify_form.html", check_page(form, report))
+    context = check_page(form, report)
+    context["number_form"] = CertificateNumberForm()
+    return render(request, "labels/verify_form.html", context)
