@@ -217,6 +217,7 @@ class OrganisationForm(forms.ModelForm):
             members_companies=cleaned.get("members_companies"),
             members_smes=cleaned.get("members_smes"),
             funding_sources=self.funding_shares() if self._shares_valid() else None,
+            vat_id=cleaned.get("vat_id"),
         )
         self.add_service_errors(ValidationError(errors) if errors else None)
         return cleaned

@@ -29,6 +29,7 @@ from clusterlabel.accounts.models import User
 from clusterlabel.audit.services import audit_record
 from clusterlabel.core.countries import parse_country, subdivision_codes
 from clusterlabel.domain.access import STAFF_ROLES
+from clusterlabel.domain.fees import EU_MEMBER_STATES
 from clusterlabel.domain.numbers import decimal_places
 from clusterlabel.organisations.choices import FundingKind
 from clusterlabel.organisations.models import (
@@ -37,6 +38,7 @@ from clusterlabel.organisations.models import (
     Programme,
     country_code,
     region_code,
+    vat_id_format,
 )
 from clusterlabel.organisations.published import published_changed
 
@@ -80,6 +82,7 @@ def organisation_rule_errors(
     members_companies: int | None,
     members_smes: int | None,
     funding_sources: FundingShares | None,
+    vat_id: str | None = None,
 ) -> dict[str, list[ValidationError]]:
     """The profile rules a single field's validation cannot see, keyed by the field at fault
     (``funding_sources`` for the shares together). Empty when every rule holds."""
@@ -146,6 +149,22 @@ def organisation_rule_errors(
                     params={"region": region, "country": country, "codes": shown},
                 )
             ]
+    # The VAT ID decides the reverse charge (``clusterlabel.domain.fees``): in the EU it must
+    # be one of the seat's country (Greece's start with EL).
+    prefix = "EL" if country == "GR" else country
+    if (
+        vat_id
+        and re.match(vat_id_format.regex, vat_id)
+        and country in EU_MEMBER_STATES
+        and not vat_id.startswith(str(prefix))
+    ):
+        errors["vat_id"] = [
+            ValidationError(
+                _("A VAT ID of an organisation seated in %(country)s starts with %(prefix)s."),
+                code="vat_id_of_another_country",
+                params={"country": country, "prefix": prefix},
+            )
+        ]
     return errors
 
 
@@ -170,6 +189,7 @@ def _validate(organisation: Organisation, funding_sources: FundingShares | None)
         members_companies=organisation.members_companies,
         members_smes=organisation.members_smes,
         funding_sources=funding_sources,
+        vat_id=organisation.vat_id,
     )
     try:
         # A field the rules already refused is not validated twice (the SMEs constraint would
