@@ -78,3 +78,15 @@ def test_detail_in_english(client, loaded_schemes):
 def test_unknown_scheme_version_is_404(client, loaded_schemes):
     response = client.get(reverse("schemes:detail", args=["ecei-gold", "1999.1"]))
     assert response.status_code == 404
+
+
+def test_silver_names_the_programme_that_pays_its_members_fee(client, loaded_schemes):
+    version = loaded_schemes["ecei-silver"]
+    english_pages(client)
+    page = parsed(client.get(reverse("schemes:detail", args=[version.scheme_id, version.version])))
+    fees = section(page, "fees-heading")
+    assert [text(note) for note in elements(fees, "li", class_="programme-subsidy")] == [
+        "For members of go-cluster, Bundesministerium für Wirtschaft und Energie pays 100 % of "
+        "the gross fee."
+    ]
+    assert "reverse charge" in text(fees)
