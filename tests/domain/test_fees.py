@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clusterlabel.domain.errors import FeeNotDefined
+from clusterlabel.domain.errors import FeeNotDefined, SchemeFileError
 from clusterlabel.domain.fees import (
     AppliedSubsidy,
     Customer,
@@ -226,6 +226,11 @@ def test_a_subsidy_open_to_everyone_keeps_its_serialised_form() -> None:
     named = fee_scheme(subsidies=[{**INTRODUCTION, "programmes": ["go-cluster"]}])
     assert named.model_dump()["fees"]["subsidies"][0]["programmes"] == ("go-cluster",)
     assert named.content_hash != scheme.content_hash
+
+
+def test_a_programme_is_named_by_its_key() -> None:
+    with pytest.raises(SchemeFileError, match="programmes"):
+        fee_scheme(subsidies=[{**GO_CLUSTER, "programmes": ["Go Cluster!"]}])
 
 
 # --- VAT per customer -----------------------------------------------------------------------------
