@@ -12,31 +12,46 @@ Guarantees:
   marked PDF rather than refusing with 410: the certificate number stays in the public
   register, the history of the organisation links to it, and a marked copy cannot be mistaken
   for a valid one. The QR code on every copy leads to the live status.)
-* The wording is fixed here in both languages instead of coming from the translation
-  catalogue: a certificate is a formal document that exists in exactly these two languages and
-  must never come out half translated.
-* No network and no font files: reportlab's built-in Helvetica in WinAnsi encoding, which
-  covers German (ä ö ü ß and the quotation marks „ “). Letters outside WinAnsi (ł, č, ő ...)
-  are reduced to their base letter rather than printed as empty boxes.
+* The wording comes from the translation catalogue (``MESSAGES``, context ``certificate``, named
+  placeholders), in the organisation's or visitor's language. A certificate is a formal
+  document that must never come out half translated: a German message the catalogue does not
+  translate yet is taken from the German wording certificates have always had (``_GERMAN``).
+* Every name prints as written, in Greek, Cyrillic, Polish or Turkish as well: the text is set
+  in DejaVu Sans (an embedded TrueType subset, the font matplotlib ships), not in the built-in
+  Helvetica, which has no such letters. Every font on the page is embedded.
+* The organisation's name is printed once when its legal and cluster names are the same
+  (compared folded); the labels recognised from the same procedure are named (a state label's
+  certificate names the ECEI Gold it includes, and the Gold's the state label it comes with).
+* An operator's logo and signature block come from ``settings.CERTIFICATE_OPERATORS``.
+* PDF/A: reportlab's open-source edition writes no PDF/A (no XMP metadata or output intent;
+  that is ReportLab PLUS). What PDF/A needs and reportlab allows is done: all fonts embedded,
+  title, author, subject and language set, nothing loaded from the network. The diagonal mark
+  of a revoked label uses transparency, which PDF/A-1 (not PDF/A-2) forbids.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import segno
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
+    Flowable,
     Image,
     KeepInFrame,
     Paragraph,
@@ -46,81 +61,133 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from clusterlabel.core.pdf_text import format_date, pdf_text
+from clusterlabel.core.pdf_text import format_date, register_unicode_fonts
+from clusterlabel.core.pdf_text import unicode_text as pdf_text
+from clusterlabel.core.text import search_key
 from clusterlabel.domain.labels import LabelStatus
 from clusterlabel.labels.models import Label
 
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"
 
-#: Every text printed on a certificate, in both languages.
-WORDING: dict[str, dict[str, str]] = {
-    "de": {
-        "title": "Zertifikat",
-        "intro": "Hiermit wird bestätigt, dass",
-        "holds": "das folgende Qualitätslabel für Clustermanagement-Organisationen trägt:",
-        "number": "Zertifikatsnummer",
-        "level": "Stufe",
-        "scheme": "Labelverfahren",
-        "version": "Version",
-        "valid_from": "Gültig ab",
-        "valid_until": "Gültig bis",
-        "first_awarded": "Erstmals vergeben am",
-        "authority": "Vergebende Stelle",
-        "issued_on": "Ausstellungsdatum",
-        "qr_heading": "Aktuellen Status prüfen",
-        "qr_text": (
-            "Scannen Sie den QR-Code oder öffnen Sie die Adresse, um zu prüfen, ob dieses "
-            "Label heute gültig ist:"
-        ),
-        "generated": (
-            "Dieses Dokument wurde am {today} erstellt. Maßgeblich ist der Status im "
-            "öffentlichen Register."
-        ),
-        "status_revoked": "WIDERRUFEN",
-        "text_revoked": "Dieses Label wurde am {date} widerrufen und ist nicht mehr gültig.",
-        "status_suspended": "AUSGESETZT",
-        "text_suspended": (
-            "Dieses Label ist seit dem {date} ausgesetzt und während der Aussetzung nicht gültig."
-        ),
-        "status_expired": "ABGELAUFEN",
-        "text_expired": "Dieses Label war bis zum {date} gültig und ist abgelaufen.",
-        "status_not_yet_valid": "NOCH NICHT GÜLTIG",
-        "text_not_yet_valid": "Dieses Label ist erst ab dem {date} gültig.",
-    },
-    "en": {
-        "title": "Certificate",
-        "intro": "This is to certify that",
-        "holds": "holds the following quality label for cluster management organisations:",
-        "number": "Certificate number",
-        "level": "Level",
-        "scheme": "Scheme",
-        "version": "version",
-        "valid_from": "Valid from",
-        "valid_until": "Valid until",
-        "first_awarded": "First awarded on",
-        "authority": "Awarding authority",
-        "issued_on": "Date of issue",
-        "qr_heading": "Check the current status",
-        "qr_text": (
-            "Scan the QR code or open the address to check whether this label is valid today:"
-        ),
-        "generated": (
-            "This document was generated on {today}. The status in the public register is "
-            "authoritative."
-        ),
-        "status_revoked": "REVOKED",
-        "text_revoked": "This label was revoked on {date} and is no longer valid.",
-        "status_suspended": "SUSPENDED",
-        "text_suspended": (
-            "This label has been suspended since {date} and is not valid while suspended."
-        ),
-        "status_expired": "EXPIRED",
-        "text_expired": "This label was valid until {date} and has expired.",
-        "status_not_yet_valid": "NOT YET VALID",
-        "text_not_yet_valid": "This label becomes valid on {date}.",
-    },
+#: Every text printed on a certificate, from the translation catalogue (named placeholders).
+MESSAGES: dict[str, Promise] = {
+    "title": pgettext_lazy("certificate", "Certificate"),
+    "intro": pgettext_lazy("certificate", "This is to certify that"),
+    "holds": pgettext_lazy(
+        "certificate", "holds the following quality label for cluster management organisations:"
+    ),
+    "number": pgettext_lazy("certificate", "Certificate number"),
+    "level": pgettext_lazy("certificate", "Level"),
+    "scheme": pgettext_lazy("certificate", "Scheme"),
+    "version": pgettext_lazy("certificate", "version"),
+    "valid_from": pgettext_lazy("certificate", "Valid from"),
+    "valid_until": pgettext_lazy("certificate", "Valid until"),
+    "first_awarded": pgettext_lazy("certificate", "First awarded on"),
+    "authority": pgettext_lazy("certificate", "Awarding authority"),
+    "issued_on": pgettext_lazy("certificate", "Date of issue"),
+    "recognised": pgettext_lazy("certificate", "Includes"),
+    "recognised_with": pgettext_lazy("certificate", "Recognised with"),
+    "recognised_label": pgettext_lazy("certificate", "%(label)s, certificate number %(number)s"),
+    "qr_heading": pgettext_lazy("certificate", "Check the current status"),
+    "qr_text": pgettext_lazy(
+        "certificate",
+        "Scan the QR code or open the address to check whether this label is valid today:",
+    ),
+    "generated": pgettext_lazy(
+        "certificate",
+        "This document was generated on %(today)s. The status in the public register is "
+        "authoritative.",
+    ),
+    "status_revoked": pgettext_lazy("certificate", "REVOKED"),
+    "text_revoked": pgettext_lazy(
+        "certificate", "This label was revoked on %(date)s and is no longer valid."
+    ),
+    "status_suspended": pgettext_lazy("certificate", "SUSPENDED"),
+    "text_suspended": pgettext_lazy(
+        "certificate",
+        "This label has been suspended since %(date)s and is not valid while suspended.",
+    ),
+    "status_expired": pgettext_lazy("certificate", "EXPIRED"),
+    "text_expired": pgettext_lazy(
+        "certificate", "This label was valid until %(date)s and has expired."
+    ),
+    "status_not_yet_valid": pgettext_lazy("certificate", "NOT YET VALID"),
+    "text_not_yet_valid": pgettext_lazy("certificate", "This label becomes valid on %(date)s."),
 }
+
+# The German wording as certificates have always printed it, used for any message the German
+# catalogue does not translate yet: a certificate is a formal document and never comes out half
+# translated (a message the catalogue translates wins).
+_GERMAN = {
+    "title": "Zertifikat",
+    "intro": "Hiermit wird bestätigt, dass",
+    "holds": "das folgende Qualitätslabel für Clustermanagement-Organisationen trägt:",
+    "number": "Zertifikatsnummer",
+    "level": "Stufe",
+    "scheme": "Labelverfahren",
+    "version": "Version",
+    "valid_from": "Gültig ab",
+    "valid_until": "Gültig bis",
+    "first_awarded": "Erstmals vergeben am",
+    "authority": "Vergebende Stelle",
+    "issued_on": "Ausstellungsdatum",
+    "recognised": "Schließt ein",
+    "recognised_with": "Anerkannt mit",
+    "recognised_label": "%(label)s, Zertifikatsnummer %(number)s",
+    "qr_heading": "Aktuellen Status prüfen",
+    "qr_text": (
+        "Scannen Sie den QR-Code oder öffnen Sie die Adresse, um zu prüfen, ob dieses "
+        "Label heute gültig ist:"
+    ),
+    "generated": (
+        "Dieses Dokument wurde am %(today)s erstellt. Maßgeblich ist der Status im "
+        "öffentlichen Register."
+    ),
+    "status_revoked": "WIDERRUFEN",
+    "text_revoked": "Dieses Label wurde am %(date)s widerrufen und ist nicht mehr gültig.",
+    "status_suspended": "AUSGESETZT",
+    "text_suspended": (
+        "Dieses Label ist seit dem %(date)s ausgesetzt und während der Aussetzung nicht gültig."
+    ),
+    "status_expired": "ABGELAUFEN",
+    "text_expired": "Dieses Label war bis zum %(date)s gültig und ist abgelaufen.",
+    "status_not_yet_valid": "NOCH NICHT GÜLTIG",
+    "text_not_yet_valid": "Dieses Label ist erst ab dem %(date)s gültig.",
+}
+
+
+def certificate_wording(language: str) -> dict[str, str]:
+    """Every text of a certificate in ``language`` (``de`` or ``en``), from the catalogue."""
+    with translation.override("en"):
+        english = {key: str(message) for key, message in MESSAGES.items()}
+    if language == "en":
+        return english
+    with translation.override(language):
+        words = {key: str(message) for key, message in MESSAGES.items()}
+    if language == "de":
+        for key, word in words.items():
+            if word == english[key]:  # not translated yet
+                words[key] = _GERMAN[key]
+    return words
+
+
+class _Wording(Mapping[str, dict[str, str]]):
+    """``WORDING["de"]``: the certificate's texts in a language, read when asked for."""
+
+    def __getitem__(self, language: str) -> dict[str, str]:
+        if language not in LANGUAGES:
+            raise KeyError(language)
+        return certificate_wording(language)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGUAGES)
+
+    def __len__(self) -> int:
+        return len(LANGUAGES)
+
+
+WORDING: Mapping[str, dict[str, str]] = _Wording()
 
 INK = colors.HexColor("#1a1a1a")
 MUTED = colors.HexColor("#555555")
@@ -170,29 +237,28 @@ class _Styles:
 
 
 def _styles() -> _Styles:
-    base = ParagraphStyle("base", fontName="Helvetica", fontSize=11, leading=14, textColor=INK)
+    regular, bold = register_unicode_fonts()
+    base = ParagraphStyle("base", fontName=regular, fontSize=11, leading=14, textColor=INK)
     centred = ParagraphStyle("centred", parent=base, alignment=TA_CENTER)
     return _Styles(
         title=ParagraphStyle(
             "title",
             parent=centred,
-            fontName="Helvetica-Bold",
+            fontName=bold,
             fontSize=30,
             leading=36,
             textColor=ACCENT,
             spaceAfter=6 * mm,
         ),
         intro=ParagraphStyle("intro", parent=centred, fontSize=12, leading=16, spaceAfter=3 * mm),
-        name=ParagraphStyle(
-            "name", parent=centred, fontName="Helvetica-Bold", fontSize=20, leading=25
-        ),
+        name=ParagraphStyle("name", parent=centred, fontName=bold, fontSize=20, leading=25),
         cluster=ParagraphStyle(
             "cluster", parent=centred, fontSize=13, leading=17, textColor=MUTED, spaceAfter=5 * mm
         ),
         label=ParagraphStyle(
             "label",
             parent=centred,
-            fontName="Helvetica-Bold",
+            fontName=bold,
             fontSize=18,
             leading=23,
             textColor=ACCENT,
@@ -200,12 +266,12 @@ def _styles() -> _Styles:
             spaceAfter=6 * mm,
         ),
         key=ParagraphStyle("key", parent=base, textColor=MUTED),
-        value=ParagraphStyle("value", parent=base, fontName="Helvetica-Bold"),
+        value=ParagraphStyle("value", parent=base, fontName=bold),
         small=ParagraphStyle("small", parent=base, fontSize=9, leading=12, textColor=MUTED),
         banner_word=ParagraphStyle(
             "banner_word",
             parent=centred,
-            fontName="Helvetica-Bold",
+            fontName=bold,
             fontSize=16,
             leading=20,
             textColor=colors.white,
@@ -214,6 +280,12 @@ def _styles() -> _Styles:
             "banner_text", parent=centred, fontSize=11, leading=14, textColor=colors.white
         ),
     )
+
+
+def _table_style(commands: list) -> TableStyle:
+    """A table style whose cells are set in the embedded font (a table's default, Helvetica,
+    would otherwise be named on the page even where no cell holds plain text)."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), register_unicode_fonts()[0]), *commands])
 
 
 def _banner(label: Label, status: LabelStatus, words: dict[str, str], language: str, styles):
@@ -227,7 +299,7 @@ def _banner(label: Label, status: LabelStatus, words: dict[str, str], language: 
         day = label.valid_until
     else:
         day = label.valid_from
-    text = words[f"text_{status.value}"].format(date=format_date(day, language))
+    text = words[f"text_{status.value}"] % {"date": format_date(day, language)}
     box = Table(
         [
             [Paragraph(pdf_text(words[f"status_{status.value}"]), styles.banner_word)],
@@ -236,7 +308,7 @@ def _banner(label: Label, status: LabelStatus, words: dict[str, str], language: 
         colWidths=[160 * mm],
     )
     box.setStyle(
-        TableStyle(
+        _table_style(
             [
                 ("BACKGROUND", (0, 0), (-1, -1), STATUS_COLOURS[status]),
                 ("TOPPADDING", (0, 0), (-1, -1), 4),
@@ -256,6 +328,48 @@ def _scheme_named(label: Label, words: dict[str, str], language: str) -> str:
     return f"{name}, {words['version']} {label.catalogue_version}"
 
 
+def certificate_label_name(label: Label, language: str) -> str:
+    """The label as a certificate names it: the scheme and, unless its name says it, the level
+    ("European Cluster Excellence Label \u2013 Gold")."""
+    level_name = label.level.name.get(language)
+    label_name = label.scheme.name.get(language)
+    if level_name not in label_name:
+        label_name = f"{label_name} \u2013 {level_name}"
+    return label_name
+
+
+def printed_names(label: Label) -> list[str]:
+    """The organisation's legal name and the cluster's name, the latter left out when the two
+    are the same name (compared folded: case, accents, spaces and punctuation aside)."""
+    organisation = label.organisation
+    cluster = organisation.cluster_name or ""
+    if cluster.strip() and search_key(cluster) != search_key(organisation.legal_name):
+        return [organisation.legal_name, cluster]
+    return [organisation.legal_name]
+
+
+def _names(label: Label, styles) -> list:
+    legal, *cluster = printed_names(label)
+    flowables: list[Flowable] = [Paragraph(pdf_text(legal), styles.name)]
+    if cluster:
+        flowables.append(Paragraph(pdf_text(cluster[0]), styles.cluster))
+    else:
+        flowables.append(Spacer(1, 5 * mm))
+    return flowables
+
+
+def recognised_labels(label: Label) -> list[tuple[str, Label]]:
+    """The labels recognised from the same procedure, each with how it relates to ``label``:
+    ``recognised`` for those ``label`` includes (a state label's ECEI Gold), ``recognised_with``
+    for the label ``label`` was recognised with. Revoked ones are left out."""
+    related: list[tuple[str, Label]] = []
+    if label.recognised_with_id is not None and label.recognised_with is not None:
+        related.append(("recognised_with", label.recognised_with))
+    for other in label.recognitions.exclude(state="revoked").select_related("scheme_version"):
+        related.append(("recognised", other))
+    return related
+
+
 def _facts(label: Label, words: dict[str, str], language: str, styles) -> Table:
     scheme = label.scheme
     rows = [
@@ -267,6 +381,12 @@ def _facts(label: Label, words: dict[str, str], language: str, styles) -> Table:
     ]
     if label.first_awarded_on != label.awarded_on:
         rows.append((words["first_awarded"], format_date(label.first_awarded_on, language)))
+    for relation, other in recognised_labels(label):
+        named = words["recognised_label"] % {
+            "label": certificate_label_name(other, language),
+            "number": other.certificate_number,
+        }
+        rows.append((words[relation], named))
     rows += [
         (words["authority"], scheme.awarding_authority.name),
         (words["issued_on"], format_date(label.awarded_on, language)),
@@ -279,7 +399,7 @@ def _facts(label: Label, words: dict[str, str], language: str, styles) -> Table:
         colWidths=[50 * mm, 110 * mm],
     )
     table.setStyle(
-        TableStyle(
+        _table_style(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, -2), 0.4, colors.HexColor("#d0d0d0")),
@@ -306,7 +426,7 @@ def _qr_block(label: Label, words: dict[str, str], styles) -> Table:
     ]
     block = Table([[image, text]], colWidths=[42 * mm, 118 * mm])
     block.setStyle(
-        TableStyle(
+        _table_style(
             [
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("BOX", (0, 0), (-1, -1), 0.6, colors.HexColor("#d0d0d0")),
@@ -314,6 +434,64 @@ def _qr_block(label: Label, words: dict[str, str], styles) -> Table:
         )
     )
     return block
+
+
+@dataclass(frozen=True)
+class OperatorBranding:
+    """What an operator's certificates carry besides the facts: its logo and who signs."""
+
+    logo: Path | None = None
+    signatory: str = ""
+    signatory_role: dict[str, str] | None = None
+    signature: Path | None = None
+
+
+def operator_branding(label: Label) -> OperatorBranding:
+    """The branding of the operator that runs ``label``'s scheme, from
+    ``settings.CERTIFICATE_OPERATORS`` (keyed by the operator's key, as in the scheme file:
+    ``{"eucles": {"logo": "/srv/eucles.png", "signatory": "Dr. A. Muster", "signatory_role":
+    {"de": "Vorsitz", "en": "Chair"}, "signature": "/srv/signature.png"}}``). An operator
+    without an entry gets none: the certificate then has no logo and no signature block."""
+    entry = getattr(settings, "CERTIFICATE_OPERATORS", {}).get(label.scheme.operator.key) or {}
+    logo, signature = entry.get("logo"), entry.get("signature")
+    return OperatorBranding(
+        logo=Path(logo) if logo else None,
+        signatory=entry.get("signatory", ""),
+        signatory_role=entry.get("signatory_role") or None,
+        signature=Path(signature) if signature else None,
+    )
+
+
+def _image(path: Path, *, height: float) -> Image:
+    """An image scaled to ``height``, its proportions kept."""
+    reader = ImageReader(str(path))
+    width_px, height_px = reader.getSize()
+    return Image(str(path), width=height * width_px / height_px, height=height)
+
+
+def _logo(branding: OperatorBranding) -> Image | None:
+    if branding.logo is None:
+        return None
+    logo = _image(branding.logo, height=16 * mm)
+    logo.hAlign = "RIGHT"
+    return logo
+
+
+def _signature(branding: OperatorBranding, language: str, styles) -> list:
+    """The signature block (signature image, name, role), or nothing if the operator has none."""
+    if not branding.signatory and branding.signature is None:
+        return []
+    cell: list = []
+    if branding.signature is not None:
+        cell.append(_image(branding.signature, height=14 * mm))
+    if branding.signatory:
+        cell.append(Paragraph(pdf_text(branding.signatory), styles.value))
+    role = (branding.signatory_role or {}).get(language, "")
+    if role:
+        cell.append(Paragraph(pdf_text(role), styles.small))
+    block = Table([["", cell]], colWidths=[90 * mm, 70 * mm])
+    block.setStyle(_table_style([("LINEABOVE", (1, 0), (1, 0), 0.6, MUTED)]))
+    return [block, Spacer(1, 6 * mm)]
 
 
 def _page_decoration(status: LabelStatus, words: dict[str, str]):
@@ -330,7 +508,7 @@ def _page_decoration(status: LabelStatus, words: dict[str, str]):
         if status in (LabelStatus.REVOKED, LabelStatus.SUSPENDED):
             canvas.setFillColor(STATUS_COLOURS[status])
             canvas.setFillAlpha(0.18)
-            canvas.setFont("Helvetica-Bold", 72)
+            canvas.setFont(register_unicode_fonts()[1], 72)
             canvas.translate(width / 2, height / 2)
             canvas.rotate(45)
             canvas.drawCentredString(0, -24, words[f"status_{status.value}"])
@@ -350,28 +528,29 @@ def certificate_pdf_bytes(
     styles = _styles()
     status = label.status_on(today)
     scheme = label.scheme
-    level_name = label.level.name.get(language)
-    label_name = scheme.name.get(language)
-    if level_name not in label_name:
-        label_name = f"{label_name} \u2013 {level_name}"
+    label_name = certificate_label_name(label, language)
+    branding = operator_branding(label)
 
-    story = []
+    story: list = []
+    logo = _logo(branding)
+    if logo is not None:
+        story += [logo, Spacer(1, 3 * mm)]
     banner = _banner(label, status, words, language, styles)
     if banner is not None:
         story += [banner, Spacer(1, 6 * mm)]
     story += [
         Paragraph(pdf_text(words["title"]), styles.title),
         Paragraph(pdf_text(words["intro"]), styles.intro),
-        Paragraph(pdf_text(label.organisation.legal_name), styles.name),
-        Paragraph(pdf_text(label.organisation.cluster_name), styles.cluster),
+        *_names(label, styles),
         Paragraph(pdf_text(words["holds"]), styles.intro),
         Paragraph(pdf_text(label_name), styles.label),
         _facts(label, words, language, styles),
-        Spacer(1, 8 * mm),
+        Spacer(1, 6 * mm),
+        *_signature(branding, language, styles),
         _qr_block(label, words, styles),
         Spacer(1, 6 * mm),
         Paragraph(
-            pdf_text(words["generated"].format(today=format_date(today, language))),
+            pdf_text(words["generated"] % {"today": format_date(today, language)}),
             styles.small,
         ),
     ]
@@ -389,6 +568,9 @@ def certificate_pdf_bytes(
         subject=f"{label_name}: {label.organisation.legal_name}",
         creator="clusterlabel",
         lang=language,
+        # The page's initial font too: reportlab's default, Helvetica, would be named on the
+        # page as a font that is not embedded.
+        initialFontName=register_unicode_fonts()[0],
     )
     decoration = _page_decoration(status, words)
     # Always one page: very long names shrink the whole content a little instead of spilling.
