@@ -129,6 +129,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from the package (no CDN)
 ]
 
 MIDDLEWARE = [
@@ -348,6 +351,35 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
+
+# The public, read-only REST API (/api/v1/, labels/api): no login (tokens come later), JSON
+# only, a request rate per client address (``API_ANON_RATE``, e.g. "120/minute"). The address
+# is REMOTE_ADDR unless API_NUM_PROXIES proxies of our own stand in front: a client's own
+# X-Forwarded-For header must not give it a new address per request.
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_PERMISSION_CLASSES": ["clusterlabel.core.api.ReadOnly"],
+    "DEFAULT_THROTTLE_CLASSES": ["clusterlabel.core.api.AddressRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "clusterlabel registry API",
+    "DESCRIPTION": (
+        "The public register of quality labels for cluster management organisations: labels, "
+        "holders and statistics. Read-only, no login; open data without personal data."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v[0-9]+",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 LOGGING = {
     "version": 1,

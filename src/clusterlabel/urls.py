@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from clusterlabel.core.health import health
 from clusterlabel.organisations import urls as organisations_urls
@@ -44,6 +45,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    # The public REST API: the OpenAPI document generated from the code, the interactive page
+    # (Swagger UI from the installed package; its script is a file, for script-src 'self').
+    path("api/v1/", include("clusterlabel.labels.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api_schema", template_name="api/swagger_ui.html"
+        ),
+        name="api_docs",
+    ),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,82 @@
+"""Property-based requests generated from the OpenAPI document (schemathesis): whatever the
+parameters, no answer is a server error, and every answer has a documented status, content
+type and body. The number of examples per endpoint is bounded so that the fast suite stays
+fast; ``API_SCHEMATHESIS_EXAMPLES`` raises it for a longer run."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.factories import OrganisationFactory
+from tests.labels.label_factories import make_label
+
+EXAMPLES = int(os.environ.get("API_SCHEMATHESIS_EXAMPLES", "25"))
+
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api_schema(loaded_schemes, settings):
+    """The document ``/api/schema/`` serves, and the requests sent to the application (WSGI,
+    in the test's database transaction), with a few labels to find."""
+    settings.API_ANON_RATE = "100000/minute"
+    holder = OrganisationFactory(cluster_name="Cluster Süd", country="DE", region="DE-BW")
+    make_label(organisation=holder)
+    make_label(organisation=holder, scheme_id="ecei-bronze", state="revoked")
+    make_label(organisation=OrganisationFactory(country="AT", region=""), scheme_id="ecei-silver")
+    return schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+
+
+# schemathesis's own pytest integration (``from_fixture``) needs a pytest internal that
+# pytest 9.2 removed; the operation's hypothesis strategy is all the test needs.
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/labels/",
+        "/api/v1/labels/{number}/",
+        "/api/v1/organisations/{id}/",
+        "/api/v1/statistics/",
+    ],
+)
+def test_the_api_keeps_to_its_document(api_schema, path):
+    operation = api_schema[path]["GET"]
+
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    def keeps_to_the_document(case):
+        case.call_and_validate(
+            checks=[
+                not_a_server_error,
+                status_code_conformance,
+                content_type_conformance,
+                response_schema_conformance,
+            ]
+        )
+
+    keeps_to_the_document()
+
+
+def test_the_test_asks_every_operation_of_the_document(api_schema):
+    operations = {op.ok().path for op in api_schema.get_all_operations()}
+    assert operations == {
+        "/api/v1/labels/",
+        "/api/v1/labels/{number}/",
+        "/api/v1/organisations/{id}/",
+        "/api/v1/statistics/",
+    }
