@@ -13,6 +13,11 @@ urlpatterns = [
     path("labels/<str:number>/certificate.pdf", certificate.certificate_pdf, name="certificate"),
     path("labels/<str:number>/badge.svg", certificate.badge_svg, name="badge"),
     path("labels/<str:number>/manage/", manage.label_manage, name="manage"),
+    path(
+        "procedures/<int:pk>/decision-letter.pdf",
+        certificate.decision_letter,
+        name="decision_letter",
+    ),
     path("registry/", registry.registry, name="registry"),
     path("registry/export.<slug:fmt>", registry.registry_export, name="registry_export"),
     path("registry/holders/<int:pk>/", public.holder, name="holder"),

@@ -157,19 +157,27 @@ _GERMAN = {
 }
 
 
-def certificate_wording(language: str) -> dict[str, str]:
-    """Every text of a certificate in ``language`` (``de`` or ``en``), from the catalogue."""
+def catalogue_wording(
+    messages: Mapping[str, Promise], german: Mapping[str, str], language: str
+) -> dict[str, str]:
+    """``messages`` in ``language`` from the catalogue; in German, a message the catalogue does
+    not translate yet comes from ``german`` (a formal document is never half translated)."""
     with translation.override("en"):
-        english = {key: str(message) for key, message in MESSAGES.items()}
+        english = {key: str(message) for key, message in messages.items()}
     if language == "en":
         return english
     with translation.override(language):
-        words = {key: str(message) for key, message in MESSAGES.items()}
+        words = {key: str(message) for key, message in messages.items()}
     if language == "de":
         for key, word in words.items():
             if word == english[key]:  # not translated yet
-                words[key] = _GERMAN[key]
+                words[key] = german[key]
     return words
+
+
+def certificate_wording(language: str) -> dict[str, str]:
+    """Every text of a certificate in ``language`` (``de`` or ``en``), from the catalogue."""
+    return catalogue_wording(MESSAGES, _GERMAN, language)
 
 
 class _Wording(Mapping[str, dict[str, str]]):
@@ -469,7 +477,7 @@ def _image(path: Path, *, height: float) -> Image:
     return Image(str(path), width=height * width_px / height_px, height=height)
 
 
-def _logo(branding: OperatorBranding) -> Image | None:
+def operator_logo(branding: OperatorBranding) -> Image | None:
     if branding.logo is None:
         return None
     logo = _image(branding.logo, height=16 * mm)
@@ -477,7 +485,7 @@ def _logo(branding: OperatorBranding) -> Image | None:
     return logo
 
 
-def _signature(branding: OperatorBranding, language: str, styles) -> list:
+def signature_block(branding: OperatorBranding, language: str, styles) -> list:
     """The signature block (signature image, name, role), or nothing if the operator has none."""
     if not branding.signatory and branding.signature is None:
         return []
@@ -532,7 +540,7 @@ def certificate_pdf_bytes(
     branding = operator_branding(label)
 
     story: list = []
-    logo = _logo(branding)
+    logo = operator_logo(branding)
     if logo is not None:
         story += [logo, Spacer(1, 3 * mm)]
     banner = _banner(label, status, words, language, styles)
@@ -546,7 +554,7 @@ def certificate_pdf_bytes(
         Paragraph(pdf_text(label_name), styles.label),
         _facts(label, words, language, styles),
         Spacer(1, 6 * mm),
-        *_signature(branding, language, styles),
+        *signature_block(branding, language, styles),
         _qr_block(label, words, styles),
         Spacer(1, 6 * mm),
         Paragraph(

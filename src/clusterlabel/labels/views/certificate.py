@@ -3,7 +3,9 @@ that someone pasted or uploaded. All public: no login, no personal data."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -13,6 +15,12 @@ from clusterlabel.core.language import current_language
 from clusterlabel.credentials.vcjwt import SignatureOutcome, Verdict
 from clusterlabel.labels.certificates import credentials
 from clusterlabel.labels.certificates.badge import badge_language, build_badge
+from clusterlabel.labels.certificates.decision_letter import (
+    decision_letter_filename,
+    decision_letter_language,
+    decision_letter_pdf_bytes,
+    has_decision_letter,
+)
 from clusterlabel.labels.certificates.pdf import (
     certificate_filename,
     certificate_language,
@@ -22,6 +30,7 @@ from clusterlabel.labels.forms import CertificateNumberForm, CredentialCheckForm
 from clusterlabel.labels.presenters.verification import check_page
 from clusterlabel.labels.public_cache import public_page
 from clusterlabel.labels.selectors import label_by_number, label_number_exists
+from clusterlabel.procedures.views.common import load_procedure
 
 
 def _language(request: HttpRequest) -> str:
@@ -69,6 +78,26 @@ def badge_svg(request: HttpRequest, number: str) -> HttpResponse:
     return response
 
 
+@login_required
+@require_GET
+@never_cache  # private: the procedure's decision, for those who may see the procedure
+def decision_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The authority's decision letter on a decided procedure, as PDF, for whoever may see the
+    procedure (``Activity.VIEW_PROCEDURE``; anyone else gets a 404, as on the procedure page),
+    in ``?lang=`` or the organisation's language."""
+    procedure = load_procedure(request, pk)
+    if not has_decision_letter(procedure):
+        raise Http404
+    language = decision_letter_language(procedure, request.GET.get("lang"))
+    response = HttpResponse(
+        decision_letter_pdf_bytes(procedure, language=language), content_type="application/pdf"
+    )
+    filename = decision_letter_filename(procedure)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Language"] = language
+    return response
+
+
 # ------------------------------------------------------------------ credential check
 
 
@@ -93,7 +122,18 @@ def verify_credential_form(request: HttpRequest) -> HttpResponse:
         context = check_page(CredentialCheckForm(), None)
         context["number_form"] = number_form
         return render(request, "labels/verify_form.html", context, status=status)
-    form = CredentialCheckForm(request.POST or None, request.FILES or None)
+    try:
+        data, files = request.POST, request.FILES
+    except RequestDataTooBig:
+        # Beyond DATA_UPLOAD_MAX_MEMORY_SIZE Django reads nothing; say why, with the form.
+        form = CredentialCheckForm(data={})
+        form.is_valid()
+        form.errors.clear()
+        form.add_error("token", _("The request is too large: a credential has at most 64 KiB."))
+        context = check_page(form, None)
+        context["number_form"] = CertificateNumberForm()
+        return render(request, "labels/verify_form.html", context, status=400)
+    form = CredentialCheckForm(data or None, files or None)
     report = None
     if request.method == "POST" and form.is_valid():
         report = credentials.verify_token(form.cleaned_data["credential"])
@@ -108,4 +148,6 @@ def verify_credential_form(request: HttpRequest) -> HttpResponse:
             )
     context = check_page(form, report)
     context["number_form"] = CertificateNumberForm()
-    return render(request, "labels/verify_form.html", context)
+    # Input that is not a credential (too large, not three parts, nested too deeply) is a bad
+    # request, with the reason on the form; a genuine credential's verdict is a normal answer.
+    return render(request, "labels/verify_form.html", context, status=400 if form.errors else 200)
