@@ -77,6 +77,8 @@ class LabelClaim:
     revocation_list_url: str
     suspension_list_url: str
     status_list_index: int
+    # The badge image (OB 3.0 ``achievement.image``): optional, an absolute URI.
+    achievement_image: str = ""
 
     def __post_init__(self) -> None:
         for name in (
@@ -111,6 +113,10 @@ class LabelClaim:
             raise ValueError("country must be an ISO 3166-1 alpha-2 code such as 'DE'")
         if self.revocation_list_url == self.suspension_list_url:
             raise ValueError("revocation and suspension need two different status lists")
+        if self.achievement_image and not _URI_RE.fullmatch(self.achievement_image):
+            raise ValueError(
+                f"achievement_image must be an absolute URI, got {self.achievement_image!r}"
+            )
         index = self.status_list_index
         if isinstance(index, bool) or not isinstance(index, int) or index < 0:
             raise ValueError("status_list_index must be a non-negative int")
@@ -145,7 +151,7 @@ def _identity(identity_type: str, value: str) -> dict[str, Any]:
 
 def build_achievement(claim: LabelClaim) -> dict[str, Any]:
     """The ``Achievement``: the label level of a scheme, the same for every holder."""
-    return {
+    achievement: dict[str, Any] = {
         "id": claim.achievement_id,
         "type": ["Achievement"],
         "achievementType": "QualityAssuranceCredential",
@@ -166,6 +172,13 @@ def build_achievement(claim: LabelClaim) -> dict[str, Any]:
         "humanCode": f"{claim.scheme_id}:{claim.level_id}",
         "inLanguage": "en",
     }
+    if claim.achievement_image:
+        achievement["image"] = {
+            "id": claim.achievement_image,
+            "type": "Image",
+            "caption": f"{claim.scheme_name_en} - {claim.level_name_en}",
+        }
+    return achievement
 
 
 def build_credential(claim: LabelClaim) -> dict[str, Any]:

@@ -12,6 +12,11 @@ urlpatterns = [
     path("labels/<str:number>/credential.jwt", public.credential, name="credential"),
     path("labels/<str:number>/certificate.pdf", certificate.certificate_pdf, name="certificate"),
     path("labels/<str:number>/badge.svg", certificate.badge_svg, name="badge"),
+    path(
+        "labels/<str:number>/badge-credential.svg",
+        certificate.badge_baked,
+        name="badge_baked",
+    ),
     path("labels/<str:number>/manage/", manage.label_manage, name="manage"),
     path(
         "procedures/<int:pk>/decision-letter.pdf",

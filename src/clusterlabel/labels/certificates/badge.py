@@ -145,16 +145,18 @@ def build_badge(
     return Badge(svg=svg, width=width, height=HEIGHT, status=status)
 
 
+def badge_url(label: Label, *, language: str = "en") -> str:
+    """The path of the label's badge (SVG) in ``language``: the image its credential names
+    (``achievement.image``, English like the rest of the credential) and other sites embed."""
+    return reverse("labels:badge", args=[label.certificate_number]) + f"?lang={language}"
+
+
 def badge_embed_snippet(label: Label, *, language: str = DEFAULT_LANGUAGE) -> str:
     """The HTML another site pastes to show the badge, linked to the verification page."""
     language = badge_language(language)
     badge = build_badge(label, language=language)
     verify_url = settings.SITE_URL + reverse("labels:verify", args=[label.certificate_number])
-    badge_url = (
-        settings.SITE_URL
-        + reverse("labels:badge", args=[label.certificate_number])
-        + f"?lang={language}"
-    )
+    image_url = settings.SITE_URL + badge_url(label, language=language)
     name = label.scheme.name.get(language)
     level = label.level.name.get(language)
     if level not in name:
@@ -163,7 +165,7 @@ def badge_embed_snippet(label: Label, *, language: str = DEFAULT_LANGUAGE) -> st
         label=name, cluster=label.organisation.cluster_name, number=label.certificate_number
     )
     return (
-        f"<a href={quoteattr(verify_url)}><img src={quoteattr(badge_url)} "
+        f"<a href={quoteattr(verify_url)}><img src={quoteattr(image_url)} "
         f'alt={quoteattr(alt)} width="{badge.width}" height="{badge.height}"></a>'
     )
 
@@ -173,6 +175,7 @@ __all__ = [
     "Badge",
     "badge_embed_snippet",
     "badge_language",
+    "badge_url",
     "build_badge",
     "scheme_short_name",
 ]

@@ -25,6 +25,7 @@ from clusterlabel.credentials.status_list import (
     build_status_list_credential,
 )
 from clusterlabel.credentials.vcjwt import VerificationReport, sign_credential, verify_credential
+from clusterlabel.labels.certificates.badge import badge_url
 from clusterlabel.labels.generation import lock_generation
 from clusterlabel.labels.models import Label, LabelState, StoredStatusList
 from clusterlabel.private_files import private_directory
@@ -108,6 +109,7 @@ def label_claim(label: Label) -> LabelClaim:
         revocation_list_url=status_list_url(StatusPurpose.REVOCATION),
         suspension_list_url=status_list_url(StatusPurpose.SUSPENSION),
         status_list_index=label.status_list_index,
+        achievement_image=absolute(badge_url(label)),
     )
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clusterlabel.core.language import current_language
+from clusterlabel.credentials.baking import bake_svg
 from clusterlabel.credentials.vcjwt import SignatureOutcome, Verdict
 from clusterlabel.labels.certificates import credentials
 from clusterlabel.labels.certificates.badge import badge_language, build_badge
@@ -74,6 +75,21 @@ def badge_svg(request: HttpRequest, number: str) -> HttpResponse:
     response["Access-Control-Allow-Origin"] = "*"
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
     # Opened directly, the SVG is a document: it may not load or run anything.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+@require_GET
+@never_cache  # signed now, with today's status behind it
+def badge_baked(request: HttpRequest, number: str) -> HttpResponse:
+    """The label's badge with its signed credential baked in (Open Badges 3.0, SVG): one file
+    that shows the badge and that any verifier can check offline. A download for the holder,
+    not an image to embed (that is ``badge.svg``, which changes with the status)."""
+    label = label_by_number(number)
+    badge = build_badge(label, language=badge_language(_language(request)))
+    baked = bake_svg(badge.svg, credentials.signed_label_credential(label))
+    response = HttpResponse(baked, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{label.certificate_number}.svg"'
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response
 
