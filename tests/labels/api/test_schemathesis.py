@@ -9,7 +9,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -36,7 +38,15 @@ def api_schema(loaded_schemes, settings):
     make_label(organisation=holder)
     make_label(organisation=holder, scheme_id="ecei-bronze", state="revoked")
     make_label(organisation=OrganisationFactory(country="AT", region=""), scheme_id="ecei-silver")
-    return schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    # As Django's test client does: a request must not close the test's database connection
+    # (PostgreSQL), which holds the test's transaction.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 # schemathesis's own pytest integration (``from_fixture``) needs a pytest internal that
