@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from clusterlabel.core.countries import country_name
 from clusterlabel.core.form_fields import choice_field
 from clusterlabel.core.text import header_key
+from clusterlabel.core.widgets import QuickSelect
 from clusterlabel.labels.registry.filters import (
     DEFAULT_SORT,
     SORT_CHOICES,
@@ -102,15 +103,21 @@ class RegistryFilterForm(forms.Form):
         ),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    family = forms.ChoiceField(label=_("Label family"), required=False)
-    scheme = forms.ChoiceField(label=_("Scheme"), required=False)
-    level = forms.ChoiceField(label=_("Level"), required=False)
+    # The selects are QuickSelects: the same HTML as Django's, without a template per option.
+    family = forms.ChoiceField(label=_("Label family"), required=False, widget=QuickSelect)
+    scheme = forms.ChoiceField(label=_("Scheme"), required=False, widget=QuickSelect)
+    level = forms.ChoiceField(label=_("Level"), required=False, widget=QuickSelect)
     country = forms.CharField(label=_("Country"), required=False, max_length=8)
     region = forms.CharField(label=_("State or region"), required=False, max_length=12)
     sector = forms.ChoiceField(
-        label=_("Sector"), required=False, choices=[("", _("any sector")), *Sector.choices]
+        label=_("Sector"),
+        required=False,
+        choices=[("", _("any sector")), *Sector.choices],
+        widget=QuickSelect,
     )
-    status = forms.ChoiceField(label=_("Status today"), required=False, choices=STATUS_CHOICES)
+    status = forms.ChoiceField(
+        label=_("Status today"), required=False, choices=STATUS_CHOICES, widget=QuickSelect
+    )
     valid_on = DayField(
         label=_("Valid on"),
         required=False,
@@ -120,6 +127,7 @@ class RegistryFilterForm(forms.Form):
         label=_("Sort by"),
         required=False,
         choices=SORT_CHOICES,
+        widget=QuickSelect,
         error_messages={
             "invalid_choice": _(
                 "“%(value)s” is not a sort order of this list; it is sorted by "
@@ -157,7 +165,7 @@ class RegistryFilterForm(forms.Form):
             *sorted(catalogue.level_names().items(), key=lambda item: ranks.get(item[0], 0)),
         ]
         typed = data or {}
-        self.fields["country"].widget = forms.Select(
+        self.fields["country"].widget = QuickSelect(
             choices=_place_choices(
                 sorted({country for country, _region in places}),
                 str(_("any country")),
@@ -165,7 +173,7 @@ class RegistryFilterForm(forms.Form):
                 country_name,
             )
         )
-        self.fields["region"].widget = forms.Select(
+        self.fields["region"].widget = QuickSelect(
             choices=_place_choices(
                 sorted({region for _country, region in places if region}),
                 str(_("any state or region")),

@@ -1,0 +1,63 @@
+"""The registry page's lines are written by the presenter (links, dates and places in the
+page's language), not by template tags per cell: what a visitor sees stays the same."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from clusterlabel.labels.presenters.registry import registry_lines
+from clusterlabel.labels.registry.queries import RegistryRow
+from tests.factories import OrganisationFactory
+from tests.helpers import hrefs
+
+from .test_registry import make_label, registry
+
+
+def row(**changes) -> RegistryRow:
+    values = {
+        "certificate_number": "ECEI-G-2016-00007",
+        "organisation_id": 42,
+        "legal_name": "Cluster Süd e. V.",
+        "cluster_name": "Süd",
+        "country": "DE",
+        "region": "DE-BY",
+        "city": "München",
+        "sector": "ict",
+        "label_name": "ECEI Gold Label",
+        "valid_from": date(2016, 1, 15),
+        "valid_until": date(2018, 1, 14),
+        "status": "expired",
+        "is_renewal": False,
+    }
+    return RegistryRow(**(values | changes))
+
+
+def test_a_line_holds_the_links_and_the_words_in_the_pages_language():
+    with translation.override("de"):
+        (line,) = registry_lines([row()])
+        assert line.holder_url == reverse("labels:holder", args=[42])
+        assert line.verify_url == reverse("labels:verify", args=["ECEI-G-2016-00007"])
+        assert (line.valid_from_text, line.valid_until_text) == ("15.01.2016", "14.01.2018")
+        assert (line.country_name, line.region_name) == ("Deutschland", "Bayern")
+    with translation.override("en"):
+        (line,) = registry_lines([row()])
+        assert (line.country_name, line.region_name) == ("Germany", "Bavaria")
+        assert line.valid_from_text != "15.01.2016"  # English writes the day its own way
+
+
+def test_a_line_without_a_region_names_none():
+    (line,) = registry_lines([row(region="")])
+    assert line.region_name == ""
+
+
+@pytest.mark.django_db
+def test_the_page_links_each_label_and_its_holder(client, loaded_schemes):
+    organisation = OrganisationFactory(country="AT", region="")
+    label = make_label(organisation, "ecei-gold", date(2020, 3, 1), versions=loaded_schemes)
+    links = hrefs(registry(client))
+    assert reverse("labels:holder", args=[organisation.pk]) in links
+    assert reverse("labels:verify", args=[label.certificate_number]) in links
