@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from clusterlabel.audit.models import AuditEvent
@@ -22,6 +22,24 @@ def label_by_number(number: str) -> Label:
     if label is None:
         raise Http404
     return label
+
+
+def label_for_verification(number: str) -> tuple[Label, list[Label]]:
+    """The label with this certificate number (as ``label_by_number``) with its renewal and the
+    label it was recognised with joined, and the labels recognised with it, or 404: one query
+    (the number's unique index or the recognitions' foreign-key index), where the verification
+    page had one each for the label, its renewal and its recognitions."""
+    canonical = canonical_certificate_number(number)
+    numbered = Label.objects.filter(certificate_number=canonical).values("pk")
+    rows = list(
+        labels_with_relations()
+        .select_related("renewal", "recognised_with")
+        .filter(Q(certificate_number=canonical) | Q(recognised_with_id__in=numbered))
+    )
+    label = next((row for row in rows if row.certificate_number == canonical), None)
+    if label is None:
+        raise Http404
+    return label, [row for row in rows if row is not label]
 
 
 def label_number_exists(number: str) -> bool:

@@ -27,14 +27,15 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # the stubs' type of a lazy string
 
 
-def verify_page(label: Label) -> dict[str, Any]:
+def verify_page(label: Label, *, recognitions: list[Label] | None = None) -> dict[str, Any]:
     """The label's verification page: the label and, prominently, whether it is valid today,
-    its renewal if any and its recognitions."""
+    its renewal if any and its ``recognitions`` (read from the label when not given; a label
+    from ``selectors.label_for_verification`` comes with them and its renewal)."""
     return {
         "label": label,
         "status": label.status,
         "renewal": getattr(label, "renewal", None),
-        "recognitions": list(label.recognitions.all()),
+        "recognitions": list(label.recognitions.all()) if recognitions is None else recognitions,
     }
 
 

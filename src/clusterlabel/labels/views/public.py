@@ -15,7 +15,11 @@ from clusterlabel.labels.certificates import credentials
 from clusterlabel.labels.models import StoredStatusList
 from clusterlabel.labels.presenters.verification import verify_page
 from clusterlabel.labels.public_cache import public_page
-from clusterlabel.labels.selectors import label_by_number, labels_of_organisation
+from clusterlabel.labels.selectors import (
+    label_by_number,
+    label_for_verification,
+    labels_of_organisation,
+)
 from clusterlabel.organisations.models import Organisation
 
 
@@ -74,8 +78,8 @@ def credential(request: HttpRequest, number: str) -> HttpResponse:
 @public_page()
 def verify(request: HttpRequest, number: str) -> HttpResponse:
     """What a QR code leads to: the label and, prominently, whether it is valid today."""
-    label = label_by_number(number)
-    return render(request, "labels/verify.html", verify_page(label))
+    label, recognitions = label_for_verification(number)
+    return render(request, "labels/verify.html", verify_page(label, recognitions=recognitions))
 
 
 @require_GET
