@@ -14,6 +14,7 @@ from clusterlabel.credentials.vcjwt import Verdict
 from clusterlabel.labels.certificates import credentials
 from clusterlabel.labels.certificates.credentials import label_credential
 from tests.factories import OrganisationFactory
+from tests.helpers import hrefs
 from tests.labels.label_factories import make_label
 
 SVG = (
@@ -25,7 +26,7 @@ TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
 def test_baking_puts_the_token_right_after_the_svg_tag_in_the_ob3_namespace():
     baked = bake_svg(SVG, TOKEN)
     root = ET.fromstring(baked)
-    first = list(root)[0]
+    first = root[0]
     assert first.tag == f"{{{NAMESPACE}}}credential"
     assert first.get("verify") == TOKEN
     assert root.find("{http://www.w3.org/2000/svg}title") is not None  # the picture is kept
@@ -77,3 +78,9 @@ def test_the_baked_badge_carries_the_labels_credential_and_it_verifies(client, l
     assert report.verdict is Verdict.VALID, report.problems
     subject = report.credential["credentialSubject"]
     assert label.certificate_number in str(subject)
+
+
+def test_the_verification_page_offers_the_baked_badge(client, label):
+    page = client.get(reverse("labels:verify", args=[label.certificate_number]))
+    url = reverse("labels:badge_baked", args=[label.certificate_number])
+    assert url in hrefs(page)
