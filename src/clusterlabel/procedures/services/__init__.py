@@ -43,6 +43,7 @@ from clusterlabel.procedures.services.self_assessment import (
     SELF_ASSESSMENT_OPEN,
     evidence_upload,
     self_assessment_save,
+    self_assessment_save_with_evidence,
 )
 from clusterlabel.procedures.services.transition import ActionRefused, procedure_transition
 
@@ -71,4 +72,5 @@ __all__ = [
     "score_save",
     "scores_confirm_matching",
     "self_assessment_save",
+    "self_assessment_save_with_evidence",
 ]

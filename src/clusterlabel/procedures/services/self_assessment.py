@@ -18,6 +18,7 @@ from clusterlabel.domain.errors import InvalidIndicatorValues
 from clusterlabel.domain.scoring import IndicatorValue, validate_values
 from clusterlabel.procedures.models import Evidence, Procedure, SelfAssessmentAnswer
 from clusterlabel.procedures.services.transition import _locked, _require
+from clusterlabel.procedures.stored_files import file_stored, files_removed_unless_committed
 from clusterlabel.procedures.uploads import check_upload, upload_size
 from clusterlabel.procedures.values import to_json
 
@@ -96,12 +97,13 @@ def evidence_upload(
 
     Guarantees: the file's size and type are checked (``ValidationError`` with the reason,
     nothing stored); managers of the organisation upload while the self-assessment is open,
-    assigned assessors while they assess.
+    assigned assessors while they assess. The file is deleted again if the transaction it was
+    stored in rolls back (``stored_files``).
     """
     scheme = procedure.scheme
     scheme.indicator(indicator_id)  # UnknownId for an indicator the scheme does not have
     content_type, digest = check_upload(upload)
-    with transaction.atomic():
+    with files_removed_unless_committed():
         locked = _locked(procedure)
         roles = policy.roles_on(actor, locked)
         closed = (
@@ -120,6 +122,7 @@ def evidence_upload(
             uploaded_by=actor,
         )
         evidence.file.save(upload.name, upload, save=False)
+        file_stored(evidence.file)
         evidence.save()
         audit_record(
             actor=actor,
@@ -134,3 +137,30 @@ def evidence_upload(
             },
         )
     return evidence
+
+
+def self_assessment_save_with_evidence(
+    *,
+    procedure: Procedure,
+    actor: User,
+    values: Mapping[str, IndicatorValue],
+    comments: Mapping[str, str],
+    uploads: Mapping[str, UploadedFile],
+) -> tuple[int, int]:
+    """The questionnaire's save: the answers and each indicator's new file, all or nothing.
+
+    Guarantees: as ``self_assessment_save`` and ``evidence_upload``; when any part is refused,
+    no answer and no evidence row is stored and no file stays on disk. Returns how many answers
+    changed and how many files were stored.
+    """
+    with files_removed_unless_committed():
+        changed = self_assessment_save(
+            procedure=procedure, actor=actor, values=values, comments=comments
+        )
+        stored = [
+            evidence_upload(
+                procedure=procedure, actor=actor, indicator_id=indicator_id, upload=upload
+            )
+            for indicator_id, upload in uploads.items()
+        ]
+    return changed, len(stored)

@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import (
     FileResponse,
     Http404,
@@ -136,23 +135,14 @@ def self_assessment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     # A save is all or nothing for the answers; the acceptable files of a failed save are
     # stored all the same, so that nobody has to choose them again.
     if form.is_valid():
-
-        def save() -> tuple[int, int]:
-            with transaction.atomic():
-                changed = services.self_assessment_save(
-                    procedure=procedure,
-                    actor=user,
-                    values=form.changed_values(),
-                    comments=form.changed_comments(),
-                )
-                stored = [
-                    services.evidence_upload(
-                        procedure=procedure, actor=user, indicator_id=indicator_id, upload=upload
-                    )
-                    for indicator_id, upload in form.uploads().items()
-                ]
-            return changed, len(stored)
-
+        save = partial(
+            services.self_assessment_save_with_evidence,
+            procedure=procedure,
+            actor=user,
+            values=form.changed_values(),
+            comments=form.changed_comments(),
+            uploads=form.uploads(),
+        )
         outcome = run_for_form(form, save, on=refused(request, _questionnaire_url(procedure)))
         if outcome.response is not None:
             return outcome.response
