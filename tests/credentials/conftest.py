@@ -10,7 +10,7 @@ import pytest
 
 from clusterlabel.credentials import KeyRing, LabelClaim, create_key_directory
 
-from .helpers import ISSUER, REVOCATION_LIST_URL, SUSPENSION_LIST_URL
+from .helpers import ISSUER, SUSPENSION_LIST_URL
 
 #: Test keys are 2048 bits (the minimum we accept) to keep the suite fast; the default of
 #: 3072 bits is asserted once in test_keys.py.
@@ -67,7 +67,6 @@ def claim() -> LabelClaim:
         verification_url=f"{ISSUER}/verify/ECEI-S-2022-0815",
         credential_id=f"{ISSUER}/credentials/5f0c6a4e-2b1d-4f8e-9a53-0d6f1c2b7e10",
         achievement_id=f"{ISSUER}/achievements/ecei/silver",
-        revocation_list_url=REVOCATION_LIST_URL,
-        suspension_list_url=SUSPENSION_LIST_URL,
+        status_list_url=SUSPENSION_LIST_URL,
         status_list_index=4711,
     )

@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 
 from clusterlabel.credentials import LabelClaim, build_credential
 
-from .helpers import REVOCATION_LIST_URL, SUSPENSION_LIST_URL
+from .helpers import SUSPENSION_LIST_URL
 
 SCHEMA_PATH = Path(__file__).with_name("ob3_minimal_schema.json")
 
@@ -48,7 +48,7 @@ def test_credential_validates_against_ob3_schema(
         lambda c: c["credentialSubject"].pop("achievement"),
         lambda c: c["credentialSubject"]["achievement"].pop("criteria"),
         lambda c: c["credentialSubject"].__setitem__("name", "A person's name"),
-        lambda c: c["credentialStatus"][0].__setitem__("statusListIndex", 4711),
+        lambda c: c["credentialStatus"].__setitem__("statusListIndex", 4711),
         lambda c: c.__setitem__("validUntil", "2024-02-29T23:59:59"),
         lambda c: c["issuer"].pop("id"),
     ],
@@ -98,23 +98,16 @@ def test_credential_layout(claim: LabelClaim) -> None:
     assert credential["evidence"][0]["id"] == claim.verification_url
 
 
-def test_credential_status_has_a_revocation_and_a_suspension_entry(claim: LabelClaim) -> None:
-    assert build_credential(claim)["credentialStatus"] == [
-        {
-            "id": f"{REVOCATION_LIST_URL}#4711",
-            "type": "BitstringStatusListEntry",
-            "statusPurpose": "revocation",
-            "statusListIndex": "4711",
-            "statusListCredential": REVOCATION_LIST_URL,
-        },
-        {
-            "id": f"{SUSPENSION_LIST_URL}#4711",
-            "type": "BitstringStatusListEntry",
-            "statusPurpose": "suspension",
-            "statusListIndex": "4711",
-            "statusListCredential": SUSPENSION_LIST_URL,
-        },
-    ]
+def test_credential_status_is_one_suspension_entry(claim: LabelClaim) -> None:
+    """OB 3.0 allows one ``credentialStatus`` object; it names the list that marks suspended
+    and revoked labels (docs/credentials.md)."""
+    assert build_credential(claim)["credentialStatus"] == {
+        "id": f"{SUSPENSION_LIST_URL}#4711",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "suspension",
+        "statusListIndex": "4711",
+        "statusListCredential": SUSPENSION_LIST_URL,
+    }
 
 
 def test_credential_carries_no_personal_data(claim: LabelClaim) -> None:
@@ -144,7 +137,8 @@ def test_aware_datetimes_are_converted_to_utc(claim: LabelClaim) -> None:
     [
         ({"valid_from": datetime(2022, 3, 1)}, "timezone-aware"),
         ({"country": "Germany"}, "ISO 3166-1"),
-        ({"suspension_list_url": REVOCATION_LIST_URL}, "two different status lists"),
+        ({"status_list_url": "status/suspension"}, "absolute URI"),
+        ({"issuer_email": "not an address"}, "e-mail address"),
         ({"valid_until": date(2022, 2, 1)}, "after valid_from"),
         ({"status_list_index": -1}, "non-negative"),
         ({"credential_id": "5f0c6a4e"}, "absolute URI"),

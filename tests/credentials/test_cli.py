@@ -59,7 +59,7 @@ def test_valid_with_signed_status_lists(files: dict[str, Path], ring: KeyRing) -
     assert lines[0] == "signature: valid"
     assert lines[1] == f"key: known kid {ring.active.kid}"
     assert lines[2] == "dates: valid (2022-03-01T00:00:00Z to 2024-02-29T23:59:59Z)"
-    assert lines[3].startswith("status: valid (revocation: not revoked")
+    assert lines[3] == "status: valid (suspension: not suspended (index 4711, signed list))"
     assert lines[4] == "verdict: valid (exit 0)"
 
 

@@ -71,13 +71,14 @@ def signed_list(
 def lists(
     ring: KeyRing, *, revoked: tuple[int, ...] = (), suspended: tuple[int, ...] = ()
 ) -> dict[str, str]:
-    """Both signed status lists of the issuer."""
+    """Both signed status lists of the issuer, as the platform publishes them: the suspension
+    list (the one a credential names) marks suspended *and* revoked labels."""
     return {
         REVOCATION_LIST_URL: signed_list(
             ring, url=REVOCATION_LIST_URL, purpose="revocation", set_bits=revoked
         ),
         SUSPENSION_LIST_URL: signed_list(
-            ring, url=SUSPENSION_LIST_URL, purpose="suspension", set_bits=suspended
+            ring, url=SUSPENSION_LIST_URL, purpose="suspension", set_bits=suspended + revoked
         ),
     }
 
@@ -384,10 +385,10 @@ def test_status_lists_given_as_bytes(token: str, jwks: dict, ring: KeyRing) -> N
 
 
 def _status_list_with(ring: KeyRing, **changes: Any) -> dict[str, str]:
-    """Both lists, the revocation one built with ``changes`` (url, purpose, issuer...)."""
+    """Both lists, the suspension one (which the credential names) built with ``changes``."""
     result = lists(ring)
-    arguments = {"url": REVOCATION_LIST_URL, "purpose": "revocation", **changes}
-    result[REVOCATION_LIST_URL] = signed_list(ring, **arguments)
+    arguments = {"url": SUSPENSION_LIST_URL, "purpose": "suspension", **changes}
+    result[SUSPENSION_LIST_URL] = signed_list(ring, **arguments)
     return result
 
 
@@ -396,11 +397,11 @@ def _status_list_with(ring: KeyRing, **changes: Any) -> dict[str, str]:
     [
         pytest.param(lambda ring, attacker: lists(attacker), id="signed-by-unpublished-key"),
         pytest.param(
-            lambda ring, attacker: _status_list_with(ring, purpose="suspension"),
+            lambda ring, attacker: _status_list_with(ring, purpose="revocation"),
             id="wrong-purpose",
         ),
         pytest.param(
-            lambda ring, attacker: _status_list_with(ring, url=SUSPENSION_LIST_URL),
+            lambda ring, attacker: _status_list_with(ring, url=REVOCATION_LIST_URL),
             id="list-of-another-url",
         ),
         pytest.param(
@@ -410,7 +411,7 @@ def _status_list_with(ring: KeyRing, **changes: Any) -> dict[str, str]:
         pytest.param(
             lambda ring, attacker: {
                 **lists(ring),
-                REVOCATION_LIST_URL: "uH4sIAAAAAAAAA-not-a-list",
+                SUSPENSION_LIST_URL: "uH4sIAAAAAAAAA-not-a-list",
             },
             id="garbage",
         ),
@@ -431,9 +432,9 @@ def test_tampered_status_list_cannot_hide_a_revocation(
 ) -> None:
     """Clearing the bit inside a signed list breaks the list's signature."""
     revoked = lists(ring, revoked=(4711,))
-    payload = decode_part(revoked[REVOCATION_LIST_URL], 1)
+    payload = decode_part(revoked[SUSPENSION_LIST_URL], 1)
     payload["credentialSubject"]["encodedList"] = BitstringStatusList().encode()
-    revoked[REVOCATION_LIST_URL] = with_part(revoked[REVOCATION_LIST_URL], 1, payload)
+    revoked[SUSPENSION_LIST_URL] = with_part(revoked[SUSPENSION_LIST_URL], 1, payload)
     report = verify_credential(token, jwks, now=INSIDE_VALIDITY, status_lists=revoked)
     assert report.verdict is Verdict.STATUS_LIST_INVALID
 
@@ -497,6 +498,8 @@ def test_duplicate_json_members_are_malformed(token: str, jwks: dict, ring: KeyR
     "header",
     [
         {"alg": "RS256", "typ": "JWT", "kid": "x", "jku": "https://evil.example/jwks.json"},
+        {"alg": "RS256", "typ": "JWT", "kid": "x", "x5u": "https://evil.example/cert.pem"},
+        {"alg": "RS256", "typ": "JWT", "kid": "x", "x5c": ["MIIB"]},
         {"alg": "RS256", "typ": "JWT", "kid": "x", "crit": ["exp"], "exp": 1},
         {"alg": "RS256", "typ": "JWT", "kid": "x", "b64": False},
         {"alg": "RS256", "typ": "JOSE+JSON", "kid": "x"},
@@ -541,16 +544,16 @@ def test_signing_is_deterministic_for_the_same_credential(claim: LabelClaim, rin
 
 
 def _revocation_list_valid(ring: KeyRing, valid_from: datetime, valid_until: datetime | None):
-    """Both lists; the revocation list with the given validity window."""
+    """Both lists; the suspension list (named by the credential) with the given validity."""
     credential = build_status_list_credential(
-        list_url=REVOCATION_LIST_URL,
+        list_url=SUSPENSION_LIST_URL,
         issuer_id=ISSUER,
-        purpose="revocation",
+        purpose="suspension",
         status_list=BitstringStatusList(),
         valid_from=valid_from,
         valid_until=valid_until,
     )
-    return {**lists(ring), REVOCATION_LIST_URL: sign_credential(credential, ring)}
+    return {**lists(ring), SUSPENSION_LIST_URL: sign_credential(credential, ring)}
 
 
 def test_status_list_signed_a_moment_ago_tolerates_clock_skew(

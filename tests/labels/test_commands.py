@@ -35,13 +35,17 @@ def label(loaded_schemes):
 
 @pytest.fixture
 def files(client, label, tmp_path):
-    """The credential, the JWKS and both status lists, saved as a verifier would."""
+    """The credential, the JWKS and both of its issuer's status lists, saved as a verifier
+    would (the credential names the suspension list; the revocation list tells revoked from
+    suspended)."""
+    issuer = credentials.issuer_of(label).key
 
     def save_status_lists() -> list[str]:
         paths = []
         for purpose in ("revocation", "suspension"):
             path = tmp_path / f"{purpose}.jwt"
-            path.write_bytes(client.get(reverse("labels:status_list", args=[purpose])).content)
+            url = reverse("labels:issuer_status_list", args=[issuer, purpose])
+            path.write_bytes(client.get(url).content)
             paths.append(str(path))
         return paths
 
@@ -181,27 +185,39 @@ def test_keys_init_rotate_show_and_old_credentials_still_verify(label, tmp_path)
         out = StringIO()
         call_command("keys", "init", stdout=out)
         assert f"Created key directory {tmp_path / 'keys'}." in out.getvalue()
-        first_kid = credentials.keyring().active.kid
+        platform_kid = credentials.keyring().active.kid
         out = StringIO()
         call_command("keys", "init", stdout=out)
         assert "Kept the existing key directory" in out.getvalue()
-        assert credentials.keyring().active.kid == first_kid
+        assert credentials.keyring().active.kid == platform_kid
+
+        issuer = credentials.issuer_of(label)
+        out = StringIO()
+        call_command("keys", "init", "--issuer", issuer.key, stdout=out)
+        first_kid = credentials.issuer_keyring(issuer).active.kid
+        assert first_kid.startswith(issuer.id + "keys/")
+        assert f"Signing key: {first_kid}" in out.getvalue()
 
         old_token = credentials.signed_label_credential(label)
         out = StringIO()
-        call_command("keys", "rotate", stdout=out)
-        new_kid = credentials.keyring().active.kid
+        call_command("keys", "rotate", "--issuer", issuer.key, stdout=out)
+        new_kid = credentials.issuer_keyring(issuer).active.kid
         assert new_kid != first_kid
         assert out.getvalue().splitlines() == [
             f"New signing key: {new_kid}",
             f"Still published (verifies only): {first_kid}",
         ]
-        retired = (tmp_path / "keys" / f"retired-{first_kid}.pem").read_text()
+        thumbprint = first_kid.rsplit("/", 1)[1]
+        retired = (
+            credentials.issuer_keys_dir(issuer.key) / f"retired-{thumbprint}.pem"
+        ).read_text()
         assert "PUBLIC KEY" in retired
         assert "PRIVATE" not in retired
+        # Each issuer rotates on its own: the platform's key did not change.
+        assert credentials.keyring().active.kid == platform_kid
 
         out = StringIO()
-        call_command("keys", "show", stdout=out)
+        call_command("keys", "show", "--issuer", issuer.key, stdout=out)
         jwks = json.loads(out.getvalue())
         assert [key["kid"] for key in jwks["keys"]] == [new_kid, first_kid]
         assert all(set(key) == {"kty", "n", "e", "kid", "alg", "use"} for key in jwks["keys"])
@@ -215,6 +231,14 @@ def test_keys_init_rotate_show_and_old_credentials_still_verify(label, tmp_path)
         code, output = verify(str(tmp_path / "old.jwt"), "--jwks", str(tmp_path / "jwks.json"))
         assert code == 8  # no status list given, but signature and key are fine
         assert f"key: known kid {first_kid}" in output
+
+
+def test_keys_refuse_an_issuer_key_that_is_not_a_name(tmp_path):
+    with (
+        override_settings(CLUSTERLABEL_KEYS_DIR=tmp_path / "keys"),
+        pytest.raises(CommandError, match="not an issuer key"),
+    ):
+        call_command("keys", "init", "--issuer", "../../etc")
 
 
 def test_keys_without_a_key_directory_say_what_to_do(tmp_path):

@@ -62,6 +62,10 @@ def strict_json_loads(data: bytes | str) -> Any:
         raise EncodingError("not UTF-8") from exc
     except json.JSONDecodeError as exc:
         raise EncodingError(f"not JSON: {exc.msg}") from exc
+    except RecursionError as exc:
+        # Thousands of nested brackets exhaust the parser's stack; that is bad input, not a
+        # fault of ours (a 500 in the app, exit code 1 "signature invalid" in the CLI before).
+        raise EncodingError("JSON nested too deeply") from exc
 
 
 def compact_json(value: Mapping[str, Any]) -> bytes:

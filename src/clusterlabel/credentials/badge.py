@@ -20,7 +20,10 @@ scheme / level (de, en)        ``credentialSubject.achievement`` (type ``Achieve
                                ``achievementType`` QualityAssuranceCredential, ``humanCode``
                                ``<scheme_id>:<level_id>``, ``criteria.narrative``)
 verification_url               ``evidence[0].id`` (the public verification page)
-revocation/suspension lists    ``credentialStatus``: two ``BitstringStatusListEntry``
+issuer_email / issuer_image    ``issuer.email`` / ``issuer.image`` (optional)
+status_list_url, index         ``credentialStatus``: ONE ``BitstringStatusListEntry`` of
+                               purpose ``suspension`` whose bit is set while the label is
+                               suspended *or* revoked (see ``docs/credentials.md``)
 =============================  ==============================================================
 
 The subject is an organisation. The credential carries no person's name or e-mail address;
@@ -74,11 +77,12 @@ class LabelClaim:
     verification_url: str
     credential_id: str
     achievement_id: str
-    revocation_list_url: str
-    suspension_list_url: str
+    status_list_url: str
     status_list_index: int
     # The badge image (OB 3.0 ``achievement.image``): optional, an absolute URI.
     achievement_image: str = ""
+    issuer_email: str = ""
+    issuer_image: str = ""
 
     def __post_init__(self) -> None:
         for name in (
@@ -88,8 +92,7 @@ class LabelClaim:
             "verification_url",
             "credential_id",
             "achievement_id",
-            "revocation_list_url",
-            "suspension_list_url",
+            "status_list_url",
         ):
             value = getattr(self, name)
             if not isinstance(value, str) or not _URI_RE.fullmatch(value):
@@ -111,8 +114,10 @@ class LabelClaim:
                 raise ValueError(f"{name} must be a non-empty string")
         if not _COUNTRY_RE.fullmatch(self.country):
             raise ValueError("country must be an ISO 3166-1 alpha-2 code such as 'DE'")
-        if self.revocation_list_url == self.suspension_list_url:
-            raise ValueError("revocation and suspension need two different status lists")
+        if self.issuer_image and not _URI_RE.fullmatch(self.issuer_image):
+            raise ValueError(f"issuer_image must be an absolute URI, got {self.issuer_image!r}")
+        if self.issuer_email and "@" not in self.issuer_email:
+            raise ValueError(f"issuer_email must be an e-mail address, got {self.issuer_email!r}")
         if self.achievement_image and not _URI_RE.fullmatch(self.achievement_image):
             raise ValueError(
                 f"achievement_image must be an absolute URI, got {self.achievement_image!r}"
@@ -181,6 +186,18 @@ def build_achievement(claim: LabelClaim) -> dict[str, Any]:
     return achievement
 
 
+def issuer_profile(
+    *, issuer_id: str, name: str, url: str, email: str = "", image: str = ""
+) -> dict[str, Any]:
+    """The issuer's OB 3.0 ``Profile``: embedded in each credential and published at its id."""
+    profile: dict[str, Any] = {"id": issuer_id, "type": ["Profile"], "name": name, "url": url}
+    if email:
+        profile["email"] = email
+    if image:
+        profile["image"] = {"id": image, "type": "Image"}
+    return profile
+
+
 def build_credential(claim: LabelClaim) -> dict[str, Any]:
     """The unsigned ``OpenBadgeCredential`` dict for ``claim`` (sign it with ``vcjwt``)."""
     valid_from = format_datetime(claim.valid_from_instant)
@@ -195,12 +212,13 @@ def build_credential(claim: LabelClaim) -> dict[str, Any]:
             f"the {claim.level_name_en} level of '{claim.scheme_name_en}', certificate "
             f"{claim.certificate_number}, valid from {valid_from[:10]} until {valid_until[:10]}."
         ),
-        "issuer": {
-            "id": claim.issuer_id,
-            "type": ["Profile"],
-            "name": claim.issuer_name,
-            "url": claim.issuer_url,
-        },
+        "issuer": issuer_profile(
+            issuer_id=claim.issuer_id,
+            name=claim.issuer_name,
+            url=claim.issuer_url,
+            email=claim.issuer_email,
+            image=claim.issuer_image,
+        ),
         "validFrom": valid_from,
         "validUntil": valid_until,
         "awardedDate": format_datetime(claim.awarded_instant),
@@ -226,19 +244,21 @@ def build_credential(claim: LabelClaim) -> dict[str, Any]:
                 ),
             }
         ],
-        "credentialStatus": [
-            status_list_entry(
-                list_url=claim.revocation_list_url,
-                index=claim.status_list_index,
-                purpose=StatusPurpose.REVOCATION,
-            ),
-            status_list_entry(
-                list_url=claim.suspension_list_url,
-                index=claim.status_list_index,
-                purpose=StatusPurpose.SUSPENSION,
-            ),
-        ],
+        # One object, as OB 3.0's schema requires. Its list marks a label that is suspended or
+        # revoked, so a verifier that only follows the W3C specification never sees either as
+        # valid; the issuer's revocation list (same index) tells the two apart for our verifier.
+        "credentialStatus": status_list_entry(
+            list_url=claim.status_list_url,
+            index=claim.status_list_index,
+            purpose=StatusPurpose.SUSPENSION,
+        ),
     }
 
 
-__all__ = ["CREDENTIAL_CONTEXTS", "LabelClaim", "build_achievement", "build_credential"]
+__all__ = [
+    "CREDENTIAL_CONTEXTS",
+    "LabelClaim",
+    "build_achievement",
+    "build_credential",
+    "issuer_profile",
+]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -240,6 +240,17 @@ class KeyRing:
             raise KeyFileError(f"{active}: no active signing key (run the key generation first)")
         retired = sorted(directory.glob(f"{RETIRED_KEY_PREFIX}*.pem"))
         return cls.from_files(active, retired, check_permissions=check_permissions)
+
+    def with_kid_base(self, kid_base: str) -> KeyRing:
+        """The same keys with ``kid`` = ``kid_base`` + thumbprint: a URL a verifier can
+        dereference to the public key (OB 3.0), e.g. ``https://host/issuers/eucles/keys/``.
+        An empty base keeps the bare thumbprints (the platform's key before issuers)."""
+        if not kid_base:
+            return self
+        return KeyRing(
+            active=replace(self.active, kid=kid_base + self.active.kid),
+            retired=tuple(replace(key, kid=kid_base + key.kid) for key in self.retired),
+        )
 
     @property
     def keys(self) -> tuple[SigningKey, ...]:

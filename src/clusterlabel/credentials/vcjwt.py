@@ -424,6 +424,17 @@ def _check_claims(payload: Mapping[str, Any], credential: Mapping[str, Any]) -> 
             )
 
 
+def key_belongs_to(kid: str | None, issuer: str) -> bool:
+    """Whether a key may sign for ``issuer``: a URL kid (OB 3.0: dereferenceable) must lie
+    under the issuer's id (``<issuer id>/...`` or a DID URL ``<issuer id>#...``), so one JWKS can
+    hold several issuers' keys without one signing for another. A bare kid (a thumbprint, as the
+    platform's key before per-authority issuers) names no owner and is not restricted here."""
+    if kid is None or ":" not in kid:
+        return True
+    base = issuer.rstrip("/")
+    return bool(base) and (kid.startswith(base + "/") or kid.startswith(issuer + "#"))
+
+
 def _types(value: object) -> set[str]:
     """A JSON-LD ``type`` value as a set of strings."""
     if isinstance(value, str):
@@ -529,6 +540,8 @@ def _load_status_list(
         )
     if _issuer_id(status_credential.get("issuer")) != issuer:
         raise StatusListError("status list credential was issued by someone else")
+    if not key_belongs_to(check.kid, issuer):
+        raise StatusListError("status list credential is signed with another issuer's key")
     # A list signed moments ago must not fail on a verifier whose clock is a little behind.
     if (
         _date_outcome(now + STATUS_LIST_CLOCK_SKEW, valid_from, valid_until)
@@ -596,6 +609,11 @@ def _check_status(
             f"{entry.purpose}: {state if is_set else 'not ' + state} "
             f"(index {entry.index}, {provenance})"
         )
+    if StatusOutcome.SUSPENDED in outcomes and StatusOutcome.REVOKED not in outcomes:
+        revoked = _revoked_by_companion(entries, status_lists, issuer=issuer, keys=keys, now=now)
+        if revoked is not None:
+            outcomes.append(StatusOutcome.REVOKED)
+            details.append(revoked)
     for outcome in (
         StatusOutcome.REVOKED,
         StatusOutcome.SUSPENDED,
@@ -607,6 +625,46 @@ def _check_status(
     if not outcomes:
         return StatusOutcome.NOT_CHECKED, tuple(details)
     return StatusOutcome.VALID, tuple(details)
+
+
+def _revoked_by_companion(
+    entries: list[_StatusEntry],
+    status_lists: Mapping[str, str | bytes] | None,
+    *,
+    issuer: str,
+    keys: Mapping[str, RSAKey],
+    now: datetime,
+) -> str | None:
+    """Tell revoked from suspended for a credential whose one status entry is a suspension.
+
+    A label credential has one ``credentialStatus`` (OB 3.0 allows no more); its list's bit is
+    set while the label is suspended *or* revoked. The issuer also publishes a revocation list
+    with the same index; if the verifier was given it (a signed list of the same issuer, with
+    purpose ``revocation``), a set bit there means revoked. Raw lists are not considered here:
+    nothing would tie them to the issuer. Returns the detail line, or ``None``.
+    """
+    if not status_lists:
+        return None
+    named = {entry.list_url for entry in entries}
+    for entry in entries:
+        if entry.purpose != StatusPurpose.SUSPENSION.value:
+            continue
+        for url, value in status_lists.items():
+            if url in named:
+                continue
+            companion = _StatusEntry(StatusPurpose.REVOCATION.value, entry.index, url)
+            text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+            if text.strip().count(".") != 2:
+                continue
+            try:
+                status_list, _provenance = _load_status_list(
+                    text, entry=companion, issuer=issuer, keys=keys, now=now
+                )
+                if status_list.get(entry.index):
+                    return f"revocation: revoked (index {entry.index}, issuer's list {url})"
+            except (StatusListError, IndexError):
+                continue
+    return None
 
 
 def _verdict(dates: DatesOutcome, status: StatusOutcome) -> Verdict:
@@ -673,8 +731,14 @@ def verify_credential(
             verdict=Verdict.MALFORMED, problems=(str(exc),), credential=credential, **common
         )
 
-    dates = _date_outcome(now, valid_from, valid_until)
     issuer = _issuer_id(credential.get("issuer")) or ""
+    if not key_belongs_to(check.kid, issuer):
+        return VerificationReport(
+            verdict=Verdict.UNKNOWN_KEY,
+            problems=(f"key {check.kid!r} belongs to another issuer than {issuer!r}",),
+            **{**common, "key": KeyOutcome.UNKNOWN_KID, "signature": SignatureOutcome.VALID},
+        )
+    dates = _date_outcome(now, valid_from, valid_until)
     status, details = _check_status(entries, status_lists, issuer=issuer, keys=keys, now=now)
     return VerificationReport(
         verdict=_verdict(dates, status),
@@ -698,6 +762,7 @@ __all__ = [
     "Verdict",
     "VerificationReport",
     "jwt_claims",
+    "key_belongs_to",
     "sign_credential",
     "verify_credential",
 ]

@@ -9,6 +9,7 @@ from django.db.models.functions import Trim, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clusterlabel.credentials.status_list import MINIMUM_SIZE as STATUS_LIST_SIZE
 from clusterlabel.domain.labels import LabelStatus, RecordedState, label_status
 from clusterlabel.domain.validity import Validity
 from clusterlabel.organisations.models import Organisation
@@ -158,6 +159,13 @@ class Label(models.Model):
             models.CheckConstraint(
                 condition=models.Q(state__in=LabelState.values), name="labels_state_valid"
             ),
+            # A position in the issuer's status lists (random: ``services.status_list_positions``):
+            # inside the 131,072 entries of a W3C Bitstring Status List, and unique (the field),
+            # so no two labels ever share a bit.
+            models.CheckConstraint(
+                condition=models.Q(status_list_index__lt=STATUS_LIST_SIZE),
+                name="labels_status_list_index_in_list",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -206,14 +214,24 @@ class StoredStatusList(models.Model):
     the list and checking a credential in the app read it instead of building and signing one per
     request.
     Guarantees: ``token`` is the VC-JWT of ``list_url`` signed with key ``kid`` at ``signed_at``,
-    holding a bit for every label in the purpose's state when that write committed.
+    holding a bit for every label (of the issuer's schemes) in the purpose's states when that
+    write committed; one row per issuer and purpose. ``issuer`` is the awarding authority's key,
+    or ``""`` for the platform's lists from before per-authority issuers.
     """
 
-    purpose = models.CharField(max_length=16, unique=True)
+    issuer = models.CharField(max_length=64, default="", blank=True)
+    purpose = models.CharField(max_length=16)
     list_url = models.URLField(max_length=300)
-    kid = models.CharField(max_length=100)
+    kid = models.CharField(max_length=300)
     token = models.TextField()
     signed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=("issuer", "purpose"), name="labels_one_status_list_per_issuer_purpose"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.purpose} ({self.signed_at:%Y-%m-%d %H:%M:%S})"

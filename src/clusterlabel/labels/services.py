@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from datetime import date
 
@@ -16,7 +17,13 @@ from clusterlabel.audit.services import audit_record
 from clusterlabel.domain.labels import RecordedState, may_change
 from clusterlabel.domain.validity import first_award_validity, renew
 from clusterlabel.labels.changes import Change, labels_changed
-from clusterlabel.labels.models import Label, LabelSource, LabelState, NumberSequence
+from clusterlabel.labels.models import (
+    STATUS_LIST_SIZE,
+    Label,
+    LabelSource,
+    LabelState,
+    NumberSequence,
+)
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.procedures.decided import Decided
 from clusterlabel.procedures.models import Procedure
@@ -66,8 +73,29 @@ def certificate_number(*, family: str, level_id: str, year: int) -> str:
     return f"{prefix}-{year}-{number:05d}"
 
 
+def status_list_positions(count: int) -> list[int]:
+    """``count`` positions in the status lists that no label holds, drawn at random (call inside
+    a transaction). The W3C Bitstring Status List asks for random positions: in issue order, a
+    list's set bits would tell when the suspended labels were issued. Guarantees: distinct, never
+    held by another label (labels are never deleted, and the unique ``status_list_index`` backs
+    it), inside the list's 131,072 entries (a check constraint). The counter row's lock makes
+    concurrent issues draw one after the other, so two cannot draw the same free position."""
+    next_numbers("status-list", count)  # the lock; the counter counts the positions handed out
+    taken = set(Label.objects.values_list("status_list_index", flat=True))
+    if len(taken) + count > STATUS_LIST_SIZE:
+        raise ValidationError(_("The status lists are full."))
+    draw = secrets.SystemRandom()
+    positions: list[int] = []
+    while len(positions) < count:
+        position = draw.randrange(STATUS_LIST_SIZE)
+        if position not in taken:
+            taken.add(position)
+            positions.append(position)
+    return positions
+
+
 def status_list_index() -> int:
-    return next_number("status-list")
+    return status_list_positions(1)[0]
 
 
 def _previous_label(organisation: Organisation, scheme_id: str, level_id: str) -> Label | None:

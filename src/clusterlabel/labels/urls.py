@@ -1,15 +1,28 @@
 from django.urls import path
 
-from clusterlabel.labels.views import certificate, manage, public, registry
+from clusterlabel.labels.cors import read_only_cors
+from clusterlabel.labels.views import certificate, issuers, manage, public, registry
 
 app_name = "labels"
 
 urlpatterns = [
-    path(".well-known/jwks.json", public.jwks, name="jwks"),
-    path("status/<slug:purpose>/", public.status_list, name="status_list"),
+    path(".well-known/jwks.json", issuers.platform_jwks, name="jwks"),
+    path("status/<slug:purpose>/", read_only_cors(public.status_list), name="status_list"),
+    path("issuers/<slug:key>/", issuers.issuer_profile, name="issuer"),
+    path("issuers/<slug:key>/jwks.json", issuers.issuer_jwks, name="issuer_jwks"),
+    path("issuers/<slug:key>/keys/<str:thumbprint>", issuers.issuer_key, name="issuer_key"),
+    path(
+        "issuers/<slug:key>/status/<slug:purpose>/",
+        issuers.issuer_status_list,
+        name="issuer_status_list",
+    ),
     path("verify/", certificate.verify_credential_form, name="verify_form"),
     path("verify/<str:number>/", public.verify, name="verify"),
-    path("labels/<str:number>/credential.jwt", public.credential, name="credential"),
+    path(
+        "labels/<str:number>/credential.jwt",
+        read_only_cors(public.credential),
+        name="credential",
+    ),
     path("labels/<str:number>/certificate.pdf", certificate.certificate_pdf, name="certificate"),
     path("labels/<str:number>/badge.svg", certificate.badge_svg, name="badge"),
     path(

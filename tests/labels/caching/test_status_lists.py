@@ -47,7 +47,7 @@ def test_a_revocation_signs_the_revocation_list_again_in_the_same_transaction(la
     )
     with transaction.atomic():
         _revoke(label)
-        stored = StoredStatusList.objects.get(purpose="revocation")
+        stored = StoredStatusList.objects.get(issuer="", purpose="revocation")
         assert _is_set(stored.token, label.status_list_index)
 
 
@@ -110,6 +110,6 @@ def test_an_imported_revoked_label_is_in_the_revocation_list(loaded_schemes):
     revoked = Label.objects.get(organisation__cluster_name="A e.V.")
     active = Label.objects.get(organisation__cluster_name="B e.V.")
     assert revoked.state == "revoked"
-    stored = StoredStatusList.objects.get(purpose="revocation")
+    stored = StoredStatusList.objects.get(issuer="", purpose="revocation")
     assert _is_set(stored.token, revoked.status_list_index)
     assert not _is_set(stored.token, active.status_list_index)

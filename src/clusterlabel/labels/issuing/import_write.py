@@ -101,7 +101,7 @@ def write_plan(
     new, superseded = _build(ordered, brought, now)
     _link_recognitions(ordered)
     _assign_numbers([item.label for item in new], ordered)
-    indices = iter(services.next_numbers("status-list", len(new)))
+    indices = iter(services.status_list_positions(len(new)))
     for item in new:
         item.label.status_list_index = next(indices)
         if item.label.previous is not None and item.label.previous.state_reason == _SUCCESSOR:
