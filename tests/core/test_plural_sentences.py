@@ -71,3 +71,29 @@ def test_a_plural_reason_without_its_count_falls_back_to_the_code(english: None)
 def test_a_share_in_a_reason_has_the_one_precision(english: None) -> None:
     reason = Reason("score_below_minimum", {"percent": Decimal("47.875"), "required": 50})
     assert describe(reason) == "47.8 % of the maximum points; at least 50 % are needed."
+
+
+@pytest.mark.parametrize(
+    ("code", "one", "many"),
+    [
+        (
+            "too_few_assessors",
+            "The scheme needs 1 assessor; the panel has 0.",
+            "The scheme needs 2 assessors; the panel has 0.",
+        ),
+        (
+            "too_many_assessors",
+            "The scheme needs 1 assessor; the panel has 0.",
+            "The scheme needs 2 assessors; the panel has 0.",
+        ),
+        (
+            "board_quorum_not_reached",
+            "The board needs 1 vote; votes cast so far: 0.",
+            "The board needs 2 votes; votes cast so far: 0.",
+        ),
+    ],
+)
+def test_a_needed_number_takes_its_plural(english: None, code: str, one: str, many: str) -> None:
+    """The scheme's need is the count ("needs 1 assessor"); what there is stays a bare number."""
+    assert describe(Reason(code, {"need": 1, "have": 0})) == one
+    assert describe(Reason(code, {"need": 2, "have": 0})) == many

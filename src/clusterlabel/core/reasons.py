@@ -54,8 +54,16 @@ MESSAGES: dict[str, Promise] = {
         "The scheme requires evidence for these indicators, and none has been uploaded yet: "
         "%(indicators)s."
     ),
-    "too_few_assessors": _("The scheme needs %(need)s assessors; %(have)s are on the panel."),
-    "too_many_assessors": _("The scheme needs %(need)s assessors; %(have)s are on the panel."),
+    "too_few_assessors": ngettext_lazy(
+        "The scheme needs %(need)s assessor; the panel has %(have)s.",
+        "The scheme needs %(need)s assessors; the panel has %(have)s.",
+        "need",
+    ),
+    "too_many_assessors": ngettext_lazy(
+        "The scheme needs %(need)s assessor; the panel has %(have)s.",
+        "The scheme needs %(need)s assessors; the panel has %(have)s.",
+        "need",
+    ),
     "national_and_foreign_assessors_required": _(
         "The panel needs one assessor from %(country)s and one from another country "
         "(now %(national)s national, %(foreign)s foreign)."
@@ -87,7 +95,11 @@ MESSAGES: dict[str, Promise] = {
         "%(count)s assessors have not yet agreed to the report.",
         "count",
     ),
-    "board_quorum_not_reached": _("The board needs %(need)s votes; %(have)s have been cast."),
+    "board_quorum_not_reached": ngettext_lazy(
+        "The board needs %(need)s vote; votes cast so far: %(have)s.",
+        "The board needs %(need)s votes; votes cast so far: %(have)s.",
+        "need",
+    ),
     "votes_without_reason": ngettext_lazy(
         "%(count)s vote against the award has no reason.",
         "%(count)s votes against the award have no reason.",
