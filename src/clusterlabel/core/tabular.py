@@ -19,6 +19,7 @@ from typing import Literal
 
 from django.utils.translation import gettext as _
 
+from clusterlabel.core.spreadsheet import restored_cell
 from clusterlabel.core.text import fold
 from clusterlabel.domain.dates import last_day_of_month
 
@@ -128,7 +129,8 @@ def csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     try:
         for record in reader:
             line, last_line = last_line + 1, reader.line_num
-            cells = [cell.strip() for cell in record]
+            # An apostrophe our own exports put before a formula-like cell is taken off.
+            cells = [restored_cell(cell.strip()) for cell in record]
             if any(cells):
                 yield line, cells
     except csv.Error as exc:

@@ -144,7 +144,7 @@ def _export(client, fmt: str) -> tuple[bytes, dict[str, dict[str, str]]]:
     assert response.status_code == 200
     data = b"".join(response.streaming_content)
     if fmt == "csv":
-        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
         assert list(rows[0]) == list(FULL_EXPORT_COLUMNS)
     else:
         rows = [
@@ -208,7 +208,8 @@ def test_importing_the_export_again_changes_nothing(operator, register):
 
 def test_the_open_data_export_keeps_the_reasons_private(client, register):
     response = client.get(reverse("labels:registry_export", args=["csv"]))
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert list(rows[0]) == list(EXPORT_COLUMNS)
     assert "state_reason" not in rows[0]
     assert not any("Eligibility lost" in value for row in rows for value in row.values())

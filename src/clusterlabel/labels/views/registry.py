@@ -2,11 +2,14 @@
 data: organisations are legal entities; nobody's name or e-mail is shown or exported.
 
 The export is streamed (``StreamingHttpResponse`` over ``values().iterator(chunk_size=2000)``):
-CSV is RFC 4180 (comma-separated, CRLF line ends, a header row) in UTF-8 without a byte-order
-mark; JSON is ``{"source", "registry", "generated_at", "filters", "labels": [...]}`` with ISO
-dates. Both hold all rows the registry's filters select, not only one page. A filter value that
-is not valid makes the export answer 400 with the problems, rather than silently export more
-rows than asked for.
+CSV is for people's spreadsheets as well as programs (``core.spreadsheet``): UTF-8 with a
+byte-order mark, CRLF line ends, a header row, comma-separated (RFC 4180) or, with
+``?sep=semicolon``, semicolon-separated as a German Excel expects, and no cell that a spreadsheet
+would run as a formula; XLSX is the same table as a workbook (dates as dates); JSON is
+``{"source", "registry", "generated_at", "filters", "labels": [...]}`` with ISO dates, for
+programs, unchanged. All hold all rows the registry's filters select, not only one page. A
+filter value that is not valid makes the export answer 400 with the problems, rather than
+silently export more rows than asked for.
 
 ``?full=1`` is the operators' export for moving a register (``clusterlabel import-labels``
 reads it back): the same columns plus ``state_reason``, the free-text reason of a suspension or
@@ -17,9 +20,6 @@ it is refused (403).
 
 from __future__ import annotations
 
-import csv
-import io
-import itertools
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from clusterlabel.access.policy import Activity, restrict
+from clusterlabel.core.spreadsheet import DELIMITERS, csv_pieces, xlsx_workbook
 from clusterlabel.labels.changes import data_generation
 from clusterlabel.labels.presenters.registry import registry_listing
 from clusterlabel.labels.presenters.statistics import statistics_page
@@ -80,18 +81,15 @@ def registry(request: HttpRequest) -> HttpResponse:
 ROWS_PER_PIECE = 1000
 
 
-def _csv_pieces(
-    records: Iterator[tuple[Any, ...]], columns: tuple[str, ...] = EXPORT_COLUMNS
-) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)  # RFC 4180: comma, double quotes where needed, CRLF
-    writer.writerow(columns)
-    while piece := list(itertools.islice(records, ROWS_PER_PIECE)):
-        writer.writerows(piece)  # None is written as an empty field
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()
+#: The export's columns that hold days (ISO text in CSV and JSON, dates in XLSX).
+DATE_COLUMNS = (
+    "valid_from",
+    "valid_until",
+    "awarded_on",
+    "first_awarded_on",
+    "state_changed_on",
+)
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _json_pieces(
@@ -114,7 +112,7 @@ def _json_pieces(
 def registry_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
     """The registry's filtered list, all pages, as CSV or JSON (open data; ``?full=1``: the
     operators' export with the reasons, of the labels the person may manage)."""
-    if fmt not in ("csv", "json"):
+    if fmt not in ("csv", "json", "xlsx"):
         raise Http404
     full = request.GET.get("full") == "1"
     if full and not request.user.is_authenticated:
@@ -146,9 +144,16 @@ def registry_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingH
     )
     filename = f"clusterlabel-registry-{today.isoformat()}.{fmt}"
     if fmt == "csv":
+        delimiter = DELIMITERS.get(request.GET.get("sep", ""), ",")
         response = StreamingHttpResponse(
-            _csv_pieces(records, columns), content_type="text/csv; charset=utf-8; header=present"
+            csv_pieces(columns, records, delimiter=delimiter),
+            content_type="text/csv; charset=utf-8; header=present",
         )
+    elif fmt == "xlsx":
+        workbook = xlsx_workbook(columns, records, title="registry", date_columns=DATE_COLUMNS)
+        workbook_response = HttpResponse(workbook, content_type=XLSX_TYPE)
+        workbook_response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return workbook_response
     else:
         query = filters.as_query()
         head = {
