@@ -100,3 +100,15 @@ def test_the_registry_finds_a_label_by_its_number(client, label):
     page = client.get(reverse("labels:registry"), {"q": f" {number.lower()} "})
     assert page.status_code == 200
     assert [row.certificate_number for row in page.context["rows"]] == [number]
+
+
+def test_a_number_lookup_reads_one_row_by_the_unique_index(
+    client, label, django_assert_num_queries
+):
+    url = reverse("labels:verify_form")
+    with django_assert_num_queries(1):
+        response = client.get(url, {"number": label.certificate_number})
+    assert response.status_code == 302
+    with django_assert_num_queries(1):
+        response = client.get(url, {"number": "ECEI-G-1999-99999"})
+    assert response.status_code == 404
