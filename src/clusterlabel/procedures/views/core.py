@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +25,7 @@ from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.forms import ApplicationForm
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.procedures.presenters.detail import procedure_page
+from clusterlabel.procedures.presenters.export import XLSX_TYPE, procedure_list_workbook
 from clusterlabel.procedures.presenters.next_steps import ACTION_LABELS
 from clusterlabel.procedures.selectors import procedure_deadline, procedure_list
 from clusterlabel.procedures.views.common import load_procedure, refused
@@ -37,9 +39,13 @@ def procedure_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if state and state not in ProcedureState.values:
         state = None
     search = request.GET.get("q", "").strip()[:100]
-    page = Paginator(
-        procedure_list(user=request.user, state=state, search=search), PROCEDURES_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    procedures = procedure_list(user=request.user, state=state, search=search)
+    if request.GET.get("format") == "xlsx":  # every row the list selects, not one page
+        response = HttpResponse(procedure_list_workbook(procedures), content_type=XLSX_TYPE)
+        filename = f"clusterlabel-procedures-{timezone.localdate().isoformat()}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    page = Paginator(procedures, PROCEDURES_PER_PAGE).get_page(request.GET.get("page"))
     rows = [(p, procedure_deadline(p), flow.owner_of(p.state)) for p in page.object_list]
     return render(
         request,
