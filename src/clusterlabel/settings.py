@@ -7,6 +7,7 @@ table lists them. Defaults suit the embedded demo (SQLite in a data directory); 
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -104,6 +105,11 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # Public base URL, used in e-mails, certificates and QR codes.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The logo and signature block of an operator's certificates and decision letters, keyed by the
+# operator's key in the scheme files, as JSON: {"eucles": {"logo": "/srv/eucles.png",
+# "signatory": "Dr. A. Muster", "signatory_role": {"de": "Vorsitz", "en": "Chair"},
+# "signature": "/srv/signature.png"}} (labels.certificates.pdf.operator_branding). None by default.
+CERTIFICATE_OPERATORS = json.loads(os.environ.get("CERTIFICATE_OPERATORS") or "{}")
 
 INSTALLED_APPS = [
     "clusterlabel.portal",

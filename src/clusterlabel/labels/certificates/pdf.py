@@ -456,11 +456,12 @@ class OperatorBranding:
 
 def operator_branding(label: Label) -> OperatorBranding:
     """The branding of the operator that runs ``label``'s scheme, from
-    ``settings.CERTIFICATE_OPERATORS`` (keyed by the operator's key, as in the scheme file:
+    ``settings.CERTIFICATE_OPERATORS`` (the environment variable of that name, JSON; keyed by
+    the operator's key, as in the scheme file:
     ``{"eucles": {"logo": "/srv/eucles.png", "signatory": "Dr. A. Muster", "signatory_role":
     {"de": "Vorsitz", "en": "Chair"}, "signature": "/srv/signature.png"}}``). An operator
     without an entry gets none: the certificate then has no logo and no signature block."""
-    entry = getattr(settings, "CERTIFICATE_OPERATORS", {}).get(label.scheme.operator.key) or {}
+    entry = settings.CERTIFICATE_OPERATORS.get(label.scheme.operator.key) or {}
     logo, signature = entry.get("logo"), entry.get("signature")
     return OperatorBranding(
         logo=Path(logo) if logo else None,
