@@ -11,10 +11,12 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from clusterlabel.credentials.baking import unbake_svg
 from clusterlabel.domain.labels import canonical_certificate_number
 
 MAX_CREDENTIAL_BYTES = 64 * 1024
-CREDENTIAL_SUFFIXES = (".jwt", ".json", ".txt")
+# .svg: a badge with its credential baked in (Open Badges 3.0, ``credentials.baking``).
+CREDENTIAL_SUFFIXES = (".jwt", ".json", ".txt", ".svg")
 # A VC 2.0 "enveloped" credential carries the VC-JWT in a data: URL.
 _ENVELOPE_PREFIXES = ("data:application/vc+jwt,", "data:application/jwt,")
 
@@ -77,7 +79,10 @@ class CredentialCheckForm(forms.Form):
         label=gettext_lazy("… or upload a credential file"),
         required=False,
         widget=forms.FileInput(attrs={"accept": ",".join(CREDENTIAL_SUFFIXES)}),
-        help_text=gettext_lazy("A .jwt, .json or .txt file of at most 64 KiB."),
+        help_text=gettext_lazy(
+            "A .jwt, .json or .txt file, or a badge (.svg) with its credential baked in, of at "
+            "most 64 KiB."
+        ),
     )
 
     def clean_token(self) -> str:
@@ -101,7 +106,7 @@ class CredentialCheckForm(forms.Form):
         suffix = PurePath(upload.name or "").suffix.lower()
         if suffix not in CREDENTIAL_SUFFIXES:
             raise ValidationError(
-                _("“%(name)s” is not a .jwt, .json or .txt file.") % {"name": upload.name},
+                _("“%(name)s” is not a .jwt, .json, .txt or .svg file.") % {"name": upload.name},
                 code="file_type",
             )
         if upload.size > MAX_CREDENTIAL_BYTES:
@@ -131,6 +136,14 @@ class CredentialCheckForm(forms.Form):
                 _("The file “%(name)s” is not a text file.") % {"name": upload.name},
                 code="not_text",
             ) from exc
+        if suffix == ".svg":
+            baked = unbake_svg(text)
+            if baked is None:
+                raise ValidationError(
+                    _("The badge “%(name)s” has no credential baked in.") % {"name": upload.name},
+                    code="not_baked",
+                )
+            return baked
         return credential_from_text(text) or None
 
     def clean(self):

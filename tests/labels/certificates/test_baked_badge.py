@@ -7,6 +7,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from clusterlabel.credentials.baking import NAMESPACE, bake_svg, unbake_svg
@@ -14,7 +15,7 @@ from clusterlabel.credentials.vcjwt import Verdict
 from clusterlabel.labels.certificates import credentials
 from clusterlabel.labels.certificates.credentials import label_credential
 from tests.factories import OrganisationFactory
-from tests.helpers import hrefs
+from tests.helpers import element, english_pages, hrefs, text
 from tests.labels.label_factories import make_label
 
 SVG = (
@@ -84,3 +85,15 @@ def test_the_verification_page_offers_the_baked_badge(client, label):
     page = client.get(reverse("labels:verify", args=[label.certificate_number]))
     url = reverse("labels:badge_baked", args=[label.certificate_number])
     assert url in hrefs(page)
+
+
+def test_a_baked_badge_uploaded_to_the_credential_check_verifies(client, label):
+    english_pages(client)
+    baked = client.get(reverse("labels:badge_baked", args=[label.certificate_number])).content
+    upload = SimpleUploadedFile("badge.svg", baked, content_type="image/svg+xml")
+    page = client.post(reverse("labels:verify_form"), {"file": upload})
+    assert page.status_code == 200
+    assert element(page, "div", class_="verdict-valid") is not None
+    plain = SimpleUploadedFile("plain.svg", SVG.encode(), content_type="image/svg+xml")
+    page = client.post(reverse("labels:verify_form"), {"file": plain})
+    assert "The badge “plain.svg” has no credential baked in." in text(page)

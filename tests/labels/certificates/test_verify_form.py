@@ -62,7 +62,7 @@ def test_the_empty_form(english_client):
     page = english_client.get(URL).content.decode()
     form = element(page, "form", enctype="multipart/form-data")
     assert element(form, "textarea", name="token")
-    assert attribute(element(form, "input", type="file"), "accept") == ".jwt,.json,.txt"
+    assert attribute(element(form, "input", type="file"), "accept") == ".jwt,.json,.txt,.svg"
     assert verdict_of(page) is None
 
 
@@ -201,7 +201,7 @@ def test_too_large_wrong_type_and_binary_files_are_refused_with_the_reason(engli
     assert "The pasted text has 65,537 bytes; a credential has at most 65,536 bytes" in page
     pdf = SimpleUploadedFile("certificate.pdf", b"%PDF-1.4")
     page = english_client.post(URL, {"file": pdf}).content.decode()
-    assert "“certificate.pdf” is not a .jwt, .json or .txt file." in page
+    assert "“certificate.pdf” is not a .jwt, .json, .txt or .svg file." in page
     binary = SimpleUploadedFile("label.jwt", b"\xff\xfe\x00\x81")
     page = english_client.post(URL, {"file": binary}).content.decode()
     assert "The file “label.jwt” is not a text file." in page
