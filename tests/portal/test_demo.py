@@ -95,3 +95,24 @@ def test_demo_roles_have_back_office_rights_only_where_they_should(demo):
     assert list(User.objects.filter(is_superuser=True).values_list("username", flat=True)) == [
         "admin"
     ]
+
+
+@pytest.mark.parametrize("username", ["bw-secretariat", "secretariat", "manager"])
+def test_every_benchmarking_report_an_organisation_page_links_opens(demo, client, username):
+    """The organisation page links only the reports its reader may open: the BW secretariat
+    saw a link to ACO Ostwürttemberg's ECEI Gold report, which answered 404."""
+    from django.urls import reverse
+
+    from clusterlabel.organisations.models import Organisation
+    from tests.helpers import hrefs
+
+    client.force_login(User.objects.get(username=username))
+    reports = []
+    for organisation in Organisation.objects.all():
+        page = client.get(reverse("organisations:detail", args=[organisation.pk]))
+        if page.status_code == 404:
+            continue
+        reports += [href for href in hrefs(page) if href.startswith("/benchmarks/")]
+    assert reports, "no report linked"
+    for href in reports:
+        assert client.get(href).status_code == 200, (username, href)

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from clusterlabel.access.policy import Activity, can
+from clusterlabel.access.policy import Activity, can, can_view_benchmark_report
 from clusterlabel.benchmarks.selectors import organisation_pools
 from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.core.language import current_language
@@ -25,8 +25,9 @@ from clusterlabel.procedures.selectors import procedures_of_organisation
 def _benchmark_reports(
     user: Any, organisation: Organisation, eligibility: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """The benchmarking pools the organisation is in, for those who may read its reports (one
-    query; the pools' names come from the scheme versions already read for eligibility)."""
+    """The benchmarking pools the organisation is in whose report the user may read (one
+    query; the pools' names come from the scheme versions already read for eligibility). A
+    secretariat of one scheme sees its own pool's report only: the others would answer 404."""
     if not can(user, Activity.VIEW_BENCHMARK_REPORT, organisation):
         return []
     names = {
@@ -35,6 +36,7 @@ def _benchmark_reports(
     return [
         {"pool_id": pool_id, "name": names.get(pool_id, pool_id), "count": n, "latest": latest}
         for pool_id, n, latest in organisation_pools(organisation)
+        if can_view_benchmark_report(user, pool_id, organisation)
     ]
 
 
