@@ -58,5 +58,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
 ]
 
+# A request too large to read gets the 400 page with that reason (core.errors).
+handler400 = "clusterlabel.core.errors.bad_request"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import jwt
 import pytest
 from django.db import IntegrityError, transaction
+from django.test import Client
 from jsonschema import Draft201909Validator
 
 from clusterlabel.credentials.status_list import (
@@ -249,3 +250,13 @@ def test_a_ten_megabyte_paste_is_a_bad_request_with_a_reason(english_client):
     response = english_client.post("/verify/", {"token": "e" * 10_000_000})
     assert response.status_code == 400
     assert "too large" in response.content.decode()
+
+
+def test_a_ten_megabyte_post_is_refused_with_the_reason_before_the_view(loaded_schemes):
+    """In production the CSRF check reads the form first: the 400 page itself says why."""
+    browser = Client(enforce_csrf_checks=True)
+    browser.get("/verify/")
+    token = browser.cookies["csrftoken"].value
+    response = browser.post("/verify/", {"token": "e" * 10_000_000, "csrfmiddlewaretoken": token})
+    assert response.status_code == 400
+    assert "at most 5 MiB" in response.content.decode()
