@@ -189,6 +189,15 @@ class Organisation(models.Model):
             ),
             # The registry's country and region choices (``holder_places``).
             models.Index(fields=("country", "region"), name="organisations_place"),
+            # The public registry sorted by organisation (``lower(legal_name)``, then the id):
+            # its pages walk this index and each organisation's labels instead of sorting them
+            # all; only confirmed organisations are public.
+            models.Index(
+                models.functions.Lower("legal_name"),
+                models.F("id"),
+                condition=models.Q(confirmed_at__isnull=False),
+                name="organisations_name_order",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
