@@ -1,11 +1,12 @@
-"""Public endpoints: the issuer's keys, the status lists, a label's credential, the
-verification page and a holder's label history. No personal data is shown here."""
+"""Public endpoints: the platform's status lists from before per-authority issuers (the
+issuers' documents are in ``views.issuers``), a label's credential, the verification page and a
+holder's label history. No personal data is shown here."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_GET
@@ -21,13 +22,6 @@ from clusterlabel.labels.selectors import (
     labels_of_organisation,
 )
 from clusterlabel.organisations.models import Organisation
-
-
-@require_GET
-@cache_control(public=True, max_age=300)
-def jwks(request: HttpRequest) -> JsonResponse:
-    """The issuer's public keys (active and retired), never a private member."""
-    return JsonResponse(credentials.keyring().public_jwks())
 
 
 def _stored_status_list(request: HttpRequest, purpose: str) -> StoredStatusList:
