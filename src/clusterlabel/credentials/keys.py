@@ -10,7 +10,9 @@ a retired key stays in the published JWKS so credentials it signed keep verifyin
 private half is destroyed, so a stolen backup can no longer forge back-dated credentials.
 
 The ``kid`` of a key is its RFC 7638 JWK thumbprint (SHA-256, base64url), so a kid can be
-recomputed from the public key alone and can never point at the wrong key.
+recomputed from the public key alone and can never point at the wrong key; an issuer publishes
+it behind a URL prefix (``KeyRing.with_kid_base``), so that the kid is a URL a verifier can
+dereference to the key, as Open Badges 3.0 asks.
 """
 
 from __future__ import annotations

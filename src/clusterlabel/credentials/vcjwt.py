@@ -2,8 +2,11 @@
 
 Token layout (OB 3.0 section "JSON Web Token Proof Format", VC Data Model 2.0 variant):
 
-- JOSE header: exactly ``{"alg": "RS256", "kid": <RFC 7638 thumbprint>, "typ": "JWT"}``.
-  OB 3.0 allows no other header members; ``typ``, if present, is ``JWT``.
+- JOSE header: exactly ``{"alg": "RS256", "kid": <key id>, "typ": "JWT"}``, the kid being the
+  URL of the issuer's public key (``KeyRing.with_kid_base``; credentials signed before
+  per-authority issuers carry the bare RFC 7638 thumbprint). OB 3.0 allows no other header
+  members (so no ``cty``); ``typ``, if present, is ``JWT``. A URL kid counts only for the
+  issuer it lies under (``key_belongs_to``).
 - JWT payload: the credential object itself (its members at the top level, no ``vc``
   wrapper) plus the registered claims ``iss`` = ``issuer.id``, ``jti`` = ``id``,
   ``sub`` = ``credentialSubject.id``, ``nbf`` = ``validFrom`` and ``exp`` = ``validUntil``
