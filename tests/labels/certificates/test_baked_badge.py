@@ -14,6 +14,7 @@ from clusterlabel.credentials.baking import NAMESPACE, bake_svg, unbake_svg
 from clusterlabel.credentials.vcjwt import Verdict
 from clusterlabel.labels.certificates import credentials
 from clusterlabel.labels.certificates.credentials import label_credential
+from tests.credentials.test_official_schema import official_validator
 from tests.factories import OrganisationFactory
 from tests.helpers import element, english_pages, hrefs, text
 from tests.labels.label_factories import make_label
@@ -97,3 +98,9 @@ def test_a_baked_badge_uploaded_to_the_credential_check_verifies(client, label):
     plain = SimpleUploadedFile("plain.svg", SVG.encode(), content_type="image/svg+xml")
     page = client.post(reverse("labels:verify_form"), {"file": plain})
     assert "The badge “plain.svg” has no credential baked in." in text(page)
+
+
+def test_the_credential_with_its_image_validates_against_the_official_schema(label):
+    credential = label_credential(label)
+    assert "image" in credential["credentialSubject"]["achievement"]
+    assert [e.message for e in official_validator().iter_errors(credential)] == []
