@@ -211,6 +211,12 @@ def endpoints(fixtures: dict) -> list[Endpoint]:
         Endpoint("statistics", ("/statistics/",)),
         Endpoint("jwks", ("/.well-known/jwks.json",)),
         Endpoint("export-csv", ("/registry/export.csv",), least_seconds=20),
+        # The public API (issue 16): the same queries and cache as the pages, as JSON.
+        Endpoint("api-labels", ("/api/v1/labels/",)),
+        Endpoint("api-filtered", ("/api/v1/labels/?valid_on=2020-06-30&region=DE-BW",)),
+        Endpoint("api-label", tuple(f"/api/v1/labels/{number}/" for number in numbers)),
+        Endpoint("api-holder", tuple(f"/api/v1/organisations/{pk}/" for pk in holders)),
+        Endpoint("api-statistics", ("/api/v1/statistics/",)),
     ]
 
 
@@ -228,6 +234,8 @@ def server_environment(arguments: argparse.Namespace, name: str, data_dir: Path)
         "CLUSTERLABEL_DATA_DIR": str(data_dir),
         "USE_X_FORWARDED_PROTO": "1",
         "LOG_LEVEL": "WARNING",
+        # wrk is one client address: the API's rate per address would answer it 429.
+        "API_ANON_RATE": "100000000/minute",
         **({"REDIS_URL": arguments.redis_url} if arguments.redis_url else {}),
     }
 
