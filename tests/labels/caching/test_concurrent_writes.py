@@ -9,6 +9,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 
+from clusterlabel.labels.certificates import credentials
 from clusterlabel.labels.changes import Change, labels_changed
 from clusterlabel.labels.models import Label, StoredStatusList
 from tests.labels.caching.test_status_lists import _is_set
@@ -44,6 +45,9 @@ def test_two_state_changes_at_once_are_both_in_the_revocation_list():
     for thread in threads:
         thread.join(timeout=60)
     assert errors == []
-    stored = StoredStatusList.objects.get(purpose="revocation")
-    assert _is_set(stored.token, first.status_list_index)
-    assert _is_set(stored.token, second.status_list_index)
+    # The platform's list (credentials from before issuers) and the labels' issuer's list.
+    issuer = credentials.issuer_of(first).key
+    for key in ("", issuer):
+        stored = StoredStatusList.objects.get(issuer=key, purpose="revocation")
+        assert _is_set(stored.token, first.status_list_index)
+        assert _is_set(stored.token, second.status_list_index)
