@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.http import Http404
 
 from clusterlabel.audit.models import AuditEvent
@@ -30,11 +30,13 @@ def label_for_verification(number: str) -> tuple[Label, list[Label]]:
     (the number's unique index or the recognitions' foreign-key index), where the verification
     page had one each for the label, its renewal and its recognitions."""
     canonical = canonical_certificate_number(number)
-    numbered = Label.objects.filter(certificate_number=canonical).values("pk")
+    # A scalar subquery, run once before the scan (IN would make it a join that PostgreSQL
+    # answers by reading every label): two index reads, OR-ed.
+    numbered = Subquery(Label.objects.filter(certificate_number=canonical).values("pk")[:1])
     rows = list(
         labels_with_relations()
         .select_related("renewal", "recognised_with")
-        .filter(Q(certificate_number=canonical) | Q(recognised_with_id__in=numbered))
+        .filter(Q(certificate_number=canonical) | Q(recognised_with_id=numbered))
     )
     label = next((row for row in rows if row.certificate_number == canonical), None)
     if label is None:

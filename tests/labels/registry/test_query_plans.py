@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from clusterlabel.labels.changes import data_generation
 from clusterlabel.labels.models import Label
 from clusterlabel.labels.registry.queries import RegistryFilters, registry_labels, registry_page
-from clusterlabel.labels.selectors import label_by_number
+from clusterlabel.labels.selectors import label_by_number, label_for_verification
 from clusterlabel.organisations.models import Organisation, name_search_key
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
@@ -150,6 +150,13 @@ def test_a_certificate_number_is_looked_up_in_the_unique_index(many_labels):
     (plan,) = plans_of(lambda: label_by_number(f" {number.lower()} "))
     assert scanned_tables(plan) == set(), plan
     assert "labels_label_certificate_number" in plan, plan
+
+
+def test_the_verification_page_reads_its_label_and_recognitions_through_indexes(many_labels):
+    number = Label.objects.values_list("certificate_number", flat=True)[4321]
+    (plan,) = plans_of(lambda: label_for_verification(number.lower()))
+    assert scanned_tables(plan) == set(), plan
+    assert "labels_label_recognised_with_id" in plan, plan
 
 
 def test_the_first_and_last_pages_sorted_by_organisation_read_no_table_whole(many_labels):
