@@ -88,6 +88,19 @@ def test_the_issuer_id_resolves_to_an_ob3_profile(client, ecei):
     assert client.get("/issuers/nobody/").status_code == 404
 
 
+def test_issued_credentials_validate_against_the_official_schema(ecei, state_label):
+    schema = json.loads(OFFICIAL.read_text(encoding="utf-8"))
+    # VC Data Model 2.0 names the issuance date validFrom (tests/credentials/official/README.md).
+    schema["required"] = ["validFrom" if r == "issuanceDate" else r for r in schema["required"]]
+    validator = Draft201909Validator(schema)
+    for label in (ecei, state_label):
+        payload = _payload(credentials.signed_label_credential(label))
+        credential = {
+            k: v for k, v in payload.items() if k not in {"iss", "sub", "jti", "nbf", "exp"}
+        }
+        assert [error.message for error in validator.iter_errors(credential)] == []
+
+
 def test_the_kid_resolves_to_the_public_key_that_verifies_the_credential(client, ecei):
     token = credentials.signed_label_credential(ecei)
     kid = _header(token)["kid"]
