@@ -79,3 +79,11 @@ def test_the_workbook_costs_the_same_queries_for_2_and_30_rows(client):
     for procedure in applications(manager, 28):
         services.procedure_submit_application(procedure=procedure, actor=manager)
     assert _queries(client) == few
+
+
+def test_the_list_links_the_workbook_of_its_search_and_state(client):
+    manager = UserFactory()
+    applications(manager, 1, name="Süd & Nord")
+    login(client, manager, language="en")
+    page = client.get(LIST, {"q": "Süd & Nord", "state": "draft"}).content.decode()
+    assert 'href="?format=xlsx&amp;q=S%C3%BCd%20%26%20Nord&amp;state=draft"' in page

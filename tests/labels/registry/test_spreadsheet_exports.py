@@ -69,3 +69,13 @@ def test_the_xlsx_export_holds_the_filtered_rows_as_text_and_dates(client, label
 def test_the_xlsx_export_refuses_an_invalid_filter(client, label):
     response = client.get(reverse("labels:registry_export", args=["xlsx"]), {"country": "xx1"})
     assert response.status_code == 400
+
+
+def test_the_page_links_every_export_with_the_filters(client, label):
+    page = client.get(reverse("labels:registry"), {"country": "de"}).content.decode()
+    csv_url = reverse("labels:registry_export", args=["csv"])
+    xlsx_url = reverse("labels:registry_export", args=["xlsx"])
+    assert f'href="{csv_url}?country=DE&amp;sep=semicolon"' in page
+    assert f'href="{xlsx_url}?country=DE"' in page
+    unfiltered = client.get(reverse("labels:registry")).content.decode()
+    assert f'href="{csv_url}?sep=semicolon"' in unfiltered
