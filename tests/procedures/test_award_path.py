@@ -108,3 +108,18 @@ def test_the_refusal_e_mail_gives_the_reason(django_capture_on_commit_callbacks)
     assert "has refused" in message.body
     assert "Reason: The minimum criteria are not met." in message.body
     assert "Certificate number" not in message.body
+
+
+def test_a_label_whose_scheme_names_its_level_is_named_once(client, loaded_schemes):
+    """'ECEI Bronze Label', not 'ECEI Bronze Label: Bronze' (the awarded label's card, the
+    decision e-mail) nor 'ECEI Bronze Label', a dash and 'Bronze' (the assessment pages' header)."""
+    builder = StateBuilder(scheme_id="ecei-bronze").at(ProcedureState.AWARDED)
+    procedure = builder.procedure
+    login(client, builder.manager, language="en")
+    page = client.get(reverse("procedures:detail", args=[procedure.pk]))
+    card = element(page, "li", class_="issued-label")
+    assert text(element(card, "h3")) == "ECEI Bronze Label"
+    report = client.get(reverse("procedures:report", args=[procedure.pk]))
+    meta = text(elements(report, "p", class_="meta")[0])
+    assert "ECEI Bronze Label ·" in meta
+    assert "\N{EN DASH} Bronze" not in meta
