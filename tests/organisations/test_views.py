@@ -182,7 +182,7 @@ def test_eligible_bw_organisation_and_one_seated_elsewhere(client, loaded_scheme
         client.get(reverse("organisations:detail", args=[bavarian.pk])).content.decode()
     )
     assert cards["Cluster Excellence Baden-Württemberg"] == (
-        "✗ not eligible: The management is seated in DE-BY; eligible: DE-BW."
+        "✗ not eligible: The management is seated in Bavaria; eligible: Baden-Württemberg."
     )
     assert cards["ECEI Bronze Label"] == "✓ eligible"
 

@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from clusterlabel.core.countries import country_name, subdivision_name
 from clusterlabel.core.formatting import percent_number
 from clusterlabel.domain.numbers import decimal_places
 
@@ -204,6 +205,9 @@ def _display(value: Any) -> str:
     return str(value)
 
 
+_PLACE_NAMES = {"country_not_eligible": country_name, "region_not_eligible": subdivision_name}
+
+
 def describe(reason: HasCode) -> str:
     """One sentence for one reason, in the active language."""
     template = MESSAGES.get(reason.code)
@@ -218,6 +222,15 @@ def describe(reason: HasCode) -> str:
         else _display(value)
         for key, value in dict(reason.params).items()
     }
+    # Places by name, not by ISO code: "seated in Mecklenburg-Vorpommern", not "in DE-MV".
+    namer = _PLACE_NAMES.get(reason.code)
+    if namer is not None:
+        for key in ("actual", "required"):
+            value = reason.params.get(key)
+            if isinstance(value, str):
+                params[key] = namer(value)
+            elif isinstance(value, list | tuple | set | frozenset):
+                params[key] = ", ".join(sorted(namer(str(code)) for code in value))
     if reason.code == "unknown" and "criterion" in reason.params:
         params["criterion"] = str(
             CRITERIA.get(str(reason.params["criterion"]), params["criterion"])
