@@ -11,8 +11,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from clusterlabel.labels import services
 from clusterlabel.labels.registry.queries import EXPORT_COLUMNS
-from tests.factories import OrganisationFactory
+from clusterlabel.labels.views import registry
+from tests.factories import OrganisationFactory, UserFactory
 from tests.labels.label_factories import make_label
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +81,21 @@ def test_the_page_links_every_export_with_the_filters(client, label):
     assert f'href="{xlsx_url}?country=DE"' in page
     unfiltered = client.get(reverse("labels:registry")).content.decode()
     assert f'href="{csv_url}?sep=semicolon"' in unfiltered
+
+
+def test_the_open_data_workbook_is_built_once_per_data_generation(client, label, monkeypatch):
+    built = []
+    real = registry.xlsx_workbook
+    monkeypatch.setattr(registry, "xlsx_workbook", lambda *a, **k: built.append(1) or real(*a, **k))
+    first = _get(client, "xlsx", country="DE").content
+    assert _get(client, "xlsx", country="de").content == first  # the same filters
+    assert len(built) == 1
+    _get(client, "xlsx", country="AT")
+    assert len(built) == 2  # other filters, another workbook
+    services.label_change_state(
+        label=label, actor=UserFactory(role="authority"), new_state="revoked", reason="x"
+    )
+    sheet = load_workbook(io.BytesIO(_get(client, "xlsx", country="DE").content))["registry"]
+    header, row = list(sheet.iter_rows(values_only=True))
+    assert dict(zip(header, row, strict=True))["status_today"] == "revoked"  # never from the cache
+    assert len(built) == 3

@@ -20,12 +20,15 @@ it is refused (403).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import (
     Http404,
@@ -46,6 +49,7 @@ from clusterlabel.labels.changes import data_generation
 from clusterlabel.labels.presenters.registry import registry_listing
 from clusterlabel.labels.presenters.statistics import statistics_page
 from clusterlabel.labels.public_cache import public_page
+from clusterlabel.labels.registry.filters import RegistryFilters
 from clusterlabel.labels.registry.queries import (
     EXPORT_COLUMNS,
     FULL_EXPORT_COLUMNS,
@@ -108,6 +112,35 @@ def _json_pieces(
     yield (separator + ",".join(batch) if batch else "") + "]}"
 
 
+#: How long a built workbook of the open data stays in the cache (its key holds the data
+#: generation, so a label change is never answered from it).
+WORKBOOK_CACHE_SECONDS = 10 * 60
+
+
+def _workbook(
+    columns: tuple[str, ...],
+    records: Iterator[tuple[Any, ...]],
+    *,
+    filters: RegistryFilters,
+    today: date,
+    shared: bool,
+) -> bytes:
+    """The XLSX workbook of ``records``; the open data's (``shared``) is kept per data
+    generation, day and filters: a workbook costs about 0.3 ms of CPU per label to build, a
+    CSV a tenth of that, and the same list is asked for again and again."""
+    if not shared:
+        return xlsx_workbook(columns, records, title="registry", date_columns=DATE_COLUMNS)
+    # The generation before the data (``records`` reads the labels when iterated).
+    query = urlencode(sorted(filters.as_query().items()))
+    digest = hashlib.sha256(query.encode()).hexdigest()[:32]
+    key = f"registry:xlsx:{data_generation()}:{today.isoformat()}:{digest}"
+    workbook = cache.get(key)
+    if workbook is None:
+        workbook = xlsx_workbook(columns, records, title="registry", date_columns=DATE_COLUMNS)
+        cache.set(key, workbook, WORKBOOK_CACHE_SECONDS)
+    return bytes(workbook)
+
+
 @require_GET
 def registry_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
     """The registry's filtered list, all pages, as CSV or JSON (open data; ``?full=1``: the
@@ -150,7 +183,7 @@ def registry_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingH
             content_type="text/csv; charset=utf-8; header=present",
         )
     elif fmt == "xlsx":
-        workbook = xlsx_workbook(columns, records, title="registry", date_columns=DATE_COLUMNS)
+        workbook = _workbook(columns, records, filters=filters, today=today, shared=not full)
         workbook_response = HttpResponse(workbook, content_type=XLSX_TYPE)
         workbook_response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return workbook_response
