@@ -139,7 +139,23 @@ def decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not roles & {GrantRole.AUTHORITY, GrantRole.SECRETARIAT, GrantRole.ADMINISTRATOR}:
         raise Http404
     is_authority = GrantRole.AUTHORITY in roles
+    facts = procedure_facts(procedure, actor=user)
+    award_option = next(
+        (
+            option
+            for option in policy.action_options(user, procedure, facts)
+            if option.action == flow.Action.AWARD
+        ),
+        None,
+    )
+    award_blocked = describe_all(award_option.blocked) if award_option else []
     form = DecisionForm(request.POST or None)
+    if award_blocked:
+        # The page says why an award is not possible; it does not offer it all the same.
+        form.fields["decision"].choices = [
+            choice for choice in form.fields["decision"].choices if choice[0] != "award"
+        ]
+        form.fields["decision"].initial = "refuse"
     if request.method == "POST":
         if not is_authority:
             raise Http404
@@ -157,16 +173,7 @@ def decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             if outcome.ok:
                 messages.success(request, _("The decision has been recorded."))
                 return redirect("procedures:detail", pk=procedure.pk)
-    facts = procedure_facts(procedure, actor=user)
     votes = [v for v in procedure.board_votes.all() if v.round == procedure.board_round]
-    award_option = next(
-        (
-            option
-            for option in policy.action_options(user, procedure, facts)
-            if option.action == flow.Action.AWARD
-        ),
-        None,
-    )
     return render(
         request,
         "procedures/decision.html",
@@ -178,7 +185,7 @@ def decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             if procedure.scheme.procedure.advisory_board
             else None,
             "can_decide": is_authority and procedure.state == ProcedureState.AWAITING_DECISION,
-            "award_blocked": describe_all(award_option.blocked) if award_option else [],
+            "award_blocked": award_blocked,
             **result_section(procedure),
         },
         status=400 if form.errors else 200,
