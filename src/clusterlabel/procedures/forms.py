@@ -5,10 +5,12 @@ shape of the input; whether a step is allowed is decided by the services and the
 from __future__ import annotations
 
 from django import forms
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clusterlabel.core.form_fields import choice_field, model_choice_field
+from clusterlabel.core.formatting import scheme_and_level
 from clusterlabel.domain.schemes import Lang
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.procedures.assessment_forms import ConflictForm
@@ -23,6 +25,16 @@ def _scheme_and_level(scheme_name: str, level_name: str) -> str:
     if level_name in scheme_name:
         return scheme_name
     return f"{scheme_name} \N{EN DASH} {level_name}"
+
+
+def _previous_assessment(procedure: Procedure) -> str:
+    """An earlier awarded procedure as a person picks it: "P-2026-0003 · ECEI-Label Bronze ·
+    4. Dezember 2026", in the page's language (not the model's English name and level id)."""
+    parts = [procedure.reference, scheme_and_level(procedure)]
+    if procedure.decided_at is not None:
+        day = timezone.localdate(procedure.decided_at)
+        parts.append(formats.date_format(day, "DATE_FORMAT"))
+    return " \N{MIDDLE DOT} ".join(parts)
 
 
 class ApplicationForm(forms.Form):
@@ -59,9 +71,11 @@ class ApplicationForm(forms.Form):
                     )
                 )
         choice_field(self, "scheme_level").choices = choices
-        model_choice_field(self, "previous_procedure").queryset = organisation.procedures.filter(
+        previous = model_choice_field(self, "previous_procedure")
+        previous.queryset = organisation.procedures.filter(
             state=ProcedureState.AWARDED
         ).select_related("scheme_version")
+        previous.label_from_instance = _previous_assessment
 
     def clean(self):
         cleaned = super().clean()
