@@ -37,13 +37,18 @@ def _previous_assessment(procedure: Procedure) -> str:
     return " \N{MIDDLE DOT} ".join(parts)
 
 
+class PreviousAssessmentField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Procedure) -> str:
+        return _previous_assessment(obj)
+
+
 class ApplicationForm(forms.Form):
     scheme_level = forms.ChoiceField(label=gettext_lazy("Scheme and level"))
     process = forms.ChoiceField(label=gettext_lazy("Process"), choices=Process.choices)
     assessment_mode = forms.ChoiceField(
         label=gettext_lazy("Assessment"), choices=AssessmentMode.choices
     )
-    previous_procedure = forms.ModelChoiceField(
+    previous_procedure = PreviousAssessmentField(
         label=gettext_lazy("Previous assessment"),
         queryset=Procedure.objects.none(),
         required=False,
@@ -71,11 +76,9 @@ class ApplicationForm(forms.Form):
                     )
                 )
         choice_field(self, "scheme_level").choices = choices
-        previous = model_choice_field(self, "previous_procedure")
-        previous.queryset = organisation.procedures.filter(
+        model_choice_field(self, "previous_procedure").queryset = organisation.procedures.filter(
             state=ProcedureState.AWARDED
         ).select_related("scheme_version")
-        previous.label_from_instance = _previous_assessment
 
     def clean(self):
         cleaned = super().clean()
@@ -124,13 +127,17 @@ class BoardConflictForm(ConflictForm):
         )
 
 
+AWARD_CHOICE = ("award", gettext_lazy("Award the label"))
+REFUSE_CHOICE = ("refuse", gettext_lazy("Refuse the label"))
+
+
 class DecisionForm(forms.Form):
+    """The authority's decision; ``award_possible=False`` (the award rules are not met) leaves
+    only the refusal, so the page does not offer a step it then refuses."""
+
     decision = forms.ChoiceField(
         label=gettext_lazy("Decision"),
-        choices=[
-            ("award", gettext_lazy("Award the label")),
-            ("refuse", gettext_lazy("Refuse the label")),
-        ],
+        choices=[AWARD_CHOICE, REFUSE_CHOICE],
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
@@ -139,6 +146,13 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy("Required when refusing; recorded in the audit trail."),
     )
+
+    def __init__(self, *args, award_possible: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not award_possible:
+            decision = choice_field(self, "decision")
+            decision.choices = [REFUSE_CHOICE]
+            decision.initial = REFUSE_CHOICE[0]
 
     def clean(self):
         cleaned = super().clean()

@@ -39,7 +39,8 @@ def files_removed_unless_committed() -> Iterator[None]:
             yield
     except BaseException:
         for field_file in stored:
-            field_file.storage.delete(field_file.name)
+            if field_file.name:
+                field_file.storage.delete(field_file.name)
         raise
     finally:
         _open_blocks.reset(token)

@@ -149,13 +149,8 @@ def decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         None,
     )
     award_blocked = describe_all(award_option.blocked) if award_option else []
-    form = DecisionForm(request.POST or None)
-    if award_blocked:
-        # The page says why an award is not possible; it does not offer it all the same.
-        form.fields["decision"].choices = [
-            choice for choice in form.fields["decision"].choices if choice[0] != "award"
-        ]
-        form.fields["decision"].initial = "refuse"
+    # The page says why an award is not possible; it does not offer it all the same.
+    form = DecisionForm(request.POST or None, award_possible=not award_blocked)
     if request.method == "POST":
         if not is_authority:
             raise Http404
