@@ -382,3 +382,17 @@ def test_the_read_only_page_links_the_evidence(client, builder):
     login(client, builder.secretariat, language="en")
     html = client.get(questionnaire_url(builder.procedure)).content.decode()
     assert f'<a href="{download_url(evidence)}">{escape("Liste <neu>.pdf")}</a>' in html
+
+
+def test_a_save_of_files_only_says_the_files_were_uploaded(client, builder):
+    login(client, builder.manager, language="en")
+    response = client.post(
+        questionnaire_url(builder.procedure),
+        {
+            "number_language": "en",
+            "evidence-STR-01": SimpleUploadedFile("Mitglieder.pdf", PDF),
+            "evidence-ACT-02": SimpleUploadedFile("Veranstaltungen.png", PNG),
+        },
+        follow=True,
+    )
+    assert messages_of(response) == ["2 files uploaded; no answer changed."]

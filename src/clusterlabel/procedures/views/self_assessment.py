@@ -165,6 +165,14 @@ def _saved_message(changed: int, files: int) -> str:
             "Draft saved: %(count)s answers changed.",
             changed,
         ) % {"count": changed}
+    elif files:
+        # Only files: say what was saved first ("Draft saved: no answer changed. 36 files
+        # uploaded." read as if nothing had happened).
+        return ngettext(
+            "%(count)s file uploaded; no answer changed.",
+            "%(count)s files uploaded; no answer changed.",
+            files,
+        ) % {"count": files}
     else:
         text = _("Draft saved: no answer changed.")
     if files:
