@@ -32,10 +32,10 @@ from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from clusterlabel.core.charts import COLOURS, MARKERS, cached_chart, figure_class, inline_svg
 from clusterlabel.core.countries import country_name
 from clusterlabel.labels.generation import data_generation
 from clusterlabel.labels.models import Label
+from clusterlabel.labels.registry import statistics_charts
 from clusterlabel.labels.registry.queries import (
     WITHDRAWN_STATES,
     RegistryFilters,
@@ -322,59 +322,14 @@ def organisations_holding(filters: RegistryFilters, *, catalogue: SchemeCatalogu
 
 
 def bar_chart_svg(names: Sequence[str], values: Sequence[int], *, label: str, axis: str) -> str:
-    """Horizontal bars, one per name, with the value at the end of each bar."""
-    inputs = [list(names), list(values), label, axis]
-    return cached_chart("bar", inputs, lambda: _draw_bar_chart(names, values, label, axis))
-
-
-def _draw_bar_chart(names: Sequence[str], values: Sequence[int], label: str, axis: str) -> str:
-    context, Figure = figure_class("bar")
-    with context:
-        figure = Figure(figsize=(8, 0.9 + 0.5 * max(len(names), 1)), layout="constrained")
-        axes = figure.subplots()
-        positions = list(range(len(names)))
-        bars = axes.barh(positions, values, color=COLOURS[0], height=0.6)
-        axes.set_yticks(positions, labels=list(names))
-        axes.invert_yaxis()
-        axes.bar_label(bars, labels=[str(v) for v in values], padding=4)
-        axes.set_xlabel(axis)
-        axes.set_xlim(0, max([*values, 1]) * 1.15)
-        axes.xaxis.get_major_locator().set_params(integer=True)
-        return inline_svg(figure, label=label, prefix="chart-bar")
+    """Horizontal bars, one per name, with the value at the end of each bar (SVG elements,
+    ``statistics_charts``: about a millisecond, no cache needed)."""
+    return statistics_charts.bar_chart(names, values, label=label, axis=axis)
 
 
 def line_chart_svg(
     ticks: Sequence[str], series: dict[str, Sequence[int]], *, label: str, axis: str
 ) -> str:
-    """One line per series over the tick labels, with markers so that lines differ without
-    colour."""
-    inputs = [list(ticks), {name: list(values) for name, values in series.items()}, label, axis]
-    return cached_chart("line", inputs, lambda: _draw_line_chart(ticks, series, label, axis))
-
-
-def _draw_line_chart(
-    ticks: Sequence[str], series: dict[str, Sequence[int]], label: str, axis: str
-) -> str:
-    context, Figure = figure_class("line")
-    with context:
-        figure = Figure(figsize=(8, 4), layout="constrained")
-        axes = figure.subplots()
-        positions = list(range(len(ticks)))
-        for index, (name, values) in enumerate(series.items()):
-            axes.plot(
-                positions,
-                list(values),
-                label=name,
-                color=COLOURS[index % len(COLOURS)],
-                marker=MARKERS[index % len(MARKERS)],
-                linewidth=2,
-            )
-        step = max(1, len(ticks) // 12)
-        axes.set_xticks(positions[::step], labels=list(ticks)[::step])
-        axes.set_ylabel(axis)
-        axes.set_ylim(bottom=0)
-        axes.yaxis.get_major_locator().set_params(integer=True)
-        axes.grid(axis="y", color="#d6dbe1")
-        if series:
-            figure.legend(loc="outside upper center", ncols=min(len(series), 3), frameon=False)
-        return inline_svg(figure, label=label, prefix="chart-line")
+    """One line per series over the tick labels, with marks of their own shape so that lines
+    differ without colour."""
+    return statistics_charts.line_chart(ticks, series, label=label, axis=axis)
