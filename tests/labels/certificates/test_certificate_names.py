@@ -10,8 +10,10 @@ import pytest
 from PIL import Image as PILImage
 from pypdf import PdfReader
 
+from clusterlabel.labels.certificates.decision_letter import MESSAGES as LETTER_MESSAGES
 from clusterlabel.labels.certificates.pdf import (
     MESSAGES,
+    catalogue_wording,
     certificate_pdf_bytes,
     certificate_wording,
     printed_names,
@@ -101,11 +103,23 @@ def test_the_wording_comes_from_the_catalogue_with_named_placeholders():
         "This label was revoked on 1 May 2026 and is no longer valid."
     )
     german = certificate_wording("de")
-    # Every message is in German, whether the catalogue translates it yet or not.
     assert german["title"] == "Zertifikat"
     assert german["intro"] == "Hiermit wird bestätigt, dass"
     assert "%(date)s" in german["text_revoked"]
-    assert all(german[key] != english[key] for key in MESSAGES if key != "recognised_label")
+
+
+@pytest.mark.parametrize(
+    ("messages", "same_in_both"),
+    [(MESSAGES, {"recognised_label"}), (LETTER_MESSAGES, {"dated"})],
+    ids=["certificate", "decision letter"],
+)
+def test_the_german_catalogue_has_every_message_of_a_formal_document(messages, same_in_both):
+    """A certificate or decision letter never comes out half translated: each of its messages
+    has its German in the catalogue (only a bare placeholder may read the same)."""
+    english = catalogue_wording(messages, "en")
+    german = catalogue_wording(messages, "de")
+    untranslated = [k for k in messages if german[k] == english[k] and k not in same_in_both]
+    assert untranslated == []
 
 
 def test_the_operator_logo_and_signature_block_are_printed_when_configured(

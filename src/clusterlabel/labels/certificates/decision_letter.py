@@ -88,35 +88,6 @@ MESSAGES = {
     ),
 }
 
-_GERMAN = {
-    "title": "Bescheid",
-    "reference": "Verfahren %(reference)s",
-    "dated": "%(place_date)s",
-    "subject": "Ihr Antrag auf das %(label)s (Verfahren %(reference)s)",
-    "award": (
-        "Die vergebende Stelle verleiht %(organisation)s das %(label)s. Folgende Labels "
-        "werden ausgestellt:"
-    ),
-    "refusal": "Die vergebende Stelle lehnt die Vergabe des %(label)s an %(organisation)s ab.",
-    "label_line": (
-        "%(label)s, Zertifikatsnummer %(number)s, gültig vom %(valid_from)s bis %(valid_until)s"
-    ),
-    "recognised_line": "anerkannt mit dem obigen Label",
-    "certificate_at": "Zertifikat: %(url)s",
-    "reasons": "Begründung",
-    "reason_award": (
-        "Die Begutachtung vom %(date)s nach dem %(scheme)s, Version %(version)s, hat die "
-        "Anforderungen der beantragten Stufe erfüllt."
-    ),
-    "no_reason": "Es wurde keine Begründung erfasst.",
-    "authority": "Vergebende Stelle",
-    "decided_on": "Entschieden am %(date)s",
-    "footer": (
-        "Dieses Schreiben wurde am %(today)s aus der in clusterlabel erfassten Entscheidung "
-        "erstellt."
-    ),
-}
-
 INK = colors.HexColor("#1a1a1a")
 MUTED = colors.HexColor("#555555")
 ACCENT = colors.HexColor("#1d4e89")
@@ -175,7 +146,7 @@ def decision_letter_pdf_bytes(
         raise ValueError(f"procedure {procedure.pk} has no decision yet")
     language = language if language in LANGUAGES else "de"
     today = today or timezone.localdate()
-    words = catalogue_wording(MESSAGES, _GERMAN, language)
+    words = catalogue_wording(MESSAGES, language)
     styles = _styles()
     scheme = procedure.scheme
     level = procedure.level

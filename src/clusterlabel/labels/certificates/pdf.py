@@ -14,8 +14,8 @@ Guarantees:
   for a valid one. The QR code on every copy leads to the live status.)
 * The wording comes from the translation catalogue (``MESSAGES``, context ``certificate``, named
   placeholders), in the organisation's or visitor's language. A certificate is a formal
-  document that must never come out half translated: a German message the catalogue does not
-  translate yet is taken from the German wording certificates have always had (``_GERMAN``).
+  document that must never come out half translated: a test fails when the German catalogue
+  lacks one of its messages.
 * Every name prints as written, in Greek, Cyrillic, Polish or Turkish as well: the text is set
   in DejaVu Sans (an embedded TrueType subset, the font matplotlib ships), not in the built-in
   Helvetica, which has no such letters. Every font on the page is embedded.
@@ -116,68 +116,16 @@ MESSAGES: dict[str, Promise] = {
     "text_not_yet_valid": pgettext_lazy("certificate", "This label becomes valid on %(date)s."),
 }
 
-# The German wording as certificates have always printed it, used for any message the German
-# catalogue does not translate yet: a certificate is a formal document and never comes out half
-# translated (a message the catalogue translates wins).
-_GERMAN = {
-    "title": "Zertifikat",
-    "intro": "Hiermit wird bestätigt, dass",
-    "holds": "das folgende Qualitätslabel für Clustermanagement-Organisationen trägt:",
-    "number": "Zertifikatsnummer",
-    "level": "Stufe",
-    "scheme": "Labelverfahren",
-    "version": "Version",
-    "valid_from": "Gültig ab",
-    "valid_until": "Gültig bis",
-    "first_awarded": "Erstmals vergeben am",
-    "authority": "Vergebende Stelle",
-    "issued_on": "Ausstellungsdatum",
-    "recognised": "Schließt ein",
-    "recognised_with": "Anerkannt mit",
-    "recognised_label": "%(label)s, Zertifikatsnummer %(number)s",
-    "qr_heading": "Aktuellen Status prüfen",
-    "qr_text": (
-        "Scannen Sie den QR-Code oder öffnen Sie die Adresse, um zu prüfen, ob dieses "
-        "Label heute gültig ist:"
-    ),
-    "generated": (
-        "Dieses Dokument wurde am %(today)s erstellt. Maßgeblich ist der Status im "
-        "öffentlichen Register."
-    ),
-    "status_revoked": "WIDERRUFEN",
-    "text_revoked": "Dieses Label wurde am %(date)s widerrufen und ist nicht mehr gültig.",
-    "status_suspended": "AUSGESETZT",
-    "text_suspended": (
-        "Dieses Label ist seit dem %(date)s ausgesetzt und während der Aussetzung nicht gültig."
-    ),
-    "status_expired": "ABGELAUFEN",
-    "text_expired": "Dieses Label war bis zum %(date)s gültig und ist abgelaufen.",
-    "status_not_yet_valid": "NOCH NICHT GÜLTIG",
-    "text_not_yet_valid": "Dieses Label ist erst ab dem %(date)s gültig.",
-}
 
-
-def catalogue_wording(
-    messages: Mapping[str, Promise], german: Mapping[str, str], language: str
-) -> dict[str, str]:
-    """``messages`` in ``language`` from the catalogue; in German, a message the catalogue does
-    not translate yet comes from ``german`` (a formal document is never half translated)."""
-    with translation.override("en"):
-        english = {key: str(message) for key, message in messages.items()}
-    if language == "en":
-        return english
+def catalogue_wording(messages: Mapping[str, Promise], language: str) -> dict[str, str]:
+    """``messages`` in ``language``, from the translation catalogue."""
     with translation.override(language):
-        words = {key: str(message) for key, message in messages.items()}
-    if language == "de":
-        for key, word in words.items():
-            if word == english[key]:  # not translated yet
-                words[key] = german[key]
-    return words
+        return {key: str(message) for key, message in messages.items()}
 
 
 def certificate_wording(language: str) -> dict[str, str]:
     """Every text of a certificate in ``language`` (``de`` or ``en``), from the catalogue."""
-    return catalogue_wording(MESSAGES, _GERMAN, language)
+    return catalogue_wording(MESSAGES, language)
 
 
 class _Wording(Mapping[str, dict[str, str]]):
