@@ -359,8 +359,8 @@ def test_list_shows_counts_and_managers(client, secretariat, world):
     row = page.split(world.own.cluster_name, 1)[1]
     # seat (by name, not "DE · DE-BW"), sector, members, staff, procedures, managers
     assert row.startswith(
-        f" {world.own.legal_name} Germany · Baden-Württemberg Mannheim Health and medical science 80 3.5 1 "
-        f"{manager.get_full_name()}"
+        f" {world.own.legal_name} Germany · Baden-Württemberg Mannheim"
+        f" Health and medical science 80 3.5 1 {manager.get_full_name()}"
     )
 
 
