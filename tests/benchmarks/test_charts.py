@@ -14,10 +14,10 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def parsed(svg: str) -> ElementTree.Element:
-    # Inline SVG in HTML has no namespace declaration; a parser needs one.
-    return ElementTree.fromstring(
-        svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
-    )
+    # Inline SVG in HTML needs no namespace declaration (the strips have none); a parser does.
+    if "xmlns=" not in svg.split(">", 1)[0]:
+        svg = svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+    return ElementTree.fromstring(svg)
 
 
 def x_of(percent: float) -> float:

@@ -22,7 +22,8 @@ from collections.abc import Mapping, Sequence
 
 from django.utils.html import escape
 
-from clusterlabel.core.charts import COLOURS
+from clusterlabel.core.charts import COLOURS, GRID, series_mark, svg_chart
+from clusterlabel.core.charts import coordinate as _n
 from clusterlabel.domain.benchmark import Direction, Distribution
 
 OWN = "#a1261b"
@@ -38,10 +39,6 @@ def _distribution_inputs(distribution: Distribution | None) -> Quantiles | None:
     return None if distribution is None else distribution.quantiles
 
 
-GRID = "#d6dbe1"
-TEXT = "#1d2733"
-FONT = 'font-family="DejaVu Sans, Verdana, sans-serif"'
-
 # The horizontal charts: names in a column on the left, a 0-100 scale on the right.
 NAMES_WIDTH = 300.0
 PLOT_LEFT = NAMES_WIDTH + 10.0
@@ -51,21 +48,13 @@ LEGEND_HEIGHT = 28.0
 AXIS_HEIGHT = 44.0
 
 
-def _n(number: float) -> str:
-    """A coordinate, short: 12.5, 40."""
-    return f"{number:.1f}".removesuffix(".0")
-
-
 def _x(percent: float) -> float:
     return PLOT_LEFT + max(0.0, min(100.0, percent)) / 100.0 * PLOT_WIDTH
 
 
 def _svg(*, name: str, kind: str, height: float, parts: Sequence[str]) -> str:
-    label = escape(name)
-    return (
-        f'<svg class="chart-svg chart-{kind}" viewBox="0 0 {_n(CHART_WIDTH)} {_n(height)}" '
-        f'role="img" aria-label="{label}" focusable="false" {FONT} font-size="11" '
-        f'fill="{TEXT}"><title>{label}</title>{"".join(parts)}</svg>'
+    return svg_chart(
+        label=name, kind=kind, width=CHART_WIDTH, height=height, parts=parts, font_size=11
     )
 
 
@@ -287,31 +276,6 @@ def share_chart_svg(rows: Sequence[tuple[str, float | None]], *, label: str, axi
     )
 
 
-def _circle(x: float, y: float, colour: str) -> str:
-    return f'<circle cx="{_n(x)}" cy="{_n(y)}" r="4" fill="{colour}"/>'
-
-
-def _square(x: float, y: float, colour: str) -> str:
-    return f'<rect x="{_n(x - 3.5)}" y="{_n(y - 3.5)}" width="7" height="7" fill="{colour}"/>'
-
-
-def _triangle(x: float, y: float, colour: str) -> str:
-    return (
-        f'<path d="M{_n(x)} {_n(y - 5)} L{_n(x + 4.5)} {_n(y + 3.5)} '
-        f'L{_n(x - 4.5)} {_n(y + 3.5)} Z" fill="{colour}"/>'
-    )
-
-
-def _rhomb(x: float, y: float, colour: str) -> str:
-    return (
-        f'<path d="M{_n(x)} {_n(y - 5)} L{_n(x + 5)} {_n(y)} L{_n(x)} {_n(y + 5)} '
-        f'L{_n(x - 5)} {_n(y)} Z" fill="{colour}"/>'
-    )
-
-
-_MARKS = (_circle, _square, _triangle, _rhomb)
-
-
 def medians_over_time_svg(
     years: Sequence[int],
     series: Mapping[str, Sequence[float | None]],
@@ -323,11 +287,10 @@ def medians_over_time_svg(
     median are gaps in the line. Series differ by colour and by the shape of their marks (more
     series than colours stay apart, and colour is not the only difference)."""
     colours = [COLOURS[number % len(COLOURS)] for number in range(len(series))]
-    shapes = [_MARKS[number % len(_MARKS)] for number in range(len(series))]
     legend, legend_height = _legend_items(
         [
-            (shape(0, 0, colour), name)
-            for colour, shape, name in zip(colours, shapes, series, strict=True)
+            (series_mark(number, 0, 0, colour), name)
+            for number, (colour, name) in enumerate(zip(colours, series, strict=True))
         ]
     )
     left, right = 70.0, CHART_WIDTH - 20.0
@@ -356,7 +319,7 @@ def medians_over_time_svg(
         f'<text x="16" y="{middle}" text-anchor="middle" transform="rotate(-90 16 {middle})">'
         f"{escape(axis)}</text>"
     )
-    for colour, shape, values in zip(colours, shapes, series.values(), strict=True):
+    for number, (colour, values) in enumerate(zip(colours, series.values(), strict=True)):
         segments: list[list[str]] = [[]]
         for index, value in enumerate(values):
             if value is None:
@@ -364,7 +327,7 @@ def medians_over_time_svg(
                 continue
             point = f"{_n(x(index))},{_n(y(value))}"
             segments[-1].append(point)
-            parts.append(shape(x(index), y(value), colour))
+            parts.append(series_mark(number, x(index), y(value), colour))
         for segment in segments:
             if len(segment) > 1:
                 parts.append(

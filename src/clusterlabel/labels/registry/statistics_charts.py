@@ -8,28 +8,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from clusterlabel.core.charts import COLOURS
+from clusterlabel.core.charts import COLOURS, GRID, series_mark, svg_chart
+from clusterlabel.core.charts import coordinate as _n
 
 WIDTH = 760.0
 NAMES_WIDTH = 290.0  # the bar chart's names (the longest about 36 characters), right-aligned
 PLOT_RIGHT = WIDTH - 60.0
-GRID = "#d6dbe1"
-TEXT = "#1d2733"
-FONT = 'font-family="DejaVu Sans, Verdana, sans-serif"'
-
-
-def _n(number: float) -> str:
-    return f"{number:.1f}".removesuffix(".0")
 
 
 def _svg(*, label: str, kind: str, height: float, parts: Sequence[str]) -> str:
-    name = escape(label)
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" '
-        f'class="chart-svg chart-{kind}" viewBox="0 0 {_n(WIDTH)} {_n(height)}" '
-        f'role="img" aria-label="{name}" focusable="false" {FONT} font-size="12" '
-        f'fill="{TEXT}"><title>{name}</title>{"".join(parts)}</svg>'
-    )
+    return svg_chart(label=label, kind=kind, width=WIDTH, height=height, parts=parts, font_size=12)
 
 
 def nice_ticks(top: int, *, most: int = 6) -> list[int]:
@@ -74,21 +62,6 @@ def bar_chart(names: Sequence[str], values: Sequence[int], *, label: str, axis: 
     return _svg(label=label, kind="bar", height=bottom + 46, parts=parts)
 
 
-def _marker(index: int, x: float, y: float, colour: str) -> str:
-    """A mark of its own shape per series (circle, square, triangle, diamond, ...), so that lines
-    differ without colour."""
-    shape = index % 4
-    if shape == 0:
-        return f'<circle cx="{_n(x)}" cy="{_n(y)}" r="4" fill="{colour}"/>'
-    if shape == 1:
-        return f'<rect x="{_n(x - 4)}" y="{_n(y - 4)}" width="8" height="8" fill="{colour}"/>'
-    if shape == 2:
-        points = f"{_n(x)},{_n(y - 5)} {_n(x + 5)},{_n(y + 4)} {_n(x - 5)},{_n(y + 4)}"
-    else:
-        points = f"{_n(x)},{_n(y - 5)} {_n(x + 5)},{_n(y)} {_n(x)},{_n(y + 5)} {_n(x - 5)},{_n(y)}"
-    return f'<polygon points="{points}" fill="{colour}"/>'
-
-
 def line_chart(
     ticks: Sequence[str], series: dict[str, Sequence[int]], *, label: str, axis: str
 ) -> str:
@@ -131,12 +104,12 @@ def line_chart(
             f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>'
         )
         parts.extend(
-            _marker(number, left + index * step_x, y_of(value), colour)
+            series_mark(number, left + index * step_x, y_of(value), colour)
             for index, value in enumerate(values)
         )
         parts.append(
             f'<line x1="{_n(x_legend)}" x2="{_n(x_legend + 24)}" y1="14" y2="14" '
-            f'stroke="{colour}" stroke-width="2"/>{_marker(number, x_legend + 12, 14, colour)}'
+            f'stroke="{colour}" stroke-width="2"/>{series_mark(number, x_legend + 12, 14, colour)}'
             f'<text x="{_n(x_legend + 30)}" y="18">{escape(name)}</text>'
         )
         x_legend += 50 + 7 * len(name)
