@@ -32,7 +32,7 @@ def test_visitor_reads_the_bw_scheme_in_german_then_english(live_server, page, s
     assert page.locator(".indicator-id").count() == 34
     screenshot("02-scheme-bw-de")
 
-    page.get_by_label("Sprache").select_option("en")
+    page.get_by_role("combobox", name="Sprache").select_option("en")
     page.get_by_role("button", name="Wechseln").click()
     assert page.locator("html").get_attribute("lang") == "en"
     assert (

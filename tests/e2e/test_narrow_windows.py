@@ -57,7 +57,7 @@ def kind_of(path: str) -> str:
 
 
 def links_on(page: Page, origin: str) -> list[str]:
-    hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    hrefs = page.eval_on_selector_all("a[href]:not([download])", "links => links.map(a => a.href)")
     paths = []
     for href in hrefs:
         parts = urlsplit(href)
