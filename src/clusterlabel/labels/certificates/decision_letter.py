@@ -33,15 +33,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from clusterlabel.core.pdf_text import format_date, register_unicode_fonts
 from clusterlabel.core.pdf_text import unicode_text as pdf_text
 from clusterlabel.labels.certificates.pdf import (
     LANGUAGES,
+    a4_document,
     catalogue_wording,
     certificate_label_name,
     operator_branding,
@@ -239,19 +239,13 @@ def decision_letter_pdf_bytes(
     ]
 
     buffer = BytesIO()
-    SimpleDocTemplate(
+    a4_document(
         buffer,
-        pagesize=A4,
-        leftMargin=25 * mm,
-        rightMargin=20 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
         title=f"{words['title']} {procedure.reference}",
         author=scheme.awarding_authority.name,
         subject=f"{label_applied}: {organisation.legal_name}",
-        creator="clusterlabel",
-        lang=language,
-        initialFontName=register_unicode_fonts()[0],
+        language=language,
+        margins_mm=(20, 20, 20, 25),
     ).build(story)
     return buffer.getvalue()
 

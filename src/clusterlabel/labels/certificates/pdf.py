@@ -117,6 +117,36 @@ MESSAGES: dict[str, Promise] = {
 }
 
 
+def a4_document(
+    buffer: BytesIO,
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    language: str,
+    margins_mm: tuple[float, float, float, float],
+) -> SimpleDocTemplate:
+    """An A4 page layout for a formal document (certificate, decision letter): its metadata
+    (title, author, subject, language) set and the Unicode font as the page's initial font, so
+    reportlab's default Helvetica is never named on the page as a font that is not embedded.
+    ``margins_mm``: top, right, bottom, left."""
+    top, right, bottom, left = margins_mm
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=left * mm,
+        rightMargin=right * mm,
+        topMargin=top * mm,
+        bottomMargin=bottom * mm,
+        title=title,
+        author=author,
+        subject=subject,
+        creator="clusterlabel",
+        lang=language,
+        initialFontName=register_unicode_fonts()[0],
+    )
+
+
 def catalogue_wording(messages: Mapping[str, Promise], language: str) -> dict[str, str]:
     """``messages`` in ``language``, from the translation catalogue."""
     with translation.override(language):
@@ -513,21 +543,13 @@ def certificate_pdf_bytes(
     ]
 
     buffer = BytesIO()
-    document = SimpleDocTemplate(
+    document = a4_document(
         buffer,
-        pagesize=A4,
-        leftMargin=25 * mm,
-        rightMargin=25 * mm,
-        topMargin=24 * mm,
-        bottomMargin=20 * mm,
         title=f"{words['title']} {label.certificate_number}",
         author=scheme.awarding_authority.name,
         subject=f"{label_name}: {label.organisation.legal_name}",
-        creator="clusterlabel",
-        lang=language,
-        # The page's initial font too: reportlab's default, Helvetica, would be named on the
-        # page as a font that is not embedded.
-        initialFontName=register_unicode_fonts()[0],
+        language=language,
+        margins_mm=(24, 25, 20, 25),
     )
     decoration = _page_decoration(status, words)
     # Always one page: very long names shrink the whole content a little instead of spilling.
