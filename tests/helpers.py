@@ -153,3 +153,7 @@ def get_in_queries(
         response = client.get(url)
     assert response.status_code == 200
     return response
+
+
+#: The smallest file the evidence upload accepts as a PDF (its magic bytes and a trailer).
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"

@@ -16,13 +16,12 @@ from clusterlabel.procedures import services
 from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.models import Evidence, Procedure, SelfAssessmentAnswer
 from tests.factories import OrganisationFactory, UserFactory
-from tests.helpers import login
+from tests.helpers import PDF, login
 from tests.procedures.builders import ProcedureBuilder, excellent_values
 from tests.states import StateBuilder, add_required_evidence
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 

@@ -55,6 +55,7 @@ from clusterlabel.procedures.models import (
 )
 from clusterlabel.procedures.values import from_json
 from tests.factories import UserFactory
+from tests.helpers import PDF
 from tests.procedures import builders
 from tests.procedures.builders import ProcedureBuilder, excellent_values
 from tests.states import StateBuilder, add_evidence, add_required_evidence
@@ -64,7 +65,6 @@ pytestmark = pytest.mark.django_db
 S, A = flow.State, flow.Action
 
 SCHEME = "bw-cluster-excellence"  # two assessors, an advisory board of three
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 SCORED = "STR-01"  # a number indicator (excellence value 80, 0 to 100,000)
 REASON = "Matrix: Begründung"
 NO_VOTE_REASON = "Matrix: Die Finanzierung ist nicht gesichert."

@@ -11,13 +11,11 @@ from clusterlabel.domain import procedure as flow
 from clusterlabel.procedures import services
 from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.models import Procedure
-from tests.helpers import elements, login, parsed, text
+from tests.helpers import PDF, elements, login, parsed, text
 from tests.procedures.builders import excellent_values
 from tests.states import StateBuilder, add_evidence, add_required_evidence
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)

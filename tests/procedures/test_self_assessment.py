@@ -26,6 +26,7 @@ from clusterlabel.schemes.services import scheme_version_load
 from tests.domain.factories import scheme_data, to_yaml
 from tests.factories import OrganisationFactory, UserFactory, grant_role
 from tests.helpers import (
+    PDF,
     attribute,
     element,
     elements,
@@ -39,8 +40,6 @@ from tests.procedures.builders import ProcedureBuilder, excellent_values
 from tests.states import StateBuilder, add_required_evidence
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
 
 def questionnaire_url(procedure: Procedure) -> str:

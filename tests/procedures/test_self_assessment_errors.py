@@ -12,12 +12,10 @@ from django.urls import reverse
 
 from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.models import Evidence, SelfAssessmentAnswer
-from tests.helpers import attribute, element, elements, hrefs, input_value, login, parsed, text
+from tests.helpers import PDF, attribute, element, elements, hrefs, input_value, login, parsed, text
 from tests.states import StateBuilder
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)

@@ -14,11 +14,10 @@ from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.models import Evidence
 from clusterlabel.procedures.services import self_assessment as self_assessment_services
 from clusterlabel.procedures.stored_files import files_removed_unless_committed
+from tests.helpers import PDF
 from tests.states import StateBuilder
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
 
 @pytest.fixture
