@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "clusterlabel.procedures",
     "clusterlabel.labels",
     "clusterlabel.benchmarks",
+    "clusterlabel.programmes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

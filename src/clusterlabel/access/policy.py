@@ -212,7 +212,7 @@ def _label(obj: Any) -> str:
 
 def roles_on(user: Any, obj: Any) -> frozenset[GrantRole]:
     """The roles ``user`` holds for ``obj``: a procedure, an organisation, a label, a scheme
-    version, a scheme id (``str``), or ``None`` for "any scope"."""
+    version, a programme, a scheme id (``str``), or ``None`` for "any scope"."""
     if not _active(user):
         return frozenset()
     kind = _label(obj)
@@ -235,6 +235,8 @@ def roles_on(user: Any, obj: Any) -> frozenset[GrantRole]:
         return frozenset(roles)
     if kind == "organisations.organisation":
         return _roles_on_organisation(user, obj)
+    if kind == "organisations.programme":
+        return _roles_on_programme(user, obj)
     raise TypeError(f"the policy knows no objects of type {type(obj).__name__}")
 
 
@@ -282,6 +284,17 @@ def _roles_on_organisation(user: Any, organisation: Any) -> frozenset[GrantRole]
             and type(organisation).objects.filter(visible, pk=organisation.pk).exists()
         ):
             roles |= _staff_roles_on_organisation(user, organisation)
+    return frozenset(roles)
+
+
+def _roles_on_programme(user: Any, programme: Any) -> frozenset[GrantRole]:
+    """Programme staff for their own programme; installation administrators for every one
+    (programmes are the installation's, not one operator's)."""
+    roles: set[GrantRole] = set()
+    if programme.pk is not None and programme.pk in _programmes(user):
+        roles.add(GrantRole.PROGRAMME)
+    if _is_installation_administrator(user):
+        roles.add(GrantRole.ADMINISTRATOR)
     return frozenset(roles)
 
 
@@ -562,6 +575,12 @@ def restrict(queryset: QuerySet[Any], user: Any, activity: Activity | str) -> Qu
             return queryset
         pools = sorted(set(SchemeVersion.objects.values_list("scheme_id", flat=True)))
         return queryset.filter(pool_id__in=viewable_pools(user, pools))
+    elif kind == "organisations.programme":
+        if activity != Activity.VIEW_PROGRAMME:
+            raise ValueError("programmes are restricted for viewing; ask can() for the rest")
+        if _is_installation_administrator(user):
+            return queryset
+        return queryset.filter(pk__in=sorted(_programmes(user)))
     elif kind == "organisations.organisation":
         if activity != Activity.VIEW_ORGANISATION:
             raise ValueError("organisations are restricted for viewing; ask can() for the rest")

@@ -33,6 +33,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 BOM = "\ufeff"
 FORMULA_STARTS = frozenset("=+-@\t\r")
 DELIMITERS = {"comma": ",", "semicolon": ";"}
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8; header=present"
 #: Rows per piece of a streamed CSV: fewer, larger pieces cost less per row.
 ROWS_PER_PIECE = 1000
 

@@ -195,6 +195,9 @@ class Activity(StrEnum):
     # benchmarking
     VIEW_BENCHMARK_REPORT = "view_benchmark_report"
     VIEW_POOL = "view_pool"
+    # programmes: their members' labels and procedures, and the rule they must meet
+    VIEW_PROGRAMME = "view_programme"
+    MANAGE_PROGRAMMES = "manage_programmes"
     # the installation
     MANAGE_ACCOUNTS = "manage_accounts"
     USE_BACK_OFFICE = "use_back_office"
@@ -273,6 +276,8 @@ ACTIVITIES: Mapping[Activity, Rule] = MappingProxyType({
     Activity.IMPORT_LABELS: _rule(secretariat=ANY_STATE, administrator=ANY_STATE),
     Activity.VIEW_BENCHMARK_REPORT: _rule(cluster_manager=ANY_STATE, **_OVERSIGHT_ANY),
     Activity.VIEW_POOL: _rule(**_OVERSIGHT_ANY),
+    Activity.VIEW_PROGRAMME: _rule(programme=ANY_STATE, administrator=ANY_STATE),
+    Activity.MANAGE_PROGRAMMES: _rule(administrator=ANY_STATE),
     Activity.MANAGE_ACCOUNTS: _rule(administrator=ANY_STATE),
     Activity.USE_BACK_OFFICE: _rule(secretariat=ANY_STATE, administrator=ANY_STATE),
 })

@@ -10,4 +10,10 @@ class OrganisationsConfig(AppConfig):
     def ready(self) -> None:
         from clusterlabel.audit.display import register_action_labels
 
-        register_action_labels({"organisation.merge": _("Organisations merged")})
+        register_action_labels(
+            {
+                "organisation.merge": _("Organisations merged"),
+                "programme.create": _("Programme created"),
+                "programme.update": _("Programme changed"),
+            }
+        )

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusterlabel.core.text import search_key
 from clusterlabel.domain.eligibility import OrganisationProfile
+from clusterlabel.domain.programmes import ProgrammeRule, ProgrammeRuleError, parse_rule
 from clusterlabel.organisations.choices import FundingKind, Sector
 
 country_code = RegexValidator(r"^[A-Z]{2}$", _("Use the two-letter ISO code, e.g. DE."))
@@ -30,11 +32,25 @@ def name_search_key(legal_name: str, cluster_name: str) -> str:
 
 
 class Programme(models.Model):
-    """A cluster programme that can sponsor or require assessments (e.g. go-cluster)."""
+    """A cluster programme that can sponsor or require assessments (e.g. go-cluster).
+
+    ``rule`` is what the programme requires of its members, as
+    ``clusterlabel.domain.programmes.parse_rule`` reads it (``{}``: nothing); it is checked on
+    ``full_clean`` and written only by ``organisations.services.programme_save``.
+    """
 
     slug = models.SlugField(_("key"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200)
     owner = models.CharField(_("owner"), max_length=200, blank=True)
+    rule = models.JSONField(
+        _("rule for members"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'What members must hold, e.g. {"any_of": [{"label": "ecei-gold"}, '
+            '{"procedure": "ecei-silver"}]}; empty: nothing.'
+        ),
+    )
 
     class Meta:
         verbose_name = _("programme")
@@ -43,6 +59,25 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        try:
+            parse_rule(self.rule)
+        except ProgrammeRuleError as error:
+            raise ValidationError(
+                {
+                    "rule": [
+                        _("%(place)s: %(problem)s")
+                        % {"place": place or _("the rule"), "problem": problem}
+                        for place, problem in error.problems
+                    ]
+                }
+            ) from error
+
+    @property
+    def member_rule(self) -> ProgrammeRule:
+        """The stored rule, read (a stored rule was checked when it was saved)."""
+        return parse_rule(self.rule)
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

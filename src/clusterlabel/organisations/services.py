@@ -374,3 +374,46 @@ def organisation_update(
                 after={key: after[key] for key in changed},
             )
     return locked
+
+
+def programme_save(
+    *,
+    slug: str,
+    name: str | None = None,
+    owner: str | None = None,
+    rule: Mapping[str, Any] | None = None,
+    actor: User | None = None,
+) -> Programme:
+    """Create the programme ``slug`` or change its name, owner or rule for members (``None``
+    leaves a value as it is). The rule is checked by the domain's reader (``ValidationError``
+    on ``rule`` naming every problem, nothing written). Only the operators of the
+    installation do this (the ``programmes`` command, ``actor`` None) or an installation
+    administrator. Records ``programme.create`` or ``programme.update`` with the values
+    before and after; a save that changes nothing records nothing."""
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().filter(slug=slug).first()
+        created = programme is None
+        if programme is None:
+            programme = Programme(slug=slug, name=name or slug)
+        if actor is not None and not can(actor, Activity.MANAGE_PROGRAMMES, programme):
+            raise PermissionDenied
+        before = {"name": programme.name, "owner": programme.owner, "rule": programme.rule}
+        if name is not None:
+            programme.name = name
+        if owner is not None:
+            programme.owner = owner
+        if rule is not None:
+            programme.rule = dict(rule)
+        programme.full_clean()
+        after = {"name": programme.name, "owner": programme.owner, "rule": programme.rule}
+        if not created and after == before:
+            return programme
+        programme.save()
+        audit_record(
+            actor=actor,
+            action="programme.create" if created else "programme.update",
+            target=programme,
+            before=None if created else before,
+            after=after,
+        )
+    return programme

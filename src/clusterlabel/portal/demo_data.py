@@ -285,7 +285,18 @@ def demo_programme(slug: str) -> Programme:
     """The demo's programme ``slug`` (go-cluster, the federal programme), made once."""
     programme, _ = Programme.objects.get_or_create(
         slug=slug,
-        defaults={"name": "go-cluster", "owner": "Bundesministerium für Wirtschaft und Energie"},
+        defaults={
+            "name": "go-cluster",
+            "owner": "Bundesministerium für Wirtschaft und Energie",
+            # Since 2016 members go through the Silver process unless they hold a valid Gold.
+            "rule": {
+                "any_of": [
+                    {"label": "ecei-gold"},
+                    {"label": "ecei-silver"},
+                    {"procedure": "ecei-silver"},
+                ]
+            },
+        },
     )
     return programme
 

@@ -122,6 +122,14 @@ ROLE_NEXT_STEPS: dict[str, tuple[NextStep, ...]] = {
             "organisations:list",
         ),
         _CONFIRM_REGISTRATIONS,
+        NextStep(
+            _("Overdue steps"),
+            _(
+                "The procedures of your schemes whose current step is past its due date, how "
+                "many days, and who must act."
+            ),
+            "procedures:overdue",
+        ),
         _BACK_OFFICE,
     ),
     Role.ASSESSOR: (
@@ -135,8 +143,11 @@ ROLE_NEXT_STEPS: dict[str, tuple[NextStep, ...]] = {
     Role.PROGRAMME: (
         NextStep(
             _("Your programme's members"),
-            _("The member organisations, their labels and the state of their procedures."),
-            "organisations:list",
+            _(
+                "The member organisations, their labels and procedures, when they end, and "
+                "whether each meets the programme's rule; as CSV or XLSX too."
+            ),
+            "programmes:list",
         ),
         NextStep(
             _("The public registry"),

@@ -44,7 +44,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from clusterlabel.access.policy import Activity, restrict
-from clusterlabel.core.spreadsheet import DELIMITERS, csv_pieces, xlsx_workbook
+from clusterlabel.core.spreadsheet import CSV_TYPE, DELIMITERS, XLSX_TYPE, csv_pieces, xlsx_workbook
 from clusterlabel.labels.changes import data_generation
 from clusterlabel.labels.presenters.registry import registry_listing
 from clusterlabel.labels.presenters.statistics import statistics_page
@@ -93,7 +93,6 @@ DATE_COLUMNS = (
     "first_awarded_on",
     "state_changed_on",
 )
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _json_pieces(
@@ -180,7 +179,7 @@ def registry_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingH
         delimiter = DELIMITERS.get(request.GET.get("sep", ""), ",")
         response = StreamingHttpResponse(
             csv_pieces(columns, records, delimiter=delimiter),
-            content_type="text/csv; charset=utf-8; header=present",
+            content_type=CSV_TYPE,
         )
     elif fmt == "xlsx":
         workbook = _workbook(columns, records, filters=filters, today=today, shared=not full)

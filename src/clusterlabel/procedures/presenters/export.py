@@ -19,8 +19,6 @@ from clusterlabel.domain import procedure as flow
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.procedures.selectors import procedure_deadline
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _columns() -> tuple[str, ...]:
     return (

@@ -18,6 +18,7 @@ from clusterlabel.accounts.models import User
 from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.core.language import current_language
 from clusterlabel.core.service_forms import run_for_form, run_service
+from clusterlabel.core.spreadsheet import XLSX_TYPE
 from clusterlabel.domain import procedure as flow
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.procedures import services
@@ -25,7 +26,7 @@ from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.forms import ApplicationForm
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.procedures.presenters.detail import procedure_page
-from clusterlabel.procedures.presenters.export import XLSX_TYPE, procedure_list_workbook
+from clusterlabel.procedures.presenters.export import procedure_list_workbook
 from clusterlabel.procedures.presenters.next_steps import ACTION_LABELS
 from clusterlabel.procedures.selectors import procedure_deadline, procedure_list
 from clusterlabel.procedures.views.common import load_procedure, refused
