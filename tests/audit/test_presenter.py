@@ -72,7 +72,7 @@ def test_money_reads_with_its_currency(record: Record, language: str, expected: 
 def test_scheme_and_level_read_as_their_names(record: Record, loaded_schemes: Any) -> None:
     event = record(
         procedure_id=7,
-        after={"scheme": "bw-cluster-excellence 2024.1", "level": "label", "process": "initial"},
+        after={"scheme": "bw-cluster-excellence 2026.1", "level": "label", "process": "initial"},
     )
     with translation.override("de"):
         words = changes(event)
@@ -110,7 +110,7 @@ def test_the_trail_reads_people_and_schemes_once_for_every_event(
                 after={
                     "decided_by": person.pk,
                     "assessors": [UserFactory().username],
-                    "scheme": "bw-cluster-excellence 2024.1",
+                    "scheme": "bw-cluster-excellence 2026.1",
                     "level": "label",
                 },
             )

@@ -38,10 +38,10 @@ from tests.domain.conftest import SHIPPED_DIR
 from tests.domain.factories import best_value, worst_value
 
 EXPECTED_FILES = {
-    "ecei-bronze": "ecei-bronze-2024.1.yaml",
-    "ecei-silver": "ecei-silver-2024.1.yaml",
-    "ecei-gold": "ecei-gold-2024.1.yaml",
-    "bw-cluster-excellence": "bw-cluster-excellence-2024.1.yaml",
+    "ecei-bronze": "ecei-bronze-2026.1.yaml",
+    "ecei-silver": "ecei-silver-2026.1.yaml",
+    "ecei-gold": "ecei-gold-2026.1.yaml",
+    "bw-cluster-excellence": "bw-cluster-excellence-2026.1.yaml",
 }
 
 
@@ -184,9 +184,9 @@ def test_mannheim_medtech_earns_the_bw_label_and_ecei_gold(shipped: dict[str, Sc
     gold_label = first_award_validity(
         shipped[recognition.scheme], assessment_date=assessed, decision_date=decided
     )
-    # Both for two years: the state label from the decision, Gold from the assessment month.
+    # Both for two years: the state label from the decision, Gold from the assessment day.
     assert state_label == Validity(date(2020, 7, 20), date(2022, 7, 19))
-    assert gold_label == Validity(date(2020, 6, 1), date(2022, 5, 31))
+    assert gold_label == Validity(date(2020, 6, 16), date(2022, 6, 15))
 
 
 def test_a_missed_minimum_criterion_costs_the_bw_label(shipped: dict[str, Scheme]) -> None:
@@ -256,7 +256,7 @@ def test_biocon_valley_silver_2017_2019_2022(shipped: dict[str, Scheme]) -> None
     label_2017 = first_award_validity(
         silver, assessment_date=date(2017, 10, 15), decision_date=date(2017, 11, 20)
     )
-    assert label_2017 == Validity(date(2017, 10, 1), date(2019, 9, 30))
+    assert label_2017 == Validity(date(2017, 10, 15), date(2019, 10, 14))
 
     # 2019: re-certified before expiry, seamlessly.
     second = score_assessment(silver, values_at_stage(silver, 2, keep=minimum))
@@ -273,7 +273,7 @@ def test_biocon_valley_silver_2017_2019_2022(shipped: dict[str, Scheme]) -> None
         decision_date=date(2019, 10, 28),
     )
     assert (label_2019.validity, label_2019.seamless) == (
-        Validity(date(2019, 10, 1), date(2022, 9, 30)),
+        Validity(date(2019, 10, 15), date(2022, 10, 14)),
         True,
     )
 
@@ -281,18 +281,18 @@ def test_biocon_valley_silver_2017_2019_2022(shipped: dict[str, Scheme]) -> None
     # fine for a renewal (the 18-24 month window only binds the first Silver).
     third = score_assessment(silver, values_at_stage(silver, 3, keep=minimum))
     since_2019 = PreviousAssessment(second, date(2019, 9, 18))
-    assert silver_decision(third, since_2019, "renewal", date(2022, 10, 12)) == ()
-    assert silver_decision(third, since_2019, "new", date(2022, 10, 12)) == (
+    assert silver_decision(third, since_2019, "renewal", date(2022, 11, 9)) == ()
+    assert silver_decision(third, since_2019, "new", date(2022, 11, 9)) == (
         "previous_assessment_too_old",
     )
     label_2022 = renew(
         silver,
         previous=label_2019.validity,
-        assessment_date=date(2022, 10, 12),
-        decision_date=date(2022, 10, 27),
+        assessment_date=date(2022, 11, 9),
+        decision_date=date(2022, 11, 24),
     )
     assert (label_2022.validity, label_2022.seamless) == (
-        Validity(date(2022, 10, 1), date(2025, 9, 30)),
+        Validity(date(2022, 10, 15), date(2025, 10, 14)),
         True,
     )
     assert label_2022.validity.valid_from == label_2019.validity.valid_until + timedelta(days=1)
@@ -300,7 +300,7 @@ def test_biocon_valley_silver_2017_2019_2022(shipped: dict[str, Scheme]) -> None
     # Without improvement in three areas there is no re-certification.
     stagnant = score_assessment(silver, values_at_stage(silver, 3, keep=minimum))
     assert silver_decision(
-        stagnant, PreviousAssessment(third, date(2022, 10, 12)), "renewal", date(2025, 9, 1)
+        stagnant, PreviousAssessment(third, date(2022, 11, 9)), "renewal", date(2025, 9, 1)
     ) == ("too_few_improved_categories",)
 
 

@@ -16,12 +16,12 @@ from tests.domain.factories import build_scheme
 
 @pytest.fixture(scope="module")
 def bronze():
-    return load_scheme_file(SHIPPED_DIR / "ecei-bronze-2024.1.yaml")
+    return load_scheme_file(SHIPPED_DIR / "ecei-bronze-2026.1.yaml")
 
 
 @pytest.fixture(scope="module")
 def bw():
-    return load_scheme_file(SHIPPED_DIR / "bw-cluster-excellence-2024.1.yaml")
+    return load_scheme_file(SHIPPED_DIR / "bw-cluster-excellence-2026.1.yaml")
 
 
 PREVIOUS = Validity(date(2017, 10, 1), date(2019, 9, 30))

@@ -7,7 +7,7 @@ module only reads them:
 * ISO date-times -> the date and time in the current time zone ("4 December 2026, 20:42");
   ISO dates -> the long date;
 * money (``fee_net`` ...) -> "4.975,00 €" / "€4,975.00", in the snapshot's currency;
-* schemes ("bw-cluster-excellence 2024.1") -> the scheme's name, levels -> the level's name,
+* schemes ("bw-cluster-excellence 2026.1") -> the scheme's name, levels -> the level's name,
   with one query for the scheme versions the page mentions;
 * countries and regions -> their names; coded values (states, modes) -> their labels
   (``display.register_value_labels``).
@@ -104,7 +104,7 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _scheme_reference(value: Any) -> tuple[str, str] | None:
-    """("bw-cluster-excellence", "2024.1") from "bw-cluster-excellence 2024.1"; ("ecei", "") from
+    """("bw-cluster-excellence", "2026.1") from "bw-cluster-excellence 2026.1"; ("ecei", "") from
     a bare scheme id."""
     if not isinstance(value, str) or not value.strip():
         return None

@@ -3,11 +3,15 @@
 Guarantees:
 
 * A :class:`Validity` is inclusive at both ends and never empty (``valid_from <= valid_until``).
-* First award, ``anchor: assessment_month``: from the 1st of the assessment's month to the last
-  day of the month before ``valid_from + months`` (2017-10-15, 24 -> 2017-10-01..2019-09-30).
-* First award, ``anchor: decision_date``: from the decision day to the day before its
-  ``months``-th anniversary, a month end staying a month end (2015-07-03 -> 2017-07-02,
-  2024-03-01 -> 2026-02-28).
+* First award, ``anchor: assessment_day``: from the assessment day to the day before its
+  ``months``-th anniversary, a month end staying a month end (2017-10-15, 24 ->
+  2017-10-15..2019-10-14; 2025-01-31 -> 2027-01-30; 2024-02-29 -> 2026-02-28). ESCA's public
+  register gives such day-precise end dates for the ECEI labels.
+* First award, ``anchor: decision_date``: the same, counted from the decision day (2015-07-03 ->
+  2017-07-02, 2024-03-01 -> 2026-02-28).
+* First award, ``anchor: assessment_month`` (scheme versions written before ``assessment_day``
+  existed): from the 1st of the assessment's month to the last day of the month before
+  ``valid_from + months`` (2017-10-15, 24 -> 2017-10-01..2019-09-30).
 * Renewal: an assessment on or before :func:`renewal_window_end` extends seamlessly from the day
   after the previous ``valid_until`` to ``valid_until + extension_months``; a later one is a new
   first award.
@@ -77,11 +81,11 @@ def _check_order(assessment_date: date, decision_date: date) -> None:
 def first_award_validity(scheme: Scheme, *, assessment_date: date, decision_date: date) -> Validity:
     """The validity of a first award (or of a renewal that came too late), per the scheme."""
     _check_order(assessment_date, decision_date)
-    months = scheme.validity.months
-    if scheme.validity.anchor == "assessment_month":
+    months, anchor = scheme.validity.months, scheme.validity.anchor
+    if anchor == "assessment_month":
         valid_from = first_day_of_month(assessment_date)
         return Validity(valid_from, add_months(valid_from, months) - _ONE_DAY)
-    valid_from = decision_date
+    valid_from = assessment_date if anchor == "assessment_day" else decision_date
     return Validity(valid_from, add_months_keeping_month_end(valid_from - _ONE_DAY, months))
 
 
@@ -126,7 +130,9 @@ def renew(
 def start_counted_back(scheme: Scheme, valid_until: date) -> date:
     """The start of a first award that ends on ``valid_until``: counted back by the scheme's
     months (``valid_until - months + 1 day``, month ends kept), the inverse of
-    :func:`first_award_validity` for both anchors."""
+    :func:`first_award_validity` for every anchor: for ``assessment_day`` and ``decision_date``
+    it gives the assessment or decision day back (2019-10-14 -> 2017-10-15), for
+    ``assessment_month`` the 1st of the month (2019-09-30 -> 2017-10-01)."""
     return add_months_keeping_month_end(valid_until, -scheme.validity.months) + _ONE_DAY
 
 
@@ -147,9 +153,10 @@ def validity_from_end(
     days off), or a first award counted back would start on or before ``P + 1 day`` anyway.
     Otherwise the renewal came after the grace period: a first award counted back, not linked.
 
-    ESCA's Bronze (24 months, renewal within 12 months extends 36 from the previous end):
-    after 2019-09-30, an end of 2022-09-30 is 2019-10-01..2022-09-30, not 2020-10-01.. with a
-    year's false gap.
+    ESCA's Bronze (24 months from the assessment day, renewal within 12 months extends 36 from
+    the previous end): after 2019-10-14, an end of 2022-10-14 is 2019-10-15..2022-10-14, not
+    2020-10-15.. with a year's false gap. ECEI Gold extends by 24 months: after 2022-06-15, an
+    end of 2024-06-15 is 2022-06-16..2024-06-15.
     """
     counted_back = start_counted_back(scheme, valid_until)
     if previous is None or previous.valid_until >= valid_until:

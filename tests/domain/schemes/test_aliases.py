@@ -25,15 +25,16 @@ def test_aliases_load_and_leave_the_content_hash_alone():
 
 
 def test_the_shipped_files_keep_the_hashes_they_were_loaded_with():
-    """Adding aliases to the shipped files changed no content hash: installations that loaded
-    2024.1 keep it, and the assessments scored under it stay tied to it. (Silver's changed when
-    the go-cluster subsidy was added to its fees: a rule, not a name.)"""
+    """Adding aliases to the shipped files changes no content hash: installations that loaded
+    2026.1 keep it, and the assessments scored under it stay tied to it. A change of a rule
+    needs a new version (2026.1 followed 2024.1 for the validity from the assessment day, Gold's
+    24-month renewal, assessment days per process, step deadlines and Gold's approval group)."""
     hashes = {scheme.id: scheme.content_hash for scheme in load_scheme_dir(SHIPPED_DIR)}
     assert hashes == {
-        "bw-cluster-excellence": "0858a4b87e574fb821818534d56f30582350dcf1400aafd40e578e297862e1f2",
-        "ecei-bronze": "c9727d7bf3a93379e9ff1a20501870022dea0a5eb3ecf874afc4ed42e0c32311",
-        "ecei-gold": "074d873a204dd8650d478c3e91cbe9b3ff0f93eda4e3018486193744d5bf9f57",
-        "ecei-silver": "4b45cb913da4b8c203f902e216849707a7a6938a5bec4adae388c97e7a7fc22f",
+        "bw-cluster-excellence": "d7d36562922004b0814ad78ccb5fd9ce1e061870fe926b406c237ef996934ae9",
+        "ecei-bronze": "9a030baa8edeb976c04eba8c14a09f0024259150cec9f109b150644c5de4be6b",
+        "ecei-gold": "405c10b9e76c0c4330e88fb202cc5ce3e55cdc2acf7ddc36e15069cc4f02b9fa",
+        "ecei-silver": "3515978f35b807403c8ed6ac0b082b6b7209102230fe81f94256b784a1dae994",
     }
     aliases = {s.id: s.levels[0].aliases for s in load_scheme_dir(SHIPPED_DIR)}
     assert "CE-BW" in aliases["bw-cluster-excellence"]

@@ -158,7 +158,7 @@ def test_lower_direction_bands_run_from_high_to_low() -> None:
 BROKEN = """\
 format: clusterlabel-scheme/1
 id: broken-scheme
-version: 2024.1
+version: 2026.1
 family: test
 name: {de: "Kaputt"}
 description: {de: "Test", en: "Test"}
@@ -226,7 +226,7 @@ def test_broken_file_reports_every_problem_with_its_location() -> None:
     problems = problems_of(BROKEN, source="broken.yaml")
     assert {p.source for p in problems} == {"broken.yaml"}
     expected = [
-        ("version", 'put it in quotes ("2024.1")'),
+        ("version", 'put it in quotes ("2026.1")'),
         ("name.en", "the English text (en) is missing"),
         ("levels[0] (gold).award.min_score_procent", "did you mean 'min_score_percent'?"),
         ("indicators[0] (STR-01).threshold", "needs a number as threshold, found '30'"),

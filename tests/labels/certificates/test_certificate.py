@@ -109,7 +109,7 @@ def test_the_german_certificate_states_everything_with_german_dates(client, labe
     assert "„Äpfel & <Birnen>“ Netzwerk" in text
     assert "ECEI-Label Gold" in text
     assert "Stufe Gold" in text
-    assert "Version 2024.1" in text
+    assert "Version 2026.1" in text
     assert f"Zertifikatsnummer {label.certificate_number}" in text
     assert f"Gültig ab {german(label.valid_from)}" in text
     assert f"Gültig bis {german(label.valid_until)}" in text

@@ -1,6 +1,6 @@
 """The catalogue version a label records: an award's is its scheme version's; a label imported
 from a register that does not name one records it as unknown, never the version current at
-the import (a 2015 label is not stamped with the 2024 catalogue); a row that names a loaded
+the import (a 2015 label is not stamped with the 2026 catalogue); a row that names a loaded
 version keeps it. The certificate and the open-data export say no more than is known."""
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def test_a_label_imported_from_2015_records_its_catalogue_version_as_unknown(loa
     assert state_label.source == gold.source == LabelSource.IMPORTED
     # The rules that date it are the loaded version's; the catalogue it was assessed under is
     # not known.
-    assert state_label.scheme_version.version == "2024.1"
+    assert state_label.scheme_version.version == "2026.1"
     assert (state_label.catalogue_version, gold.catalogue_version) == ("", "")
     assert exported_versions([state_label, gold]) == {
         state_label.certificate_number: None,
@@ -67,13 +67,13 @@ def test_a_label_imported_from_2015_records_its_catalogue_version_as_unknown(loa
 def test_a_row_that_names_a_loaded_version_keeps_it(loaded_schemes):
     run(
         "Clustername;Land;Label;Version des Schemas;Gültig ab;Gültig bis\n"
-        "TechnologyMountains;DE;Cluster-Exzellenz Baden-Württemberg;2024.1;03.07.2025;02.07.2027\n"
+        "TechnologyMountains;DE;Cluster-Exzellenz Baden-Württemberg;2026.1;03.07.2026;02.07.2028\n"
     )
     state_label = Label.objects.get(scheme_id="bw-cluster-excellence")
-    assert state_label.catalogue_version == "2024.1"
-    assert exported_versions([state_label]) == {state_label.certificate_number: "2024.1"}
+    assert state_label.catalogue_version == "2026.1"
+    assert exported_versions([state_label]) == {state_label.certificate_number: "2026.1"}
     assert _scheme_named(state_label, WORDING["en"], "en") == (
-        "Cluster Excellence Baden-Württemberg, version 2024.1"
+        "Cluster Excellence Baden-Württemberg, version 2026.1"
     )
 
 
@@ -81,4 +81,4 @@ def test_an_award_records_the_catalogue_it_was_scored_under():
     builder = StateBuilder(scheme_id="bw-cluster-excellence").at(ProcedureState.AWARDED)
     labels = list(Label.objects.filter(procedure=builder.procedure))
     assert {label.scheme_id for label in labels} == {"bw-cluster-excellence", "ecei-gold"}
-    assert {label.catalogue_version for label in labels} == {"2024.1"}
+    assert {label.catalogue_version for label in labels} == {"2026.1"}
