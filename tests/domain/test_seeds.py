@@ -17,6 +17,7 @@ from decimal import Decimal
 import pytest
 
 from clusterlabel.domain.award import (
+    AreaReview,
     Change,
     PreviousAssessment,
     compare_categories,
@@ -243,6 +244,8 @@ def test_biocon_valley_silver_2017_2019_2022(shipped: dict[str, Scheme]) -> None
             process=process,  # type: ignore[arg-type]
             assessment_date=on,
             previous=previous,
+            # The three improvement areas BioCon Valley named, validated on site each time.
+            areas=[AreaReview(c, validated=True) for c in ("services", "interaction", "financing")],
         )
         return decision.reason_codes
 

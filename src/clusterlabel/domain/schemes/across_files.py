@@ -63,6 +63,7 @@ def check_across_files(schemes: Sequence[tuple[str, Scheme]]) -> list[SchemeProb
     return problems
 
 
+        problems.extend(_check_gold_criteria(source, scheme, by_id))
 def alias_clashes(schemes: Sequence[tuple[str, Scheme]]) -> list[SchemeProblem]:
     """An alias (``CE-BW``) must name one label among all schemes: a level of another scheme
     (another id; versions of one scheme share their aliases) may not give it as an alias or
@@ -132,3 +133,78 @@ def _check_benchmark_pool(
             )
         ]
     return []
+
+
+def _check_gold_criteria(
+    source: str, scheme: Scheme, by_id: Mapping[str, list[Scheme]]
+) -> list[SchemeProblem]:
+    """Silver's improvement areas: the Gold criteria an area is validated against must be
+    indicators of the named Gold scheme (of some loaded version), mapped from categories of
+    this scheme; a rule naming areas names the Gold scheme and at most as many areas as there
+    are categories."""
+    problems: list[SchemeProblem] = []
+    for li, level in enumerate(scheme.levels):
+        rule = level.award.improvement
+        if rule is None:
+            continue
+        where = f"levels[{li}] ({level.id}).award.improvement"
+        if rule.improvement_areas is not None:
+            if rule.gold_scheme is None or not rule.gold_criteria_by_category:
+                problems.append(
+                    SchemeProblem(
+                        source,
+                        f"{where}.improvement_areas",
+                        "improvement areas need gold_scheme and gold_criteria_by_category, "
+                        "the criteria the on-site review validates them against",
+                    )
+                )
+            if rule.improvement_areas > len(scheme.categories):
+                problems.append(
+                    SchemeProblem(
+                        source,
+                        f"{where}.improvement_areas",
+                        f"{rule.improvement_areas} improvement areas (one category each) but "
+                        f"the scheme has only {len(scheme.categories)} categories",
+                    )
+                )
+        if rule.gold_scheme is None:
+            continue
+        targets = by_id.get(rule.gold_scheme, [])
+        if not targets:
+            problems.append(
+                SchemeProblem(
+                    source,
+                    f"{where}.gold_scheme",
+                    f"scheme {rule.gold_scheme!r} is not among the loaded schemes",
+                )
+            )
+            continue
+        known = {indicator.id for target in targets for indicator in target.indicators}
+        categories = {category.id for category in scheme.categories}
+        for category_id, criteria in rule.gold_criteria_by_category.items():
+            path = f"{where}.gold_criteria_by_category.{category_id}"
+            if category_id not in categories:
+                problems.append(
+                    SchemeProblem(source, path, f"{category_id!r} is not a category of this scheme")
+                )
+            if not criteria:
+                problems.append(SchemeProblem(source, path, "no Gold criteria are named"))
+            for criterion in criteria:
+                if criterion not in known:
+                    problems.append(
+                        SchemeProblem(
+                            source,
+                            path,
+                            f"{criterion!r} is not an indicator of {rule.gold_scheme!r}",
+                        )
+                    )
+        missing = sorted(categories - set(rule.gold_criteria_by_category))
+        if rule.improvement_areas is not None and missing:
+            problems.append(
+                SchemeProblem(
+                    source,
+                    f"{where}.gold_criteria_by_category",
+                    f"categories without Gold criteria: {', '.join(missing)}",
+                )
+            )
+    return problems

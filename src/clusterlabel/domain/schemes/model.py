@@ -114,6 +114,30 @@ class Improvement(_Frozen):
     min_months_since_previous: NonNegativeInt | None = None
     max_months_since_previous: NonNegativeInt | None = None
     window_processes: tuple[Process, ...] = ("new",)
+    # ESCA's Silver: the applicant names this many improvement areas (one category each), and
+    # the on-site review validates each against the Gold criteria mapped to its category.
+    improvement_areas: PositiveInt | None = None
+    gold_scheme: SchemeSlug | None = None
+    gold_criteria_by_category: Mapping[LocalId, tuple[IndicatorId, ...]] = Field(
+        default_factory=dict
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_absent_areas(self, handler: Any) -> Any:
+        # A rule without improvement areas serialises as before they existed, so the content
+        # hash of a scheme file that does not name them stays the same.
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in ("improvement_areas", "gold_scheme"):
+                if data.get(key) is None:
+                    data.pop(key, None)
+            if not data.get("gold_criteria_by_category"):
+                data.pop("gold_criteria_by_category", None)
+        return data
+
+    def gold_criteria(self, category_id: str) -> tuple[str, ...]:
+        """The Gold criteria an improvement area of ``category_id`` is validated against."""
+        return tuple(self.gold_criteria_by_category.get(category_id, ()))
 
 
 class AwardRules(_Frozen):
