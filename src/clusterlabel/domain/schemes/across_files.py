@@ -8,10 +8,11 @@ with the same catalogue. :func:`~clusterlabel.domain.schemes.loading.load_scheme
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 from clusterlabel.domain.errors import SchemeProblem
 from clusterlabel.domain.schemes.checks import alias_key
-from clusterlabel.domain.schemes.model import Scheme
+from clusterlabel.domain.schemes.model import Recognition, Scheme
 
 
 def check_across_files(schemes: Sequence[tuple[str, Scheme]]) -> list[SchemeProblem]:
@@ -58,12 +59,83 @@ def check_across_files(schemes: Sequence[tuple[str, Scheme]]) -> list[SchemeProb
                             f"scheme {recognition.scheme!r} has no level {recognition.level!r}",
                         )
                     )
+                problems.extend(
+                    _check_indicator_mapping(source, where, scheme, recognition, targets)
+                )
         problems.extend(_check_benchmark_pool(source, scheme, by_id))
+        problems.extend(_check_gold_criteria(source, scheme, by_id))
     problems.extend(alias_clashes(schemes))
     return problems
 
 
-        problems.extend(_check_gold_criteria(source, scheme, by_id))
+def _mapping_problems(scheme: Scheme, recognition: Recognition, target: Scheme) -> list[str]:
+    """What keeps ``recognition`` from reading ``target``'s indicators from ``scheme``."""
+    found: list[str] = []
+    mapping = recognition.indicators
+    if mapping is not None:
+        for target_id in mapping:
+            if target_id not in target._indicator_index:
+                found.append(f"{target.key} has no indicator {target_id!r}")
+        used: dict[str, str] = {}
+        for target_id, source_id in mapping.items():
+            if source_id in used:
+                found.append(
+                    f"{source_id!r} is mapped to both {used[source_id]!r} and {target_id!r}"
+                )
+            used.setdefault(source_id, target_id)
+    for indicator in target.indicators:
+        if mapping is not None and indicator.id not in mapping:
+            found.append(f"indicator {indicator.id!r} of {target.key} is not mapped")
+            continue
+        source_id = recognition.source_of(indicator.id)
+        source = scheme._indicator_index.get(source_id)
+        if source is None:
+            found.append(
+                f"{scheme.key} has no indicator {source_id!r} "
+                f"(to stand for {indicator.id!r} of {target.key})"
+            )
+        elif source.type != indicator.type or source.choice_ids != indicator.choice_ids:
+            found.append(
+                f"{source_id!r} is a {source.type} indicator and cannot stand for "
+                f"{indicator.id!r} of {target.key} ({indicator.type}"
+                f"{': ' + ', '.join(indicator.choice_ids) if indicator.choice_ids else ''})"
+            )
+        elif not _within(source.bounds(), indicator.bounds()):
+            found.append(
+                f"{source_id!r} accepts values outside the range of {indicator.id!r} of "
+                f"{target.key}, which could then not be scored"
+            )
+    return found
+
+
+def _within(
+    inner: tuple[Decimal | None, Decimal | None], outer: tuple[Decimal | None, Decimal | None]
+) -> bool:
+    """Whether every value the range ``inner`` accepts is inside ``outer`` (None: unbounded)."""
+    low_ok = outer[0] is None or (inner[0] is not None and inner[0] >= outer[0])
+    high_ok = outer[1] is None or (inner[1] is not None and inner[1] <= outer[1])
+    return low_ok and high_ok
+
+
+def _check_indicator_mapping(
+    source: str,
+    where: str,
+    scheme: Scheme,
+    recognition: Recognition,
+    targets: Sequence[Scheme],
+) -> list[SchemeProblem]:
+    """The recognised scheme's award rules are re-checked on this scheme's values: each of its
+    indicators must be read from exactly one indicator of this scheme, of the same type (and
+    choices). Several loaded versions of the recognised scheme: one that fits is enough (the
+    problems reported are those with the newest loaded)."""
+    found: list[str] = []
+    for target in targets:
+        found = _mapping_problems(scheme, recognition, target)
+        if not found:
+            return []
+    return [SchemeProblem(source, f"{where}.indicators", problem) for problem in found]
+
+
 def alias_clashes(schemes: Sequence[tuple[str, Scheme]]) -> list[SchemeProblem]:
     """An alias (``CE-BW``) must name one label among all schemes: a level of another scheme
     (another id; versions of one scheme share their aliases) may not give it as an alias or

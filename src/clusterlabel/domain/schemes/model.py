@@ -18,7 +18,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, Strict, model_serializer, model_validator
 
 from clusterlabel.domain.errors import UnknownId
 from clusterlabel.domain.schemes.fields import (
@@ -49,6 +49,9 @@ from clusterlabel.domain.schemes.fields import (
     StrictBool,
     Threshold,
     ValidityAnchor,
+    _bounded,
+    _number,
+    _show,
 )
 
 
@@ -151,11 +154,37 @@ class AwardRules(_Frozen):
 
 
 class Recognition(_Frozen):
-    """A further label the same award yields (the BW label yields ECEI Gold)."""
+    """A further label the same award yields (the BW label yields ECEI Gold), when the
+    assessment also meets the recognised scheme's own award rules
+    (:mod:`clusterlabel.domain.recognition`).
+
+    ``indicators`` maps each indicator of the recognised scheme to the indicator of this scheme
+    whose value stands for it (``{MGT-07: PRO-01}``: Gold's MGT-07 is BW's PRO-01). Without it,
+    the recognised scheme's indicators are read under their own ids. Loading a directory checks
+    that every indicator of the recognised scheme is mapped exactly once, to an indicator of
+    this scheme of the same type (``across_files``).
+    """
 
     scheme_family: SchemeSlug
     scheme: SchemeSlug
     level: LocalId
+    indicators: dict[IndicatorId, IndicatorId] | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_absent_indicators(self, handler: Any) -> Any:
+        # A recognition without a mapping serialises as before ``indicators`` existed, so the
+        # content hash of every scheme file written before stays the same.
+        data = handler(self)
+        if self.indicators is None and isinstance(data, dict):
+            data.pop("indicators", None)
+        return data
+
+    def source_of(self, indicator_id: str) -> str:
+        """The id of this scheme's indicator whose value stands for the recognised scheme's
+        ``indicator_id`` (the same id when there is no mapping)."""
+        if self.indicators is None:
+            return indicator_id
+        return self.indicators[indicator_id]
 
 
 class Level(_Frozen):
@@ -323,17 +352,110 @@ class Fees(_Frozen):
     subsidies: tuple[Subsidy, ...] = ()
 
 
+class AssessmentDays(_Frozen):
+    """How many days an assessment takes, per process. A file writes one number for every
+    process (``assessment_days: 1``) or one per process (``{new: 2, renewal: 1}``: ECEI Gold's
+    first assessment is two days on site, its renewal one).
+
+    Serialised as the one number when both are equal, so files written before the per-process
+    form keep their content hash.
+    """
+
+    new: PositiveNumber
+    renewal: PositiveNumber
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_number_for_every_process(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return value
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            days = _bounded(_number, gt=0)(value)
+            return {"new": days, "renewal": days}
+        raise ValueError(
+            "must be a number of days or one per process ({new: 2, renewal: 1}), "
+            f"found {_show(value)}"
+        )
+
+    @model_serializer(mode="wrap")
+    def _one_number_when_equal(self, handler: Any) -> Any:
+        return handler(self) if self.new != self.renewal else handler(self)["new"]
+
+    def of(self, process: Process) -> Decimal:
+        """The days of ``process``."""
+        return self.new if process == "new" else self.renewal
+
+
+class StepDeadlines(_Frozen):
+    """Days, counted from entering a state, within which the state's owner should act; a
+    state left out keeps clusterlabel's default (``DEFAULT_DEADLINE_DAYS`` in
+    :mod:`clusterlabel.domain.procedure.deadlines`). The fields are the states that have a day
+    count; the contracted state's count applies only until an assessment date is set (then the
+    self-assessment is due ``self_assessment_due_days_before_assessment`` before it)."""
+
+    applied: PositiveInt | None = None
+    changes_requested: PositiveInt | None = None
+    contracted: PositiveInt | None = None
+    self_assessment_submitted: PositiveInt | None = None
+    assessment_in_progress: PositiveInt | None = None
+    report_submitted: PositiveInt | None = None
+    board_review: PositiveInt | None = None
+    awaiting_decision: PositiveInt | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_absent_states(self, handler: Any) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            data = {state: days for state, days in data.items() if days is not None}
+        return data
+
+    def given(self) -> Mapping[str, int]:
+        """The states the file gives a day count for, in file-format order."""
+        return MappingProxyType(
+            {state: days for state, days in self if isinstance(days, int)}
+        )
+
+
 class ProcedureRules(_Frozen):
-    """What the labelling procedure of this scheme needs (assessors, board, deadlines)."""
+    """What the labelling procedure of this scheme needs (assessors, board, deadlines).
+
+    ``assessment_days`` is one number for every process or one per process
+    (:meth:`assessment_days_for`). ``board_name`` names the body that reviews the report (ECEI
+    Gold's cluster-excellence group); without it, pages call it the advisory board.
+    ``deadlines`` gives step deadlines that differ from the defaults (:attr:`step_deadlines`).
+    """
 
     assessors: PositiveInt
     national_and_foreign: StrictBool = False
     assessment_modes: Annotated[tuple[AssessmentMode, ...], Field(min_length=1)]
-    assessment_days: PositiveNumber
+    assessment_days: AssessmentDays
     advisory_board: StrictBool = False
+    board_name: Text | None = None
     board_quorum: PositiveInt | None = None
     board_majority_percent: MajorityPercentText | None = None
     self_assessment_due_days_before_assessment: NonNegativeInt | None = None
+    deadlines: StepDeadlines | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_absent_board_name_and_deadlines(self, handler: Any) -> Any:
+        # A file without them serialises as before they existed, so the content hash of every
+        # scheme version loaded before stays the same.
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in ("board_name", "deadlines"):
+                if data.get(key) is None:
+                    data.pop(key, None)
+        return data
+
+    def assessment_days_for(self, process: Process) -> Decimal:
+        """The days the assessment of ``process`` takes (``new`` or ``renewal``)."""
+        return self.assessment_days.of(process)
+
+    @property
+    def step_deadlines(self) -> Mapping[str, int]:
+        """The step deadlines (state -> days) the file gives; the other states keep the
+        defaults."""
+        return self.deadlines.given() if self.deadlines is not None else MappingProxyType({})
 
 
 class Scheme(_Frozen):
