@@ -33,6 +33,7 @@ LAYERS: list[str] = [
     "organisations",
     "procedures",
     "labels",
+    "invoices",  # issued from procedures' contracts; the PDF layout is labels'
     "benchmarks",
     "portal",  # the top layer
     "project",  # settings, urls, cli, wsgi: wire everything together

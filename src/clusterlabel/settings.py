@@ -110,6 +110,15 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # "signatory": "Dr. A. Muster", "signatory_role": {"de": "Vorsitz", "en": "Chair"},
 # "signature": "/srv/signature.png"}} (labels.certificates.pdf.operator_branding). None by default.
 CERTIFICATE_OPERATORS = json.loads(os.environ.get("CERTIFICATE_OPERATORS") or "{}")
+# Invoices (clusterlabel.invoices.parties): the seller's details per operator key of the scheme
+# files, as JSON: {"vdivde-innovation-technik-gmbh": {"prefix": "VDIVDE", "address": "Steinplatz
+# 1", "postcode": "10623", "city": "Berlin", "vat_id": "DE...", "iban": "DE...", "contact":
+# "rechnung@example.org"}}; the invoiced third parties (subsidy payers) per name as in the scheme
+# file: {"Ministerium ...": {"address": "...", "postcode": "...", "city": "Stuttgart",
+# "buyer_reference": "<Leitweg-ID>", "public": true, "language": "de"}}; days to pay.
+INVOICE_SELLERS = json.loads(os.environ.get("INVOICE_SELLERS") or "{}")
+INVOICE_PAYERS = json.loads(os.environ.get("INVOICE_PAYERS") or "{}")
+INVOICE_PAYMENT_DAYS = env_int("INVOICE_PAYMENT_DAYS", 30)
 
 INSTALLED_APPS = [
     "clusterlabel.portal",
@@ -121,6 +130,7 @@ INSTALLED_APPS = [
     "clusterlabel.organisations",
     "clusterlabel.procedures",
     "clusterlabel.labels",
+    "clusterlabel.invoices",
     "clusterlabel.benchmarks",
     "clusterlabel.programmes",
     "django.contrib.admin",

@@ -41,6 +41,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("procedures/", include("clusterlabel.procedures.urls")),
     path("", include("clusterlabel.labels.urls")),
     path("benchmarks/", include("clusterlabel.benchmarks.urls")),
+    path("invoices/", include("clusterlabel.invoices.urls")),
     path("programmes/", include("clusterlabel.programmes.urls")),
     path("accounts/", include("clusterlabel.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

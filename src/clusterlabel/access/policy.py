@@ -235,6 +235,8 @@ def roles_on(user: Any, obj: Any) -> frozenset[GrantRole]:
         return frozenset(roles)
     if kind == "organisations.organisation":
         return _roles_on_organisation(user, obj)
+    if kind == "invoices.invoice":
+        return _roles_on_invoice(user, obj)
     if kind == "organisations.programme":
         return _roles_on_programme(user, obj)
     raise TypeError(f"the policy knows no objects of type {type(obj).__name__}")
@@ -295,6 +297,17 @@ def _roles_on_programme(user: Any, programme: Any) -> frozenset[GrantRole]:
         roles.add(GrantRole.PROGRAMME)
     if _is_installation_administrator(user):
         roles.add(GrantRole.ADMINISTRATOR)
+    return frozenset(roles)
+
+
+def _roles_on_invoice(user: Any, invoice: Any) -> frozenset[GrantRole]:
+    """The secretariat of the invoice's scheme (directly or through the operator that issued
+    it); a cluster manager of the procedure's organisation for an invoice addressed to that
+    organisation (not for the one to a subsidy payer)."""
+    roles = _scheme_roles(user, invoice.scheme_id, invoice.operator_id) & {GrantRole.SECRETARIAT}
+    managed = _managed(user)
+    if invoice.payer_kind == "organisation" and invoice.procedure.organisation_id in managed:
+        roles.add(GrantRole.CLUSTER_MANAGER)
     return frozenset(roles)
 
 
@@ -496,6 +509,19 @@ def _label_filter(user: Any, activity: Activity) -> Q | None:
     return _any(parts)
 
 
+def _invoice_filter(user: Any, activity: Activity) -> Q | None:
+    """Invoices of the schemes (or issued by the operators) in the secretariat's scope; for a
+    cluster manager those addressed to their organisations."""
+    parts: list[Q | None] = []
+    held = rules.roles_for(activity) & held_roles(user)
+    if GrantRole.SECRETARIAT in held:
+        parts.append(_scope_q(user, GrantRole.SECRETARIAT, ""))
+    if GrantRole.CLUSTER_MANAGER in held:
+        procedures = _procedure_model().objects.filter(organisation_id__in=sorted(_managed(user)))
+        parts.append(Q(payer_kind="organisation", procedure_id__in=procedures.values("pk")))
+    return _any(parts)
+
+
 def _organisation_filter(user: Any, *, include_own: bool = True) -> Q | None:
     """Organisations the person can see: their own, their programme's members, those an
     assessor or board member is working on, and for staff those with a procedure or label in
@@ -559,6 +585,8 @@ def restrict(queryset: QuerySet[Any], user: Any, activity: Activity | str) -> Qu
         condition = _procedure_filter(user, activity, queryset.model)
     elif kind == "labels.label":
         condition = _label_filter(user, activity)
+    elif kind == "invoices.invoice":
+        condition = _invoice_filter(user, activity)
     elif kind == "audit.auditevent":
         # The back office's trail: events of the procedures whose internal trail the person
         # reads; events of no procedure (accounts, grants, imports) for installation

@@ -198,6 +198,10 @@ class Activity(StrEnum):
     # programmes: their members' labels and procedures, and the rule they must meet
     VIEW_PROGRAMME = "view_programme"
     MANAGE_PROGRAMMES = "manage_programmes"
+    # invoices: the cluster manager sees those addressed to their organisation; the scheme's
+    # secretariat (directly or through its operator) sees them all and sets the payment status
+    VIEW_INVOICE = "view_invoice"
+    MANAGE_INVOICE = "manage_invoice"
     # the installation
     MANAGE_ACCOUNTS = "manage_accounts"
     USE_BACK_OFFICE = "use_back_office"
@@ -278,6 +282,8 @@ ACTIVITIES: Mapping[Activity, Rule] = MappingProxyType({
     Activity.VIEW_POOL: _rule(**_OVERSIGHT_ANY),
     Activity.VIEW_PROGRAMME: _rule(programme=ANY_STATE, administrator=ANY_STATE),
     Activity.MANAGE_PROGRAMMES: _rule(administrator=ANY_STATE),
+    Activity.VIEW_INVOICE: _rule(cluster_manager=ANY_STATE, secretariat=ANY_STATE),
+    Activity.MANAGE_INVOICE: _rule(secretariat=ANY_STATE),
     Activity.MANAGE_ACCOUNTS: _rule(administrator=ANY_STATE),
     Activity.USE_BACK_OFFICE: _rule(secretariat=ANY_STATE, administrator=ANY_STATE),
 })

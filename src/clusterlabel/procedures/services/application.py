@@ -16,6 +16,7 @@ from clusterlabel.domain.fees import Customer, FeeQuote, quote_fee
 from clusterlabel.domain.labels import RecordedState
 from clusterlabel.domain.schemes import assessment_mode_of, process_of
 from clusterlabel.organisations.models import Organisation
+from clusterlabel.procedures.contracted import Contracted, contract_made
 from clusterlabel.procedures.models import Procedure, SelfAssessmentAnswer
 from clusterlabel.procedures.services.transition import procedure_transition
 from clusterlabel.schemes.models import SchemeVersion
@@ -180,6 +181,10 @@ def procedure_accept(*, procedure: Procedure, actor: User) -> Procedure:
             "contracted_at",
         ]
 
-    return procedure_transition(
-        procedure=procedure, actor=actor, action=flow.Action.ACCEPT_APPLICATION, apply=apply
-    )
+    # The contract's consequences (invoices.issue) commit or roll back with the acceptance.
+    with transaction.atomic():
+        accepted = procedure_transition(
+            procedure=procedure, actor=actor, action=flow.Action.ACCEPT_APPLICATION, apply=apply
+        )
+        contract_made.run(Contracted(procedure=accepted, actor=actor))
+    return accepted
