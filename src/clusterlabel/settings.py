@@ -321,6 +321,12 @@ REMINDER_DAYS_BEFORE_EXPIRY = [
     int(days) for days in env_list("REMINDER_DAYS_BEFORE_EXPIRY", ["180", "90", "30"])
 ]
 
+# Reminders of a procedure step's deadline, in days before the due date: 0 on the day, a
+# negative number after it (-1: once overdue). Sent to whoever must act in that step.
+DEADLINE_REMINDER_DAYS = [
+    int(days) for days in env_list("DEADLINE_REMINDER_DAYS", ["7", "0", "-1"])
+]
+
 # Extra scheme files an operator adds (official catalogues, new versions), loaded besides the
 # shipped ones by `clusterlabel schemes load`.
 SCHEMES_DIR = Path(os.environ.get("CLUSTERLABEL_SCHEMES_DIR") or DATA_DIR / "schemes")

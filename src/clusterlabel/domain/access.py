@@ -192,6 +192,8 @@ class Activity(StrEnum):
     MANAGE_LABEL = "manage_label"
     BROWSE_LABELS = "browse_labels"  # the back office's list of labels, with their history
     IMPORT_LABELS = "import_labels"
+    # the overdue list: procedures whose current step is past its due date
+    TRACK_DEADLINES = "track_deadlines"
     # benchmarking
     VIEW_BENCHMARK_REPORT = "view_benchmark_report"
     VIEW_POOL = "view_pool"
@@ -278,6 +280,7 @@ ACTIVITIES: Mapping[Activity, Rule] = MappingProxyType({
     Activity.MANAGE_LABEL: _rule(secretariat=ANY_STATE, authority=ANY_STATE),
     Activity.BROWSE_LABELS: _rule(**_OVERSIGHT_ANY),
     Activity.IMPORT_LABELS: _rule(secretariat=ANY_STATE, administrator=ANY_STATE),
+    Activity.TRACK_DEADLINES: _rule(secretariat=ANY_STATE),
     Activity.VIEW_BENCHMARK_REPORT: _rule(cluster_manager=ANY_STATE, **_OVERSIGHT_ANY),
     Activity.VIEW_POOL: _rule(**_OVERSIGHT_ANY),
     Activity.VIEW_PROGRAMME: _rule(programme=ANY_STATE, administrator=ANY_STATE),

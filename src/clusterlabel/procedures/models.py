@@ -344,3 +344,44 @@ class BoardConflictDeclaration(models.Model):
     def __str__(self) -> str:
         verdict = "no conflict" if self.no_conflict else "conflict"
         return f"{self.member}: {verdict} (round {self.round})"
+
+
+class DeadlineReminder(models.Model):
+    """The record that one deadline reminder went out to one person.
+
+    A reminder is about the deadline of the step the procedure was in (``step``, see
+    ``clusterlabel.domain.procedure.reminders``) during one stay in that state
+    (``state_entered_at``: re-entering the state starts a new series), for the due date it
+    had then (``due``: a moved assessment date starts a new series for the new date), at one
+    of ``settings.DEADLINE_REMINDER_DAYS`` (``offset`` days before the due date; negative:
+    after it). Guarantees: at most one per procedure, stay, step, due date, offset and
+    recipient, held by the database, so two runs of ``clusterlabel send-reminders`` at once
+    cannot both send it; ``email`` is the address it was sent to.
+    """
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="deadline_reminders"
+    )
+    state_entered_at = models.DateTimeField(_("in the state since"))
+    step = models.CharField(_("step"), max_length=32)
+    due = models.DateField(_("due"))
+    offset = models.SmallIntegerField(_("days before the due date"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deadline_reminders"
+    )
+    email = models.EmailField(_("sent to"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+        ordering = ("-sent_at",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=("procedure", "state_entered_at", "step", "due", "offset", "recipient"),
+                name="procedures_one_deadline_reminder_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id}: {self.step} due {self.due} ({self.offset:+d} days)"

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from clusterlabel.procedures.views import assessment, board, core, self_assessment
+from clusterlabel.procedures.views import assessment, board, core, overdue, self_assessment
 
 app_name = "procedures"
 
 urlpatterns = [
     path("", core.procedure_list_view, name="list"),
+    path("overdue/", overdue.overdue_list, name="overdue"),
     path("new/<int:organisation_pk>/", core.procedure_create, name="create"),
     path("<int:pk>/", core.procedure_detail, name="detail"),
     path("<int:pk>/action/<slug:action>/", core.procedure_action, name="action"),
