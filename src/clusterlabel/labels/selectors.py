@@ -14,6 +14,12 @@ def labels_with_relations() -> QuerySet[Label]:
     return Label.objects.select_related("organisation", "scheme_version", "previous")
 
 
+def label_recognitions(label: Label) -> list[Label]:
+    """The labels recognised with ``label`` (a BW award's ECEI Gold), with their scheme
+    version, in certificate-number order: one query."""
+    return list(label.recognitions.select_related("scheme_version").order_by("certificate_number"))
+
+
 def label_by_number(number: str) -> Label:
     """The label with this certificate number (case and surrounding spaces forgiven), or 404.
     Numbers are stored canonical, so this is an exact match on the unique index."""

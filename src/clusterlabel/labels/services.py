@@ -303,9 +303,54 @@ def labels_issue_recognitions(
     return issued
 
 
+def labels_changing_with(label: Label, new_state: str) -> list[Label]:
+    """The labels recognised with ``label`` (its ``recognitions``) that a change of ``label`` to
+    ``new_state`` changes too: those whose recorded state allows that change (a revoked Gold is
+    left alone when its state label is reinstated). In certificate-number order."""
+    return [
+        recognised
+        for recognised in label.recognitions.order_by("certificate_number")
+        if may_change(recognised.state, new_state)
+    ]
+
+
+_STATE_ACTIONS = {
+    RecordedState.SUSPENDED: "label.suspend",
+    RecordedState.REVOKED: "label.revoke",
+    RecordedState.ACTIVE: "label.reinstate",
+}
+
+
+def _set_state(*, label: Label, actor: User, new_state: str, reason: str) -> None:
+    """Change one locked label's recorded state and write its audit event."""
+    before = {"state": label.state}
+    label.state = new_state
+    label.state_reason = reason
+    label.state_changed_at = timezone.now()
+    label.save(update_fields=["state", "state_reason", "state_changed_at"])
+    audit_record(
+        actor=actor,
+        action=_STATE_ACTIONS[RecordedState(new_state)],
+        target=label,
+        procedure_id=label.procedure_id,
+        before=before,
+        after={"state": label.state},
+        reason=reason,
+    )
+
+
 def label_change_state(*, label: Label, actor: User, new_state: str, reason: str) -> Label:
     """Suspend, reinstate or revoke a label, with a reason; only the awarding authority and the
-    secretariat of its scheme may. A revocation is final."""
+    secretariat of its scheme may. A revocation is final.
+
+    The labels recognised with it (the ECEI Gold of a BW award) change with it, in the same
+    transaction: each one whose state allows the change (:func:`labels_changing_with`), with
+    its own audit event whose reason names the label it changed with ("together with
+    BW-2026-00001: ..."). All or nothing: if ``actor`` may not manage one of them, nothing
+    changes and a ``ValidationError`` names it (the cascade is refused, not done in part, and
+    not done behind the back of that label's scheme). The other direction is not cascaded:
+    revoking the Gold alone leaves the state label as it is.
+    """
     if not can(actor, Activity.MANAGE_LABEL, label):
         raise PermissionDenied
     if not reason.strip():
@@ -320,24 +365,30 @@ def label_change_state(*, label: Label, actor: User, new_state: str, reason: str
                     "new": LabelState(new_state).label,
                 }
             )
-        before = {"state": locked.state}
-        locked.state = new_state
-        locked.state_reason = reason.strip()
-        locked.state_changed_at = timezone.now()
-        locked.save(update_fields=["state", "state_reason", "state_changed_at"])
-        action = {
-            RecordedState.SUSPENDED: "label.suspend",
-            RecordedState.REVOKED: "label.revoke",
-            RecordedState.ACTIVE: "label.reinstate",
-        }[RecordedState(new_state)]
-        audit_record(
-            actor=actor,
-            action=action,
-            target=locked,
-            procedure_id=locked.procedure_id,
-            before=before,
-            after={"state": locked.state},
-            reason=reason.strip(),
+        along = list(
+            Label.objects.select_for_update()
+            .filter(pk__in=[r.pk for r in labels_changing_with(locked, new_state)])
+            .select_related("scheme_version", "organisation")
+            .order_by("certificate_number")
         )
+        refused = [r for r in along if not can(actor, Activity.MANAGE_LABEL, r)]
+        if refused:
+            raise ValidationError(
+                _(
+                    "The label %(recognised)s was recognised with this label and would change "
+                    "with it, but you may not change it. Nothing was changed; please ask its "
+                    "awarding authority or secretariat."
+                )
+                % {"recognised": ", ".join(r.certificate_number for r in refused)}
+            )
+        _set_state(label=locked, actor=actor, new_state=new_state, reason=reason.strip())
+        for recognised in along:
+            _set_state(
+                label=recognised,
+                actor=actor,
+                new_state=new_state,
+                reason=_("together with %(number)s: %(reason)s")
+                % {"number": locked.certificate_number, "reason": reason.strip()},
+            )
         labels_changed(Change.STATE)
     return locked

@@ -11,6 +11,7 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
+from clusterlabel.access.policy import Activity, can
 from clusterlabel.audit.models import AuditEvent
 from clusterlabel.audit.presenter import present_trail
 from clusterlabel.domain.labels import may_change
@@ -85,14 +86,35 @@ def manage_page(
     forms_by_action: Mapping[str, forms.Form],
     posted: StateAction | None,
     history: Iterable[AuditEvent],
+    recognised: Iterable[Label] = (),
+    user: Any = None,
 ) -> dict[str, Any]:
     """The label, a section per state change it allows now (and the ``posted`` one, so its
-    errors stay in sight even once the change is no longer possible), and its ``history``."""
-    sections = [
-        {"action": action, "form": forms_by_action[name]}
-        for name, action in ACTIONS.items()
-        if may_change(label.state, action.new_state) or action is posted
-    ]
+    errors stay in sight even once the change is no longer possible), and its ``history``.
+
+    Each section names, before anything is confirmed, the ``recognised`` labels (those
+    recognised with this one) that the change changes too (``changes_too``: the ones whose
+    state allows it, as ``labels.services.label_change_state`` decides), and among them those
+    ``user`` may not change (``refused``: the change would then be refused as a whole)."""
+    recognised = list(recognised)
+    sections = []
+    for name, action in ACTIONS.items():
+        if not (may_change(label.state, action.new_state) or action is posted):
+            continue
+        changes_too = [r for r in recognised if may_change(r.state, action.new_state)]
+        refused = [
+            r.certificate_number
+            for r in changes_too
+            if user is not None and not can(user, Activity.MANAGE_LABEL, r)
+        ]
+        sections.append(
+            {
+                "action": action,
+                "form": forms_by_action[name],
+                "changes_too": changes_too,
+                "refused": refused,
+            }
+        )
     # present_trail names the actors (their full names, one query for all events).
     events = [
         {

@@ -17,7 +17,7 @@ from clusterlabel.core.service_forms import run_for_form
 from clusterlabel.labels import services
 from clusterlabel.labels.models import LabelState
 from clusterlabel.labels.presenters.manage import ACTIONS, manage_page
-from clusterlabel.labels.selectors import label_by_number, label_history
+from clusterlabel.labels.selectors import label_by_number, label_history, label_recognitions
 
 
 def _not_found(exc: PermissionDenied) -> HttpResponse:
@@ -70,6 +70,11 @@ def label_manage(request: AuthenticatedHttpRequest, number: str) -> HttpResponse
                 )
 
     context = manage_page(
-        label, forms_by_action=forms_by_action, posted=posted, history=label_history(label)
+        label,
+        forms_by_action=forms_by_action,
+        posted=posted,
+        history=label_history(label),
+        recognised=label_recognitions(label),
+        user=user,
     )
     return render(request, "labels/manage.html", context)
