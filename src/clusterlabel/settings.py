@@ -375,11 +375,13 @@ CONTENT_SECURITY_POLICY = {
 }
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
 
-# The public, read-only REST API (/api/v1/, labels/api): no login (tokens come later), JSON
-# only, a request rate per client address (``API_ANON_RATE``, e.g. "120/minute"). The address
-# is REMOTE_ADDR unless API_NUM_PROXIES proxies of our own stand in front: a client's own
-# X-Forwarded-For header must not give it a new address per request.
+# The REST API (/api/v1/, clusterlabel.api_urls): the registry without login, the rest with a
+# personal API token; JSON only; a request rate per client address (``API_ANON_RATE``, e.g.
+# "120/minute") and per token (``API_TOKEN_RATE``). The address is REMOTE_ADDR unless
+# API_NUM_PROXIES proxies of our own stand in front: a client's own X-Forwarded-For header must
+# not give it a new address per request.
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/minute")
+API_TOKEN_RATE = os.environ.get("API_TOKEN_RATE", "600/minute")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -394,7 +396,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "clusterlabel registry API",
     "DESCRIPTION": (
         "The public register of quality labels for cluster management organisations: labels, "
-        "holders and statistics. Read-only, no login; open data without personal data."
+        "holders and statistics, read-only, no login, open data without personal data. With a "
+        "personal API token (Authorization: Bearer cl_…, made under Account → API tokens): the "
+        "procedures and programmes its owner may see, with the owner's rights and no more."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

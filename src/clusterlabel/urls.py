@@ -47,9 +47,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
-    # The public REST API: the OpenAPI document generated from the code, the interactive page
-    # (Swagger UI from the installed package; its script is a file, for script-src 'self').
-    path("api/v1/", include("clusterlabel.labels.api.urls")),
+    # The REST API: the public registry and the token endpoints, the OpenAPI document generated
+    # from the code, the interactive page (Swagger UI from the installed package; its script is
+    # a file, for script-src 'self').
+    path("api/v1/", include("clusterlabel.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path(
         "api/docs/",

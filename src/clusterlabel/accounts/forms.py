@@ -110,3 +110,26 @@ class LocalisedPasswordResetForm(PasswordResetForm):
                 to_email,
                 html_email_template_name,
             )
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token: a name to recognise it by, and how long it works."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What uses the token, e.g. “programme dashboard” or “CRM import”."),
+    )
+    lifetime = forms.TypedChoiceField(
+        label=_("Valid for"),
+        choices=[
+            ("30", _("30 days")),
+            ("90", _("90 days")),
+            ("365", _("one year")),
+            ("", _("until revoked")),
+        ],
+        initial="90",
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from clusterlabel.accounts import invitation_views, signup_views, views
+from clusterlabel.accounts import api_token_views, invitation_views, signup_views, views
 from clusterlabel.accounts.forms import LocalisedPasswordResetForm
 
 urlpatterns = [
@@ -57,6 +57,8 @@ urlpatterns = [
         invitation_views.invitation_accept_page,
         name="invitation_accept",
     ),
+    path("tokens/", api_token_views.api_tokens_page, name="api_tokens"),
+    path("tokens/<int:pk>/revoke/", api_token_views.api_token_revoke_view, name="api_token_revoke"),
     path("2fa/", views.overview_page, name="second_factor"),
     path("2fa/setup/", views.setup_page, name="second_factor_setup"),
     path("2fa/verify/", views.verify_page, name="second_factor_verify"),

@@ -216,8 +216,13 @@ def test_requests_are_limited_per_address(client, label, settings):
 # --- every API route has a row -------------------------------------------------------------
 
 # Route name -> (path arguments, anonymous GET's status). Nobody logs in to the public API;
-# writes are refused on every route (``test_the_api_is_read_only``, ``test_no_route_writes``).
+# the token endpoints answer 401 without a token (tests/accounts/test_api_tokens.py tries them
+# with tokens); writes are refused on every route (``test_the_api_is_read_only``,
+# ``test_no_route_writes``).
 ROUTES = {
+    "api:procedures": ((), 401),
+    "api:programmes": ((), 401),
+    "api:programme_members": (("programme",), 401),
     "api:labels": ((), 200),
     "api:label": (("number",), 200),
     "api:organisation": (("organisation",), 200),
@@ -254,6 +259,7 @@ def _url(name: str, label) -> str:
         "number": label.certificate_number,
         "organisation": label.organisation_id,
         "rest": "organisations/-1/",
+        "programme": "go-cluster",
     }
     return reverse(name, args=[values[a] for a in args])
 
@@ -269,4 +275,4 @@ def test_every_api_route_answers_an_anonymous_get(client, label, name):
 @pytest.mark.parametrize("name", sorted(ROUTES))
 def test_no_route_writes(label, name):
     response = Client(enforce_csrf_checks=True).post(_url(name, label), {})
-    assert response.status_code in (403, 405)
+    assert response.status_code in (401, 403, 405)

@@ -24,9 +24,18 @@ def test_the_document_is_valid_openapi_3_and_lists_every_endpoint(client):
         "/api/v1/labels/{number}/",
         "/api/v1/organisations/{id}/",
         "/api/v1/statistics/",
+        "/api/v1/procedures/",
+        "/api/v1/programmes/",
+        "/api/v1/programmes/{key}/members/",
     }
     for path in document["paths"].values():
         assert set(path) == {"get"}  # read-only
+    # The token endpoints say they need a bearer token; the registry's do not.
+    assert document["components"]["securitySchemes"]["apiToken"]["scheme"] == "bearer"
+    procedures = document["paths"]["/api/v1/procedures/"]["get"]
+    assert procedures["security"] == [{"apiToken": []}]
+    assert "401" in procedures["responses"]
+    assert document["paths"]["/api/v1/labels/"]["get"].get("security", [{}]) == [{}]
     filters = {p["name"] for p in document["paths"]["/api/v1/labels/"]["get"]["parameters"]}
     assert {"q", "family", "scheme", "level", "country", "region", "sector", "status"} <= filters
     assert {"valid_on", "page"} <= filters

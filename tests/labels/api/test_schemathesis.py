@@ -20,7 +20,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.factories import OrganisationFactory
+from clusterlabel.accounts.api_tokens import api_token_create
+from clusterlabel.accounts.choices import Role
+from tests.factories import OrganisationFactory, ProgrammeFactory, UserFactory, grant_role
 from tests.labels.label_factories import make_label
 
 EXAMPLES = int(os.environ.get("API_SCHEMATHESIS_EXAMPLES", "25"))
@@ -38,6 +40,8 @@ def api_schema(loaded_schemes, settings):
     make_label(organisation=holder)
     make_label(organisation=holder, scheme_id="ecei-bronze", state="revoked")
     make_label(organisation=OrganisationFactory(country="AT", region=""), scheme_id="ecei-silver")
+    programme = ProgrammeFactory(rule={"any_of": [{"label": "ecei-gold"}]})
+    holder.programmes.add(programme)
     # As Django's test client does: a request must not close the test's database connection
     # (PostgreSQL), which holds the test's transaction.
     signals.request_started.disconnect(close_old_connections)
@@ -49,6 +53,13 @@ def api_schema(loaded_schemes, settings):
         signals.request_finished.connect(close_old_connections)
 
 
+@pytest.fixture
+def token(api_schema) -> str:
+    """A token of a person who follows go-cluster and is a secretariat (procedures)."""
+    person = grant_role(UserFactory(role=Role.SECRETARIAT), Role.PROGRAMME)
+    return api_token_create(user=person, name="schemathesis", lifetime_days=30).key
+
+
 # schemathesis's own pytest integration (``from_fixture``) needs a pytest internal that
 # pytest 9.2 removed; the operation's hypothesis strategy is all the test needs.
 @pytest.mark.parametrize(
@@ -58,10 +69,15 @@ def api_schema(loaded_schemes, settings):
         "/api/v1/labels/{number}/",
         "/api/v1/organisations/{id}/",
         "/api/v1/statistics/",
+        "/api/v1/procedures/",
+        "/api/v1/programmes/",
+        "/api/v1/programmes/{key}/members/",
     ],
 )
-def test_the_api_keeps_to_its_document(api_schema, path):
+@pytest.mark.parametrize("with_token", [True, False])
+def test_the_api_keeps_to_its_document(api_schema, token, path, with_token):
     operation = api_schema[path]["GET"]
+    headers = {"Authorization": f"Bearer {token}"} if with_token else {}
 
     @given(case=operation.as_strategy())
     @settings(
@@ -71,6 +87,7 @@ def test_the_api_keeps_to_its_document(api_schema, path):
     )
     def keeps_to_the_document(case):
         case.call_and_validate(
+            headers=headers,
             checks=[
                 not_a_server_error,
                 status_code_conformance,
@@ -89,4 +106,7 @@ def test_the_test_asks_every_operation_of_the_document(api_schema):
         "/api/v1/labels/{number}/",
         "/api/v1/organisations/{id}/",
         "/api/v1/statistics/",
+        "/api/v1/procedures/",
+        "/api/v1/programmes/",
+        "/api/v1/programmes/{key}/members/",
     }

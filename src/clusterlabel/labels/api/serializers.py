@@ -106,7 +106,3 @@ class StatisticsSerializer(serializers.Serializer):
 
     today = TodaySerializer()
     over_time = OverTimeSerializer(allow_null=True)
-
-
-class ProblemSerializer(serializers.Serializer):
-    detail = serializers.CharField()

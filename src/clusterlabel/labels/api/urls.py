@@ -1,15 +1,13 @@
-"""``/api/v1/``: the public, read-only registry API."""
+"""The public, read-only registry endpoints of ``/api/v1/`` (``clusterlabel.api_urls`` puts
+them together with the token endpoints)."""
 
-from django.urls import path, re_path
+from django.urls import path
 
 from clusterlabel.labels.api import views
-
-app_name = "api"
 
 urlpatterns = [
     path("labels/", views.LabelListView.as_view(), name="labels"),
     path("labels/<str:number>/", views.LabelDetailView.as_view(), name="label"),
     path("organisations/<int:pk>/", views.OrganisationDetailView.as_view(), name="organisation"),
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
-    re_path(r"^(?P<rest>.*)$", views.NotFoundView.as_view(), name="not_found"),
 ]

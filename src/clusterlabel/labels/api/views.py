@@ -34,12 +34,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from clusterlabel.core.api_views import PROBLEMS, ProblemSerializer
 from clusterlabel.domain.labels import LabelStatus, canonical_certificate_number
 from clusterlabel.labels.api.serializers import (
     LabelPageSerializer,
     LabelSerializer,
     OrganisationSerializer,
-    ProblemSerializer,
     StatisticsSerializer,
 )
 from clusterlabel.labels.generation import data_generation
@@ -122,10 +122,6 @@ def _page_number(text: str) -> int:
     return number
 
 
-PROBLEMS = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description="A filter value is not valid: each field named with what is wrong.",
-)
 NOT_FOUND = OpenApiResponse(ProblemSerializer, description="No such public record.")
 THROTTLED = OpenApiResponse(ProblemSerializer, description="Too many requests from the address.")
 
@@ -221,16 +217,6 @@ class LabelDetailView(APIView):
         if not records:
             raise Http404
         return Response(LabelSerializer(records[0]).data)
-
-
-class NotFoundView(APIView):
-    """Any other path under ``/api/v1/``: a JSON 404, as a client of the API expects, not the
-    site's HTML page."""
-
-    schema = None  # not an endpoint of the document
-
-    def get(self, request: Request, rest: str = "") -> Response:
-        raise NotFound
 
 
 class OrganisationDetailView(APIView):

@@ -1,0 +1,124 @@
+"""``/api/v1/procedures/``: the procedures a token's owner may see, as the procedure list shows
+them (the policy layer decides which: a cluster manager their organisation's, an assessor
+those they are assigned to, a secretariat its schemes', a programme its members')."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from clusterlabel.accounts.api_tokens import TOKEN_THROTTLED, UNAUTHORISED, TokenAPIView
+from clusterlabel.core.api_views import PROBLEMS
+from clusterlabel.domain import procedure as flow
+from clusterlabel.procedures.choices import ProcedureState
+from clusterlabel.procedures.models import Procedure
+from clusterlabel.procedures.selectors import procedure_deadline, procedure_list
+from clusterlabel.schemes.models import SchemeVersion
+
+PAGE_SIZE = 100
+
+
+class ProcedureSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField(help_text="P-<year>-<number>, as in letters and e-mails.")
+    organisation_id = serializers.IntegerField()
+    organisation = serializers.CharField(help_text="The cluster's name.")
+    scheme = serializers.CharField()
+    scheme_version = serializers.CharField()
+    level = serializers.CharField()
+    process = serializers.CharField(help_text="new or renewal.")
+    state = serializers.ChoiceField(choices=ProcedureState.values)
+    in_state_since = serializers.DateTimeField()
+    applied_at = serializers.DateTimeField(allow_null=True)
+    waiting_for = serializers.CharField(allow_null=True, help_text="The role that acts next.")
+    due = serializers.DateField(allow_null=True, help_text="When the current step is due.")
+    overdue = serializers.BooleanField()
+    url = serializers.CharField(help_text="The procedure's page.")
+
+
+class ProcedurePageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(min_value=0)
+    page = serializers.IntegerField(min_value=1)
+    pages = serializers.IntegerField(min_value=1)
+    results = ProcedureSerializer(many=True)
+
+
+def _with_versions(procedures: list[Procedure]) -> list[Procedure]:
+    """The rows with their scheme versions read once each (the list defers the scheme files,
+    which one version's many procedures would otherwise each carry)."""
+    ids = {p.scheme_version_id for p in procedures}
+    versions = {v.pk: v for v in SchemeVersion.objects.filter(pk__in=sorted(ids))}
+    for procedure in procedures:
+        procedure.scheme_version = versions[procedure.scheme_version_id]
+    return procedures
+
+
+def procedure_record(procedure: Procedure, *, today) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    deadline = procedure_deadline(procedure, today=today)
+    owner = flow.owner_of(procedure.state)
+    return {
+        "id": procedure.pk,
+        "reference": procedure.reference,
+        "organisation_id": procedure.organisation_id,
+        "organisation": procedure.organisation.cluster_name,
+        "scheme": procedure.scheme_version.scheme_id,
+        "scheme_version": procedure.scheme_version.version,
+        "level": procedure.level_id,
+        "process": procedure.process,
+        "state": procedure.state,
+        "in_state_since": procedure.state_entered_at,
+        "applied_at": procedure.applied_at,
+        "waiting_for": owner.value if owner else None,
+        "due": deadline.due if deadline else None,
+        "overdue": bool(deadline and deadline.overdue),
+        "url": reverse("procedures:detail", args=[procedure.pk]),
+    }
+
+
+class ProcedureListView(TokenAPIView):
+    """The procedures the token's owner may see, newest step first, ``PAGE_SIZE`` a page."""
+
+    @extend_schema(
+        operation_id="procedures_list",
+        parameters=[
+            OpenApiParameter(
+                "state", str, enum=ProcedureState.values, description="Only this state."
+            ),
+            OpenApiParameter("page", int, description="The page, from 1."),
+        ],
+        responses={
+            200: ProcedurePageSerializer,
+            400: PROBLEMS,
+            401: UNAUTHORISED,
+            429: TOKEN_THROTTLED,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        state = request.query_params.get("state") or None
+        if state is not None and state not in ProcedureState.values:
+            raise ValidationError(
+                {"state": [_("Not a procedure state: %(state)s") % {"state": state}]}
+            )
+        page_text = request.query_params.get("page", "1")
+        if not page_text.isdigit() or not 1 <= int(page_text) <= 10**9:
+            raise ValidationError({"page": [_("Enter a whole number from 1.")]})
+        queryset = procedure_list(user=request.user, state=state).defer("scheme_version__content")
+        paginator = Paginator(queryset, PAGE_SIZE)
+        number = min(int(page_text), paginator.num_pages)
+        rows = _with_versions(list(paginator.page(number).object_list))
+        today = timezone.localdate()
+        return Response(
+            {
+                "count": paginator.count,
+                "page": number,
+                "pages": paginator.num_pages,
+                "results": [procedure_record(p, today=today) for p in rows],
+            }
+        )
