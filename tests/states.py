@@ -40,6 +40,7 @@ from clusterlabel.procedures.models import (
     BoardConflictDeclaration,
     BoardVote,
     Evidence,
+    ImprovementArea,
     IndicatorScore,
     Procedure,
     ScoreConfirmation,
@@ -49,8 +50,12 @@ from clusterlabel.procedures.results import compute_result
 from clusterlabel.procedures.services.application import procedure_fee_quote
 from clusterlabel.procedures.uploads import check_upload, upload_size
 from clusterlabel.procedures.values import to_json
-from clusterlabel.procedures.walkthrough import USUAL_PATH, evidence_document
-from tests.procedures.builders import ProcedureBuilder
+from clusterlabel.procedures.walkthrough import (
+    AREA_REVIEW_COMMENT,
+    USUAL_PATH,
+    evidence_document,
+)
+from tests.procedures.builders import ProcedureBuilder, silver_prerequisites
 
 S = flow.State
 
@@ -74,7 +79,8 @@ class StateBuilder(ProcedureBuilder):
     withdrawn_from: str = S.CONTRACTED
 
     def open_procedure(self) -> Procedure:
-        return Procedure.objects.create(
+        areas = silver_prerequisites(self.scheme, self.level_id, self.organisation)
+        procedure = Procedure.objects.create(
             organisation=self.organisation,
             scheme_version=self.version,
             level_id=self.level_id,
@@ -82,6 +88,17 @@ class StateBuilder(ProcedureBuilder):
             assessment_mode=self.assessment_mode,
             created_by=self.manager,
         )
+        ImprovementArea.objects.bulk_create(
+            ImprovementArea(
+                procedure=procedure,
+                position=position,
+                category_id=area.category_id,
+                description=area.description,
+                evidence_reference=area.evidence_reference,
+            )
+            for position, area in enumerate(areas, start=1)
+        )
+        return procedure
 
     def advance_to(self, state: str) -> Procedure:
         """Jump to ``state`` from a fresh draft; once the procedure has moved, walk on through
@@ -215,6 +232,7 @@ class StateBuilder(ProcedureBuilder):
 
     def _agree(self, p: Procedure) -> None:
         self._score(p, self.walk.score_values)
+        self._review_areas(p)
         p.report_summary = self.walk.report.strip()
         p.assignments.update(report_agreed=True)
 
@@ -267,6 +285,18 @@ class StateBuilder(ProcedureBuilder):
             for score in scores
             for assessor in self.assessors
         )
+
+    def _review_areas(self, p: Procedure) -> None:
+        """What the walk's ``review_improvement_areas`` stores: every area validated by the
+        first assessor against its category's Gold criteria."""
+        rule = p.level.award.improvement
+        for area in p.improvement_areas.all():
+            area.validated = True
+            area.gold_criteria = list(rule.gold_criteria(area.category_id)) if rule else []
+            area.review_comment = AREA_REVIEW_COMMENT
+            area.reviewed_by = self.assessors[0]
+            area.reviewed_at = timezone.now()
+            area.save()
 
     def _declare(self, p: Procedure) -> None:
         """Every board member declares no conflict for the current round (once)."""

@@ -11,16 +11,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
+
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
+from clusterlabel.benchmarks.services import AssessmentEntry, reference_assessments_record
+from clusterlabel.domain.dates import add_months
 from clusterlabel.domain.schemes import Scheme
 from clusterlabel.domain.scoring import IndicatorValue
+from clusterlabel.organisations.models import Organisation
 from clusterlabel.procedures import services
 from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.models import Procedure
+from clusterlabel.procedures.services.improvement import ImprovementAreaInput
 from clusterlabel.procedures.walkthrough import USUAL_PATH, Walkthrough, excellent_values
 from clusterlabel.schemes.models import SchemeVersion
 from clusterlabel.schemes.services import SHIPPED_DIR, scheme_versions_load_directory
+from tests.domain.factories import worst_value
 from tests.factories import OrganisationFactory, UserFactory, shipped_schemes
 
 ORDER = list(USUAL_PATH)
@@ -40,6 +47,46 @@ def failing_minimum_values(scheme: Scheme) -> dict[str, IndicatorValue]:
     else:
         values[indicator.id] = Decimal(0)
     return values
+
+
+# The improvement areas a Silver application of the builders names.
+SILVER_AREAS = (
+    ("services", "Neues Matchmaking-Format für KMU und Forschung."),
+    ("interaction", "Arbeitsgruppen neu aufgestellt, Newsletter monatlich."),
+    ("financing", "Mitgliedsbeiträge und bezahlte Leistungen ausgebaut."),
+)
+SILVER_EVIDENCE = "Jahresbericht 2025, Kapitel 3"
+FIRST_BENCHMARKING_MONTHS_AGO = 20
+
+
+def silver_prerequisites(
+    scheme: Scheme, level_id: str, organisation: Organisation
+) -> list[ImprovementAreaInput]:
+    """For a level with improvement areas (ECEI Silver): the organisation's first benchmarking,
+    imported into the pool 20 months ago with values that earn nothing (so every category has
+    improved since), and the areas the application names. Nothing for other levels."""
+    rule = scheme.level(level_id).award.improvement
+    if rule is None or rule.improvement_areas is None:
+        return []
+    pool_version = ensure_schemes()[scheme.pool_id]
+    reference_assessments_record(
+        entries=[
+            AssessmentEntry(
+                scheme_version=pool_version,
+                assessed_on=add_months(timezone.localdate(), -FIRST_BENCHMARKING_MONTHS_AGO),
+                values={i.id: worst_value(i) for i in pool_version.scheme.indicators},
+                name=organisation.cluster_name,
+                organisation=organisation,
+            )
+        ],
+        actor=None,
+    )
+    return [
+        ImprovementAreaInput(
+            category_id=category_id, description=text, evidence_reference=SILVER_EVIDENCE
+        )
+        for category_id, text in SILVER_AREAS[: rule.improvement_areas]
+    ]
 
 
 def ensure_schemes() -> dict[str, SchemeVersion]:
@@ -100,7 +147,8 @@ class ProcedureBuilder:
         )
 
     def open_procedure(self) -> Procedure:
-        """The manager opens the draft application (``tests.states.StateBuilder`` writes it)."""
+        """The manager opens the draft application (``tests.states.StateBuilder`` writes it);
+        a Silver application names its improvement areas after its first benchmarking."""
         return services.procedure_create(
             organisation=self.organisation,
             scheme_version=self.version,
@@ -108,6 +156,7 @@ class ProcedureBuilder:
             process=self.process,
             assessment_mode=self.assessment_mode,
             actor=self.manager,
+            improvement_areas=silver_prerequisites(self.scheme, self.level_id, self.organisation),
         )
 
     @property

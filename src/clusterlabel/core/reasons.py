@@ -14,8 +14,8 @@ from typing import Any, Protocol
 
 from django.utils import formats
 from django.utils.functional import Promise
+from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 
 from clusterlabel.core.countries import country_name, subdivision_name
 from clusterlabel.core.formatting import percent_number
@@ -147,6 +147,38 @@ MESSAGES: dict[str, Promise] = {
         "The previous assessment (%(previous_assessment_date)s) may be at most %(max_months)s "
         "months earlier: this assessment had to be on %(latest)s at the latest."
     ),
+    "too_few_improvement_areas": _(
+        "%(named)s improvement areas were named; %(required)s are needed, each in another category."
+    ),
+    "improvement_area_not_reviewed": _(
+        "The improvement area “%(category_name)s” has not been reviewed on site yet."
+    ),
+    "improvement_area_not_validated": _(
+        "The improvement area “%(category_name)s” was not validated against the Gold criteria "
+        "%(gold_criteria)s."
+    ),
+    # applying for ECEI Silver (clusterlabel.domain.award.silver_application_reasons)
+    "no_previous_benchmarking": _(
+        "No previous benchmarking of the organisation was found (neither an assessment here "
+        "nor an imported record): Silver compares with it."
+    ),
+    "previous_benchmarking_too_recent": _(
+        "The previous benchmarking (%(previous_date)s) must be at least %(min_months)s months "
+        "before the application: you can apply on %(earliest)s at the earliest."
+    ),
+    "previous_benchmarking_too_old": _(
+        "The previous benchmarking (%(previous_date)s) may be at most %(max_months)s months "
+        "before a first Silver application; the last day was %(latest)s. Please apply for a new "
+        "benchmarking first."
+    ),
+    "improvement_areas_missing": _(
+        "Please name %(required)s improvement areas (named: %(named)s)."
+    ),
+    "improvement_area_category_repeated": _(
+        "The category “%(category_name)s” is named for two improvement areas; each area needs "
+        "its own category."
+    ),
+    "improvement_area_category_unknown": _("“%(category_name)s” is not a category of this scheme."),
     # eligibility (clusterlabel.domain.eligibility)
     "staff_fte_below_minimum": _(
         "Management staff of %(actual)s FTE; at least %(required)s FTE are required."
@@ -200,6 +232,9 @@ def _display(value: Any) -> str:
         return formats.date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, (list, tuple, set, frozenset)):
         return ", ".join(_display(v) for v in value)
+    if isinstance(value, Mapping) and set(value) == {"de", "en"}:
+        # A name the domain gives in both languages (a scheme's category): the active one.
+        return str(value["de"] if get_language() == "de" else value["en"])
     if value is None:
         return "—"
     return str(value)

@@ -16,6 +16,7 @@ from clusterlabel.organisations.models import Organisation
 from clusterlabel.procedures.assessment_forms import ConflictForm
 from clusterlabel.procedures.choices import AssessmentMode, ProcedureState, Process
 from clusterlabel.procedures.models import Procedure
+from clusterlabel.procedures.services.improvement import ImprovementAreaInput
 from clusterlabel.schemes.selectors import scheme_versions_current
 
 # --- applying --------------------------------------------------------------------------------
@@ -79,6 +80,75 @@ class ApplicationForm(forms.Form):
         model_choice_field(self, "previous_procedure").queryset = organisation.procedures.filter(
             state=ProcedureState.AWARDED
         ).select_related("scheme_version")
+        self._add_area_fields(language)
+
+    def _add_area_fields(self, language: Lang) -> None:
+        """The improvement areas of a level with an improvement rule (ECEI Silver): per area
+        the category, what was improved and the evidence (a file, a reference, or both)."""
+        categories: dict[str, str] = {}
+        count = 0
+        for version in self.versions.values():
+            for level in version.scheme.levels:
+                rule = level.award.improvement
+                if rule is None or rule.improvement_areas is None:
+                    continue
+                count = max(count, rule.improvement_areas)
+                for category in version.scheme.categories:
+                    categories.setdefault(category.id, category.name.get(language))
+        self.area_count = count
+        for position in range(1, count + 1):
+            self.fields[f"area_{position}_category"] = forms.ChoiceField(
+                label=_("Improvement area %(number)s: category") % {"number": position},
+                choices=[("", "—"), *categories.items()],
+                required=False,
+            )
+            self.fields[f"area_{position}_description"] = forms.CharField(
+                label=_("What was improved"),
+                widget=forms.Textarea(attrs={"rows": 3}),
+                required=False,
+            )
+            self.fields[f"area_{position}_evidence"] = forms.CharField(
+                label=_("Evidence: where it can be found"),
+                required=False,
+                max_length=2000,
+                help_text=_("A document, a link or a page of the self-assessment."),
+            )
+            self.fields[f"area_{position}_file"] = forms.FileField(
+                label=_("Evidence: file"), required=False
+            )
+
+    def main_fields(self) -> list[forms.BoundField]:
+        """The application's fields without the improvement areas."""
+        return [field for field in self if not field.name.startswith("area_")]
+
+    def area_groups(self) -> list[list[forms.BoundField]]:
+        """The improvement areas' fields, one list per area."""
+        return [
+            [
+                self[f"area_{position}_{part}"]
+                for part in ("category", "description", "evidence", "file")
+            ]
+            for position in range(1, self.area_count + 1)
+        ]
+
+    def improvement_areas(self) -> list[ImprovementAreaInput]:
+        """The areas typed, for a level with improvement areas (none for any other level)."""
+        version = self.cleaned_data.get("scheme_version")
+        level_id = self.cleaned_data.get("level_id")
+        if version is None or not level_id:
+            return []
+        rule = version.scheme.level(level_id).award.improvement
+        if rule is None or rule.improvement_areas is None:
+            return []
+        return [
+            ImprovementAreaInput(
+                category_id=self.cleaned_data.get(f"area_{position}_category") or "",
+                description=self.cleaned_data.get(f"area_{position}_description") or "",
+                evidence_reference=self.cleaned_data.get(f"area_{position}_evidence") or "",
+                upload=self.cleaned_data.get(f"area_{position}_file"),
+            )
+            for position in range(1, self.area_count + 1)
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -158,4 +228,31 @@ class DecisionForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("decision") == "refuse" and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("A refusal needs a reason."))
+        return cleaned
+
+
+# --- the on-site review of a Silver improvement area ------------------------------------------
+
+
+class AreaReviewForm(forms.Form):
+    """An assessor's verdict on one improvement area: validated against its Gold criteria or
+    not, with a comment (required when not validated)."""
+
+    validated = forms.TypedChoiceField(
+        label=gettext_lazy("Validated against the Gold criteria"),
+        choices=[("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Required when the area is not validated."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("validated") is False and not cleaned.get("comment", "").strip():
+            self.add_error("comment", _("Please say why the area is not validated."))
         return cleaned

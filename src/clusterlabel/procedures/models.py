@@ -385,3 +385,76 @@ class DeadlineReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure_id}: {self.step} due {self.due} ({self.offset:+d} days)"
+
+
+def improvement_evidence_path(instance: ImprovementArea, filename: str) -> str:
+    # As for evidence: never the uploaded name.
+    return (
+        f"evidence/{instance.procedure_id}/area-{instance.evidence_sha256[:16]}-"
+        f"{timezone.now():%Y%m%d%H%M%S%f}"
+    )
+
+
+class ImprovementArea(models.Model):
+    """One of the improvement areas a Silver application names (ECEI: three), and how the
+    on-site review judged it.
+
+    Guarantees: one area per category and per position within a procedure; every area says what
+    was improved and has evidence (a file, a reference to evidence, or both). ``validated`` is
+    None until an assessor of the panel has reviewed it, then whether the area was validated
+    against ``gold_criteria`` (the Gold criteria the scheme maps to its category, as they were
+    at the review).
+    """
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="improvement_areas"
+    )
+    position = models.PositiveSmallIntegerField(_("area"))
+    category_id = models.CharField(_("category"), max_length=32)
+    description = models.TextField(_("what was improved"))
+    evidence_reference = models.TextField(_("evidence"), blank=True)
+    evidence_file = models.FileField(
+        _("evidence file"), upload_to=improvement_evidence_path, max_length=255, blank=True
+    )
+    evidence_name = models.CharField(_("file name"), max_length=255, blank=True)
+    evidence_content_type = models.CharField(max_length=100, blank=True)
+    evidence_size = models.PositiveBigIntegerField(null=True, blank=True)
+    evidence_sha256 = models.CharField(max_length=64, blank=True)
+    validated = models.BooleanField(_("validated against the Gold criteria"), null=True, blank=True)
+    gold_criteria = models.JSONField(_("Gold criteria"), default=list, blank=True)
+    review_comment = models.TextField(_("comment of the review"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("improvement area")
+        verbose_name_plural = _("improvement areas")
+        ordering = ("procedure", "position")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("procedure", "position"), name="procedures_one_area_per_position"
+            ),
+            models.UniqueConstraint(
+                fields=("procedure", "category_id"), name="procedures_one_area_per_category"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(description=""), name="procedures_area_has_description"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(evidence_reference="") | ~models.Q(evidence_file=""),
+                name="procedures_area_has_evidence",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(validated__isnull=True) | models.Q(reviewed_at__isnull=False),
+                name="procedures_area_review_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}: {self.category_id}"

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from clusterlabel.audit.canonical import json_safe
 from clusterlabel.domain.award import (
+    AreaReview,
     LevelDecision,
     PreviousAssessment,
     decide_level,
@@ -22,6 +23,7 @@ from clusterlabel.domain.award import (
 from clusterlabel.domain.eligibility import EligibilityResult, check_eligibility
 from clusterlabel.domain.schemes import Recognition, Scheme, process_of
 from clusterlabel.domain.scoring import AssessmentScore, IndicatorValue, score_assessment
+from clusterlabel.procedures.benchmarkings import previous_benchmarking_of
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.procedures.values import from_json
 
@@ -89,12 +91,29 @@ class ProcedureResult:
 
 
 def previous_assessment(procedure: Procedure) -> PreviousAssessment | None:
+    """What an improvement rule compares with: for a level with one (ECEI Silver) the previous
+    benchmarking found automatically (``benchmarkings``: a scored procedure or an imported
+    record, the latest on or before the application day); otherwise the previous procedure
+    the application named."""
+    if procedure.level.award.improvement is not None:
+        found = previous_benchmarking_of(procedure)
+        if found is None:
+            return None
+        return PreviousAssessment(score=found.score, assessment_date=found.assessed_on)
     previous = procedure.previous_procedure
     if previous is None or previous.assessment_date is None:
         return None
     return PreviousAssessment(
         score=score_assessment(previous.scheme, score_values(previous)),
         assessment_date=previous.assessment_date,
+    )
+
+
+def area_reviews(procedure: Procedure) -> tuple[AreaReview, ...]:
+    """The improvement areas the application named, as the on-site review left them."""
+    return tuple(
+        AreaReview(area.category_id, validated=area.validated)
+        for area in procedure.improvement_areas.all()
     )
 
 
@@ -111,6 +130,7 @@ def compute_result(procedure: Procedure, *, on: date | None = None) -> Procedure
         process=process_of(procedure.process),
         assessment_date=procedure.assessment_date or on or timezone.localdate(),
         previous=previous_assessment(procedure),
+        areas=area_reviews(procedure),
     )
     return ProcedureResult(
         scheme=scheme,

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from clusterlabel.procedures.views import assessment, board, core, overdue, self_assessment
+from clusterlabel.procedures.views import (
+    assessment,
+    board,
+    core,
+    improvement,
+    overdue,
+    self_assessment,
+)
 
 app_name = "procedures"
 
@@ -32,6 +39,12 @@ urlpatterns = [
         name="scores_confirm_matching",
     ),
     path("<int:pk>/report/", assessment.report, name="report"),
+    path("<int:pk>/improvement-areas/", improvement.improvement_areas, name="improvement_areas"),
+    path(
+        "<int:pk>/improvement-areas/<int:area_pk>/evidence/",
+        improvement.improvement_evidence,
+        name="improvement_evidence",
+    ),
     path("<int:pk>/board-conflict/", board.board_conflict, name="board_conflict"),
     path("<int:pk>/vote/", board.vote, name="vote"),
     path("<int:pk>/decision/", board.decision, name="decision"),

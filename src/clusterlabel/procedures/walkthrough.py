@@ -34,6 +34,10 @@ USUAL_PATH = (
 )
 
 
+# What the walk records when it validates a Silver improvement area on site.
+AREA_REVIEW_COMMENT = "Vor Ort anhand der Gold-Kriterien bestätigt."
+
+
 def excellent_values(scheme: Scheme) -> dict[str, IndicatorValue]:
     """Every indicator exactly at its excellence value: 100 % of the points."""
     return {indicator.id: indicator.threshold for indicator in scheme.indicators}
@@ -152,6 +156,7 @@ class Walkthrough:
             )
         elif state == flow.State.ASSESSMENT_IN_PROGRESS:
             self.score_all()
+            self.review_improvement_areas()
             for assessor in self.assessors:
                 services.report_agree(procedure=p, actor=assessor, summary=self.report)
             services.procedure_submit_report(procedure=p, actor=self.assessors[0])
@@ -227,6 +232,17 @@ class Walkthrough:
                     indicator_id=indicator_id,
                     revision=score.revision,
                 )
+
+    def review_improvement_areas(self) -> None:
+        """The panel validates every improvement area a Silver application names (the first
+        assessor records it; nothing for other levels)."""
+        for area in self.procedure.improvement_areas.all():
+            services.improvement_area_review(
+                area=area,
+                validated=True,
+                comment=AREA_REVIEW_COMMENT,
+                actor=self.assessors[0],
+            )
 
     def advance_to(self, state: str) -> Procedure:
         target = flow.State(state)

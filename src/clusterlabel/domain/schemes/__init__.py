@@ -52,7 +52,6 @@ from clusterlabel.domain.schemes.loading import (
     load_scheme_text,
 )
 from clusterlabel.domain.schemes.model import (
-    AssessmentDays,
     AwardRules,
     Band,
     Category,
@@ -68,7 +67,6 @@ from clusterlabel.domain.schemes.model import (
     Recognition,
     RenewalRules,
     Scheme,
-    StepDeadlines,
     Subsidy,
     Text,
     ValidityRules,
@@ -76,7 +74,6 @@ from clusterlabel.domain.schemes.model import (
 
 __all__ = [
     "MEMBER_TYPES",
-    "AssessmentDays",
     "AssessmentMode",
     "AwardRules",
     "Band",
@@ -116,7 +113,6 @@ __all__ = [
     "Scheme",
     "SchemeSlug",
     "ScorePercentText",
-    "StepDeadlines",
     "StrictBool",
     "Subsidy",
     "Text",

@@ -411,7 +411,9 @@ class StepDeadlines(_Frozen):
 
     def given(self) -> Mapping[str, int]:
         """The states the file gives a day count for, in file-format order."""
-        return MappingProxyType({state: days for state, days in self if isinstance(days, int)})
+        return MappingProxyType(
+            {state: days for state, days in self if isinstance(days, int)}
+        )
 
 
 class ProcedureRules(_Frozen):
@@ -441,7 +443,7 @@ class ProcedureRules(_Frozen):
         data = handler(self)
         if isinstance(data, dict):
             for key in ("board_name", "deadlines"):
-                if not data.get(key):  # absent, or deadlines: {} (every default kept)
+                if data.get(key) is None:
                     data.pop(key, None)
         return data
 

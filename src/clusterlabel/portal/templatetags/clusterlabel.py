@@ -23,8 +23,6 @@ register.filter("number", formatting.number)
 register.filter("percent", formatting.percent)
 register.filter("percent_number", formatting.percent_number)
 register.filter("scheme_and_level", formatting.scheme_and_level)
-# The body that reviews a procedure's report (its scheme's board_name, else "Advisory board").
-register.filter("board_name", formatting.board_name)
 # ISO codes of countries and regions, by their names in the current language.
 register.filter("country_name", countries.country_name)
 register.filter("region_name", countries.subdivision_name)

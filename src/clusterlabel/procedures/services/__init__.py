@@ -29,6 +29,10 @@ from clusterlabel.procedures.services.confirmations import (
     matching_scores_to_confirm,
     scores_confirm_matching,
 )
+from clusterlabel.procedures.services.improvement import (
+    ImprovementAreaInput,
+    improvement_area_review,
+)
 from clusterlabel.procedures.services.panel import (
     PANEL_OPEN,
     ScoreConflict,
@@ -52,12 +56,14 @@ __all__ = [
     "PANEL_OPEN",
     "SELF_ASSESSMENT_OPEN",
     "ActionRefused",
+    "ImprovementAreaInput",
     "MatchingConfirmed",
     "ScoreConflict",
     "board_conflict_declare",
     "board_vote_record",
     "conflict_declare",
     "evidence_upload",
+    "improvement_area_review",
     "matching_scores_to_confirm",
     "panel_propose",
     "procedure_accept",

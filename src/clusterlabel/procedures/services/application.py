@@ -3,6 +3,8 @@ the organisation submits its application, the secretariat accepts it with the sc
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +20,14 @@ from clusterlabel.domain.schemes import assessment_mode_of, process_of
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.procedures.contracted import Contracted, contract_made
 from clusterlabel.procedures.models import Procedure, SelfAssessmentAnswer
-from clusterlabel.procedures.services.transition import procedure_transition
+from clusterlabel.procedures.services.improvement import (
+    ImprovementAreaInput,
+    improvement_areas_store,
+    improvement_areas_validate,
+    silver_submission_refusals,
+)
+from clusterlabel.procedures.services.transition import ActionRefused, procedure_transition
+from clusterlabel.procedures.stored_files import files_removed_unless_committed
 from clusterlabel.schemes.models import SchemeVersion
 
 
@@ -32,9 +41,17 @@ def procedure_create(
     actor: User,
     previous_procedure: Procedure | None = None,
     note: str = "",
+    improvement_areas: Sequence[ImprovementAreaInput] = (),
 ) -> Procedure:
     """Open a draft application. Only a manager of the organisation (or the secretariat on its
-    behalf) may; the level and the assessment mode must exist in the scheme version."""
+    behalf) may; the level and the assessment mode must exist in the scheme version.
+
+    A level with an improvement rule (ECEI Silver) needs a previous benchmarking of the
+    organisation (found automatically: ``procedures.benchmarkings``) inside the rule's window
+    on the day of the application, and the improvement areas it names, each with what was
+    improved and evidence; otherwise ``ValidationError`` with every reason and nothing is
+    stored. Without a previous assessment named, a previous benchmarking that is a procedure
+    becomes it (its answers prefill the self-assessment)."""
     if not policy.can_apply(actor, organisation, scheme_version):
         raise PermissionDenied
     scheme = scheme_version.scheme
@@ -47,7 +64,17 @@ def procedure_create(
         errors["previous_procedure"] = _("The previous assessment belongs to another organisation.")
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    found = improvement_areas_validate(
+        organisation=organisation,
+        scheme=scheme,
+        level_id=level_id,
+        process=process,
+        on=timezone.localdate(),
+        areas=improvement_areas,
+    )
+    if previous_procedure is None and found is not None and found.procedure is not None:
+        previous_procedure = found.procedure
+    with files_removed_unless_committed():
         procedure = Procedure(
             organisation=organisation,
             scheme_version=scheme_version,
@@ -61,6 +88,7 @@ def procedure_create(
         procedure.full_clean()
         procedure.save()
         prefilled = _prefill_from_previous(procedure, actor=actor)
+        improvement_areas_store(procedure=procedure, areas=improvement_areas, actor=actor)
         audit_record(
             actor=actor,
             action="procedure.create",
@@ -73,6 +101,7 @@ def procedure_create(
                 "assessment_mode": assessment_mode,
                 "state": procedure.state,
                 "prefilled_answers": prefilled,
+                **({"previous_benchmarking": found.key} if found else {}),
             },
         )
     return procedure
@@ -104,8 +133,14 @@ def _prefill_from_previous(procedure: Procedure, *, actor: User) -> int:
 
 
 def procedure_submit_application(*, procedure: Procedure, actor: User) -> Procedure:
+    """Submit the application; a Silver application is refused (``ActionRefused``) when its
+    previous benchmarking is missing or outside the window on the day of submission."""
+
     def apply(locked: Procedure) -> list[str]:
         locked.applied_at = timezone.now()
+        refusals = silver_submission_refusals(locked)
+        if refusals:
+            raise ActionRefused(refusals)
         return ["applied_at"]
 
     return procedure_transition(
@@ -152,8 +187,7 @@ def procedure_fee_quote(procedure: Procedure) -> FeeQuote:
 def procedure_accept(*, procedure: Procedure, actor: User) -> Procedure:
     """Accept the application: the fee from the scheme's table, for this organisation
     (:func:`procedure_fee_quote`), becomes the contract; the payers' shares add up to the
-    gross. The subscribers of ``contracted.contract_made`` (the invoices, one per payer) run in
-    the same transaction: if one fails, the application stays unaccepted."""
+    gross."""
 
     def apply(locked: Procedure) -> list[str]:
         quote = procedure_fee_quote(locked)

@@ -46,6 +46,7 @@ from clusterlabel.procedures.presenters.assessment import (
     scoring_page,
     stale_confirmation_warning,
 )
+from clusterlabel.procedures.presenters.improvement import improvement_section
 from clusterlabel.procedures.selectors import procedure_get
 from clusterlabel.procedures.views.common import (
     conflict_declaration_post,
@@ -424,11 +425,8 @@ def report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The report has been saved and you agree to it."))
                 return redirect("procedures:report", pk=procedure.pk)
         status = 400
-    return render(
-        request,
-        "procedures/report.html",
-        report_page(
-            procedure, user=user, form=form, editable=access == EDIT, language=current_language()
-        ),
-        status=status,
+    page = report_page(
+        procedure, user=user, form=form, editable=access == EDIT, language=current_language()
     )
+    page["silver"] = improvement_section(procedure, user=user)
+    return render(request, "procedures/report.html", page, status=status)

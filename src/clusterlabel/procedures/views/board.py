@@ -23,6 +23,7 @@ from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.facts import procedure_facts
 from clusterlabel.procedures.forms import BoardConflictForm, DecisionForm, VoteForm
 from clusterlabel.procedures.presenters.assessment import result_section
+from clusterlabel.procedures.presenters.improvement import improvement_section
 from clusterlabel.procedures.views.common import (
     conflict_declaration_post,
     load_procedure,
@@ -181,6 +182,7 @@ def decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             else None,
             "can_decide": is_authority and procedure.state == ProcedureState.AWAITING_DECISION,
             "award_blocked": award_blocked,
+            "silver": improvement_section(procedure, user=user),
             **result_section(procedure),
         },
         status=400 if form.errors else 200,

@@ -27,6 +27,10 @@ from clusterlabel.procedures.forms import ApplicationForm
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.procedures.presenters.detail import procedure_page
 from clusterlabel.procedures.presenters.export import procedure_list_workbook
+from clusterlabel.procedures.presenters.improvement import (
+    improvement_section,
+    silver_benchmarkings,
+)
 from clusterlabel.procedures.presenters.next_steps import ACTION_LABELS
 from clusterlabel.procedures.selectors import procedure_deadline, procedure_list
 from clusterlabel.procedures.views.common import load_procedure, refused
@@ -68,7 +72,9 @@ def procedure_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     page = procedure_page(
         procedure, user=request.user, full_trail=request.GET.get("trail") == "all"
     )
-    return render(request, "procedures/procedure_detail.html", page.context())
+    context = page.context()
+    context["silver"] = improvement_section(procedure, user=request.user)
+    return render(request, "procedures/procedure_detail.html", context)
 
 
 def _run_step(procedure: Procedure, user: User, action: flow.Action, reason: str) -> None:
@@ -127,7 +133,10 @@ def procedure_create(request: AuthenticatedHttpRequest, organisation_pk: int) ->
     if not policy.can(user, Activity.APPLY, organisation):
         raise Http404
     form = ApplicationForm(
-        request.POST or None, organisation=organisation, language=current_language()
+        request.POST or None,
+        request.FILES or None,
+        organisation=organisation,
+        language=current_language(),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -141,6 +150,7 @@ def procedure_create(request: AuthenticatedHttpRequest, organisation_pk: int) ->
                 assessment_mode=data["assessment_mode"],
                 previous_procedure=data["previous_procedure"],
                 note=data["note"],
+                improvement_areas=form.improvement_areas(),
                 actor=user,
             ),
             fields={"level_id": "scheme_level"},
@@ -154,5 +164,9 @@ def procedure_create(request: AuthenticatedHttpRequest, organisation_pk: int) ->
     return render(
         request,
         "procedures/procedure_create.html",
-        {"organisation": organisation, "form": form},
+        {
+            "organisation": organisation,
+            "form": form,
+            "benchmarkings": silver_benchmarkings(organisation),
+        },
     )

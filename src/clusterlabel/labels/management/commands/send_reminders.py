@@ -13,7 +13,6 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 from django.utils import timezone
 
-from clusterlabel.core.daily import DailyRun, daily_jobs
 from clusterlabel.labels.issuing.reminders import Outcome, reminder_offsets, reminders_send
 from clusterlabel.procedures import deadline_reminders
 
@@ -76,8 +75,6 @@ class Command(BaseCommand):
             )
         )
         self._deadline_reminders(today, dry_run)
-        # The apps above labels add theirs (the overdue-invoice reminders): core.daily.
-        daily_jobs.run(DailyRun(today=today, dry_run=dry_run, write=self.stdout.write))
 
     def _deadline_reminders(self, today: date, dry_run: bool) -> None:
         """Reminders of procedure steps' deadlines, and their summary line."""
