@@ -208,11 +208,15 @@ def test_a_dry_run_sends_and_records_nothing(contracted):
 
 
 def test_the_command_says_which_line_is_which(contracted):
-    output = send(due_of(contracted.refresh()))
-    lines = output.strip().splitlines()
-    assert all(line.startswith(("[expiry] ", "[deadline] ")) for line in lines)
-    assert lines[-1].startswith("[deadline] 1 deadline reminders sent on ")
-    assert lines[-1].endswith("(days before the due date: 7, 0, -1).")
+    procedure = contracted.refresh()
+    lines = send(due_of(procedure)).strip().splitlines()
+    assert lines[0].startswith("[expiry] 0 reminders sent on ")
+    mine = [line for line in lines if line.startswith("[deadline] ")]
+    assert len(mine) == 2
+    assert mine[0].startswith(f"[deadline] sent: {procedure.reference} ")
+    assert mine[1].startswith("[deadline] 1 deadline reminders sent on ")
+    assert mine[1].endswith("(days before the due date: 7, 0, -1).")
+    assert not [line for line in lines if "deadline" in line and line not in mine]
 
 
 def test_nobody_to_write_to_is_reported_and_recorded_for_nobody():

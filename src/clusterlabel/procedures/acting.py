@@ -59,27 +59,29 @@ class ActingPeople:
             )
         return self._holders[key]
 
-    def for_step(self, procedure: Procedure) -> list[User]:
-        """The people who must act in the procedure's current state, each once, in the order
-        of the list above; empty in the draft and the terminal states."""
+    def by_role(self, procedure: Procedure) -> list[tuple[flow.Role, list[User]]]:
+        """The people who must act in the procedure's current state, by the role they act in
+        (the board review: the board members, then the secretariat); empty in the draft and
+        the terminal states."""
         state = flow.State(procedure.state)
         owner = flow.owner_of(state)
-        people: list[User] = []
         if state == flow.State.DRAFT or owner is None:
-            return people
+            return []
         if owner == flow.Role.CLUSTER_MANAGER:
-            people = sorted(
+            managers = sorted(
                 procedure.organisation.managers.all(),
                 key=lambda u: (u.last_name, u.first_name, u.username),
             )
-        elif owner == flow.Role.ASSESSOR:
+            return [(owner, managers)]
+        if owner == flow.Role.ASSESSOR:
             granted = {u.pk for u in self.holders(GrantRole.ASSESSOR, procedure)}
-            people = [
+            panel = [
                 a.assessor
                 for a in sorted(procedure.assignments.all(), key=lambda a: a.pk)
                 if a.assessor_id in granted and a.assessor.is_active
             ]
-        elif owner == flow.Role.BOARD_MEMBER:
+            return [(owner, panel)]
+        if owner == flow.Role.BOARD_MEMBER:
             current = procedure.board_round
             done = {v.member_id for v in procedure.board_votes.all() if v.round == current}
             done |= {
@@ -87,17 +89,22 @@ class ActingPeople:
                 for d in procedure.board_conflict_declarations.all()
                 if d.round == current and not d.no_conflict
             }
-            people = [
+            members = [
                 member
                 for member in self.holders(GrantRole.BOARD_MEMBER, procedure)
                 if member.pk not in done
             ]
-            people += self.holders(GrantRole.SECRETARIAT, procedure)
-        else:
-            people = list(self.holders(GrantRole(owner.value), procedure))
+            # Once every member has voted (or sat the round out) only the secretariat is left.
+            secretariat = (flow.Role.SECRETARIAT, self.holders(GrantRole.SECRETARIAT, procedure))
+            return [(owner, members), secretariat] if members else [secretariat]
+        return [(owner, self.holders(GrantRole(owner.value), procedure))]
+
+    def for_step(self, procedure: Procedure) -> list[User]:
+        """``by_role`` as one list of people, each once, in its order."""
         unique: dict[int, User] = {}
-        for person in people:
-            unique.setdefault(person.pk, person)
+        for _role, people in self.by_role(procedure):
+            for person in people:
+                unique.setdefault(person.pk, person)
         return list(unique.values())
 
 

@@ -37,7 +37,16 @@ class OverdueStep:
     due: date
     days_overdue: int
     owner: flow.Role
-    people: list[User]
+    acting: list[tuple[flow.Role, list[User]]]
+
+    @property
+    def people(self) -> list[User]:
+        """Everyone who must act, each once."""
+        unique: dict[int, User] = {}
+        for _role, people in self.acting:
+            for person in people:
+                unique.setdefault(person.pk, person)
+        return list(unique.values())
 
     @property
     def step_label(self) -> Promise:
@@ -77,7 +86,7 @@ def overdue_steps(
                 due=deadline.due,
                 days_overdue=(today - deadline.due).days,
                 owner=owner,
-                people=people.for_step(procedure),
+                acting=people.by_role(procedure),
             )
         )
     rows.sort(key=lambda row: row.procedure.pk)
