@@ -8,13 +8,26 @@ for the rules). Each output line starts with ``[expiry]`` or ``[deadline]``.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from datetime import date
+from typing import Protocol
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 from django.utils import timezone
 
-from clusterlabel.labels.issuing.reminders import Outcome, reminder_offsets, reminders_send
+from clusterlabel.core.daily import DailyRun, daily_jobs
+from clusterlabel.labels.issuing.reminders import reminder_offsets, reminders_send
 from clusterlabel.procedures import deadline_reminders
+
+
+class _Result(Protocol):
+    """A reminder's result as the command writes it (expiry and deadline reminders)."""
+
+    @property
+    def outcome(self) -> str: ...
+
+    def line(self) -> str: ...
 
 
 def _day(value: str) -> date:
@@ -50,56 +63,55 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         today = _day(str(options["today"])) if options["today"] else timezone.localdate()
         dry_run = bool(options["dry_run"])
-        results = reminders_send(today=today, dry_run=dry_run)
-        for result in results:
-            style = self.style.ERROR if result.outcome is Outcome.FAILED else (lambda s: s)
-            self.stdout.write(style(f"[expiry] {result.line()}"))
-        counts = {outcome: 0 for outcome in Outcome}
-        for result in results:
-            counts[result.outcome] += 1
         days = ", ".join(str(d) for d in reminder_offsets()) or "none"
-        if dry_run:
-            summary = f"{counts[Outcome.WOULD_SEND]} reminders would be sent"
-        else:
-            summary = f"{counts[Outcome.SENT]} reminders sent"
-        details = [
-            f"{counts[outcome]} {outcome.value}"
-            for outcome in (Outcome.FAILED, Outcome.ALREADY_SENT, Outcome.NO_RECIPIENTS)
-            if counts[outcome]
-        ]
-        if details:
-            summary += f" ({', '.join(details)})"
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"[expiry] {summary} on {today:%Y-%m-%d} (days before expiry: {days})."
-            )
+        self._report(
+            "expiry",
+            "reminders",
+            reminders_send(today=today, dry_run=dry_run),
+            today=today,
+            dry_run=dry_run,
+            offsets=f"days before expiry: {days}",
         )
         self._deadline_reminders(today, dry_run)
+        # The apps above labels add theirs (the overdue-invoice reminders): core.daily.
+        daily_jobs.run(DailyRun(today=today, dry_run=dry_run, write=self.stdout.write))
 
     def _deadline_reminders(self, today: date, dry_run: bool) -> None:
         """Reminders of procedure steps' deadlines, and their summary line."""
-        Deadline = deadline_reminders.Outcome
-        results = deadline_reminders.deadline_reminders_send(today=today, dry_run=dry_run)
+        days = ", ".join(str(d) for d in deadline_reminders.deadline_reminder_offsets()) or "none"
+        self._report(
+            "deadline",
+            "deadline reminders",
+            deadline_reminders.deadline_reminders_send(today=today, dry_run=dry_run),
+            today=today,
+            dry_run=dry_run,
+            offsets=f"days before the due date: {days}",
+        )
+
+    def _report(
+        self,
+        tag: str,
+        noun: str,
+        results: Sequence[_Result],
+        *,
+        today: date,
+        dry_run: bool,
+        offsets: str,
+    ) -> None:
+        """One line per reminder and a summary, each starting with ``[tag]``."""
+        counts = Counter(str(result.outcome) for result in results)
         for result in results:
-            style = self.style.ERROR if result.outcome is Deadline.FAILED else (lambda s: s)
-            self.stdout.write(style(f"[deadline] {result.line()}"))
-        counts = {outcome: 0 for outcome in Deadline}
-        for result in results:
-            counts[result.outcome] += 1
+            style = self.style.ERROR if result.outcome == "failed" else (lambda s: s)
+            self.stdout.write(style(f"[{tag}] {result.line()}"))
         if dry_run:
-            summary = f"{counts[Deadline.WOULD_SEND]} deadline reminders would be sent"
+            summary = f"{counts['would send']} {noun} would be sent"
         else:
-            summary = f"{counts[Deadline.SENT]} deadline reminders sent"
+            summary = f"{counts['sent']} {noun} sent"
         details = [
-            f"{counts[outcome]} {outcome.value}"
-            for outcome in (Deadline.FAILED, Deadline.ALREADY_SENT, Deadline.NO_RECIPIENTS)
+            f"{counts[outcome]} {outcome}"
+            for outcome in ("failed", "already sent", "no recipients")
             if counts[outcome]
         ]
         if details:
             summary += f" ({', '.join(details)})"
-        days = ", ".join(str(d) for d in deadline_reminders.deadline_reminder_offsets()) or "none"
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"[deadline] {summary} on {today:%Y-%m-%d} (days before the due date: {days})."
-            )
-        )
+        self.stdout.write(self.style.SUCCESS(f"[{tag}] {summary} on {today:%Y-%m-%d} ({offsets})."))
