@@ -23,9 +23,11 @@ pytestmark = pytest.mark.django_db
 
 
 def spec_hash(row: dict) -> str:
-    """The hash as the issue specifies it, written out independently of the implementation."""
+    """The hash as the issue specifies it, written out independently of the implementation.
+    Format 2 (every event recorded now) leaves ``actor_label`` out, so that erasing a person
+    can overwrite it; format 1 (older events) hashes it too."""
     payload = {
-        "format": "clusterlabel-audit/1",
+        "format": f"clusterlabel-audit/{row['hash_format']}",
         "sequence": row["sequence"],
         "previous_hash": row["previous_hash"],
         "occurred_at": row["occurred_at"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
@@ -39,6 +41,8 @@ def spec_hash(row: dict) -> str:
         "after": row["after"],
         "reason": row["reason"],
     }
+    if row["hash_format"] == 2:
+        del payload["actor_label"]
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

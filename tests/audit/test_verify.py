@@ -94,7 +94,7 @@ def test_the_command_reports_an_intact_trail(trail, capsys, monkeypatch):
     [
         ("occurred_at", datetime(2020, 1, 1, 12, 0, tzinfo=UTC)),
         ("actor_id", "other-user"),
-        ("actor_label", "mallory"),
+        ("hash_format", 1),
         ("action", "procedure.award"),
         ("target_type", "labels.label"),
         ("target_id", "8"),
@@ -181,6 +181,7 @@ def test_a_rewritten_event_with_a_recomputed_hash_breaks_the_next_link(trail):
         before=second.before,
         after=second.after,
         reason=second.reason,
+        hash_format=second.hash_format,
     )
     raw_sql(
         f"UPDATE {TABLE} SET action = %s, hash = %s WHERE sequence = 2",

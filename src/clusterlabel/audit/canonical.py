@@ -30,6 +30,12 @@ from django.utils.functional import Promise
 # Part of every hashed payload. A future change of the canonical form gets a new value, so old
 # events keep verifying under the rules they were written with.
 HASH_FORMAT = "clusterlabel-audit/1"
+# Format 2 (every event recorded since the data-protection release): the actor is hashed by
+# account id only, and ``actor_label`` (the username at the time, personal data) stays outside
+# the hash, so erasing a person can overwrite it without breaking the chain.
+HASH_FORMAT_2 = "clusterlabel-audit/2"
+HASH_FORMATS = {1: HASH_FORMAT, 2: HASH_FORMAT_2}
+CURRENT_HASH_FORMAT = 2
 
 # The ``previous_hash`` of the first event.
 GENESIS_HASH = "0" * 64
@@ -146,11 +152,15 @@ def event_hash(
     before: JSONValue,
     after: JSONValue,
     reason: str,
+    hash_format: int = 1,
 ) -> str:
     """SHA-256 (64 lowercase hex digits) of the canonical JSON of every content field of an
-    event, its sequence number and the previous event's hash."""
-    payload = {
-        "format": HASH_FORMAT,
+    event, its sequence number and the previous event's hash.
+
+    ``hash_format`` 1 hashes ``actor_label`` too; format 2 leaves it out (the actor is covered
+    by ``actor_id``), so that a person's erasure can pseudonymise the label."""
+    payload: dict[str, Any] = {
+        "format": HASH_FORMATS[hash_format],
         "sequence": sequence,
         "previous_hash": previous_hash,
         "occurred_at": format_timestamp(occurred_at),
@@ -164,4 +174,13 @@ def event_hash(
         "after": after,
         "reason": reason,
     }
+    if hash_format != 1:
+        del payload["actor_label"]
     return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+
+
+def identifier_digest(text: str) -> str:
+    """The digest by which the erasure register knows a person's identifier (username, e-mail
+    address, name) without keeping it: SHA-256 of the case-folded, trimmed text."""
+    normalised = " ".join(text.split()).casefold()
+    return hashlib.sha256(f"clusterlabel-erased/1\0{normalised}".encode()).hexdigest()

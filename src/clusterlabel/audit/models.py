@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from clusterlabel.audit.canonical import event_hash
+from clusterlabel.audit.canonical import CURRENT_HASH_FORMAT, event_hash
 from clusterlabel.audit.display import ValueChange, changed_values
 
 
@@ -59,9 +59,16 @@ class AuditEvent(models.Model):
     refuses ``UPDATE`` and ``DELETE`` of the table.
 
     ``actor_label`` is the actor's username at the time, so renaming an account never changes
-    history (and the account cannot be deleted while it has events). ``procedure_id`` is a
-    plain indexed number rather than a foreign key, to keep this app independent of the
-    procedures app.
+    history (and the account cannot be deleted while it has events). ``hash_format`` says how
+    the hash was computed: 1 (events recorded before the data-protection release) hashes
+    ``actor_label`` too, so it stays as it was; 2 (every new event) hashes the actor by id
+    only, and erasing the person (``audit_erase_person``) overwrites ``actor_label`` with the
+    pseudonym, the one change of a recorded event there is (the PostgreSQL trigger allows
+    exactly that, on format-2 events). Names inside ``before``/``after`` are hashed in both
+    formats: pages show them through the erasure register (``ErasedIdentifier``).
+
+    ``procedure_id`` is a plain indexed number rather than a foreign key, to keep this app
+    independent of the procedures app.
     """
 
     sequence = models.BigIntegerField(_("sequence"), unique=True, editable=False)
@@ -85,6 +92,9 @@ class AuditEvent(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     previous_hash = models.CharField(_("previous hash"), max_length=64, unique=True)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
+    hash_format = models.PositiveSmallIntegerField(
+        _("hash format"), default=CURRENT_HASH_FORMAT, db_default=1, editable=False
+    )
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -135,9 +145,31 @@ class AuditEvent(models.Model):
             before=self.before,
             after=self.after,
             reason=self.reason,
+            hash_format=self.hash_format,
         )
 
     @property
     def changes(self) -> list[ValueChange]:
         """The keys whose value differs between ``before`` and ``after``, for display."""
         return changed_values(self.before, self.after)
+
+
+class ErasedIdentifier(models.Model):
+    """One identifier (username, e-mail address, full name) of an erased person, as a keyed
+    digest: the register by which pages show the pseudonym wherever the trail's hashed
+    ``before``/``after`` still hold the old text. Holds no clear text, so it adds nothing to
+    what the trail already keeps; mutable, outside the chain.
+    """
+
+    digest = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="erased_identifiers"
+    )
+
+    class Meta:
+        verbose_name = _("erased identifier")
+        verbose_name_plural = _("erased identifiers")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.digest[:12]

@@ -3,7 +3,8 @@ reader says it, not as it is stored. Stored values stay exact (``canonical.json_
 module only reads them:
 
 * people: user ids (``decided_by``) and user names (``assessors``, ``manager``) -> full names,
-  with one query for every event of the page together;
+  with one query for every event of the page together; a name, username or e-mail address of
+  an erased person (``ErasedIdentifier``, found in the same query) -> that person's pseudonym;
 * ISO date-times -> the date and time in the current time zone ("4 December 2026, 20:42");
   ISO dates -> the long date;
 * money (``fee_net`` ...) -> "4.975,00 €" / "€4,975.00", in the snapshot's currency;
@@ -27,6 +28,7 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from clusterlabel.audit.canonical import identifier_digest
 from clusterlabel.audit.display import (
     MISSING,
     VALUE_LABELS,
@@ -44,6 +46,11 @@ from clusterlabel.schemes.models import SchemeVersion
 # Keys whose value is a user's primary key, and keys whose value is a user name (or a list).
 PERSON_ID_KEYS = frozenset({"decided_by", "created_by", "actor", "user_id"})
 PERSON_NAME_KEYS = frozenset({"assessors", "manager", "person", "user", "members"})
+# Keys whose value is a person's own text (their account's fields): shown as stored unless the
+# person was erased.
+PERSONAL_TEXT_KEYS = frozenset(
+    {"username", "email", "name", "first_name", "last_name", "full_name", "recipient"}
+)
 MONEY_KEYS = frozenset(
     {
         "fee_net",
@@ -91,6 +98,7 @@ class _Lookups:
 
     people_by_id: dict[int, str] = field(default_factory=dict)
     people_by_username: dict[str, str] = field(default_factory=dict)
+    erased: dict[str, str] = field(default_factory=dict)  # identifier digest -> pseudonym
     schemes: dict[tuple[str, str], SchemeVersion] = field(default_factory=dict)
     current_schemes: dict[str, SchemeVersion] = field(default_factory=dict)
 
@@ -119,6 +127,7 @@ def _snapshots(event: AuditEvent) -> list[Mapping[str, Any]]:
 def _lookups(events: list[AuditEvent]) -> _Lookups:
     user_ids: set[int] = set()
     usernames: set[str] = set()
+    digests: set[str] = set()
     schemes: set[tuple[str, str]] = set()
     for event in events:
         if event.actor_id is not None and not AuditEvent.actor.is_cached(event):
@@ -129,17 +138,30 @@ def _lookups(events: list[AuditEvent]) -> _Lookups:
                     user_ids.update(v for v in _as_list(value) if isinstance(v, int))
                 elif key in PERSON_NAME_KEYS:
                     usernames.update(v for v in _as_list(value) if isinstance(v, str))
+                    digests.update(
+                        identifier_digest(v) for v in _as_list(value) if isinstance(v, str)
+                    )
+                elif key in PERSONAL_TEXT_KEYS:
+                    digests.update(
+                        identifier_digest(v) for v in _as_list(value) if isinstance(v, str)
+                    )
                 elif key in SCHEME_KEYS and (reference := _scheme_reference(value)):
                     schemes.add(reference)
     found = _Lookups()
-    if user_ids or usernames:
-        for user in (
+    if user_ids or usernames or digests:
+        people = Q(pk__in=user_ids) | Q(username__in=usernames)
+        if digests:
+            people |= Q(erased_identifiers__digest__in=digests)
+        for row in (
             get_user_model()
-            .objects.filter(Q(pk__in=user_ids) | Q(username__in=usernames))
-            .only("id", "username", "first_name", "last_name")
+            .objects.filter(people)
+            .values("id", "username", "first_name", "last_name", "erased_identifiers__digest")
         ):
-            found.people_by_id[user.pk] = _full_name(user)
-            found.people_by_username[user.username] = _full_name(user)
+            name = f"{row['first_name']} {row['last_name']}".strip() or row["username"]
+            found.people_by_id[row["id"]] = name
+            found.people_by_username[row["username"]] = name
+            if row["erased_identifiers__digest"] in digests:
+                found.erased[row["erased_identifiers__digest"]] = name
     if schemes:
         scheme_ids = {scheme_id for scheme_id, _version in schemes}
         for version in SchemeVersion.objects.filter(scheme_id__in=scheme_ids):
@@ -183,6 +205,11 @@ def _money_text(value: Any, currency: str) -> str | None:
     return money_in(amount, currency) if amount.is_finite() else None
 
 
+def _erased_or(value: str, lookups: _Lookups) -> str:
+    """The pseudonym of the erased person ``value`` names, or ``value`` itself."""
+    return lookups.erased.get(identifier_digest(value), value) if lookups.erased else value
+
+
 def value_in_words(
     value: Any,
     key: str,
@@ -204,7 +231,9 @@ def value_in_words(
     if key in PERSON_ID_KEYS and isinstance(value, int):
         return lookups.people_by_id.get(value, str(value))
     if key in PERSON_NAME_KEYS and isinstance(value, str):
-        return lookups.people_by_username.get(value, value)
+        return lookups.people_by_username.get(value) or _erased_or(value, lookups)
+    if key in PERSONAL_TEXT_KEYS and isinstance(value, str):
+        return _erased_or(value, lookups)
     if key in MONEY_KEYS:
         text = _money_text(value, str(snapshot.get(CURRENCY_KEY) or "EUR"))
         if text is not None:

@@ -13,8 +13,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clusterlabel.audit.canonical import GENESIS_HASH, JSONValue, json_safe
-from clusterlabel.audit.models import AuditEvent
+from clusterlabel.audit.canonical import GENESIS_HASH, JSONValue, identifier_digest, json_safe
+from clusterlabel.audit.models import AuditEvent, ErasedIdentifier
 
 if TYPE_CHECKING:  # the audit trail sits below the apps; the user model only names the actor
     from clusterlabel.accounts.models import User
@@ -24,6 +24,7 @@ __all__ = [
     "AuditOutsideTransaction",
     "ChainReport",
     "PendingEvent",
+    "audit_erase_person",
     "audit_record",
     "audit_record_batch",
     "json_safe",
@@ -238,6 +239,31 @@ def _chain(event: AuditEvent, last: AuditEvent | None, occurred_at: datetime) ->
     # module computes is not checked again: ``before`` and ``after`` are JSON already (json_safe
     # made them so and the hash serialised them), the sequence, time and hashes are its own.
     event.clean_fields(exclude=_COMPUTED)
+
+
+def audit_erase_person(*, user: User, pseudonym: str, identifiers: Sequence[str]) -> int:
+    """Take a person's name out of what the trail shows, without breaking the chain.
+
+    Inside the caller's transaction: every event of format 2 that ``user`` acted in gets
+    ``pseudonym`` as its ``actor_label`` (outside the hash of that format); the keyed digests of
+    ``identifiers`` (the old username, e-mail address, full name) go into the erasure register,
+    by which ``presenter.present_trail`` shows the pseudonym wherever hashed values (format-1
+    labels, names in ``before``/``after``) still hold the old text. Returns the number of
+    events relabelled. Idempotent.
+    """
+    _atomic_connection()
+    for text in {value for value in identifiers if value and value.strip()}:
+        ErasedIdentifier.objects.get_or_create(
+            digest=identifier_digest(text), defaults={"user": user}
+        )
+    # The one write to recorded events there is: the queryset refuses updates to everybody
+    # else, and the PostgreSQL trigger lets exactly this column of format-2 events change.
+    plain: models.QuerySet[AuditEvent, AuditEvent] = models.QuerySet(model=AuditEvent)
+    return (
+        plain.filter(actor=user, hash_format=2)
+        .exclude(actor_label=pseudonym)
+        .update(actor_label=pseudonym)
+    )
 
 
 @dataclass(frozen=True)
