@@ -460,7 +460,8 @@ class Endpoint:
 
     ``allowed`` names the actors who may on their own procedure (those in ``ANY_PROCEDURE``
     on the other one too). ``scope`` says what decides visibility: the procedure (someone who
-    cannot see it gets a 404), the organisation (applying), or nothing (the list). A signed-in
+    cannot see it gets a 404), the organisation (applying), nothing (the list), or the role
+    alone (``back_office``: the overdue list, ``denied`` to everyone else). A signed-in
     actor who sees the procedure but is not allowed gets ``refusals[actor]`` or ``denied``.
     """
 
@@ -484,6 +485,8 @@ class Endpoint:
 def expected(endpoint: Endpoint, actor: str, target: str) -> str:
     if actor in SIGNED_OUT:
         return LOGIN
+    if endpoint.scope == "back_office":  # a page of the allowed roles, whatever the procedure
+        return OK if actor in endpoint.allowed else endpoint.denied
     if endpoint.scope == "site":
         return OK
     if endpoint.scope == "procedure" and not sees(actor, target, endpoint.state):
@@ -501,6 +504,11 @@ def expected(endpoint: Endpoint, actor: str, target: str) -> str:
 def _listed(case: Case) -> None:
     listed = {row[0].pk for row in case.response.context["rows"]}
     assert (case.procedure.pk in listed) == sees(case.actor, case.target, case.procedure.state)
+
+
+def _not_overdue(case: Case) -> None:
+    # The matrix's procedures have just reached their state: none is overdue.
+    assert case.response.context["rows"] == []
 
 
 def _detail_shown(case: Case) -> None:
@@ -703,6 +711,15 @@ CLOSED = refused("self_assessment_closed")
 
 PAGES = [
     row("list", GET, "board_review", *EVERYONE, kwargs=lambda *_: {}, effect=_listed, scope="site"),
+    row(
+        "overdue",
+        GET,
+        "board_review",
+        "secretariat",
+        kwargs=lambda *_: {},
+        effect=_not_overdue,
+        scope="back_office",
+    ),
     *(
         row("detail", GET, s, *EVERYONE, at=f"@{s}", effect=_detail_shown)
         for s in ("panel_proposed", "board_review", "awarded")
