@@ -75,6 +75,10 @@ def test_a_row_that_names_a_loaded_version_keeps_it(loaded_schemes):
     assert _scheme_named(state_label, WORDING["en"], "en") == (
         "Cluster Excellence Baden-Württemberg, version 2026.1"
     )
+    # The row names the state label's catalogue, not the recognised Gold's: that stays unknown.
+    gold = Label.objects.get(scheme_id="ecei-gold")
+    assert gold.recognised_with == state_label
+    assert gold.catalogue_version == ""
 
 
 def test_an_award_records_the_catalogue_it_was_scored_under():
