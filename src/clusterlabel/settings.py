@@ -146,6 +146,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served from the package (no CDN)
@@ -331,12 +333,32 @@ DEADLINE_REMINDER_DAYS = [
 # shipped ones by `clusterlabel schemes load`.
 SCHEMES_DIR = Path(os.environ.get("CLUSTERLABEL_SCHEMES_DIR") or DATA_DIR / "schemes")
 
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND",
+# Every e-mail goes through the task queue (core.mail.QueuedEmailBackend), which hands it to
+# EMAIL_DELIVERY_BACKEND (SMTP, with EMAIL_TIMEOUT seconds), retrying a failed one; setting
+# EMAIL_BACKEND sends directly instead.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "clusterlabel.core.mail.QueuedEmailBackend")
+EMAIL_DELIVERY_BACKEND = os.environ.get(
+    "EMAIL_DELIVERY_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# Background work (e-mails): "immediate" runs each task in the process that queues it (the demo,
+# a small installation); "database" stores it for `clusterlabel db_worker` (several application
+# servers: run one or more workers beside them).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
+if TASKS_BACKEND not in ("immediate", "database"):
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be immediate or database, not {TASKS_BACKEND!r}."
+    )
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASKS_BACKEND == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

@@ -93,7 +93,7 @@ def test_programme_staff_see_each_members_standing(client: Client, go_cluster, m
     assert page.status_code == 200
     rows = rows_of(page)
     assert list(rows) == ["Aurum Cluster", "Bronze Cluster", "Cluster Silberweg", "Dormant Cluster"]
-    assert rows["Aurum Cluster"][-1] == "Yes: a valid label ECEI Gold Label"
+    assert rows["Aurum Cluster"][-1] == "Yes: a valid ECEI Gold Label"
     assert rows["Bronze Cluster"][-1] == "No"
     assert rows["Cluster Silberweg"][-1] == "Yes: a procedure for ECEI Silver Label under way"
     assert "Self-assessment submitted" in rows["Cluster Silberweg"][2]
@@ -155,7 +155,7 @@ def test_csv_and_xlsx_hold_the_same_rows(client: Client, go_cluster, members) ->
     ]
     assert sheet.cell(row=2, column=1).data_type == "s"  # text, not a formula
     assert values[2][6].date() == timezone.localdate() + timedelta(days=60)
-    assert values[2][7] == "Yes: a valid label ECEI Gold Label"
+    assert values[2][7] == "Yes: a valid ECEI Gold Label"
 
 
 @pytest.mark.parametrize(

@@ -48,11 +48,11 @@ def alternative_text(alternative: Alternative, names: dict[str, str]) -> str:
     scheme = names.get(alternative.scheme_id, alternative.scheme_id)
     if alternative.kind == "label":
         if alternative.level_id:
-            return _("a valid label %(scheme)s (level %(level)s)") % {
+            return _("a valid %(scheme)s (level %(level)s)") % {
                 "scheme": scheme,
                 "level": alternative.level_id,
             }
-        return _("a valid label %(scheme)s") % {"scheme": scheme}
+        return _("a valid %(scheme)s") % {"scheme": scheme}
     return _("a procedure for %(scheme)s under way") % {"scheme": scheme}
 
 
