@@ -150,7 +150,7 @@ def _story(invoice: Invoice, words: dict[str, str]) -> list:
         )
     )
     story.append(Spacer(1, 6 * mm))
-    rows = [
+    rows: list[list[Paragraph | str]] = [
         [
             _paragraph(words["position"], strong),
             _paragraph(words["description"], strong),

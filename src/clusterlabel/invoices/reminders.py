@@ -47,10 +47,10 @@ class OverdueResult:
     sent_to: list[str] = field(default_factory=list)
 
     def line(self) -> str:
-        """One line of command output (English)."""
+        """One line of command output (English), starting with ``[invoice]``."""
         invoice = self.invoice
         text = (
-            f"{self.outcome}: invoice {invoice.number} to {invoice.buyer_name} "
+            f"[invoice] {self.outcome}: invoice {invoice.number} to {invoice.buyer_name} "
             f"({invoice.gross} {invoice.currency}, due {invoice.due_on:%Y-%m-%d}), overdue reminder"
         )
         if self.sent_to:
@@ -161,5 +161,5 @@ def overdue_reminders_run(run: DailyRun) -> list[OverdueResult]:
         run.write(result.line())
     done = sum(1 for r in results if r.outcome in ("sent", "would send"))
     verb = "would be sent" if run.dry_run else "sent"
-    run.write(f"{done} overdue-invoice reminders {verb} on {run.today:%Y-%m-%d}.")
+    run.write(f"[invoice] {done} overdue-invoice reminders {verb} on {run.today:%Y-%m-%d}.")
     return results

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/xml/", views.invoice_xml_download, name="xml"),
     path("<int:pk>/paid/", views.invoice_mark_paid_view, name="mark_paid"),
     path("<int:pk>/cancel/", views.invoice_cancel_view, name="cancel"),
+    path("procedure/<int:procedure_pk>/issue/", views.procedure_invoices_issue, name="issue"),
 ]

@@ -10,14 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from clusterlabel.access import policy
-from clusterlabel.access.policy import Activity
+from clusterlabel.access.policy import Activity, restrict
 from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.domain.invoicing import payment_status
 from clusterlabel.invoices import selectors, services
@@ -26,6 +26,7 @@ from clusterlabel.invoices.forms import CancelForm, MarkPaidForm, StatusFilterFo
 from clusterlabel.invoices.models import Invoice
 from clusterlabel.invoices.pdf import invoice_factur_x_pdf, pdf_filename
 from clusterlabel.invoices.services import InvoiceRefused
+from clusterlabel.procedures.models import Procedure
 
 
 def shown_status(invoice: Invoice) -> str:
@@ -142,3 +143,23 @@ def invoice_cancel_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         % {"number": invoice.number, "credit": credit.number},
     )
     return redirect("invoices:detail", pk=credit.pk)
+
+
+@login_required
+@require_POST
+def procedure_invoices_issue(request: AuthenticatedHttpRequest, procedure_pk: int) -> HttpResponse:
+    """Issue the invoices of a contract concluded before invoices were issued with it (the
+    secretariat's button on the procedure page)."""
+    procedure = get_object_or_404(
+        restrict(Procedure.objects.all(), request.user, Activity.VIEW_PROCEDURE), pk=procedure_pk
+    )
+    try:
+        issued = services.invoices_issue(procedure=procedure, actor=request.user)
+    except InvoiceRefused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(
+            request,
+            _("%(count)s invoices issued.") % {"count": len(issued)},
+        )
+    return redirect("procedures:detail", pk=procedure.pk)

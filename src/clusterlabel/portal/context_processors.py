@@ -55,6 +55,8 @@ def _items(request: HttpRequest) -> list[NavItem]:
     if held & roles_for(Activity.VIEW_BENCHMARK_REPORT):
         items.append(NavItem(_("Benchmarking"), reverse("benchmarks:index"), app == "benchmarks"))
     items.append(NavItem(_("Procedures"), reverse("procedures:list"), app == "procedures"))
+    if held & roles_for(Activity.MANAGE_INVOICE):  # the secretariat (managers: procedure page)
+        items.append(NavItem(_("Invoices"), reverse("invoices:list"), app == "invoices"))
     if held & roles_for(Activity.VIEW_PROGRAMME):  # programme staff, administrators
         items.append(NavItem(_("Programmes"), reverse("programmes:list"), app == "programmes"))
     if can(user, Activity.USE_BACK_OFFICE) and user.is_staff:

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import template
 
+from clusterlabel.access import policy
+from clusterlabel.access.policy import Activity
 from clusterlabel.invoices.models import Invoice
 from clusterlabel.invoices.selectors import procedure_invoices as visible_invoices
 
@@ -20,3 +22,16 @@ def procedure_invoices(context: template.Context, procedure: Any) -> list[Invoic
     if user is None or procedure is None or procedure.fee_gross is None:
         return []
     return visible_invoices(user, procedure)
+
+
+@register.simple_tag(takes_context=True)
+def may_issue_invoices(context: template.Context, procedure: Any) -> bool:
+    """Whether the visitor may issue the invoices of a contract that has none (one concluded
+    before invoices were issued with the contract)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or procedure is None or procedure.fee_gross is None:
+        return False
+    return policy.can(user, Activity.MANAGE_INVOICE, procedure) and not (
+        Invoice.objects.filter(procedure_id=procedure.pk).exists()
+    )

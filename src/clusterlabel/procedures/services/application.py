@@ -187,7 +187,8 @@ def procedure_fee_quote(procedure: Procedure) -> FeeQuote:
 def procedure_accept(*, procedure: Procedure, actor: User) -> Procedure:
     """Accept the application: the fee from the scheme's table, for this organisation
     (:func:`procedure_fee_quote`), becomes the contract; the payers' shares add up to the
-    gross."""
+    gross. The subscribers of ``contracted.contract_made`` (the invoices, one per payer) run in
+    the same transaction: if one fails, the application stays unaccepted."""
 
     def apply(locked: Procedure) -> list[str]:
         quote = procedure_fee_quote(locked)
