@@ -6,6 +6,7 @@ from django.urls import path, re_path
 
 from clusterlabel.core.api_views import NotFoundView
 from clusterlabel.labels.api import urls as registry
+from clusterlabel.labels.api.imports import LabelImportView
 from clusterlabel.procedures.api import ProcedureListView
 from clusterlabel.programmes.api import ProgrammeListView, ProgrammeMembersView
 
@@ -14,11 +15,12 @@ app_name = "api"
 urlpatterns = [
     *registry.urlpatterns,
     path("procedures/", ProcedureListView.as_view(), name="procedures"),
+    path("label-imports/", LabelImportView.as_view(), name="label_imports"),
     path("programmes/", ProgrammeListView.as_view(), name="programmes"),
     path(
         "programmes/<slug:key>/members/",
         ProgrammeMembersView.as_view(),
         name="programme_members",
     ),
-    re_path(r"^(?P<rest>.*)$", NotFoundView.as_view(), name="not_found"),
+    re_path(r"^(?P<rest>[\s\S]*)$", NotFoundView.as_view(), name="not_found"),  # newlines too
 ]

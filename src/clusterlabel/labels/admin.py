@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -20,10 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from clusterlabel.access.policy import Activity, can, restrict
 from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.domain.labels import canonical_certificate_number
-from clusterlabel.labels.issuing.importing import DEFAULT_TOLERANCE_DAYS, labels_import
+from clusterlabel.labels.forms import LabelImportForm
+from clusterlabel.labels.issuing.importing import labels_import
 from clusterlabel.labels.models import Label, LabelReminder
-
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
 class NumberSearchMixin:
@@ -36,74 +34,6 @@ class NumberSearchMixin:
     ) -> tuple[QuerySet[Any], bool]:
         canonical = canonical_certificate_number(search_term)
         return super().get_search_results(request, queryset, canonical)  # type: ignore[misc]
-
-
-class LabelImportForm(forms.Form):
-    """The list to import and how to read it."""
-
-    file = forms.FileField(
-        label=_("List of label holders (CSV)"),
-        help_text=_(
-            "Columns such as Organisation/Name, Land/Country, Bundesland/Region, Branche, "
-            "Label, Stufe, Gültig bis/Label valid until, Verliehen am, Art/Event, "
-            "Zertifikatsnummer, Website/www (German, English, French or Spanish names). CSV in "
-            "UTF-8, UTF-16 (“Unicode text”) or Windows-1252; title rows above the header and "
-            "Excel's “sep=” line are skipped."
-        ),
-    )
-    encoding = forms.ChoiceField(
-        label=_("Encoding"),
-        required=False,
-        choices=[
-            ("", _("Detect (UTF-16 or UTF-8, else Windows-1252)")),
-            ("utf-8", "UTF-8"),
-            ("utf-16", "UTF-16"),
-            ("cp1252", "Windows-1252"),
-            ("latin-1", "ISO-8859-1 (Latin-1)"),
-        ],
-    )
-    delimiter = forms.ChoiceField(
-        label=_("Column separator"),
-        required=False,
-        choices=[("", _("Detect")), (";", ";"), (",", ","), ("\t", _("Tab")), ("|", "|")],
-    )
-    tolerance_days = forms.IntegerField(
-        label=_("Days an end date may be off"),
-        required=False,
-        min_value=0,
-        max_value=366,
-        initial=DEFAULT_TOLERANCE_DAYS,
-        help_text=_(
-            "A row whose end date is at most this many days off a stored label of the same "
-            "organisation and level corrects that label instead of adding a second one "
-            "(0: never)."
-        ),
-    )
-    label = forms.CharField(
-        label=_("Label of every row"),
-        required=False,
-        max_length=200,
-        help_text=_(
-            "For a list without a label column (such as ESCA's Bronze export): the label every "
-            "row without one holds, e.g. “ECEI Bronze”, “CE-BW” or “EUCLES Gold”."
-        ),
-    )
-    dry_run = forms.BooleanField(
-        label=_("Only check the file (write nothing)"), required=False, initial=True
-    )
-
-    def tolerance(self) -> int:
-        days = self.cleaned_data.get("tolerance_days")
-        return DEFAULT_TOLERANCE_DAYS if days is None else int(days)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(limit)s MB."),
-                params={"limit": MAX_IMPORT_BYTES // (1024 * 1024)},
-            )
-        return upload
 
 
 @admin.register(Label)

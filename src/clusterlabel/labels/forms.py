@@ -1,4 +1,5 @@
-"""Forms of the labels app: checking a credential, and suspending, reinstating or revoking."""
+"""Forms of the labels app: checking a credential, suspending, reinstating or revoking, and the
+list of label holders to import (the back office and the API read the same form)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from django.utils.translation import gettext_lazy
 
 from clusterlabel.credentials.baking import unbake_svg
 from clusterlabel.domain.labels import canonical_certificate_number
+from clusterlabel.labels.issuing.importing import DEFAULT_TOLERANCE_DAYS
 
 MAX_CREDENTIAL_BYTES = 64 * 1024
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
 # .svg: a badge with its credential baked in (Open Badges 3.0, ``credentials.baking``).
 CREDENTIAL_SUFFIXES = (".jwt", ".json", ".txt", ".svg")
 # A VC 2.0 "enveloped" credential carries the VC-JWT in a data: URL.
@@ -231,3 +234,77 @@ class LabelRevokeForm(LabelStateChangeForm):
             "required": gettext_lazy("Please confirm that you understand a revocation is final.")
         },
     )
+
+
+class LabelImportForm(forms.Form):
+    """The list to import and how to read it."""
+
+    file = forms.FileField(
+        label=gettext_lazy("List of label holders (CSV)"),
+        help_text=gettext_lazy(
+            "Columns such as Organisation/Name, Land/Country, Bundesland/Region, Branche, "
+            "Label, Stufe, Gültig bis/Label valid until, Verliehen am, Art/Event, "
+            "Zertifikatsnummer, Website/www (German, English, French or Spanish names). CSV in "
+            "UTF-8, UTF-16 (“Unicode text”) or Windows-1252; title rows above the header and "
+            "Excel's “sep=” line are skipped."
+        ),
+    )
+    encoding = forms.ChoiceField(
+        label=gettext_lazy("Encoding"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Detect (UTF-16 or UTF-8, else Windows-1252)")),
+            ("utf-8", "UTF-8"),
+            ("utf-16", "UTF-16"),
+            ("cp1252", "Windows-1252"),
+            ("latin-1", "ISO-8859-1 (Latin-1)"),
+        ],
+    )
+    delimiter = forms.ChoiceField(
+        label=gettext_lazy("Column separator"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Detect")),
+            (";", ";"),
+            (",", ","),
+            ("\t", gettext_lazy("Tab")),
+            ("|", "|"),
+        ],
+    )
+    tolerance_days = forms.IntegerField(
+        label=gettext_lazy("Days an end date may be off"),
+        required=False,
+        min_value=0,
+        max_value=366,
+        initial=DEFAULT_TOLERANCE_DAYS,
+        help_text=gettext_lazy(
+            "A row whose end date is at most this many days off a stored label of the same "
+            "organisation and level corrects that label instead of adding a second one "
+            "(0: never)."
+        ),
+    )
+    label = forms.CharField(
+        label=gettext_lazy("Label of every row"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy(
+            "For a list without a label column (such as ESCA's Bronze export): the label every "
+            "row without one holds, e.g. “ECEI Bronze”, “CE-BW” or “EUCLES Gold”."
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=gettext_lazy("Only check the file (write nothing)"), required=False, initial=True
+    )
+
+    def tolerance(self) -> int:
+        days = self.cleaned_data.get("tolerance_days")
+        return DEFAULT_TOLERANCE_DAYS if days is None else int(days)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                gettext_lazy("The file is larger than %(limit)s MB."),
+                params={"limit": MAX_IMPORT_BYTES // (1024 * 1024)},
+            )
+        return upload

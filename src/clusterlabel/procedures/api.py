@@ -1,25 +1,34 @@
 """``/api/v1/procedures/``: the procedures a token's owner may see, as the procedure list shows
 them (the policy layer decides which: a cluster manager their organisation's, an assessor
-those they are assigned to, a secretariat its schemes', a programme its members')."""
+those they are assigned to, a secretariat its schemes', a programme its members'), and a new
+application (a draft, as the application page opens it: ``procedure_create``, with its checks;
+submitting it stays a step on its page)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clusterlabel.accounts.api_tokens import TOKEN_THROTTLED, UNAUTHORISED, TokenAPIView
-from clusterlabel.core.api_views import PROBLEMS
+from clusterlabel.core.api_views import PROBLEMS, ProblemSerializer
 from clusterlabel.domain import procedure as flow
-from clusterlabel.procedures.choices import ProcedureState
+from clusterlabel.organisations.models import Organisation
+from clusterlabel.organisations.selectors import organisation_get
+from clusterlabel.procedures.choices import AssessmentMode, ProcedureState, Process
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.procedures.selectors import procedure_deadline, procedure_list
+from clusterlabel.procedures.services import procedure_create
+from clusterlabel.procedures.services.improvement import ImprovementAreaInput
 from clusterlabel.schemes.models import SchemeVersion
 
 PAGE_SIZE = 100
@@ -48,6 +57,28 @@ class ProcedurePageSerializer(serializers.Serializer):
     page = serializers.IntegerField(min_value=1)
     pages = serializers.IntegerField(min_value=1)
     results = ProcedureSerializer(many=True)
+
+
+class ImprovementAreaSerializer(serializers.Serializer):
+    category = serializers.CharField(help_text="A category id of the scheme's catalogue.")
+    description = serializers.CharField(max_length=4000, help_text="What was improved.")
+    evidence_reference = serializers.CharField(
+        max_length=500, help_text="Where the evidence is (a file is uploaded on the page)."
+    )
+
+
+class ApplicationSerializer(serializers.Serializer):
+    """A new application: for which organisation, scheme, level, process and mode."""
+
+    organisation_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    scheme = serializers.SlugField(max_length=64, help_text="A scheme id, e.g. ecei-gold.")
+    level = serializers.SlugField(max_length=32, required=False)
+    process = serializers.ChoiceField(choices=Process.values, default="new")
+    assessment_mode = serializers.ChoiceField(choices=AssessmentMode.values)
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    improvement_areas = ImprovementAreaSerializer(
+        many=True, required=False, help_text="ECEI Silver: the three improvement areas."
+    )
 
 
 def _with_versions(procedures: list[Procedure]) -> list[Procedure]:
@@ -83,7 +114,11 @@ def procedure_record(procedure: Procedure, *, today) -> dict[str, object]:  # ty
 
 
 class ProcedureListView(TokenAPIView):
-    """The procedures the token's owner may see, newest step first, ``PAGE_SIZE`` a page."""
+    """The procedures the token's owner may see, newest step first, ``PAGE_SIZE`` a page; a
+    POST opens an application."""
+
+    # GET reads through the policy; POST asks it in ``procedure_create``.
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         operation_id="procedures_list",
@@ -122,3 +157,55 @@ class ProcedureListView(TokenAPIView):
                 "results": [procedure_record(p, today=today) for p in rows],
             }
         )
+
+    @extend_schema(
+        operation_id="procedures_create",
+        request=ApplicationSerializer,
+        responses={
+            201: ProcedureSerializer,
+            400: PROBLEMS,
+            401: UNAUTHORISED,
+            403: ProblemSerializer,
+            404: ProblemSerializer,
+            429: TOKEN_THROTTLED,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        incoming = ApplicationSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        try:
+            organisation = organisation_get(pk=data["organisation_id"], viewer=request.user)
+        except Organisation.DoesNotExist:
+            raise NotFound(_("No organisation you may see has this id.")) from None
+        version = SchemeVersion.objects.filter(scheme_id=data["scheme"], is_current=True).first()
+        if version is None:
+            raise ValidationError({"scheme": [_("There is no such scheme.")]})
+        try:
+            procedure = procedure_create(
+                organisation=organisation,
+                scheme_version=version,
+                level_id=data.get("level") or version.scheme.levels[-1].id,
+                process=data["process"],
+                assessment_mode=data["assessment_mode"],
+                actor=request.user,
+                note=data["note"],
+                improvement_areas=[
+                    ImprovementAreaInput(
+                        category_id=area["category"],
+                        description=area["description"],
+                        evidence_reference=area["evidence_reference"],
+                    )
+                    for area in data.get("improvement_areas", [])
+                ],
+            )
+        except DjangoPermissionDenied:
+            raise PermissionDenied(
+                _("You may not apply for this organisation in this scheme.")
+            ) from None
+        except DjangoValidationError as error:
+            raise ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+            ) from None
+        procedure = _with_versions([procedure_list(user=request.user).get(pk=procedure.pk)])[0]
+        return Response(procedure_record(procedure, today=timezone.localdate()), status=201)
