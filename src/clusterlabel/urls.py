@@ -10,7 +10,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from clusterlabel.core.health import health
+from clusterlabel.core.health import health, healthz
 from clusterlabel.organisations import urls as organisations_urls
 from clusterlabel.portal import urls as portal_urls
 
@@ -47,6 +47,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path("healthz", healthz, name="healthz"),
     # The REST API: the public registry and the token endpoints, the OpenAPI document generated
     # from the code, the interactive page (Swagger UI from the installed package; its script is
     # a file, for script-src 'self').

@@ -9,6 +9,8 @@ class LabelsConfig(AppConfig):
 
     def ready(self) -> None:
         from clusterlabel.audit.display import register_action_labels
+        from clusterlabel.core.health import readiness_checks
+        from clusterlabel.labels.certificates.credentials import signing_keys_check
         from clusterlabel.labels.changes import holder_changed
         from clusterlabel.labels.merging import labels_move
         from clusterlabel.labels.services import labels_issue_for_decision
@@ -18,5 +20,6 @@ class LabelsConfig(AppConfig):
         decided.decision_made.subscribe("labels.issue", labels_issue_for_decision)
         merging.movers.subscribe("labels.move", labels_move)
         published.published_changed.subscribe("labels.changed", holder_changed)
+        readiness_checks.subscribe("signing_keys", signing_keys_check)
 
         register_action_labels({"label.import": _("Label imported from a list")})

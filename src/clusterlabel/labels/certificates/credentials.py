@@ -189,6 +189,17 @@ def ensure_keys() -> bool:
     return True
 
 
+def signing_keys_check(_: None = None) -> None:
+    """Readiness (``/healthz``): the platform's keys, which sign the status lists, and every
+    issuer's keys on disk load (files present, owner-only, of a sufficient size); raises
+    ``KeyFileError`` otherwise. Makes no key: an issuer without keys yet gets its first on first
+    use, as always."""
+    keyring()
+    for key in _issuer_keys_on_disk():
+        directory = issuer_keys_dir(key)
+        _keyring(str(directory), _directory_stamp(directory))
+
+
 def absolute(path: str) -> str:
     return settings.SITE_URL + path
 
