@@ -445,6 +445,11 @@ def _evidence(world: World, situation: str, target: str) -> dict[str, Any]:
     return {"pk": pk, "evidence_pk": world.evidence[pk]}
 
 
+def _no_area(world: World, situation: str, target: str) -> dict[str, Any]:
+    """An improvement area's evidence URL on a procedure without improvement areas."""
+    return {**_pk(world, situation, target), "area_pk": 1}
+
+
 def _evidence_of_the_counterpart(world: World, situation: str, target: str) -> dict[str, Any]:
     """This procedure's URL with the other procedure's evidence."""
     pk = world.builder(situation, target).procedure.pk
@@ -660,6 +665,10 @@ def _report(builder: ProcedureBuilder, procedure: Procedure) -> dict:
     return {"summary": "Matrix-Bericht"}
 
 
+def _area_review(builder: ProcedureBuilder, procedure: Procedure) -> dict:
+    return {"area": 1, "area-1-validated": "yes", "area-1-comment": ""}
+
+
 def _vote(builder: ProcedureBuilder, procedure: Procedure) -> dict:
     return {"in_favour": "no", "reason": NO_VOTE_REASON}
 
@@ -739,6 +748,10 @@ PAGES = [
         kwargs=_evidence_of_the_counterpart,
         denied=HIDDEN,
     ),
+    # ECEI Silver's improvement areas, tried on a Silver procedure in test_silver.py: a BW
+    # procedure has none, so their pages are a 404 for everybody.
+    row("improvement_areas", GET, "assessment_in_progress", at="@bw", denied=HIDDEN),
+    row("improvement_evidence", GET, "board_review", kwargs=_no_area, denied=HIDDEN),
     row("panel", GET, "panel_proposed", "secretariat"),
     row("conflict", GET, "panel_proposed", "assessor"),
     row("scoring", GET, "assessment_in_progress", *ASSESSMENT, at="@assessment"),
@@ -865,6 +878,7 @@ WRITES = [
         refusals={"assessor": NOT_IN_PROGRESS},
     ),
     row("report", POST, "assessment_in_progress", "assessor", data=_report, effect=_report_agreed),
+    row("improvement_areas", POST, "assessment_in_progress", data=_area_review, denied=HIDDEN),
     row(
         "report",
         POST,

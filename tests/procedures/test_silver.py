@@ -24,9 +24,9 @@ from clusterlabel.procedures.models import ImprovementArea, Procedure
 from clusterlabel.procedures.results import compute_result
 from clusterlabel.procedures.services import ActionRefused
 from tests.domain.factories import worst_value
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, ProgrammeFactory, UserFactory, grant_role
 from tests.helpers import PDF, login, text
-from tests.procedures.builders import ensure_schemes
+from tests.procedures.builders import ProcedureBuilder, ensure_schemes
 from tests.states import StateBuilder
 
 pytestmark = pytest.mark.django_db
@@ -346,8 +346,29 @@ def test_a_silver_with_three_validated_areas_is_awarded():
 
 def test_a_walked_silver_is_awarded():
     """The real services, step by step: applying with the areas, the panel's review."""
-    from tests.procedures.builders import ProcedureBuilder
-
     procedure = ProcedureBuilder(scheme_id="ecei-silver").advance_to(S.AWARDED)
     assert procedure.state == S.AWARDED
     assert procedure.improvement_areas.filter(validated=True).count() == 3
+
+
+def test_the_manager_sees_the_verdicts_only_after_the_decision_and_a_programme_never(client):
+    """The areas are part of the application's file (not for a programme's staff), and the
+    panel's verdicts are read like the scores (by the organisation once decided)."""
+    builder = StateBuilder(scheme_id="ecei-silver").at(S.AWAITING_DECISION)
+    procedure = builder.refresh()
+    login(client, builder.manager, language="en")
+    page = text(client.get(reverse("procedures:detail", args=[procedure.pk])))
+    assert "Neues Matchmaking-Format" in page
+    assert "Validated against Gold criteria" not in page
+    programme = ProgrammeFactory()
+    builder.organisation.programmes.add(programme)
+    staff = grant_role(UserFactory(), Role.PROGRAMME, programme=programme)
+    login(client, staff, language="en")
+    response = client.get(reverse("procedures:detail", args=[procedure.pk]))
+    assert response.status_code == 200
+    assert "Neues Matchmaking-Format" not in text(response)
+    assert client.get(review_url(procedure)).status_code == 404
+    services.procedure_decide(procedure=procedure, actor=builder.authority, award=True, reason="")
+    login(client, builder.manager, language="en")
+    page = text(client.get(reverse("procedures:detail", args=[procedure.pk])))
+    assert "Validated against Gold criteria" in page and ": yes" in page

@@ -10,7 +10,7 @@ class ProceduresConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from clusterlabel.audit.display import register_value_labels
+        from clusterlabel.audit.display import register_action_labels, register_value_labels
         from clusterlabel.organisations import merging
         from clusterlabel.procedures.choices import (
             AssessmentMode,
@@ -21,6 +21,23 @@ class ProceduresConfig(AppConfig):
         from clusterlabel.procedures.merging import procedures_move
 
         merging.movers.subscribe("procedures.move", procedures_move)
+        register_action_labels(
+            {
+                "procedure.improvement_areas": _("Improvement areas named"),
+                "procedure.improvement_area_review": _("Improvement area reviewed on site"),
+            }
+        )
+        register_value_labels(
+            keys={
+                "previous_benchmarking": _("previous benchmarking"),
+                "areas": _("improvement areas"),
+                "category": _("category"),
+                "description": _("what was improved"),
+                "evidence": _("evidence"),
+                "validated": _("validated against the Gold criteria"),
+                "gold_criteria": _("Gold criteria"),
+            }
+        )
         register_value_labels(
             keys={
                 "state": _("state"),

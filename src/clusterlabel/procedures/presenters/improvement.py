@@ -97,13 +97,19 @@ def _gold_names(rule_gold_scheme: str | None) -> Scheme | None:
 
 def improvement_section(procedure: Procedure, *, user: Any) -> dict[str, Any] | None:
     """The Silver section of the procedure, decision and report pages, or None for a level
-    without improvement areas. ``areas``: each area with its category, what was improved, the
-    evidence, the Gold criteria it is validated against and the review; ``benchmarking``: the
-    previous benchmarking found; ``minimum_failed``: the minimum criteria the panel's scores
-    miss (None before scoring); ``can_review``: whether ``user`` records the review now."""
+    without improvement areas and for a user who may not see the application's file (a
+    programme). ``areas``: each area with its category, what was improved, the evidence, the
+    Gold criteria it is validated against and the review; ``benchmarking``: the previous
+    benchmarking found; ``minimum_failed``: the minimum criteria the panel's scores miss (None
+    before scoring); ``show_review``: whether ``user`` sees the panel's verdicts (as the scores:
+    the organisation once the authority has decided); ``can_review``: whether ``user`` records
+    the review now."""
     rule = procedure.level.award.improvement
     if rule is None or rule.improvement_areas is None:
         return None
+    if not policy.can(user, Activity.VIEW_PROCEDURE_FILE, procedure):
+        return None
+    show_review = policy.can(user, Activity.READ_SCORES, procedure)
     scheme = procedure.scheme
     gold = _gold_names(rule.gold_scheme)
     can_see_files = policy.can(user, Activity.VIEW_PROCEDURE_FILE, procedure)
@@ -135,7 +141,7 @@ def improvement_section(procedure: Procedure, *, user: Any) -> dict[str, Any] | 
             }
         )
     found = previous_benchmarking_of(procedure)
-    scored = procedure.scores.exists()
+    scored = show_review and procedure.scores.exists()
     minimum_failed = None
     if scored:
         score = score_assessment(scheme, score_values(procedure))
@@ -148,5 +154,6 @@ def improvement_section(procedure: Procedure, *, user: Any) -> dict[str, Any] | 
         "required": rule.improvement_areas,
         "benchmarking": benchmarking_text(found) if found else None,
         "minimum_failed": minimum_failed,
+        "show_review": show_review,
         "can_review": policy.can(user, Activity.SCORE, procedure),
     }
