@@ -35,10 +35,11 @@ LAYERS: list[str] = [
     "labels",
     "invoices",  # issued from procedures' contracts; the PDF layout is labels'
     "benchmarks",
+    "programmes",  # the programme view: reads organisations, procedures and labels
     "portal",  # the top layer
     "project",  # settings, urls, cli, wsgi: wire everything together
 ]
-PROJECT_MODULES = {"settings", "urls", "cli", "wsgi", "__main__", "__init__"}
+PROJECT_MODULES = {"settings", "urls", "api_urls", "cli", "wsgi", "__main__", "__init__"}
 
 
 def layer_of(parts: tuple[str, ...]) -> str:
