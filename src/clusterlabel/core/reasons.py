@@ -139,6 +139,13 @@ MESSAGES: dict[str, Promise] = {
         "improved",
     ),
     "no_previous_assessment": _("There is no previous assessment to compare with."),
+    # recognitions (clusterlabel.domain.recognition)
+    "panel_rule_not_met": _(
+        "The recognised scheme needs %(need)s assessors, one of them from %(country)s and one "
+        "from another country; the panel had %(national)s national and %(foreign)s foreign."
+    ),
+    "recognising_level_not_awarded": _("The label applied for is not awarded."),
+    "recognised_scheme_not_loaded": _("The recognised scheme %(scheme)s is not loaded."),
     "previous_assessment_too_recent": _(
         "The previous assessment (%(previous_assessment_date)s) must be at least "
         "%(min_months)s months earlier: this assessment can be on %(earliest)s at the earliest."

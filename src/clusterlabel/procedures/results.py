@@ -18,14 +18,15 @@ from clusterlabel.domain.award import (
     LevelDecision,
     PreviousAssessment,
     decide_level,
-    recognised_labels,
 )
 from clusterlabel.domain.eligibility import EligibilityResult, check_eligibility
+from clusterlabel.domain.recognition import Panel, RecognitionDecision, recheck_recognitions
 from clusterlabel.domain.schemes import Recognition, Scheme, process_of
 from clusterlabel.domain.scoring import AssessmentScore, IndicatorValue, score_assessment
 from clusterlabel.procedures.benchmarkings import previous_benchmarking_of
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.procedures.values import from_json
+from clusterlabel.schemes.selectors import scheme_versions_current
 
 
 def answer_values(procedure: Procedure) -> dict[str, IndicatorValue]:
@@ -56,7 +57,20 @@ class ProcedureResult:
     score: AssessmentScore
     eligibility: EligibilityResult
     decision: LevelDecision
-    recognitions: tuple[Recognition, ...]
+    recognition_checks: tuple[RecognitionDecision, ...] = ()
+
+    @property
+    def recognitions(self) -> tuple[Recognition, ...]:
+        """The further labels the award yields: those whose re-check passed."""
+        return tuple(check.recognition for check in self.recognition_checks if check.awarded)
+
+    @property
+    def recognitions_refused(self) -> tuple[RecognitionDecision, ...]:
+        """The further labels the level names that this assessment does not earn, with why
+        (shown while the level itself is awarded; a refused level yields nothing anyway)."""
+        if not self.decision.awarded:
+            return ()
+        return tuple(check for check in self.recognition_checks if not check.awarded)
 
     def as_json(self) -> dict[str, Any]:
         """The result as stored with the decision (and shown in the audit trail)."""
@@ -86,6 +100,21 @@ class ProcedureResult:
                     {"scheme": r.scheme, "scheme_family": r.scheme_family, "level": r.level}
                     for r in self.recognitions
                 ],
+                "recognitions_refused": [
+                    {
+                        "scheme": check.recognition.scheme,
+                        "scheme_family": check.recognition.scheme_family,
+                        "level": check.recognition.level,
+                        "scheme_version": check.scheme_key,
+                        "points": check.score.points if check.score else None,
+                        "max_points": check.score.max_points if check.score else None,
+                        "reasons": [
+                            {"code": reason.code, "params": dict(reason.params)}
+                            for reason in check.reasons
+                        ],
+                    }
+                    for check in self.recognitions_refused
+                ],
             }
         )
 
@@ -109,8 +138,20 @@ def previous_assessment(procedure: Procedure) -> PreviousAssessment | None:
     )
 
 
+def panel_of(procedure: Procedure) -> Panel:
+    """The assessors on the procedure's panel, by country, against the organisation's."""
+    return Panel(
+        home_country=procedure.organisation.country,
+        assessor_countries=tuple(a.assessor.country or "" for a in procedure.assignments.all()),
+    )
+
+
 def area_reviews(procedure: Procedure) -> tuple[AreaReview, ...]:
-    """The improvement areas the application named, as the on-site review left them."""
+    """The improvement areas the application named, as the on-site review left them (none
+    looked up for a level without improvement areas)."""
+    rule = procedure.level.award.improvement
+    if rule is None or rule.improvement_areas is None:
+        return ()
     return tuple(
         AreaReview(area.category_id, validated=area.validated)
         for area in procedure.improvement_areas.all()
@@ -118,9 +159,13 @@ def area_reviews(procedure: Procedure) -> tuple[AreaReview, ...]:
 
 
 def compute_result(procedure: Procedure, *, on: date | None = None) -> ProcedureResult:
-    """Score the panel's values and decide the level applied for."""
+    """Score the panel's values and decide the level applied for; an awarded level's
+    recognitions are re-checked under the current version of each recognised scheme
+    (:mod:`clusterlabel.domain.recognition`), the version the recognised label is issued
+    under."""
     scheme = procedure.scheme
-    score = score_assessment(scheme, score_values(procedure))
+    values = score_values(procedure)
+    score = score_assessment(scheme, values)
     eligibility = check_eligibility(scheme, procedure.organisation.profile())
     decision = decide_level(
         scheme,
@@ -132,10 +177,32 @@ def compute_result(procedure: Procedure, *, on: date | None = None) -> Procedure
         previous=previous_assessment(procedure),
         areas=area_reviews(procedure),
     )
+    recognitions = scheme.level(decision.level_id).recognitions
+    checks: tuple[RecognitionDecision, ...] = ()
+    if decision.awarded and recognitions:
+        recognised = {
+            version.scheme_id: version.scheme
+            for version in scheme_versions_current().filter(
+                scheme_id__in=[r.scheme for r in recognitions]
+            )
+        }
+        profile = procedure.organisation.profile()
+        checks = recheck_recognitions(
+            scheme,
+            decision,
+            recognised=recognised,
+            values=values,
+            eligibility={
+                key: check_eligibility(target, profile) for key, target in recognised.items()
+            },
+            process=process_of(procedure.process),
+            assessment_date=procedure.assessment_date or on or timezone.localdate(),
+            panel=panel_of(procedure),
+        )
     return ProcedureResult(
         scheme=scheme,
         score=score,
         eligibility=eligibility,
         decision=decision,
-        recognitions=recognised_labels(scheme, decision) if decision.awarded else (),
+        recognition_checks=checks,
     )

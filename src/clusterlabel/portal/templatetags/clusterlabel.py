@@ -11,6 +11,7 @@ from clusterlabel.access.policy import roles_label
 from clusterlabel.accounts.choices import Role
 from clusterlabel.core import countries, formatting
 from clusterlabel.core.formatting import localized
+from clusterlabel.core.reasons import describe_all
 from clusterlabel.domain.errors import UnknownId
 from clusterlabel.schemes.selectors import scheme_versions_current
 
@@ -23,11 +24,15 @@ register.filter("number", formatting.number)
 register.filter("percent", formatting.percent)
 register.filter("percent_number", formatting.percent_number)
 register.filter("scheme_and_level", formatting.scheme_and_level)
+# The body that reviews a procedure's report (its scheme's board_name, else "Advisory board").
+register.filter("board_name", formatting.board_name)
 # ISO codes of countries and regions, by their names in the current language.
 register.filter("country_name", countries.country_name)
 register.filter("region_name", countries.subdivision_name)
 # The roles a person holds, in words (from their grants).
 register.filter("held_roles", roles_label)
+# The domain's machine-readable reasons (award, recognition, eligibility) as sentences.
+register.filter("reason_texts", describe_all)
 
 
 @register.filter
