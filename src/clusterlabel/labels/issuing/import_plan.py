@@ -177,7 +177,12 @@ def plan_recognitions(
     would issue them, unless the organisation already holds such a label overlapping the
     award (stored and not revoked, or another row of the file). Reported on
     ``result.recognised`` with the line they come with (dates as a first award; a renewal
-    chain may extend them when they are written)."""
+    chain may extend them when they are written).
+
+    Not re-checked: an award made in clusterlabel yields a recognised label only when its
+    scores meet the recognised scheme's own rules and panel rule (``domain.recognition``), but
+    an imported row has no scores or panel. The register it comes from says what was awarded,
+    so its recognitions follow the level as the scheme file names them."""
     versions = {v.scheme_id: v for v in SchemeVersion.objects.filter(is_current=True)}
     organisation_ids = {
         p.organisation.pk for p in to_create if isinstance(p.organisation, Organisation)
