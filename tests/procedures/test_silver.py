@@ -11,12 +11,14 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clusterlabel.accounts.choices import Role
 from clusterlabel.audit.models import AuditEvent
 from clusterlabel.benchmarks.models import ReferenceAssessment
 from clusterlabel.benchmarks.services import AssessmentEntry, reference_assessments_record
+from clusterlabel.core.reasons import describe
+from clusterlabel.domain.award import silver_application_reasons
 from clusterlabel.domain.dates import add_months
 from clusterlabel.procedures import services
 from clusterlabel.procedures.choices import ProcedureState
@@ -372,3 +374,21 @@ def test_the_manager_sees_the_verdicts_only_after_the_decision_and_a_programme_n
     login(client, builder.manager, language="en")
     page = text(client.get(reverse("procedures:detail", args=[procedure.pk])))
     assert "Validated against Gold criteria" in page and ": yes" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "name"), [("de", "Kontakte und Interaktion"), ("en", "Contacts and interaction")]
+)
+def test_a_refused_area_is_named_in_the_users_language(language, name):
+    """The domain gives the category's name in both languages; the message picks the page's."""
+    silver = ensure_schemes()["ecei-silver"].scheme
+    reasons = silver_application_reasons(
+        silver,
+        "silver",
+        process="renewal",
+        application_date=timezone.localdate(),
+        previous_date=months_ago(30),
+        area_categories=["interaction", "interaction", "financing"],
+    )
+    with translation.override(language):
+        assert [name in describe(reason) for reason in reasons] == [True]
