@@ -243,7 +243,7 @@ def validity_schemes(draw: st.DrawFn) -> Scheme:
     months = draw(st.sampled_from([1, 11, 12, 24, 36]))
     grace = draw(st.sampled_from([0, 1, 6, 12]))
     extension = draw(st.integers(1, months + grace))
-    anchor = draw(st.sampled_from(["assessment_month", "decision_date"]))
+    anchor = draw(st.sampled_from(["assessment_day", "assessment_month", "decision_date"]))
     return validity_scheme(anchor, months, grace, extension)
 
 
@@ -293,15 +293,23 @@ def test_renewal_valid_until_never_shrinks(
 
 
 @FAST
-@given(st.integers(1, 36), st.integers(0, 12), DATES, st.integers(0, 800), two_procedures())
-def test_renewal_from_the_decision_day_never_shrinks_for_any_previous_end(
+@given(
+    st.sampled_from(["assessment_day", "decision_date"]),
+    st.integers(1, 36),
+    st.integers(0, 12),
+    DATES,
+    st.integers(0, 800),
+    two_procedures(),
+)
+def test_renewal_from_the_decision_or_assessment_day_never_shrinks_for_any_previous_end(
+    anchor: str,
     months: int,
     grace: int,
     valid_from: date,
     length: int,
     procedures: tuple[tuple[date, date], tuple[date, date]],
 ) -> None:
-    scheme = validity_scheme("decision_date", months, grace, months + grace)
+    scheme = validity_scheme(anchor, months, grace, months + grace)
     previous = Validity(valid_from, valid_from + timedelta(days=length))
     (a1, d1), (a2, d2) = procedures
     first = renew(scheme, previous=previous, assessment_date=a1, decision_date=d1)

@@ -71,8 +71,27 @@ def test_detail_in_english(client, loaded_schemes):
     rules = [text(rule) for rule in elements(section(page, "levels-heading"), "li")]
     assert "At least 80 % of the maximum points." in rules
     assert rows(element(section(page, "fees-heading"), "table"))[0][1] == "8,250.00 EUR"
-    assessment = described(section(page, "rules-heading"))["Assessment"]
-    assert assessment == "2 external assessors (one national, one foreign)"
+    facts = described(section(page, "rules-heading"))
+    assert facts["Assessment"] == (
+        "2 external assessors (one national, one foreign) · recommendation by: Cluster "
+        "excellence group (quorum 3)"
+    )
+    assert facts["Validity"] == "24 months from the day of the assessment"
+    assert facts["Assessment days"] == "first assessment: 2 days, renewal: one day"
+    assert facts["Renewal"] == (
+        "A renewal assessment up to 12 months after expiry extends the label seamlessly by 24 "
+        "months from the previous end of validity."
+    )
+
+
+def test_bronze_shows_one_assessment_day_and_no_board(client, loaded_schemes):
+    version = loaded_schemes["ecei-bronze"]
+    english_pages(client)
+    page = parsed(client.get(reverse("schemes:detail", args=[version.scheme_id, version.version])))
+    facts = described(section(page, "rules-heading"))
+    assert facts["Assessment"] == "1 external assessor"
+    assert facts["Assessment days"] == "one day"
+    assert "36 months from the previous end" in facts["Renewal"]
 
 
 def test_unknown_scheme_version_is_404(client, loaded_schemes):

@@ -8,6 +8,7 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from clusterlabel.core.language import current_language
 from clusterlabel.domain.numbers import decimal_places
@@ -95,3 +96,13 @@ def scheme_level_name(scheme: Any, level: Any) -> str:
     if level_name == scheme_name or level_name in scheme_name:
         return scheme_name
     return f"{scheme_name} · {level_name}"
+
+
+def board_name(scheme: Any) -> str:
+    """The body that reviews the report under ``scheme`` (a scheme, or anything with its
+    ``scheme``, such as a procedure), in the current language: the scheme's
+    ``procedure.board_name`` (ECEI Gold's cluster-excellence group, BW's Beirat), else "Advisory
+    board"."""
+    scheme = getattr(scheme, "scheme", scheme)
+    name = scheme.procedure.board_name
+    return localized(name) if name is not None else str(_("Advisory board"))

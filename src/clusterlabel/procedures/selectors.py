@@ -170,7 +170,8 @@ class Deadline:
 
 def procedure_deadline(procedure: Procedure, *, today: date | None = None) -> Deadline | None:
     """When the current step is due: the assessment date rules while one is set for the
-    self-assessment and the assessment itself; otherwise the default days per state."""
+    self-assessment and the assessment itself; otherwise the days per state of the scheme
+    version the procedure runs under (its ``procedure.deadlines``, else the defaults)."""
     today = today or timezone.localdate()
     due: date | None = None
     rules = flow.ProcedureRules.from_scheme(procedure.scheme.procedure)
@@ -179,7 +180,7 @@ def procedure_deadline(procedure: Procedure, *, today: date | None = None) -> De
     elif procedure.state == flow.State.ASSESSORS_ASSIGNED and procedure.assessment_date:
         due = procedure.assessment_date
     else:
-        days = flow.deadline_days(procedure.state)
+        days = flow.deadline_days(procedure.state, rules)
         if days is not None:
             due = timezone.localdate(procedure.state_entered_at) + timedelta(days=days)
     if due is None:

@@ -802,8 +802,12 @@ def test_procedure_rules_from_a_scheme_fill_the_optional_values() -> None:
         board_quorum=3,
         board_majority_percent=Decimal("50"),
         self_assessment_due_days_before_assessment=14,
+        step_deadlines={},
     )
     assert ProcedureRules.from_scheme(with_board) == GOLD
+    assert ProcedureRules.from_scheme(
+        replace_ns(with_board, step_deadlines={"awaiting_decision": 10})
+    ) == replace(GOLD, deadlines={"awaiting_decision": 10})
     without_board = SimpleNamespace(
         assessors=1,
         national_and_foreign=False,
@@ -811,6 +815,7 @@ def test_procedure_rules_from_a_scheme_fill_the_optional_values() -> None:
         board_quorum=None,
         board_majority_percent=None,
         self_assessment_due_days_before_assessment=None,
+        step_deadlines={},
     )
     assert ProcedureRules.from_scheme(without_board) == replace(
         SINGLE, self_assessment_due_days_before_assessment=0
@@ -832,6 +837,13 @@ def test_procedure_rules_from_the_scheme_model() -> None:
         self_assessment_due_days_before_assessment=14,
     )
     assert ProcedureRules.from_scheme(block) == GOLD
+    with_deadlines = block.model_copy(
+        update={"deadlines": schemes.StepDeadlines(contracted=45, board_review=21)}
+    )
+    assert ProcedureRules.from_scheme(with_deadlines).deadlines == {
+        "contracted": 45,
+        "board_review": 21,
+    }
 
 
 def replace_ns(namespace: SimpleNamespace, **changes: Any) -> SimpleNamespace:
@@ -967,7 +979,7 @@ def test_terminal_states_allow_nothing(state: str) -> None:
             for action in Action:
                 assert refusal(action, state, role, ready(action, rules)).code == "wrong_state"
         assert owner_of(State(state)) is None
-        assert deadline_days(State(state)) is None
+        assert deadline_days(State(state), rules) is None
 
 
 @pytest.mark.parametrize("state", sorted(OPEN))
@@ -1121,7 +1133,40 @@ def test_the_owner_can_move_the_procedure_on(state: str) -> None:
 
 
 def test_deadline_days() -> None:
-    assert {str(s): deadline_days(s) for s in State} == EXPECTED_DEADLINE_DAYS
+    assert {str(s): deadline_days(s, GOLD) for s in State} == EXPECTED_DEADLINE_DAYS
+
+
+def test_a_schemes_step_deadlines_replace_the_defaults_of_the_states_it_names() -> None:
+    rules = replace(GOLD, deadlines={"board_review": 42, "applied": 7})
+    assert {str(s): deadline_days(s, rules) for s in State} == {
+        **EXPECTED_DEADLINE_DAYS,
+        "board_review": 42,
+        "applied": 7,
+    }
+
+
+@pytest.mark.parametrize(
+    ("deadlines", "message"),
+    [
+        ({"reviewing": 3}, "no deadline can be set for state 'reviewing'; states with a deadline"),
+        ({"draft": 3}, "no deadline can be set for state 'draft'"),
+        ({"awarded": 3}, "no deadline can be set for state 'awarded'"),
+        ({"board_review": 0}, "the deadline of 'board_review' must be at least 1 day, found 0"),
+        ({"applied": -5}, "the deadline of 'applied' must be at least 1 day, found -5"),
+    ],
+)
+def test_step_deadlines_name_states_with_a_deadline_and_whole_days(
+    deadlines: dict[str, int], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        replace(GOLD, deadlines=deadlines)
+
+
+def test_the_scheme_files_deadlines_are_the_states_with_a_default() -> None:
+    schemes = pytest.importorskip("clusterlabel.domain.schemes")
+    assert set(schemes.StepDeadlines.model_fields) == {
+        state for state, days in EXPECTED_DEADLINE_DAYS.items() if days is not None
+    }
 
 
 def test_self_assessment_due_date() -> None:

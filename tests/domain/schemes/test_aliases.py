@@ -33,10 +33,10 @@ def test_the_shipped_files_keep_the_hashes_they_were_loaded_with():
     maps)."""
     hashes = {scheme.id: scheme.content_hash for scheme in load_scheme_dir(SHIPPED_DIR)}
     assert hashes == {
-        "bw-cluster-excellence": "e17a02689bdd0989f374d5aeabe1ad0a540a80b4c73bfb8b6665d8e39b39e325",
-        "ecei-bronze": "9a030baa8edeb976c04eba8c14a09f0024259150cec9f109b150644c5de4be6b",
-        "ecei-gold": "405c10b9e76c0c4330e88fb202cc5ce3e55cdc2acf7ddc36e15069cc4f02b9fa",
-        "ecei-silver": "d017afb00158e4f336f68885f02160f9a50cbc5f16cd9770763311e1af692332",
+        "bw-cluster-excellence": "6f59fd523c41a9b87de438bf6b480dbab0b9546e88ed65b46040c2eb9aaa1218",
+        "ecei-bronze": "ceb77a22027c80d8b1acd214393a21b60c7bd03b64c42a35f25f174c3c9d866f",
+        "ecei-gold": "9c9b09f97c1f2c41d30727e1c2545c164cbf021e3e01ee0506d09703878bb838",
+        "ecei-silver": "90fb085f5415e1de69a9d73d5fede783f51a7fd289ea3a754264dbdd34202fc9",
     }
     aliases = {s.id: s.levels[0].aliases for s in load_scheme_dir(SHIPPED_DIR)}
     assert "CE-BW" in aliases["bw-cluster-excellence"]

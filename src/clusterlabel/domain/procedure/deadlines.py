@@ -1,7 +1,8 @@
 """Who the procedure waits for in each state, and by when (reminders, the overdue marker).
 
 Deadlines never block an action; the self-assessment's due date follows from the assessment
-date and the scheme's preparation time.
+date and the scheme's preparation time, the other steps' day counts from the scheme's
+``procedure.deadlines`` or, for a state it leaves out, from ``DEFAULT_DEADLINE_DAYS``.
 """
 
 from __future__ import annotations
@@ -9,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from clusterlabel.domain.procedure.facts import ProcedureRules
 from clusterlabel.domain.procedure.vocabulary import Role, State
+
+if TYPE_CHECKING:  # facts.py reads DEFAULT_DEADLINE_DAYS to check a scheme's deadlines
+    from clusterlabel.domain.procedure.facts import ProcedureRules
 
 
 def self_assessment_due_date(assessment_date: date, rules: ProcedureRules) -> date:
@@ -39,12 +43,16 @@ DEFAULT_DEADLINE_DAYS: Mapping[State, int | None] = MappingProxyType(
 )
 
 
-def deadline_days(state: State | str) -> int | None:
-    """Default number of calendar days, counted from entering ``state``, within which
-    ``owner_of(state)`` should act; ``None`` when no day count applies (draft, scheduled
-    assessment, terminal states). Used for reminders and the "overdue" marker; it never blocks
-    an action."""
-    return DEFAULT_DEADLINE_DAYS[State(state)]
+def deadline_days(state: State | str, rules: ProcedureRules) -> int | None:
+    """Number of calendar days, counted from entering ``state``, within which
+    ``owner_of(state)`` should act: the scheme's (``rules.deadlines``), else the default;
+    ``None`` when no day count applies (draft, scheduled assessment, terminal states). Used for
+    reminders and the "overdue" marker; it never blocks an action."""
+    state = State(state)
+    default = DEFAULT_DEADLINE_DAYS[state]
+    if default is None:
+        return None
+    return rules.deadlines.get(str(state), default)
 
 
 _OWNERS: dict[State, Role | None] = {

@@ -6,11 +6,14 @@ pure function of it.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Protocol
+
+from clusterlabel.domain.procedure.deadlines import DEFAULT_DEADLINE_DAYS
 
 
 class SchemeProcedure(Protocol):
@@ -29,6 +32,8 @@ class SchemeProcedure(Protocol):
     def board_majority_percent(self) -> Decimal | None: ...
     @property
     def self_assessment_due_days_before_assessment(self) -> int | None: ...
+    @property
+    def step_deadlines(self) -> Mapping[str, int]: ...
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,7 +43,10 @@ class ProcedureRules:
     Guarantees on construction: ``assessors >= 1``; ``national_and_foreign`` only with at least
     two assessors; ``board_quorum >= 1`` when there is an advisory board (``>= 0`` otherwise);
     ``0 <= board_majority_percent < 100`` as an exact ``Decimal``;
-    ``self_assessment_due_days_before_assessment >= 0``.
+    ``self_assessment_due_days_before_assessment >= 0``; ``deadlines`` (the scheme's step
+    deadlines, state -> days) names only states that have a default day count, each with at
+    least one day (:func:`~clusterlabel.domain.procedure.deadlines.deadline_days` fills in the
+    defaults).
     """
 
     assessors: int
@@ -47,13 +55,14 @@ class ProcedureRules:
     board_quorum: int
     board_majority_percent: Decimal
     self_assessment_due_days_before_assessment: int
+    deadlines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def from_scheme(cls, procedure: SchemeProcedure) -> ProcedureRules:
         """Build the rules from a scheme's ``procedure:`` block (any object with its fields, such
         as ``clusterlabel.domain.schemes.ProcedureRules``). Optional values the scheme leaves out
         become: no board quorum without a board (0), a simple majority (more than 50 %), no
-        preparation time (0 days)."""
+        preparation time (0 days), the default step deadlines."""
         return cls(
             assessors=procedure.assessors,
             national_and_foreign=procedure.national_and_foreign,
@@ -67,6 +76,7 @@ class ProcedureRules:
             self_assessment_due_days_before_assessment=(
                 procedure.self_assessment_due_days_before_assessment or 0
             ),
+            deadlines=MappingProxyType(dict(procedure.step_deadlines)),
         )
 
     def __post_init__(self) -> None:
@@ -82,6 +92,15 @@ class ProcedureRules:
             raise ValueError("board_majority_percent must be at least 0 and below 100")
         if self.self_assessment_due_days_before_assessment < 0:
             raise ValueError("self_assessment_due_days_before_assessment must not be negative")
+        with_days = [str(s) for s, days in DEFAULT_DEADLINE_DAYS.items() if days is not None]
+        for state, days in self.deadlines.items():
+            if state not in with_days:
+                raise ValueError(
+                    f"no deadline can be set for state {state!r}; states with a deadline: "
+                    + ", ".join(with_days)
+                )
+            if days < 1:
+                raise ValueError(f"the deadline of {state!r} must be at least 1 day, found {days}")
 
 
 @dataclass(frozen=True, kw_only=True)

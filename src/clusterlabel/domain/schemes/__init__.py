@@ -52,6 +52,7 @@ from clusterlabel.domain.schemes.loading import (
     load_scheme_text,
 )
 from clusterlabel.domain.schemes.model import (
+    AssessmentDays,
     AwardRules,
     Band,
     Category,
@@ -67,6 +68,7 @@ from clusterlabel.domain.schemes.model import (
     Recognition,
     RenewalRules,
     Scheme,
+    StepDeadlines,
     Subsidy,
     Text,
     ValidityRules,
@@ -74,6 +76,7 @@ from clusterlabel.domain.schemes.model import (
 
 __all__ = [
     "MEMBER_TYPES",
+    "AssessmentDays",
     "AssessmentMode",
     "AwardRules",
     "Band",
@@ -113,6 +116,7 @@ __all__ = [
     "Scheme",
     "SchemeSlug",
     "ScorePercentText",
+    "StepDeadlines",
     "StrictBool",
     "Subsidy",
     "Text",

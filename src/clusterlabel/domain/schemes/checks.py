@@ -478,7 +478,7 @@ class _CrossChecks:
             if procedure.get("board_quorum") is None:
                 self.add(("procedure", "board_quorum"), "an advisory board needs a board_quorum")
         else:
-            for key in ("board_quorum", "board_majority_percent"):
+            for key in ("board_name", "board_quorum", "board_majority_percent"):
                 if key in procedure:
                     self.add(("procedure", key), f"{key} applies only with advisory_board: true")
         modes = procedure.get("assessment_modes")

@@ -21,7 +21,7 @@ from clusterlabel.accounts.models import User
 from clusterlabel.core.reasons import describe_all
 from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.errors import InvalidIndicatorValues, Reason
-from clusterlabel.domain.schemes import Indicator, Lang
+from clusterlabel.domain.schemes import Indicator, Lang, process_of
 from clusterlabel.domain.scoring import score_indicator
 from clusterlabel.procedures import services
 from clusterlabel.procedures.assessment_forms import PanelForm, ReportForm, ScoreForm, display_value
@@ -310,6 +310,10 @@ def panel_page(procedure: Procedure, *, user: User, form: PanelForm) -> dict[str
         "procedure": procedure,
         "scheme": procedure.scheme,
         "rules": procedure.scheme.procedure,
+        # ECEI Gold: a first assessment takes two days, a renewal one.
+        "assessment_days": procedure.scheme.procedure.assessment_days_for(
+            process_of(procedure.process)
+        ),
         "home_country": home_country,
         "form": form,
         "editable": procedure.state in services.PANEL_OPEN,
