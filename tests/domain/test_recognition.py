@@ -146,6 +146,7 @@ def test_a_gold_minimum_criterion_bw_does_not_require_refuses_gold(gold: Scheme)
     result = recheck(bw, gold, values)
     assert result.reason_codes == ("minimum_criterion_failed",)
     assert result.reasons[0].params["indicator"] == "MGT-07"
+    assert result.reasons[0].params["assessed_as"] == "PRO-01"
     assert result.score is not None and result.score.points == 145  # 80 % alone would pass
 
 

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from clusterlabel.core.reasons import describe
+from clusterlabel.domain.errors import Reason
 from clusterlabel.labels.models import Label
 from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.schemes.models import SchemeVersion
@@ -81,3 +84,14 @@ def test_a_panel_of_two_national_assessors_yields_no_gold(client):
         "The recognised scheme needs 2 assessors, one of them from DE and one from another "
         "country; the panel had 2 national and 0 foreign." in page
     )
+
+
+def test_a_recognised_schemes_minimum_criterion_names_the_indicator_it_was_assessed_as():
+    reason = Reason(
+        "minimum_criterion_failed",
+        {"indicator": "MGT-07", "value": "none", "missing": False, "assessed_as": "PRO-01"},
+    )
+    with translation.override("en"):
+        assert describe(reason) == "Minimum criterion MGT-07 (assessed as PRO-01) is not met."
+        plain = Reason("minimum_criterion_failed", {"indicator": "STR-04", "missing": False})
+        assert describe(plain) == "Minimum criterion STR-04 is not met."

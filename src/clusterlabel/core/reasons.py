@@ -145,6 +145,10 @@ MESSAGES: dict[str, Promise] = {
         "from another country; the panel had %(national)s national and %(foreign)s foreign."
     ),
     "recognising_level_not_awarded": _("The label applied for is not awarded."),
+    # a recognised scheme's minimum criterion, with the indicator it was assessed as
+    "minimum_criterion_failed.assessed_as": _(
+        "Minimum criterion %(indicator)s (assessed as %(assessed_as)s) is not met."
+    ),
     "recognised_scheme_not_loaded": _("The recognised scheme %(scheme)s is not loaded."),
     "previous_assessment_too_recent": _(
         "The previous assessment (%(previous_assessment_date)s) must be at least "
@@ -253,6 +257,8 @@ _PLACE_NAMES = {"country_not_eligible": country_name, "region_not_eligible": sub
 def describe(reason: HasCode) -> str:
     """One sentence for one reason, in the active language."""
     template = MESSAGES.get(reason.code)
+    if "assessed_as" in reason.params:
+        template = MESSAGES.get(f"{reason.code}.assessed_as", template)
     if template is None:
         return reason.code
     params: dict[str, str | int] = {

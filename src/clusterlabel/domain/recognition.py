@@ -122,6 +122,16 @@ def panel_reasons(rules: ProcedureRules, panel: Panel) -> list[Reason]:
     ]
 
 
+def _as_assessed(recognition: Recognition, reason: Reason) -> Reason:
+    """A failed minimum criterion also names the indicator it was assessed as in the
+    recognising scheme (``assessed_as``: Gold's MGT-07 is BW's PRO-01), which is the one the
+    people of that procedure know."""
+    if reason.code != "minimum_criterion_failed":
+        return reason
+    indicator = str(reason.params["indicator"])
+    return Reason(reason.code, {**reason.params, "assessed_as": recognition.source_of(indicator)})
+
+
 def recheck_recognition(
     recognition: Recognition,
     recognised: Scheme,
@@ -152,7 +162,10 @@ def recheck_recognition(
         process=process,
         assessment_date=assessment_date,
     )
-    reasons = (*decision.reasons, *panel_reasons(recognised.procedure, panel))
+    reasons = (
+        *(_as_assessed(recognition, reason) for reason in decision.reasons),
+        *panel_reasons(recognised.procedure, panel),
+    )
     return RecognitionDecision(recognition, recognised.key, score, reasons)
 
 
