@@ -411,9 +411,7 @@ class StepDeadlines(_Frozen):
 
     def given(self) -> Mapping[str, int]:
         """The states the file gives a day count for, in file-format order."""
-        return MappingProxyType(
-            {state: days for state, days in self if isinstance(days, int)}
-        )
+        return MappingProxyType({state: days for state, days in self if isinstance(days, int)})
 
 
 class ProcedureRules(_Frozen):
@@ -443,7 +441,7 @@ class ProcedureRules(_Frozen):
         data = handler(self)
         if isinstance(data, dict):
             for key in ("board_name", "deadlines"):
-                if data.get(key) is None:
+                if not data.get(key):  # absent, or deadlines: {} (every default kept)
                     data.pop(key, None)
         return data
 
