@@ -212,7 +212,8 @@ def _label(obj: Any) -> str:
 
 def roles_on(user: Any, obj: Any) -> frozenset[GrantRole]:
     """The roles ``user`` holds for ``obj``: a procedure, an organisation, a label, a scheme
-    version, a programme, a scheme id (``str``), or ``None`` for "any scope"."""
+    version, a programme, an operator, a webhook endpoint or delivery, a scheme id (``str``),
+    or ``None`` for "any scope"."""
     if not _active(user):
         return frozenset()
     kind = _label(obj)
@@ -239,6 +240,16 @@ def roles_on(user: Any, obj: Any) -> frozenset[GrantRole]:
         return _roles_on_invoice(user, obj)
     if kind == "organisations.programme":
         return _roles_on_programme(user, obj)
+    if kind == "schemes.operator":
+        return _roles_on_operator(user, obj)
+    if kind == "webhooks.endpoint":
+        return _roles_on_endpoint(user, obj)
+    if kind == "webhooks.delivery":
+        return _roles_on_endpoint(user, obj.endpoint)
+    if kind == "accounts.user":
+        # An account as a whole (its erasure): only an administrator of the installation.
+        admin = _is_installation_administrator(user)
+        return frozenset({GrantRole.ADMINISTRATOR}) if admin else frozenset()
     raise TypeError(f"the policy knows no objects of type {type(obj).__name__}")
 
 
@@ -298,6 +309,48 @@ def _roles_on_programme(user: Any, programme: Any) -> frozenset[GrantRole]:
     if _is_installation_administrator(user):
         roles.add(GrantRole.ADMINISTRATOR)
     return frozenset(roles)
+
+
+def _roles_on_operator(user: Any, operator: Any) -> frozenset[GrantRole]:
+    """The roles granted for the operator itself (not for one of its schemes: a grant for one
+    scheme does not reach what the operator does for all of them), and the installation
+    administrator."""
+    roles = {
+        g.role
+        for g in grants_of(user)
+        if g.role in _SCOPED_ROLES and g.operator_id is not None and g.operator_id == operator.pk
+    }
+    if _is_installation_administrator(user):
+        roles.add(GrantRole.ADMINISTRATOR)
+    return frozenset(roles)
+
+
+def _roles_on_endpoint(user: Any, endpoint: Any) -> frozenset[GrantRole]:
+    """A webhook endpoint belongs to an operator or to a programme: the roles on its owner."""
+    if endpoint.operator_id is not None:
+        return _roles_on_operator(user, endpoint.operator)
+    return _roles_on_programme(user, endpoint.programme)
+
+
+def _endpoint_filter(user: Any, activity: Activity) -> Q | None:
+    """Endpoints of the operators the person holds a role of ``activity`` for (granted for the
+    operator), and of the programmes whose staff they are; every one for an installation
+    administrator."""
+    allowed = rules.roles_for(activity)
+    if GrantRole.ADMINISTRATOR in allowed and _is_installation_administrator(user):
+        return Q()
+    operators = {
+        g.operator_id
+        for g in grants_of(user)
+        if g.role in allowed and g.role in _SCOPED_ROLES and g.operator_id is not None
+    }
+    programmes = _programmes(user) if GrantRole.PROGRAMME in allowed else set()
+    parts: list[Q | None] = []
+    if operators:
+        parts.append(Q(operator_id__in=sorted(operators)))
+    if programmes:
+        parts.append(Q(programme_id__in=sorted(programmes)))
+    return _any(parts)
 
 
 def _roles_on_invoice(user: Any, invoice: Any) -> frozenset[GrantRole]:
@@ -587,6 +640,16 @@ def restrict(queryset: QuerySet[Any], user: Any, activity: Activity | str) -> Qu
         condition = _label_filter(user, activity)
     elif kind == "invoices.invoice":
         condition = _invoice_filter(user, activity)
+    elif kind == "webhooks.endpoint":
+        condition = _endpoint_filter(user, activity)
+    elif kind == "webhooks.delivery":
+        endpoints = _endpoint_filter(user, activity)
+        if endpoints is None:
+            return queryset.none()
+        if not endpoints:
+            return queryset
+        owned = _related_manager(queryset.model, "endpoint").filter(endpoints).values("pk")
+        return queryset.filter(endpoint_id__in=owned)
     elif kind == "audit.auditevent":
         # The back office's trail: events of the procedures whose internal trail the person
         # reads; events of no procedure (accounts, grants, imports) for installation

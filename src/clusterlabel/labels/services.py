@@ -17,6 +17,7 @@ from clusterlabel.audit.services import audit_record
 from clusterlabel.domain.labels import RecordedState, may_change
 from clusterlabel.domain.validity import first_award_validity, renew
 from clusterlabel.labels.changes import Change, labels_changed
+from clusterlabel.labels.events import LabelEvent, LabelEventKind, label_events
 from clusterlabel.labels.models import (
     STATUS_LIST_SIZE,
     Label,
@@ -218,6 +219,9 @@ def _issue(
         procedure_id=procedure.pk if procedure else None,
         after=issued_audit_after(label),
     )
+    label_events.run(
+        LabelEvent(LabelEventKind.RENEWED if previous is not None else LabelEventKind.ISSUED, label)
+    )
     labels_changed(Change.ISSUED)
     return label
 
@@ -314,6 +318,12 @@ def labels_changing_with(label: Label, new_state: str) -> list[Label]:
     ]
 
 
+_STATE_EVENTS = {
+    RecordedState.SUSPENDED: LabelEventKind.SUSPENDED,
+    RecordedState.REVOKED: LabelEventKind.REVOKED,
+    RecordedState.ACTIVE: LabelEventKind.REINSTATED,
+}
+
 _STATE_ACTIONS = {
     RecordedState.SUSPENDED: "label.suspend",
     RecordedState.REVOKED: "label.revoke",
@@ -337,6 +347,7 @@ def _set_state(*, label: Label, actor: User, new_state: str, reason: str) -> Non
         after={"state": label.state},
         reason=reason,
     )
+    label_events.run(LabelEvent(_STATE_EVENTS[RecordedState(new_state)], label))
 
 
 def label_change_state(*, label: Label, actor: User, new_state: str, reason: str) -> Label:
