@@ -36,6 +36,8 @@ LAYERS: list[str] = [
     "invoices",  # issued from procedures' contracts; the PDF layout is labels'
     "benchmarks",
     "programmes",  # the programme view: reads organisations, procedures and labels
+    "webhooks",  # reports labels' and procedures' writes (through their hooks), sends them
+    "privacy",  # data protection: reads accounts, grants, procedures, the trail
     "portal",  # the top layer
     "project",  # settings, urls, cli, wsgi: wire everything together
 ]

@@ -17,6 +17,8 @@ COMMAND_ALIASES = {
     "import-assessments": "import_assessments",
     "generate-pool": "generate_pool",
     "backfill-pool": "backfill_pool",
+    "erase-person": "erase_person",
+    "apply-retention": "apply_retention",
 }
 
 

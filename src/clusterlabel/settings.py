@@ -120,7 +120,19 @@ CERTIFICATE_OPERATORS = json.loads(os.environ.get("CERTIFICATE_OPERATORS") or "{
 # "buyer_reference": "<Leitweg-ID>", "public": true, "language": "de"}}; days to pay.
 INVOICE_SELLERS = json.loads(os.environ.get("INVOICE_SELLERS") or "{}")
 INVOICE_PAYERS = json.loads(os.environ.get("INVOICE_PAYERS") or "{}")
+# Per operator key: who is responsible for personal data (the privacy page), e.g.
+# {"eucles": {"name": "...", "address": "...", "email": "...", "dpo": "..."}}.
+PRIVACY_CONTACTS = json.loads(os.environ.get("PRIVACY_CONTACTS") or "{}")
 INVOICE_PAYMENT_DAYS = env_int("INVOICE_PAYMENT_DAYS", 30)
+# Webhooks (clusterlabel.webhooks): seconds a receiver has to answer; whether endpoints may be
+# plain http or private/loopback addresses (production refuses both unless allowed; development
+# and the demo allow them); whether deliveries are sent right after the commit in a background
+# thread (the demo and development) instead of only by `clusterlabel webhooks deliver`.
+WEBHOOK_TIMEOUT_SECONDS: float = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", default=DEBUG)
+WEBHOOK_DELIVER_ON_COMMIT = env_bool("WEBHOOK_DELIVER_ON_COMMIT", default=DEBUG)
+# An http://host:port proxy for the webhooks' requests; none: sent directly.
+WEBHOOK_PROXY = os.environ.get("WEBHOOK_PROXY", "")
 
 INSTALLED_APPS = [
     "clusterlabel.portal",
@@ -135,6 +147,8 @@ INSTALLED_APPS = [
     "clusterlabel.invoices",
     "clusterlabel.benchmarks",
     "clusterlabel.programmes",
+    "clusterlabel.privacy",
+    "clusterlabel.webhooks",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -43,6 +43,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("benchmarks/", include("clusterlabel.benchmarks.urls")),
     path("invoices/", include("clusterlabel.invoices.urls")),
     path("programmes/", include("clusterlabel.programmes.urls")),
+    path("privacy/", include("clusterlabel.privacy.urls")),
+    path("webhooks/", include("clusterlabel.webhooks.urls")),
     path("accounts/", include("clusterlabel.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -34,7 +34,19 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ("action", ("occurred_at", admin.DateFieldListFilter))
     search_fields = ("actor_label", "target_id")
     ordering = ("-sequence",)
-    readonly_fields = [*(field.name for field in AuditEvent._meta.fields), "changes_in_words"]
+    # The stored label and values are not shown raw: they may hold the name of a person who was
+    # erased since (they stay in the hashed payload); "actor" and the changes in words show the
+    # pseudonym instead.
+    readonly_fields = [
+        *(
+            field.name
+            for field in AuditEvent._meta.fields
+            if field.name not in {"actor_label", "before", "after"}
+        ),
+        "actor_name",
+        "changes_in_words",
+    ]
+    fields = readonly_fields
     show_full_result_count = False
 
     @admin.display(description=_("what happened"))

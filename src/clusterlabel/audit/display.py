@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 # ``clusterlabel.domain.procedure.Action``.
 ACTION_LABELS: dict[str, Promise] = {
     "procedure.create": _("Procedure opened"),
+    "procedure.evidence_retention": _("Evidence deleted under the retention rule"),
+    "privacy.erasure_request": _("Erasure requested"),
+    "account.erase": _("Person erased"),
     "procedure.submit_application": _("Application submitted"),
     "procedure.request_changes": _("Changes to the application requested"),
     "procedure.resubmit_application": _("Application resubmitted"),

@@ -204,9 +204,15 @@ class Activity(StrEnum):
     # secretariat (directly or through its operator) sees them all and sets the payment status
     VIEW_INVOICE = "view_invoice"
     MANAGE_INVOICE = "manage_invoice"
+    # webhooks: an operator's endpoints (its secretariat or administrator, granted for the
+    # operator) and a programme's (its staff, installation administrators)
+    MANAGE_WEBHOOKS = "manage_webhooks"
     # the installation
     MANAGE_ACCOUNTS = "manage_accounts"
     USE_BACK_OFFICE = "use_back_office"
+    # data protection: carry out a person's erasure (installation administrators only: the
+    # policy gives the administrator role on an account only for a grant of the installation)
+    ERASE_PERSON = "erase_person"
 
 
 ANY_STATE: frozenset[State] = frozenset(State)
@@ -287,8 +293,11 @@ ACTIVITIES: Mapping[Activity, Rule] = MappingProxyType({
     Activity.MANAGE_PROGRAMMES: _rule(administrator=ANY_STATE),
     Activity.VIEW_INVOICE: _rule(cluster_manager=ANY_STATE, secretariat=ANY_STATE),
     Activity.MANAGE_INVOICE: _rule(secretariat=ANY_STATE),
+    Activity.MANAGE_WEBHOOKS: _rule(
+        secretariat=ANY_STATE, programme=ANY_STATE, administrator=ANY_STATE),
     Activity.MANAGE_ACCOUNTS: _rule(administrator=ANY_STATE),
     Activity.USE_BACK_OFFICE: _rule(secretariat=ANY_STATE, administrator=ANY_STATE),
+    Activity.ERASE_PERSON: _rule(administrator=ANY_STATE),
 })
 # fmt: on
 

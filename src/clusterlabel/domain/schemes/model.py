@@ -456,6 +456,14 @@ class ProcedureRules(_Frozen):
         return self.deadlines.given() if self.deadlines is not None else MappingProxyType({})
 
 
+class RetentionRules(_Frozen):
+    """How long the operator keeps what a procedure collected (the file's optional
+    ``retention:``): evidence files are deleted ``evidence_months_after_decision`` months after
+    the authority's decision (``clusterlabel apply-retention``)."""
+
+    evidence_months_after_decision: Annotated[int, Strict(), Field(ge=1, le=1200)]
+
+
 class Scheme(_Frozen):
     """One version of one labelling scheme, validated and immutable.
 
@@ -481,6 +489,16 @@ class Scheme(_Frozen):
     fees: Fees
     procedure: ProcedureRules
     benchmark_pool: SchemeSlug | None = None
+    retention: RetentionRules | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_absent_retention(self, handler: Any) -> Any:
+        # A file without ``retention:`` serialises as before the section existed, so the
+        # content hash of every scheme file written before stays the same.
+        data = handler(self)
+        if self.retention is None and isinstance(data, dict):
+            data.pop("retention", None)
+        return data
 
     @property
     def key(self) -> str:
