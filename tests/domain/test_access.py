@@ -142,6 +142,7 @@ def test_a_programme_sees_the_state_but_not_the_file():
                 Activity.VIEW_ORGANISATION,
                 Activity.BROWSE_ORGANISATIONS,
                 Activity.VIEW_PROGRAMME,  # their programme's page (members, labels, states)
+                Activity.MANAGE_WEBHOOKS,  # their programme's webhooks (the policy scopes it)
             ):
                 continue
             assert permits(activity, {R.PROGRAMME}, state) is None, activity
