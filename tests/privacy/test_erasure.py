@@ -7,6 +7,7 @@ from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from clusterlabel.access.models import Grant
 from clusterlabel.accounts.api_tokens import api_token_create
@@ -216,3 +217,25 @@ def test_erasing_twice_records_nothing_new(erika):
     assert AuditEvent.objects.count() == events
     assert User.objects.get(pk=erika.pk).username == f"erased-{erika.pk}"
     assert verify_chain().ok
+
+
+def test_reminders_sent_to_the_person_keep_no_address(erika):
+    from clusterlabel.privacy.selectors import personal_data_export
+    from clusterlabel.procedures.models import DeadlineReminder
+
+    procedure = ProcedureBuilder().procedure
+    DeadlineReminder.objects.create(
+        procedure=procedure,
+        state_entered_at=timezone.now(),
+        step="draft",
+        due=timezone.localdate(),
+        offset=0,
+        recipient=erika,
+        email="g.beispiel@example.org",
+    )
+    (sent,) = personal_data_export(user=erika)["deadline_reminders_sent"]
+    assert (sent["procedure_id"], sent["sent_to"]) == (procedure.pk, "g.beispiel@example.org")
+
+    person_erase(user=erika, actor=UserFactory(role=Role.ADMINISTRATOR))
+
+    assert DeadlineReminder.objects.get().email == f"erased-{erika.pk}@erased.invalid"

@@ -23,6 +23,7 @@ from clusterlabel.procedures.models import (
     AssessorAssignment,
     BoardConflictDeclaration,
     BoardVote,
+    DeadlineReminder,
     Evidence,
     IndicatorScore,
     Procedure,
@@ -44,9 +45,10 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
     account (invitations, deactivation), their API tokens (name and first characters, never
     the secret), conflict-of-interest declarations as assessor and as board member, board
     votes, the scores they last changed (with the procedure they belong to), the evidence files
-    they uploaded (name, not content) and their erasure requests.
+    they uploaded (name, not content), the deadline reminders e-mailed to them and their erasure
+    requests.
 
-    Queries: exactly ten, however much the person did (``tests/privacy`` pins the count).
+    Queries: exactly eleven, however much the person did (``tests/privacy`` pins the count).
     """
     grants = list(
         Grant.objects.filter(user=user)
@@ -83,6 +85,11 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
         .values("procedure_id", "indicator_id", "original_name", "size", "uploaded_at")
     )
     requests = list(ErasureRequest.objects.filter(user=user).values())
+    reminders = list(
+        DeadlineReminder.objects.filter(recipient=user)
+        .order_by("sent_at", "pk")
+        .values("procedure_id", "step", "due", "email", "sent_at")
+    )
     return {
         "format": EXPORT_FORMAT,
         "exported_at": format_timestamp(timezone.now()),
@@ -193,6 +200,16 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
                 "uploaded_at": _when(row["uploaded_at"]),
             }
             for row in evidence
+        ],
+        "deadline_reminders_sent": [
+            {
+                "procedure_id": row["procedure_id"],
+                "step": row["step"],
+                "due": row["due"].isoformat(),
+                "sent_to": row["email"],
+                "sent_at": _when(row["sent_at"]),
+            }
+            for row in reminders
         ],
         "erasure_requests": [
             {

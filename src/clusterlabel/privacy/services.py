@@ -15,8 +15,11 @@ from clusterlabel.access.services import grant_revoke
 from clusterlabel.accounts.models import ApiToken, User
 from clusterlabel.audit.services import audit_erase_person, audit_record
 from clusterlabel.domain.access import Activity
+from clusterlabel.invoices.models import InvoiceReminder
+from clusterlabel.labels.models import LabelReminder
 from clusterlabel.privacy.models import ErasureRequest, ErasureStatus
 from clusterlabel.privacy.selectors import ErasureBlocker, erasure_blockers
+from clusterlabel.procedures.models import DeadlineReminder
 
 # What an erased account's e-mail address becomes: unique, and never deliverable (RFC 2606).
 ERASED_EMAIL_DOMAIN = "erased.invalid"
@@ -85,6 +88,27 @@ def _end_sessions(user: User) -> int:
     return len(ended)
 
 
+def _reminders_readdressed(old_email: str, new_email: str, user: User) -> int:
+    """The records of reminders sent to the person keep when and why, not the address: the
+    deadline reminders addressed to the account and every label or invoice reminder whose
+    recipients name the old address get the placeholder instead. Returns the rows changed."""
+    changed = DeadlineReminder.objects.filter(recipient=user).update(email=new_email)
+    wanted = old_email.strip().casefold()
+    if not wanted:
+        return changed
+    for model in (LabelReminder, InvoiceReminder):
+        for reminder in model.objects.only("pk", "recipients").iterator():
+            recipients = reminder.recipients if isinstance(reminder.recipients, list) else []
+            if any(isinstance(r, str) and r.strip().casefold() == wanted for r in recipients):
+                reminder.recipients = [
+                    new_email if isinstance(r, str) and r.strip().casefold() == wanted else r
+                    for r in recipients
+                ]
+                reminder.save(update_fields=["recipients"])
+                changed += 1
+    return changed
+
+
 def person_erase(*, user: User, actor: User | None, reason: str = "") -> Erasure:
     """Erase a person: refused unless ``actor`` administers the whole installation (``None``:
     the command line), never for oneself, and refused while the person is needed on something
@@ -94,7 +118,8 @@ def person_erase(*, user: User, actor: User | None, reason: str = "") -> Erasure
     ``pseudonym_of(user)``, its username and e-mail address to unique, non-deliverable
     placeholders, its country emptied; every grant is revoked through ``grant_revoke`` (each
     audited, with the pseudonymous name in the snapshot), every API token revoked (audited),
-    every database session ended, open erasure requests closed and their reasons emptied; the
+    every database session ended, open erasure requests closed and their reasons emptied, the
+    records of reminders sent to the person readdressed to the placeholder; the
     audit trail relabels the person's format-2 events and registers the old identifiers
     (``audit_erase_person``), so no page shows the old name; ``account.erase`` is recorded
     without personal data. The chain still verifies. Erasing an erased person again changes
@@ -156,6 +181,7 @@ def person_erase(*, user: User, actor: User | None, reason: str = "") -> Erasure
                 reason=_("erasure of the person"),
             )
         sessions = _end_sessions(locked)
+        _reminders_readdressed(identifiers[1], locked.email, locked)
         ErasureRequest.objects.filter(user=locked, status=ErasureStatus.OPEN).update(
             status=ErasureStatus.CARRIED_OUT, carried_out_at=now
         )
