@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from clusterlabel.accounts.choices import Role
 from clusterlabel.audit.models import AuditEvent
-from clusterlabel.domain.dates import add_months
+from clusterlabel.domain.dates import add_months, add_months_keeping_month_end
 from clusterlabel.labels import services
 from clusterlabel.labels.models import Label
 from clusterlabel.procedures.choices import ProcedureState
@@ -30,11 +30,11 @@ def test_a_bw_award_issues_the_state_label_and_the_recognised_ecei_gold():
     assert (bw.scheme_id, bw.level_id, bw.source) == ("bw-cluster-excellence", "label", "awarded")
     assert (gold.scheme_id, gold.level_id, gold.source) == ("ecei-gold", "gold", "recognised")
     assert gold.recognised_with == bw
-    # BW: two years from the decision; ECEI Gold: two years from the month of the assessment.
+    # BW: two years from the decision; ECEI Gold: two years from the day of the assessment.
     assert (bw.valid_from, bw.valid_until) == (today, add_months(today - timedelta(days=1), 24))
     assessment = procedure.assessment_date
-    assert gold.valid_from == assessment.replace(day=1)
-    assert gold.valid_until == add_months(assessment.replace(day=1), 24) - timedelta(days=1)
+    assert gold.valid_from == assessment
+    assert gold.valid_until == add_months_keeping_month_end(assessment - timedelta(days=1), 24)
     assert bw.certificate_number == f"BW-{today.year}-00001"
     assert gold.certificate_number == f"ECEI-G-{today.year}-00001"
     assert bw.status_list_index != gold.status_list_index

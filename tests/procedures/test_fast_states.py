@@ -240,7 +240,7 @@ def walked(state: str, **kwargs: Any) -> ProcedureBuilder:
 
 
 BW = "bw-cluster-excellence"  # advisory board, two assessors, recognised as ECEI Gold
-GOLD = "ecei-gold"  # no board, a national and a foreign assessor
+GOLD = "ecei-gold"  # the cluster-excellence group as its board, a national and a foreign assessor
 BRONZE = "ecei-bronze"  # one assessor
 SILVER = "ecei-silver"  # one assessor, in the Bronze pool, awarded only after a Bronze label
 
@@ -277,7 +277,7 @@ def test_the_states_off_the_usual_path_of_a_bw_procedure(state):
         (SILVER, S.REFUSED),
     ],
 )
-def test_schemes_without_a_board(scheme_id, state):
+def test_the_ecei_schemes(scheme_id, state):
     assert_same(walked(state, scheme_id=scheme_id), StateBuilder(scheme_id=scheme_id).at(state))
 
 

@@ -73,8 +73,8 @@ EXPECTED: dict[tuple[S, str], list[str]] = {
 }
 
 
-# Without an advisory board (ECEI Gold) the report goes straight to the authority, and the
-# award issues one label.
+# Without an advisory board (ECEI Bronze; Gold has its cluster-excellence group) the report goes
+# straight to the authority, and the award issues one label.
 EXPECTED_WITHOUT_BOARD: dict[tuple[S, str], list[str]] = {
     **{
         key: steps
@@ -121,7 +121,7 @@ def test_the_next_steps_of_every_role_in_every_state(state):
     "state", [s for s in STATES if s not in (S.REPORT_SUBMITTED, S.BOARD_REVIEW)]
 )
 def test_the_next_steps_of_every_role_in_every_state_without_a_board(state):
-    builder = StateBuilder(scheme_id="ecei-gold").at(state)
+    builder = StateBuilder(scheme_id="ecei-bronze").at(state)
     for role in ("manager", "secretariat", "assessor", "authority"):
         steps = steps_for(person(builder, role), builder.procedure)
         assert keys(steps) == EXPECTED_WITHOUT_BOARD.get((state, role), []), role

@@ -155,8 +155,9 @@ def test_an_imported_state_label_brings_ecei_gold_as_an_award_does(optence):
         LabelSource.IMPORTED,
         optence,
     )
-    # Dated by the Gold scheme's own rule from the same award, as labels_issue_for_award does.
-    assert (gold.valid_from, gold.valid_until) == (date(2015, 7, 1), date(2017, 6, 30))
+    # Dated by the Gold scheme's own rule from the same award, as labels_issue_for_award does:
+    # two years from the assessment day (the state label's start stands for it).
+    assert (gold.valid_from, gold.valid_until) == (date(2015, 7, 3), date(2017, 7, 2))
     assert [(r.line, r.scheme_id, r.certificate_number) for r in result.recognised] == [
         (2, "ecei-gold", gold.certificate_number)
     ]
@@ -173,10 +174,13 @@ def test_a_renewed_state_label_renews_its_recognised_gold_too(optence):
     )
     assert run(text).errors == []
     first_gold, second_gold = Label.objects.filter(scheme_id="ecei-gold").order_by("valid_until")
-    second_state = Label.objects.get(valid_until=date(2019, 7, 2))
+    second_state = Label.objects.get(
+        scheme_id="bw-cluster-excellence", valid_until=date(2019, 7, 2)
+    )
     assert second_state.previous is not None
     assert (second_gold.previous, second_gold.recognised_with) == (first_gold, second_state)
-    assert second_gold.valid_from == first_gold.valid_until.replace(day=1).replace(month=7)
+    # Gold's renewal extends seamlessly by its 24 months from the previous end.
+    assert (second_gold.valid_from, second_gold.valid_until) == (date(2017, 7, 3), date(2019, 7, 2))
 
 
 def test_a_file_that_lists_the_gold_label_itself_gets_no_second_one(optence):
