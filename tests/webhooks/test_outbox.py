@@ -161,6 +161,19 @@ def test_a_refusal_is_reported_without_labels(esca):
     assert (data["decision"], data["state"], data["labels"]) == ("refuse", "refused", [])
 
 
+def test_a_decision_reaches_the_programmes_of_the_organisation_only(
+    go_cluster, other_programme, loaded_schemes
+):
+    builder = ProcedureBuilder(scheme_id="ecei-bronze", award=False)
+    builder.organisation.programmes.add(go_cluster)
+    programme, unconcerned = endpoint(go_cluster), endpoint(other_programme)
+    procedure = builder.advance_to(ProcedureState.REFUSED)
+    assert deliveries(programme) == [("procedure.decided", procedure.reference)]
+    assert deliveries(unconcerned) == []
+    data = Delivery.objects.get(endpoint=programme).event.data
+    assert (data["organisation_id"], data["scheme"]) == (builder.organisation.pk, "ecei-bronze")
+
+
 def test_a_renewal_is_reported_as_renewed(esca):
     from clusterlabel.procedures.models import Procedure
 
