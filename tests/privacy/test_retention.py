@@ -139,3 +139,26 @@ def test_the_procedure_can_say_that_its_evidence_was_deleted(
         "3 evidence files were deleted 60 months after the decision, under the scheme&#x27;s "
         "retention rule."
     )
+
+
+def test_the_procedure_page_says_that_its_evidence_was_deleted(
+    client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from clusterlabel.access.models import Grant
+    from tests.helpers import english_pages, login, text
+
+    version = retention_version(months=60)
+    old = decided(days_ago=62 * 31, version=version, files=2)
+    manager = Grant.objects.get(organisation=old.organisation).user
+    login(client, manager)
+    english_pages(client)
+    url = reverse("procedures:detail", args=[old.pk])
+    assert "under the scheme's retention rule" not in text(client.get(url))
+    with django_capture_on_commit_callbacks(execute=True):
+        retention_apply()
+    assert (
+        "2 evidence files were deleted 60 months after the decision, under the scheme's "
+        "retention rule." in text(client.get(url))
+    )
