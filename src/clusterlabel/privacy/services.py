@@ -126,17 +126,21 @@ def person_erase(*, user: User, actor: User | None, reason: str = "") -> Erasure
     nothing but records nothing new either.
     """
     _check_eraser(actor, user)
-    blockers = erasure_blockers(user=user)
-    if blockers:
-        raise ErasureRefused(
-            "under_way",
-            _("%(person)s cannot be erased now: %(blockers)s.")
-            % {"person": pseudonym_of(user), "blockers": "; ".join(b.what for b in blockers)},
-            blockers,
-        )
     pseudonym = pseudonym_of(user)
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
+        # Checked inside the transaction, right before the writes. The services that assign
+        # a person do not lock the account, so a panel changed in this very moment can still
+        # slip through; the window is as small as it can be without that lock.
+        blockers = erasure_blockers(user=locked)
+        if blockers:
+            raise ErasureRefused(
+                "under_way",
+                _("%(person)s cannot be erased now: %(blockers)s.")
+                % {"person": pseudonym, "blockers": "; ".join(b.what for b in blockers)},
+                blockers,
+            )
+        was_active = locked.is_active
         already = locked.username == f"erased-{locked.pk}"
         identifiers = [
             locked.username,
@@ -194,7 +198,7 @@ def person_erase(*, user: User, actor: User | None, reason: str = "") -> Erasure
                 actor=actor,
                 action="account.erase",
                 target=locked,
-                before={"active": user.is_active},
+                before={"active": was_active},
                 after={"active": False, "erased": True},
                 reason=reason,
             )
