@@ -256,3 +256,26 @@ def test_send_reminders_runs_the_expiry_check(esca):
     call_command("send_reminders", stdout=out)
     assert f"[webhooks] reported {expired.certificate_number}" in out.getvalue()
     assert deliveries(mine) == [("label.expired", expired.certificate_number)]
+
+
+def test_without_an_endpoint_nothing_is_written_but_an_expiry_is_marked(esca):
+    from clusterlabel.webhooks.models import Event
+
+    label = make_label(scheme_id="ecei-gold")
+    label_services.label_change_state(
+        label=label, actor=UserFactory(role="authority"), new_state="suspended", reason="x"
+    )
+    assert not Event.objects.exists()
+    today = timezone.localdate()
+    expired = make_label(
+        scheme_id="ecei-gold",
+        valid_from=today - timedelta(days=731),
+        valid_until=today - timedelta(days=1),
+    )
+    label_expiries_record(today=today)
+    (mark,) = Event.objects.all()
+    assert (mark.kind, mark.subject) == ("label.expired", expired.certificate_number)
+    # An endpoint registered afterwards is not told of an expiry reported before it existed.
+    mine = endpoint(esca)
+    assert label_expiries_record(today=today) == []
+    assert deliveries(mine) == []

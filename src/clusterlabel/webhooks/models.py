@@ -4,8 +4,9 @@ Guarantees the database holds:
 
 * an endpoint belongs to exactly one operator or one programme (a check constraint);
 * an event is written in the transaction of the write it reports (``webhooks.outbox``), with one
-  delivery per active endpoint that wanted it at that moment, so a rolled-back write leaves no
-  event and no delivery, and a committed one always has its deliveries;
+  delivery per active endpoint that wanted it at that moment (none wanting it: no event, except
+  an expiry, kept as the mark that it was reported), so a rolled-back write leaves no event and
+  no delivery, and a committed one always has its deliveries;
 * an event with a ``dedupe_key`` exists at most once (the daily expiry check can run twice);
 * a delivery is for one endpoint and one event at most once;
 * every attempt is kept (status code, short error, duration), none is ever deleted.

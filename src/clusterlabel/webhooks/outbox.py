@@ -21,6 +21,7 @@ written once per event, as it was when it happened.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -72,25 +73,30 @@ def event_record(
     *,
     kind: EventKind,
     subject: str,
-    data: dict[str, Any],
+    data: Callable[[], dict[str, Any]],
     operator_id: int | None,
     organisation_id: int,
     dedupe_key: str | None = None,
-    occurred_at: Any = None,
-) -> Event:
+) -> Event | None:
     """Write the event and one delivery per endpoint that is told of it (inside the caller's
     transaction; on its own it opens one). Deliveries are due at once; with
-    ``WEBHOOK_DELIVER_ON_COMMIT`` (the demo) a background thread sends them after the commit."""
+    ``WEBHOOK_DELIVER_ON_COMMIT`` (the demo) a background thread sends them after the commit.
+
+    When no endpoint is told of it, nothing is written (an import issuing thousands of labels
+    costs one query each), unless the event has a ``dedupe_key``: then it is kept as the mark
+    that it has been reported. ``data`` is called only when the event is written."""
     with transaction.atomic():
+        endpoints = endpoints_for(
+            kind=kind, operator_id=operator_id, organisation_id=organisation_id
+        )
+        if not endpoints and dedupe_key is None:
+            return None
         event = Event.objects.create(
             kind=kind,
             subject=subject,
-            data=data,
-            occurred_at=occurred_at or timezone.now(),
+            data=data(),
+            occurred_at=timezone.now(),
             dedupe_key=dedupe_key,
-        )
-        endpoints = endpoints_for(
-            kind=kind, operator_id=operator_id, organisation_id=organisation_id
         )
         now = timezone.now()
         Delivery.objects.bulk_create(
@@ -150,27 +156,34 @@ def procedure_data(procedure: Procedure, *, award: bool, decided_on: date) -> di
 # --- subscribers ------------------------------------------------------------------------------
 
 
-def label_event_record(event: LabelEvent) -> Event:
+def _one_label_data(label: Label) -> Callable[[], dict[str, Any]]:
+    def data() -> dict[str, Any]:
+        (record,) = label_data(Label.objects.filter(pk=label.pk))
+        return record
+
+    return data
+
+
+def label_event_record(event: LabelEvent) -> Event | None:
     """``labels.events.label_events`` subscriber."""
     label = event.label
-    (data,) = label_data(Label.objects.filter(pk=label.pk))
     return event_record(
         kind=_LABEL_KINDS[event.kind],
         subject=label.certificate_number,
-        data=data,
+        data=_one_label_data(label),
         operator_id=label.scheme_version.operator_id,
         organisation_id=label.organisation_id,
     )
 
 
-def procedure_decided_record(event: Decided) -> Event:
+def procedure_decided_record(event: Decided) -> Event | None:
     """``procedures.decided.decision_made`` subscriber; runs after labels' (``INSTALLED_APPS``
     order), so an award's payload lists the labels it issued."""
     procedure = event.procedure
     return event_record(
         kind=EventKind.PROCEDURE_DECIDED,
         subject=procedure.reference,
-        data=procedure_data(procedure, award=event.award, decided_on=event.decided_on),
+        data=lambda: procedure_data(procedure, award=event.award, decided_on=event.decided_on),
         operator_id=procedure.scheme_version.operator_id,
         organisation_id=procedure.organisation_id,
     )
@@ -206,11 +219,10 @@ def label_expiries_record(*, today: date, dry_run: bool = False) -> list[Label]:
         return due
     for label in due:
         with transaction.atomic():
-            (data,) = label_data(Label.objects.filter(pk=label.pk))
             event_record(
                 kind=EventKind.LABEL_EXPIRED,
                 subject=label.certificate_number,
-                data=data,
+                data=_one_label_data(label),
                 operator_id=label.scheme_version.operator_id,
                 organisation_id=label.organisation_id,
                 dedupe_key=expiry_key(label),
