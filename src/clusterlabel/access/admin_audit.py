@@ -46,7 +46,7 @@ class AuditEventAdmin(admin.ModelAdmin):
         "actor_name",
         "changes_in_words",
     ]
-    fields = readonly_fields
+    fields = tuple(readonly_fields)
     show_full_result_count = False
 
     @admin.display(description=_("what happened"))
