@@ -101,8 +101,8 @@ def scheme_level_name(scheme: Any, level: Any) -> str:
 def board_name(scheme: Any) -> str:
     """The body that reviews the report under ``scheme`` (a scheme, or anything with its
     ``scheme``, such as a procedure), in the current language: the scheme's
-    ``procedure.board_name`` (ECEI Gold's cluster-excellence group, BW's Beirat), else "Advisory
-    board"."""
+    ``procedure.board_name`` (ECEI Gold's cluster-excellence group), else "Advisory board"
+    ("Beirat", as BW calls its board)."""
     scheme = getattr(scheme, "scheme", scheme)
     name = scheme.procedure.board_name
     return localized(name) if name is not None else str(_("Advisory board"))

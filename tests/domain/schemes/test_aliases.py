@@ -33,7 +33,7 @@ def test_the_shipped_files_keep_the_hashes_they_were_loaded_with():
     maps)."""
     hashes = {scheme.id: scheme.content_hash for scheme in load_scheme_dir(SHIPPED_DIR)}
     assert hashes == {
-        "bw-cluster-excellence": "6f59fd523c41a9b87de438bf6b480dbab0b9546e88ed65b46040c2eb9aaa1218",
+        "bw-cluster-excellence": "e71075fd8f96ba7f1a76a80ab4cd3f7c9822dc765a2bd1701ec5537c918f91d9",
         "ecei-bronze": "ceb77a22027c80d8b1acd214393a21b60c7bd03b64c42a35f25f174c3c9d866f",
         "ecei-gold": "9c9b09f97c1f2c41d30727e1c2545c164cbf021e3e01ee0506d09703878bb838",
         "ecei-silver": "90fb085f5415e1de69a9d73d5fede783f51a7fd289ea3a754264dbdd34202fc9",
