@@ -140,3 +140,15 @@ def test_a_contract_without_invoices_offers_the_secretariat_to_issue_them(client
     assert elements(client.get(detail), "form", class_="issue-invoices") == []
     client.post(issue)
     assert Invoice.objects.count() == 1
+
+
+def test_a_refused_form_says_what_is_missing_and_changes_nothing(client):
+    builder = contracted("ecei-bronze")
+    (invoice,) = invoices_of(builder)
+    login(client, builder.secretariat, language="en")
+    page = client.post(reverse("invoices:cancel", args=[invoice.pk]), {"reason": ""})
+    assert page.status_code == 400
+    summary = element(page, id="cancel-errors")
+    assert "This field is required." in text(summary)
+    invoice.refresh_from_db()
+    assert invoice.status == "open" and not Invoice.objects.filter(kind="credit_note").exists()
