@@ -83,7 +83,7 @@ class ProgrammeRule:
             return {}
         items: list[dict[str, str]] = []
         for alternative in self.alternatives:
-            item = {alternative.kind: alternative.scheme_id}
+            item: dict[str, str] = {alternative.kind: alternative.scheme_id}
             if alternative.level_id:
                 item["level"] = alternative.level_id
             items.append(item)

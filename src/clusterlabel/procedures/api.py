@@ -6,6 +6,8 @@ submitting it stays a step on its page)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
@@ -91,7 +93,7 @@ def _with_versions(procedures: list[Procedure]) -> list[Procedure]:
     return procedures
 
 
-def procedure_record(procedure: Procedure, *, today) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def procedure_record(procedure: Procedure, *, today: date) -> dict[str, object]:
     deadline = procedure_deadline(procedure, today=today)
     owner = flow.owner_of(procedure.state)
     return {
@@ -144,7 +146,9 @@ class ProcedureListView(TokenAPIView):
         page_text = request.query_params.get("page", "1")
         if not page_text.isdigit() or not 1 <= int(page_text) <= 10**9:
             raise ValidationError({"page": [_("Enter a whole number from 1.")]})
-        queryset = procedure_list(user=request.user, state=state).defer("scheme_version__content")
+        queryset = procedure_list(user=self.owner(request), state=state).defer(
+            "scheme_version__content"
+        )
         paginator = Paginator(queryset, PAGE_SIZE)
         number = min(int(page_text), paginator.num_pages)
         rows = _with_versions(list(paginator.page(number).object_list))
@@ -175,7 +179,7 @@ class ProcedureListView(TokenAPIView):
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         try:
-            organisation = organisation_get(pk=data["organisation_id"], viewer=request.user)
+            organisation = organisation_get(pk=data["organisation_id"], viewer=self.owner(request))
         except Organisation.DoesNotExist:
             raise NotFound(_("No organisation you may see has this id.")) from None
         version = SchemeVersion.objects.filter(scheme_id=data["scheme"], is_current=True).first()
@@ -188,7 +192,7 @@ class ProcedureListView(TokenAPIView):
                 level_id=data.get("level") or version.scheme.levels[-1].id,
                 process=data["process"],
                 assessment_mode=data["assessment_mode"],
-                actor=request.user,
+                actor=self.owner(request),
                 note=data["note"],
                 improvement_areas=[
                     ImprovementAreaInput(
@@ -207,5 +211,7 @@ class ProcedureListView(TokenAPIView):
             raise ValidationError(
                 error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
             ) from None
-        procedure = _with_versions([procedure_list(user=request.user).get(pk=procedure.pk)])[0]
+        procedure = _with_versions([procedure_list(user=self.owner(request)).get(pk=procedure.pk)])[
+            0
+        ]
         return Response(procedure_record(procedure, today=timezone.localdate()), status=201)

@@ -135,7 +135,7 @@ class ProgrammeListView(TokenAPIView):
         responses={200: ProgrammeSerializer(many=True), 401: UNAUTHORISED, 429: TOKEN_THROTTLED},
     )
     def get(self, request: Request) -> Response:
-        return Response([programme_record(p) for p in programmes_visible(user=request.user)])
+        return Response([programme_record(p) for p in programmes_visible(user=self.owner(request))])
 
 
 class ProgrammeMembersView(TokenAPIView):
@@ -152,7 +152,7 @@ class ProgrammeMembersView(TokenAPIView):
     )
     def get(self, request: Request, key: str) -> Response:
         try:
-            programme = programme_get(slug=key, viewer=request.user)
+            programme = programme_get(slug=key, viewer=self.owner(request))
         except Http404:
             raise NotFound from None
         today = timezone.localdate()

@@ -16,6 +16,7 @@ from clusterlabel.core.formatting import scheme_level_name
 from clusterlabel.core.language import current_language
 from clusterlabel.domain.programmes import Alternative, ProgrammeRule, Standing
 from clusterlabel.labels.models import LabelState
+from clusterlabel.organisations.models import Organisation
 from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.programmes.selectors import Member, MemberLabel, MemberProcedure
 from clusterlabel.schemes.models import SchemeVersion
@@ -104,7 +105,7 @@ class MemberRow:
     expiring: bool  # a label ends within the chosen window
 
     @property
-    def organisation(self):  # type: ignore[no-untyped-def]
+    def organisation(self) -> Organisation:
         return self.member.organisation
 
     @property

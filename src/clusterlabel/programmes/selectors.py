@@ -102,11 +102,10 @@ def programme_members(*, programme: Programme, day: date) -> list[Member]:
             Prefetch("procedures", queryset=procedures, to_attr="programme_procedures"),
         )
     )
-    version_ids = {
-        row.scheme_version_id
-        for organisation in organisations
-        for row in [*organisation.programme_labels, *organisation.programme_procedures]
-    }
+    version_ids: set[int] = set()
+    for organisation in organisations:
+        version_ids.update(label.scheme_version_id for label in organisation.programme_labels)
+        version_ids.update(p.scheme_version_id for p in organisation.programme_procedures)
     versions = _versions(version_ids)
     rule = programme.member_rule
     members = []

@@ -4,7 +4,7 @@ their labels, procedures under way and standing, as a page, CSV and XLSX."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -32,7 +32,7 @@ def programme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def programme_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+def programme_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase:
     """One programme's members. Filters: ``standing`` (met, unmet), ``expiring`` (90, 180,
     365 days); ``format`` csv or xlsx downloads every row the filters keep."""
     programme = programme_get(slug=slug, viewer=request.user)

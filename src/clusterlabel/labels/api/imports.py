@@ -36,7 +36,7 @@ class ImportRequestSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(
         required=False, default=True, help_text="Only check (the default); false writes."
     )
-    label = serializers.CharField(
+    label = serializers.CharField(  # type: ignore[assignment]  # the import's field, not DRF's
         required=False, help_text="The label of every row without one, e.g. ECEI Bronze."
     )
     encoding = serializers.ChoiceField(
@@ -80,7 +80,7 @@ class ImportReportSerializer(serializers.Serializer):
     duplicates = serializers.ListField(
         child=serializers.ListField(child=serializers.IntegerField())
     )
-    errors = RowProblemSerializer(many=True)
+    errors = RowProblemSerializer(many=True)  # type: ignore[assignment]  # the report's field
     warnings = RowProblemSerializer(many=True)
     notes = serializers.ListField(child=serializers.CharField())
     matched = serializers.ListField(child=serializers.DictField())
@@ -138,7 +138,7 @@ class LabelImportView(TokenAPIView):
         dry_run = str(request.data.get("dry_run", "true")).strip().lower() not in NO
         result = labels_import(
             data=upload.read(),
-            actor=request.user,
+            actor=self.owner(request),
             file_name=upload.name,
             encoding=form.cleaned_data.get("encoding") or None,
             delimiter=form.cleaned_data.get("delimiter") or None,

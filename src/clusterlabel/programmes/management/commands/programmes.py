@@ -10,6 +10,7 @@ person), like the other commands; the change is audited (``programme.create`` / 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
@@ -39,14 +40,12 @@ class Command(BaseCommand):
     @no_translations
     def handle(self, *args: object, **options: object) -> None:
         if options["action"] == "list":
-            programmes = Programme.objects.annotate(members=Count("organisation")).order_by("slug")
-            for programme in programmes:
-                rule = json.dumps(programme.rule, ensure_ascii=False) if programme.rule else "-"
-                self.stdout.write(
-                    f"{programme.slug}\t{programme.name}\t{programme.members} members\t{rule}"
-                )
+            listed = Programme.objects.annotate(members=Count("organisation")).order_by("slug")
+            for row in listed:
+                text = json.dumps(row.rule, ensure_ascii=False) if row.rule else "-"
+                self.stdout.write(f"{row.slug}\t{row.name}\t{row.members} members\t{text}")
             return
-        rule = None
+        rule: dict[str, Any] | None = None
         if options["rule"] is not None:
             try:
                 rule = json.loads(str(options["rule"]))
