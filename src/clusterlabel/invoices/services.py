@@ -231,7 +231,9 @@ def _issue(*, procedure: Procedure, actor: User | None, today: date | None = Non
     """Issue the contract's invoices (module docstring); the caller checked the permission."""
     with transaction.atomic():
         locked = (
-            Procedure.objects.select_for_update()
+            # Only the procedure's row is locked: PostgreSQL refuses FOR UPDATE on the nullable
+            # side of the outer join to the operator.
+            Procedure.objects.select_for_update(of=("self",))
             .select_related("organisation", "scheme_version__operator")
             .get(pk=procedure.pk)
         )
