@@ -15,7 +15,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_labels_issue_before_the_pool_records():
-    assert decided.decision_made.names() == ["labels.issue", "benchmarks.record"]
+    # The webhooks announce the decision last, with the labels it issued.
+    assert decided.decision_made.names() == [
+        "labels.issue",
+        "benchmarks.record",
+        "webhooks.decided",
+    ]
 
 
 def test_an_award_reaches_both_subscribers():

@@ -223,6 +223,7 @@ ROUTES = {
     "api:procedures": ((), 401),
     "api:programmes": ((), 401),
     "api:programme_members": (("programme",), 401),
+    "api:label_imports": ((), 401),  # POST only, with a token
     "api:labels": ((), 200),
     "api:label": (("number",), 200),
     "api:organisation": (("organisation",), 200),
