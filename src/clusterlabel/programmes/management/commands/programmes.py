@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 from django.db.models import Count
 
+from clusterlabel.core.commands import refused
 from clusterlabel.organisations.models import Programme
 from clusterlabel.organisations.services import programme_save
 
@@ -61,10 +62,5 @@ class Command(BaseCommand):
                 rule=rule,
             )
         except ValidationError as error:
-            problems = "; ".join(
-                f"{field}: {message}"
-                for field, messages in error.message_dict.items()
-                for message in messages
-            )
-            raise CommandError(problems) from error
+            raise refused(error) from error
         self.stdout.write(f"{programme.slug}: saved")

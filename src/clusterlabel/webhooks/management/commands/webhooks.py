@@ -15,6 +15,7 @@ import time
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
+from clusterlabel.core.commands import refused
 from clusterlabel.organisations.models import Programme
 from clusterlabel.schemes.models import Operator
 from clusterlabel.webhooks.delivery import deliveries_send_due
@@ -89,12 +90,7 @@ class Command(BaseCommand):
                 actor=None,
             )
         except ValidationError as error:
-            problems = "; ".join(
-                f"{field}: {message}"
-                for field, messages in error.message_dict.items()
-                for message in messages
-            )
-            raise CommandError(problems) from error
+            raise refused(error) from error
         self.stdout.write(f"{new.endpoint.pk}: {new.endpoint.url} for {owner.name}")
         self.stdout.write(f"secret (shown only now): {new.secret}")
 
