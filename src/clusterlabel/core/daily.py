@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from clusterlabel.core.hooks import Hook
 
@@ -26,3 +27,13 @@ class DailyRun:
 
 daily_jobs: Hook[DailyRun] = Hook()
 """What the daily command runs besides the label-expiry reminders."""
+
+
+class Outcome(StrEnum):
+    """What became of one reminder in a daily run (expiry, deadline): the command's words."""
+
+    SENT = "sent"
+    WOULD_SEND = "would send"
+    FAILED = "failed"
+    ALREADY_SENT = "already sent"
+    NO_RECIPIENTS = "no recipients"

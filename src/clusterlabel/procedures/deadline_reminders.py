@@ -33,7 +33,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -44,6 +43,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from clusterlabel.accounts.models import User
+from clusterlabel.core.daily import Outcome
 from clusterlabel.domain.procedure.reminders import (
     STEPS,
     Step,
@@ -61,14 +61,6 @@ logger = logging.getLogger(__name__)
 def deadline_reminder_offsets() -> tuple[int, ...]:
     """``settings.DEADLINE_REMINDER_DAYS``, earliest reminder first, without duplicates."""
     return reminder_offsets(settings.DEADLINE_REMINDER_DAYS)
-
-
-class Outcome(StrEnum):
-    SENT = "sent"
-    WOULD_SEND = "would send"
-    FAILED = "failed"
-    ALREADY_SENT = "already sent"
-    NO_RECIPIENTS = "no recipients"
 
 
 @dataclass

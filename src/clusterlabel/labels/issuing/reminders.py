@@ -33,7 +33,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from enum import StrEnum
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -46,6 +45,7 @@ from django.utils import translation
 from clusterlabel.access.policy import holders
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
+from clusterlabel.core.daily import Outcome
 from clusterlabel.domain.validity import renewal_window_end
 from clusterlabel.labels.models import Label, LabelReminder, LabelState
 from clusterlabel.procedures.models import TERMINAL_STATES, Procedure
@@ -79,14 +79,6 @@ def due_kind(
         return EXPIRED if (today - valid_until).days <= expired_days else None
     reached = [days for days in offsets if today >= valid_until - timedelta(days=days)]
     return str(min(reached)) if reached else None
-
-
-class Outcome(StrEnum):
-    SENT = "sent"
-    WOULD_SEND = "would send"
-    FAILED = "failed"
-    ALREADY_SENT = "already sent"
-    NO_RECIPIENTS = "no recipients"
 
 
 @dataclass
