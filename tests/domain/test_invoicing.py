@@ -100,7 +100,11 @@ def test_a_credit_note_negates_every_amount() -> None:
 def test_numbers_prefix_and_due_date() -> None:
     assert invoice_number("VDIVDE", 2026, 1) == "VDIVDE-2026-00001"
     assert invoice_number("ESCA", 2026, 123456) == "ESCA-2026-123456"
-    assert number_prefix("vdivde-innovation-technik-gmbh") == "VDIVDEINNOVA"
+    assert number_prefix("VDI/VDE Innovation + Technik GmbH") == "VDIVDE"
+    assert number_prefix("European Secretariat for Cluster Analysis (ESCA)") == "ESCA"
+    assert number_prefix("Ministère (Île-de-France) Agence régionale") == "MINISTERE"
+    assert number_prefix("Württembergische Clusteragentur") == "WURTTEMBERGI"
+    assert number_prefix("") == "INV"
     with pytest.raises(ValueError):
         invoice_number("X", 2026, 0)
     assert due_date(date(2026, 12, 15), 30) == date(2027, 1, 14)

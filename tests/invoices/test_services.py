@@ -87,8 +87,8 @@ def test_numbers_run_on_per_operator_without_gaps_and_the_default_prefix() -> No
     bronze = invoices_of(contracted("ecei-bronze"))
     numbers = [i.number for i in first + second]
     year = first[0].issued_on.year
-    assert numbers == [f"VDIVDEINNOVA-{year}-{n:05d}" for n in range(1, 5)]
-    assert [i.number for i in bronze] == [f"EUROPEANSECR-{year}-00001"]
+    assert numbers == [f"VDIVDE-{year}-{n:05d}" for n in range(1, 5)]
+    assert [i.number for i in bronze] == [f"ESCA-{year}-00001"]
 
 
 def test_an_english_speaking_manager_gets_an_english_invoice() -> None:

@@ -86,11 +86,15 @@ def credit_amounts(amounts: InvoiceAmounts) -> InvoiceAmounts:
     return InvoiceAmounts(net=-amounts.net, vat=-amounts.vat, gross=-amounts.gross)
 
 
-def number_prefix(operator_key: str) -> str:
-    """The default number prefix of an operator: its key in upper-case ASCII letters and
-    digits, at most 12 ("vdivde-innovation-technik-gmbh" gives "VDIVDEINNOVA")."""
-    ascii_key = unicodedata.normalize("NFKD", operator_key).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9]", "", ascii_key).upper()[:12] or "INV"
+def number_prefix(operator_name: str) -> str:
+    """The default number prefix of an operator, from its name: the short name it gives in
+    brackets ("European Secretariat for Cluster Analysis (ESCA)" gives "ESCA"), else its first
+    word ("VDI/VDE Innovation + Technik GmbH" gives "VDIVDE"), in upper-case ASCII letters and
+    digits, at most 12; "INV" when nothing is left."""
+    ascii_name = unicodedata.normalize("NFKD", operator_name).encode("ascii", "ignore").decode()
+    short = re.search(r"\(([^()]+)\)\s*$", ascii_name)
+    word = short.group(1) if short else (ascii_name.split() or [""])[0]
+    return re.sub(r"[^A-Za-z0-9]", "", word).upper()[:12] or "INV"
 
 
 def invoice_number(prefix: str, year: int, sequence: int) -> str:

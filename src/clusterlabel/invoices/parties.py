@@ -73,7 +73,7 @@ def seller_of(operator: Operator) -> Seller:
         vat_id=str(config.get("vat_id", "")),
         contact=str(config.get("contact", "")),
         bank_account=str(config.get("iban", "")),
-        prefix=str(config.get("prefix") or number_prefix(operator.slug)),
+        prefix=str(config.get("prefix") or number_prefix(operator.name)),
     )
 
 
