@@ -41,9 +41,10 @@ PEOPLE = [
 ]
 LOCALES = {"de": "de-DE", "en": "en-GB"}
 BACK_OFFICE = ["secretariat", "bw-secretariat"]
-# Downloads, the language switch, Django's back office (its own stylesheet), leaving.
+# Downloads, the language switch, the API and its documentation page, Django's back office
+# (its own stylesheet), leaving.
 NOT_PAGES = re.compile(
-    r"^/(admin|i18n)/|\.(pdf|csv|json|svg|jwt|png|zip)(\?|$)|/export|/download|/evidence/|logout"
+    r"^/(admin|i18n|api)/|\.(pdf|csv|json|svg|jwt|png|zip)(\?|$)|/export|/download|/evidence/|logout"
 )
 SAME_KIND = 2  # pages of one kind visited (``/procedures/N/``)
 MOST_PAGES = 120  # per person: a bound, not a sample (the demo has fewer kinds of page)
