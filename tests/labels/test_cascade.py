@@ -43,7 +43,7 @@ def states(*labels: Label) -> list[str]:
     return [Label.objects.get(pk=label.pk).state for label in labels]
 
 
-def test_revoking_the_state_label_revokes_the_gold_with_its_own_event(pair, authority):
+def test_revoking_the_state_label_revokes_the_gold_with_its_own_event(pair, authority, english):
     bw, gold = pair
     services.label_change_state(
         label=bw, actor=authority, new_state="revoked", reason="Fraudulent self-assessment"

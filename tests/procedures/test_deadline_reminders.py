@@ -122,7 +122,8 @@ def test_the_assessors_on_the_panel_are_reminded_and_nobody_else():
     assert outsider.email not in outbox_to()
     assert builder.secretariat.email not in outbox_to()
     assert builder.manager.email not in outbox_to()
-    assert "Score the indicators and submit the assessment report" in mail.outbox[0].subject
+    # In the assessor's language (German by default).
+    assert "Indikatoren bewerten und Bewertungsbericht einreichen" in mail.outbox[0].subject
 
 
 def test_an_assessor_who_lost_the_role_is_not_reminded():

@@ -102,9 +102,7 @@ def test_an_imported_first_benchmarking_18_months_back_is_accepted(client, appli
     record = import_benchmarking(organisation, months_ago(18))
     login(client, manager)
     page = client.get(reverse("procedures:create", args=[organisation.pk]))
-    assert "Aus den Unterlagen des Betreibers importiert" in text(page) or (
-        "Imported from the operator's records" in text(page)
-    )
+    assert "Aus den Unterlagen des Betreibers übernommen" in text(page)  # German by default
     response = apply(client, manager, organisation)
     procedure = Procedure.objects.get(organisation=organisation)
     assert response.status_code == 302

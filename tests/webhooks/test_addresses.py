@@ -32,7 +32,7 @@ def test_production_refuses_plain_http_and_internal_addresses(url):
     assert url_problem(url, allow_private=False, resolver=public) is not None
 
 
-def test_a_name_that_resolves_to_an_internal_address_is_refused():
+def test_a_name_that_resolves_to_an_internal_address_is_refused(english):
     problem = url_problem(
         "https://intranet.example.org/h", allow_private=False, resolver=lambda h: ["10.1.1.1"]
     )
