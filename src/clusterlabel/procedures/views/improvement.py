@@ -22,7 +22,7 @@ from clusterlabel.procedures import services
 from clusterlabel.procedures.forms import AreaReviewForm
 from clusterlabel.procedures.models import ImprovementArea
 from clusterlabel.procedures.presenters.improvement import improvement_section
-from clusterlabel.procedures.views.common import load_procedure, refused
+from clusterlabel.procedures.views.common import load_procedure, refused, stored_file_response
 
 
 @login_required
@@ -89,17 +89,6 @@ def improvement_evidence(request: AuthenticatedHttpRequest, pk: int, area_pk: in
     area = get_object_or_404(ImprovementArea, pk=area_pk, procedure_id=procedure.pk)
     if not area.evidence_file:
         raise Http404
-    try:
-        handle = area.evidence_file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=area.evidence_name,
-        content_type=area.evidence_content_type,
+    return stored_file_response(
+        area.evidence_file, name=area.evidence_name, content_type=area.evidence_content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-cache"
-    return response

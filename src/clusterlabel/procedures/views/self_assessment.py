@@ -16,7 +16,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import (
     FileResponse,
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
@@ -40,7 +39,7 @@ from clusterlabel.procedures import services
 from clusterlabel.procedures.models import Evidence, Procedure
 from clusterlabel.procedures.presenters.self_assessment import anchor, questionnaire_page
 from clusterlabel.procedures.self_assessment_forms import SelfAssessmentForm
-from clusterlabel.procedures.views.common import load_procedure, refused
+from clusterlabel.procedures.views.common import load_procedure, refused, stored_file_response
 
 
 def _is_manager(user: Any, procedure: Procedure) -> bool:
@@ -244,17 +243,6 @@ def evidence_download(request: AuthenticatedHttpRequest, pk: int, evidence_pk: i
     the procedure. Evidence of another procedure is a 404."""
     procedure = load_procedure(request, pk, Activity.VIEW_PROCEDURE_FILE)
     evidence = get_object_or_404(Evidence, pk=evidence_pk, procedure_id=procedure.pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
+    return stored_file_response(
+        evidence.file, name=evidence.original_name, content_type=evidence.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-cache"
-    return response
