@@ -32,6 +32,7 @@ from clusterlabel.procedures.selectors import procedure_deadline, procedure_list
 from clusterlabel.procedures.services import procedure_create
 from clusterlabel.procedures.services.improvement import ImprovementAreaInput
 from clusterlabel.schemes.models import SchemeVersion
+from clusterlabel.schemes.selectors import scheme_versions_by_pk
 
 PAGE_SIZE = 100
 
@@ -86,8 +87,7 @@ class ApplicationSerializer(serializers.Serializer):
 def _with_versions(procedures: list[Procedure]) -> list[Procedure]:
     """The rows with their scheme versions read once each (the list defers the scheme files,
     which one version's many procedures would otherwise each carry)."""
-    ids = {p.scheme_version_id for p in procedures}
-    versions = {v.pk: v for v in SchemeVersion.objects.filter(pk__in=sorted(ids))}
+    versions = scheme_versions_by_pk(p.scheme_version_id for p in procedures)
     for procedure in procedures:
         procedure.scheme_version = versions[procedure.scheme_version_id]
     return procedures

@@ -31,6 +31,7 @@ from clusterlabel.labels.models import Label, LabelState
 from clusterlabel.organisations.models import Organisation, Programme
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.schemes.models import SchemeVersion
+from clusterlabel.schemes.selectors import scheme_versions_by_pk
 
 
 def programmes_visible(*, user: User) -> QuerySet[Programme]:
@@ -80,10 +81,6 @@ class Member:
     next_expiry: date | None
 
 
-def _versions(ids: set[int]) -> dict[int, SchemeVersion]:
-    return {version.pk: version for version in SchemeVersion.objects.filter(pk__in=sorted(ids))}
-
-
 def programme_members(*, programme: Programme, day: date) -> list[Member]:
     """Every member of ``programme`` by cluster name, with the labels that have not expired on
     ``day`` (suspended ones included, for they still matter to the programme; revoked and
@@ -106,7 +103,7 @@ def programme_members(*, programme: Programme, day: date) -> list[Member]:
     for organisation in organisations:
         version_ids.update(label.scheme_version_id for label in organisation.programme_labels)
         version_ids.update(p.scheme_version_id for p in organisation.programme_procedures)
-    versions = _versions(version_ids)
+    versions = scheme_versions_by_pk(version_ids)
     rule = programme.member_rule
     members = []
     for organisation in organisations:
