@@ -11,13 +11,17 @@ class LabelsConfig(AppConfig):
         from clusterlabel.audit.display import register_action_labels
         from clusterlabel.core.health import readiness_checks
         from clusterlabel.labels.certificates.credentials import signing_keys_check
+        from clusterlabel.labels.certificates.decision_letter import decision_letter_attach
         from clusterlabel.labels.changes import holder_changed
         from clusterlabel.labels.merging import labels_move
         from clusterlabel.labels.services import labels_issue_for_decision
         from clusterlabel.organisations import merging, published
-        from clusterlabel.procedures import decided
+        from clusterlabel.procedures import decided, notifications
 
         decided.decision_made.subscribe("labels.issue", labels_issue_for_decision)
+        notifications.decision_attachments.subscribe(
+            "labels.decision_letter", decision_letter_attach
+        )
         merging.movers.subscribe("labels.move", labels_move)
         published.published_changed.subscribe("labels.changed", holder_changed)
         readiness_checks.subscribe("signing_keys", signing_keys_check)

@@ -1,14 +1,20 @@
 """E-mails to the people who must act next, each in the recipient's language.
 
-Called after the transaction commits; a failing mail server never undoes a step.
+Run as tasks (``procedures.tasks``) after the transaction commits: the web request neither
+renders them nor waits for the mail server, and a failing mail server never undoes a step.
+
+The decision e-mail to the organisation carries the documents of the decision: apps above this
+one add them through ``decision_attachments`` (the labels app: the decision letter as PDF, in
+the recipient's language).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -16,11 +22,27 @@ from django.utils import translation
 from clusterlabel.access.policy import holders
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
+from clusterlabel.core.hooks import Hook
 from clusterlabel.domain import procedure as flow
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.procedures.presenters.next_steps import issued_labels
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass
+class DecisionMail:
+    """The decision e-mail to one of the organisation's managers, as a subscriber of
+    ``decision_attachments`` sees it: subscribers append ``(filename, content, mimetype)``.
+    Rendered in ``language`` (the recipient's)."""
+
+    procedure: Procedure
+    language: str
+    attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
+
+
+decision_attachments: Hook[DecisionMail] = Hook()
+"""What the decision e-mail to the organisation carries (the labels app: the decision letter)."""
 
 
 def recipients_for(procedure: Procedure, role: Role | None) -> list[User]:
@@ -38,21 +60,36 @@ def recipients_for(procedure: Procedure, role: Role | None) -> list[User]:
     return []
 
 
-def _send(procedure: Procedure, users: list[User], template: str, **context: object) -> int:
+def _send(
+    procedure: Procedure,
+    users: list[User],
+    template: str,
+    *,
+    attach_decision_to: frozenset[int] = frozenset(),
+    **context: object,
+) -> int:
+    """Send ``template`` to each of ``users`` in their language; those in
+    ``attach_decision_to`` (user ids) get the decision's documents attached."""
     url = settings.SITE_URL + reverse("procedures:detail", args=[procedure.pk])
     sent = 0
     for user in users:
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        language = user.preferred_language or settings.LANGUAGE_CODE
+        with translation.override(language):
             body = render_to_string(
                 template,
                 {"procedure": procedure, "recipient": user, "url": url, **context},
             )
-            subject, _, text = body.strip().partition("\n")
-            try:
-                send_mail(subject.strip(), text.strip() + "\n", None, [user.email])
-                sent += 1
-            except OSError:
-                logger.exception("Could not send %s to %s", template, user.email)
+        subject, _, text = body.strip().partition("\n")
+        message = EmailMessage(subject.strip(), text.strip() + "\n", None, [user.email])
+        if user.pk in attach_decision_to:
+            mail = DecisionMail(procedure=procedure, language=language)
+            decision_attachments.run(mail)
+            for filename, content, mimetype in mail.attachments:
+                message.attach(filename, content, mimetype)
+        try:
+            sent += message.send()
+        except OSError:
+            logger.exception("Could not send %s to %s", template, user.email)
     return sent
 
 
@@ -66,14 +103,17 @@ def notify_step(*, procedure_id: int, action: str) -> int:
     owner = flow.owner_of(procedure.state)
     # the domain names the owner with its own Role; the grants speak accounts.choices.Role
     users = recipients_for(procedure, Role(owner)) if owner else []
+    managers: frozenset[int] = frozenset()
     if procedure.is_terminal:
-        users = recipients_for(procedure, Role.CLUSTER_MANAGER) + recipients_for(
-            procedure, Role.SECRETARIAT
-        )
+        organisation_side = recipients_for(procedure, Role.CLUSTER_MANAGER)
+        users = organisation_side + recipients_for(procedure, Role.SECRETARIAT)
+        if procedure.decision and procedure.decided_at is not None:
+            managers = frozenset(user.pk for user in organisation_side)
     return _send(
         procedure,
         users,
         "procedures/email/step.txt",
+        attach_decision_to=managers,
         action=action,
         owner=owner,
         labels=issued_labels(procedure),

@@ -126,3 +126,41 @@ def test_the_decision_e_mail_links_the_letter(awarded, settings):
     assert notify_step(procedure_id=procedure.pk, action="award") > 0
     url = "https://labels.example.org" + reverse("labels:decision_letter", args=[procedure.pk])
     assert all(url in message.body for message in mail.outbox)
+
+
+def test_the_decision_e_mail_carries_the_letter_to_the_organisation_only(awarded):
+    procedure = awarded.refresh()
+    manager = procedure.organisation.managers.get()
+    manager.preferred_language = "en"
+    manager.save(update_fields=["preferred_language"])
+    mail.outbox.clear()
+    notify_step(procedure_id=procedure.pk, action="award")
+    to_manager = [m for m in mail.outbox if m.to == [manager.email]]
+    others = [m for m in mail.outbox if m.to != [manager.email]]
+    assert len(to_manager) == 1 and others  # the secretariat is told too
+    (filename, content, mimetype), *rest = to_manager[0].attachments
+    assert rest == []
+    assert filename == f"{procedure.reference}-decision.pdf"
+    assert mimetype == "application/pdf"
+    text = text_of(content)
+    assert "Decision" in text and procedure.reference in text  # in the manager's language
+    assert all(message.attachments == [] for message in others)
+
+
+def test_a_refusal_e_mail_carries_the_refusal_letter():
+    builder = StateBuilder(scheme_id="bw-cluster-excellence").at(ProcedureState.REFUSED)
+    procedure = builder.refresh()
+    manager = procedure.organisation.managers.get()
+    mail.outbox.clear()
+    notify_step(procedure_id=procedure.pk, action="refuse")
+    (message,) = [m for m in mail.outbox if m.to == [manager.email]]
+    (_filename, content, _mimetype) = message.attachments[0]
+    assert " ".join(REFUSAL_REASON.split()) in text_of(content)
+
+
+def test_a_step_before_the_decision_attaches_nothing():
+    builder = StateBuilder(scheme_id="bw-cluster-excellence").at(ProcedureState.BOARD_REVIEW)
+    procedure = builder.refresh()
+    mail.outbox.clear()
+    notify_step(procedure_id=procedure.pk, action="submit_report")
+    assert mail.outbox and all(message.attachments == [] for message in mail.outbox)

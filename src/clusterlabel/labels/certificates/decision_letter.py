@@ -51,6 +51,7 @@ from clusterlabel.labels.certificates.pdf import (
 )
 from clusterlabel.labels.models import Label
 from clusterlabel.procedures.models import Procedure
+from clusterlabel.procedures.notifications import DecisionMail
 
 MESSAGES = {
     "title": pgettext_lazy("decision letter", "Decision"),
@@ -250,7 +251,24 @@ def decision_letter_pdf_bytes(
     return buffer.getvalue()
 
 
+def decision_letter_attach(mail: DecisionMail) -> None:
+    """Attach the letter to the decision e-mail (``procedures.notifications``), in the
+    recipient's language."""
+    procedure = mail.procedure
+    if not has_decision_letter(procedure):
+        return
+    language = decision_letter_language(procedure, mail.language)
+    mail.attachments.append(
+        (
+            decision_letter_filename(procedure),
+            decision_letter_pdf_bytes(procedure, language=language),
+            "application/pdf",
+        )
+    )
+
+
 __all__ = [
+    "decision_letter_attach",
     "decision_letter_filename",
     "decision_letter_language",
     "decision_letter_pdf_bytes",

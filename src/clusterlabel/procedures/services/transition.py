@@ -19,6 +19,7 @@ from clusterlabel.audit.services import audit_record
 from clusterlabel.domain import procedure as flow
 from clusterlabel.procedures.facts import procedure_facts
 from clusterlabel.procedures.models import Procedure
+from clusterlabel.procedures.tasks import notify_panel_task, notify_step_task
 
 # Fields a transition changes that the audit event does not repeat (the state is recorded
 # anyway, the computed result is stored on the procedure and can be recomputed).
@@ -62,17 +63,13 @@ def _require(actor: User, activity: Activity, procedure: Procedure, closed: str)
 
 
 def _notify_after_commit(procedure: Procedure, action: str) -> None:
-    from clusterlabel.procedures.notifications import notify_step
-
     procedure_id = procedure.pk
-    transaction.on_commit(lambda: notify_step(procedure_id=procedure_id, action=action))
+    transaction.on_commit(lambda: notify_step_task.enqueue(procedure_id, str(action)))
 
 
 def _notify_panel_after_commit(procedure: Procedure) -> None:
-    from clusterlabel.procedures.notifications import notify_panel
-
     procedure_id = procedure.pk
-    transaction.on_commit(lambda: notify_panel(procedure_id=procedure_id))
+    transaction.on_commit(lambda: notify_panel_task.enqueue(procedure_id))
 
 
 def procedure_transition(
