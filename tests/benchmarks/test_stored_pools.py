@@ -8,9 +8,10 @@ from datetime import date
 
 import pytest
 from django.db import connection, transaction
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import default_task_backend
 
 from clusterlabel.accounts.choices import Role
 from clusterlabel.benchmarks import stored_pools
@@ -79,6 +80,26 @@ def test_a_decision_builds_the_pool_and_the_next_requests_build_none(builds, cli
     login(client, UserFactory(role=Role.SECRETARIAT))
     assert client.get(reverse("benchmarks:pool", args=["ecei-bronze"])).status_code == 200
     assert builds == []
+
+
+def test_with_a_worker_the_decision_queues_the_build_and_the_request_builds_nothing(builds):
+    builder = ProcedureBuilder(scheme_id="ecei-bronze")
+    builder.advance_to("awaiting_decision")
+    builds.clear()
+    dummy = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with override_settings(TASKS=dummy):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            builder.step()
+        assert builds == []  # the request built nothing
+        (queued,) = [
+            r
+            for r in default_task_backend.results
+            if r.task.func is stored_pools.build_pools_task.func
+        ]
+    assert queued.args == [["ecei-bronze"]]
+    stored_pools.build_pools_task.call(*queued.args)  # the worker's run
+    assert builds == ["latest", "history"]
+    assert f"org:{builder.organisation.pk}" in stored()
 
 
 def test_a_rolled_back_write_builds_nothing():

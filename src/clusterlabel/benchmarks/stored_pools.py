@@ -31,6 +31,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
+from django_tasks import task
 
 from clusterlabel.benchmarks.models import ReferenceAssessment, ReferenceSource, StoredPool
 from clusterlabel.domain.benchmark import (
@@ -308,8 +309,10 @@ def all_pool_ids() -> list[str]:
 
 def pools_changed(pool_ids: Iterable[str]) -> None:
     """Call inside the transaction that writes a pool's rows: once it commits, the pools are
-    built and stored (a rolled-back write builds nothing). A failing build is logged and left
-    to the next request, which builds the pool itself; the write stands. Inside
+    built and stored by ``build_pools_task`` (a worker's, with ``TASKS_BACKEND=database``;
+    at once in this process with the immediate backend); a rolled-back write builds nothing. A
+    failing build is logged and left to the next request, which builds the pool itself; the
+    write stands. Inside
     :func:`pools_built_once` the pools are built when it ends instead."""
     changed = sorted(set(pool_ids))
     if not changed:
@@ -318,7 +321,7 @@ def pools_changed(pool_ids: Iterable[str]) -> None:
     if deferred is not None:
         deferred.update(changed)
         return
-    transaction.on_commit(lambda: _build_after_commit(changed))
+    transaction.on_commit(lambda: build_pools_task.enqueue(changed))
 
 
 _batch = threading.local()
@@ -356,3 +359,11 @@ def _build_after_commit(pool_ids: list[str]) -> None:
         pools_build(pool_ids)
     except Exception:
         logger.exception("Building the benchmarking pools %s failed", ", ".join(pool_ids))
+
+
+@task()
+def build_pools_task(pool_ids: list[str]) -> None:
+    """Build the pools a committed write changed: a task, so that with a worker
+    (``TASKS_BACKEND=database``) no web request builds a pool; with the immediate backend it
+    runs when the write commits, as before."""
+    _build_after_commit(pool_ids)

@@ -13,6 +13,12 @@ Guarantees:
 * **At least once.** A worker that dies after sending and before recording leaves the
   delivery to be sent again when its lease ends. Receivers deduplicate on the delivery id
   (``id`` in the body, ``X-Clusterlabel-Delivery``), which stays the same on every attempt.
+* **On the task queue.** With a task backend that runs tasks later (``TASKS_BACKEND=database``)
+  the commit that writes an event queues ``deliver_webhooks_task``; a run that leaves deliveries
+  pending queues one more for the earliest of them, once per due time (``cache.add``), so
+  retries follow the backoff without a poller. The immediate backend has no later: there the
+  demo sends in a thread after the commit and retries come from ``clusterlabel webhooks
+  deliver`` (or the daily run's ``--once``).
 * **Every attempt recorded.** Status code or a short error, and the duration; a 2xx is
   delivered, anything else is tried again after ``domain.webhooks.BACKOFF`` and given up after
   the last. A result is recorded only by the worker holding the claim.
@@ -31,8 +37,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import close_old_connections, connection, transaction
+from django.db.models import Min
 from django.utils import timezone
+from django_tasks import default_task_backend, task
 
 from clusterlabel.domain.webhooks import is_success, retry_after, signature
 from clusterlabel.webhooks.addresses import url_problem
@@ -241,3 +250,33 @@ def deliveries_send_due_then_close() -> None:
     finally:
         close_old_connections()
         connection.close()
+
+
+def deliveries_follow_up(*, now: datetime | None = None) -> datetime | None:
+    """Queue ``deliver_webhooks_task`` for the earliest pending delivery, unless a run for that
+    moment is queued already; the moment queued, or ``None`` (nothing pending, or a backend that
+    cannot run a task later)."""
+    if not default_task_backend.supports_defer:
+        return None
+    due = Delivery.objects.filter(state=DeliveryState.PENDING).aggregate(
+        due=Min("next_attempt_at")
+    )["due"]
+    if due is None:
+        return None
+    now = now or timezone.now()
+    run_after = max(due, now)
+    # One queued run per due time, whichever worker or commit asks first.
+    key = f"webhooks:run-after:{run_after.replace(microsecond=0).isoformat()}"
+    if not cache.add(key, True, timeout=max(60, int((run_after - now).total_seconds()) + 60)):
+        return None
+    deliver_webhooks_task.using(run_after=run_after).enqueue()
+    return run_after
+
+
+@task()
+def deliver_webhooks_task() -> int:
+    """Send what is due, then queue the next run for what is still pending (see the module's
+    docstring); returns how many attempts were made."""
+    outcomes = deliveries_send_due()
+    deliveries_follow_up()
+    return len(outcomes)

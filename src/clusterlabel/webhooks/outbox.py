@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import default_task_backend
 
 from clusterlabel.core.daily import DailyRun
 from clusterlabel.domain.webhooks import EventKind
@@ -40,7 +41,7 @@ from clusterlabel.labels.registry.filters import SchemeCatalogue
 from clusterlabel.organisations.models import Programme
 from clusterlabel.procedures.decided import Decided
 from clusterlabel.procedures.models import Procedure
-from clusterlabel.webhooks.delivery import deliveries_send_due_then_close
+from clusterlabel.webhooks.delivery import deliver_webhooks_task, deliveries_send_due_then_close
 from clusterlabel.webhooks.models import Delivery, Endpoint, Event
 
 _LABEL_KINDS = {
@@ -102,9 +103,19 @@ def event_record(
         Delivery.objects.bulk_create(
             Delivery(event=event, endpoint=endpoint, next_attempt_at=now) for endpoint in endpoints
         )
-        if endpoints and settings.WEBHOOK_DELIVER_ON_COMMIT:
-            transaction.on_commit(deliver_in_background)
+        if endpoints:
+            transaction.on_commit(deliver_after_commit)
     return event
+
+
+def deliver_after_commit() -> None:
+    """Queue the sending on the task queue when it runs tasks later (a worker); else, where
+    ``WEBHOOK_DELIVER_ON_COMMIT`` says so (the demo), send in a thread of its own; else leave
+    it to ``clusterlabel webhooks deliver``."""
+    if default_task_backend.supports_defer:
+        deliver_webhooks_task.enqueue()
+    elif settings.WEBHOOK_DELIVER_ON_COMMIT:
+        deliver_in_background()
 
 
 def deliver_in_background() -> None:
