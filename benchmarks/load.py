@@ -61,6 +61,7 @@ class Endpoint:
     name: str
     paths: tuple[str, ...]  # one, or several that wrk rotates through
     least_seconds: int = 0  # a slow endpoint runs this long at least, to finish some requests
+    headers: tuple[str, ...] = ()  # e.g. the API token's "Authorization: Bearer ..."
 
 
 def parse_arguments() -> argparse.Namespace:
@@ -191,14 +192,58 @@ def fixture_values() -> dict:
     rows = list(current.order_by("pk").values_list("certificate_number", "organisation_id"))
     step = max(1, len(rows) // ROTATING)
     chosen = rows[::step][:ROTATING]
+    holders = sorted({organisation for _, organisation in chosen})
     return {
         "numbers": [number for number, _ in chosen],
-        "holders": sorted({organisation for _, organisation in chosen}),
+        "holders": holders,
+        **token_fixture(holders[:PROGRAMME_MEMBERS]),
+    }
+
+
+PROGRAMME_MEMBERS = 200  # a national programme's size (go-cluster has about 90 members)
+
+
+def token_fixture(members: list[int]) -> dict:
+    """An operator's secretariat (ECEI's operator) and a programme's staff, each with a new API
+    token: the token endpoints measured with a real key, hashed lookup and grants included. The
+    programme ``load-programme`` has ``members`` (the holders rotated through) and a rule."""
+    from clusterlabel.access.models import Grant
+    from clusterlabel.access.services import user_flags_sync
+    from clusterlabel.accounts.api_tokens import api_token_create
+    from clusterlabel.accounts.models import User
+    from clusterlabel.organisations.models import Organisation, Programme
+    from clusterlabel.schemes.models import SchemeVersion
+
+    operator = SchemeVersion.objects.filter(scheme_id="ecei-gold").first().operator
+    programme, _ = Programme.objects.update_or_create(
+        slug="load-programme",
+        defaults={
+            "name": "Load programme",
+            "rule": {"any_of": [{"label": "ecei-gold"}, {"procedure": "ecei-silver"}]},
+        },
+    )
+    programme.organisation_set.set(Organisation.objects.filter(pk__in=members))
+    keys = {}
+    for username, scope in (
+        ("load-secretariat", {"role": "secretariat", "operator": operator}),
+        ("load-programme", {"role": "programme", "programme": programme}),
+    ):
+        user, _ = User.objects.get_or_create(
+            username=username, defaults={"email": f"{username}@example.org"}
+        )
+        Grant.objects.get_or_create(user=user, **scope)
+        user_flags_sync(user)
+        keys[username] = api_token_create(user=user, name="load benchmark", lifetime_days=30).key
+    return {
+        "secretariat_token": keys["load-secretariat"],
+        "programme_token": keys["load-programme"],
     }
 
 
 def endpoints(fixtures: dict) -> list[Endpoint]:
     numbers, holders = fixtures["numbers"], fixtures["holders"]
+    secretariat = f"Authorization: Bearer {fixtures['secretariat_token']}"
+    programme = f"Authorization: Bearer {fixtures['programme_token']}"
     return [
         Endpoint("registry", ("/registry/",)),
         Endpoint("registry-filtered", ("/registry/?valid_on=2020-06-30&region=DE-BW",)),
@@ -217,6 +262,14 @@ def endpoints(fixtures: dict) -> list[Endpoint]:
         Endpoint("api-label", tuple(f"/api/v1/labels/{number}/" for number in numbers)),
         Endpoint("api-holder", tuple(f"/api/v1/organisations/{pk}/" for pk in holders)),
         Endpoint("api-statistics", ("/api/v1/statistics/",)),
+        # With a personal API token (never cached: each answer is the token holder's).
+        Endpoint("api-procedures", ("/api/v1/procedures/",), headers=(secretariat,)),
+        Endpoint("api-programmes", ("/api/v1/programmes/",), headers=(programme,)),
+        Endpoint(
+            "api-members",
+            ("/api/v1/programmes/load-programme/members/",),
+            headers=(programme,),
+        ),
     ]
 
 
@@ -234,8 +287,9 @@ def server_environment(arguments: argparse.Namespace, name: str, data_dir: Path)
         "CLUSTERLABEL_DATA_DIR": str(data_dir),
         "USE_X_FORWARDED_PROTO": "1",
         "LOG_LEVEL": "WARNING",
-        # wrk is one client address: the API's rate per address would answer it 429.
+        # wrk is one client address with one token: the API's rates would answer it 429.
         "API_ANON_RATE": "100000000/minute",
+        "API_TOKEN_RATE": "100000000/minute",
         **({"REDIS_URL": arguments.redis_url} if arguments.redis_url else {}),
     }
 
@@ -271,9 +325,10 @@ def start_server(arguments: argparse.Namespace, environment: dict, log: Path) ->
     sys.exit(f"gunicorn did not answer /health/ within 60 s; see {log}")
 
 
-def get(port: int, path: str) -> int:
+def get(port: int, path: str, headers: tuple[str, ...] = ()) -> int:
+    extra = dict(header.split(": ", 1) for header in headers)
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}{path}", headers={"X-Forwarded-Proto": "https"}
+        f"http://127.0.0.1:{port}{path}", headers={"X-Forwarded-Proto": "https", **extra}
     )
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
@@ -365,6 +420,8 @@ def run_wrk(
         "--header",
         PROXY_HEADER,
     ]
+    for header in endpoint.headers:
+        command += ["--header", header]
     script = None
     if len(endpoint.paths) > 1:
         listed = ",\n".join(f'  "{path}"' for path in endpoint.paths)
@@ -423,7 +480,10 @@ def main() -> None:
     server = start_server(arguments, environment, log)
     try:
         for endpoint in chosen:  # every worker answers each once before it is measured
-            status = {get(arguments.port, path) for path in endpoint.paths[:1] * arguments.workers}
+            status = {
+                get(arguments.port, path, endpoint.headers)
+                for path in endpoint.paths[:1] * arguments.workers
+            }
             if status != {200}:
                 sys.exit(f"{endpoint.name} {endpoint.paths[0]} answers {status}; see {log}")
         threads = (

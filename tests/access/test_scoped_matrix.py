@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from clusterlabel.access.policy import Activity, can, restrict
+from clusterlabel.accounts.api_tokens import api_token_create
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
 from clusterlabel.audit.models import AuditEvent
@@ -27,6 +28,7 @@ from clusterlabel.organisations.models import Organisation
 from clusterlabel.procedures import services
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.schemes.models import Operator
+from clusterlabel.webhooks.services import endpoint_create
 from tests.factories import PASSWORD, ProgrammeFactory, UserFactory, grant_role
 from tests.procedures import builders
 from tests.procedures.builders import ProcedureBuilder
@@ -399,3 +401,103 @@ def test_uploads_and_scores_on_another_schemes_procedure_are_refused(world, who)
     for response in responses:
         assert response.status_code == 404, (who, response.status_code)
     assert AuditEvent.objects.count() == before
+
+
+# --- the integration surfaces (issue 16): the token API, the programme view, webhooks -------
+
+
+def _token_client(user: User) -> Client:
+    key = api_token_create(user=user, name="matrix", lifetime_days=30).key
+    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+
+@pytest.mark.parametrize(
+    ("who", "sees_bw", "sees_gold"),
+    [
+        ("bw_secretariat", True, False),
+        ("bw_authority", True, False),
+        ("bw_board", True, False),  # the BW procedure is before its board
+        ("ecei_secretariat", False, True),
+        ("ecei_authority", False, True),
+        ("ecei_board", False, False),  # the Gold procedure is decided: not the board's any more
+        ("ecei_assessor", False, False),  # on no panel
+        ("programme", True, False),  # the member's procedure, as on the page
+        ("other_programme", False, False),
+    ],
+)
+def test_the_token_api_lists_only_procedures_in_scope(world, who, sees_bw, sees_gold):
+    response = _token_client(world.people[who]).get("/api/v1/procedures/")
+    assert response.status_code == 200
+    ids = {row["id"] for row in response.json()["results"]}
+    assert (world.bw.procedure.pk in ids) is sees_bw, who
+    assert (world.gold.procedure.pk in ids) is sees_gold, who
+
+
+@pytest.mark.parametrize(
+    ("who", "organisation"),
+    [
+        ("bw_secretariat", "gold"),
+        ("ecei_secretariat", "bw"),
+        ("other_programme", "bw"),
+        ("programme", "gold"),
+        ("ecei_assessor", "gold"),
+    ],
+)
+def test_applying_through_the_api_for_an_organisation_out_of_scope_is_refused(
+    world, who, organisation
+):
+    target = world.gold.organisation if organisation == "gold" else world.bw.organisation
+    before = Procedure.objects.count()
+    response = _token_client(world.people[who]).post(
+        "/api/v1/procedures/",
+        {
+            "organisation_id": target.pk,
+            "scheme": GOLD,
+            "process": "new",
+            "assessment_mode": "on_site",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code in (403, 404), (who, response.status_code)
+    assert Procedure.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("programme", 200),
+        ("other_programme", 404),
+        ("bw_secretariat", 404),
+        ("ecei_secretariat", 404),
+        ("ecei_assessor", 404),
+    ],
+)
+def test_a_programmes_members_by_scope(world, who, status):
+    """go-cluster's page, its exports and its members through the API: its own staff only."""
+    client = _client(world.people[who])
+    page = reverse("programmes:detail", args=["go-cluster"])
+    for query in ({}, {"format": "csv"}, {"format": "xlsx"}):
+        assert client.get(page, query).status_code == status, (who, query)
+    api = _token_client(world.people[who]).get("/api/v1/programmes/go-cluster/members/")
+    assert api.status_code == status, who
+    listed = _token_client(world.people[who]).get("/api/v1/programmes/").json()
+    assert ("go-cluster" in {row["key"] for row in listed}) is (status == 200)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("ecei_secretariat", 200), ("bw_secretariat", 404), ("programme", 404), ("ecei_board", 404)],
+)
+def test_an_operators_webhook_endpoint_by_scope(world, who, status, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    esca = Operator.objects.get(slug=ESCA)
+    endpoint = endpoint_create(
+        owner=esca, url="http://127.0.0.1:9/hook", events=["label.revoked"], actor=None
+    ).endpoint
+    client = _client(world.people[who])
+    assert client.get(reverse("webhooks:detail", args=[endpoint.pk])).status_code == status
+    response = client.post(reverse("webhooks:deactivate", args=[endpoint.pk]))
+    endpoint.refresh_from_db()
+    assert endpoint.is_active is (status != 200), who
+    if status != 200:
+        assert response.status_code == 404
