@@ -10,6 +10,7 @@ import pytest
 from PIL import Image as PILImage
 from pypdf import PdfReader
 
+from clusterlabel.labels.certificates.badge import MESSAGES as BADGE_MESSAGES
 from clusterlabel.labels.certificates.decision_letter import MESSAGES as LETTER_MESSAGES
 from clusterlabel.labels.certificates.pdf import (
     MESSAGES,
@@ -110,8 +111,8 @@ def test_the_wording_comes_from_the_catalogue_with_named_placeholders():
 
 @pytest.mark.parametrize(
     ("messages", "same_in_both"),
-    [(MESSAGES, {"recognised_label"}), (LETTER_MESSAGES, {"dated"})],
-    ids=["certificate", "decision letter"],
+    [(MESSAGES, {"recognised_label"}), (LETTER_MESSAGES, {"dated"}), (BADGE_MESSAGES, set())],
+    ids=["certificate", "decision letter", "badge"],
 )
 def test_the_german_catalogue_has_every_message_of_a_formal_document(messages, same_in_both):
     """A certificate or decision letter never comes out half translated: each of its messages

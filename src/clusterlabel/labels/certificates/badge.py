@@ -5,8 +5,9 @@ Guarantees: the SVG is self-contained (our own drawing, system font stack, no ex
 images, scripts or links); every text in it is XML-escaped, so an organisation name like
 ``<Cluster & Co>`` cannot break or inject markup; it shows the scheme's short name, the level,
 the cluster, the certificate number and either "valid until <date>" or, in another colour, why
-the label is not valid today. Like the certificate, the badge's few words are fixed here in
-German and English (it is drawn for other sites, independently of any page's translations).
+the label is not valid today. Like the certificate, the badge's few words come from the
+translation catalogue (``MESSAGES``, context ``badge``, named placeholders), in the language the
+badge is asked for (``?lang=``), independently of the language of any page that embeds it.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from xml.sax.saxutils import escape, quoteattr
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
 
 from clusterlabel.domain.labels import LabelStatus
+from clusterlabel.labels.certificates.pdf import catalogue_wording
 from clusterlabel.labels.models import Label
 
 LANGUAGES = ("de", "en")
@@ -35,26 +39,24 @@ STATUS_COLOURS = {
     LabelStatus.REVOKED: "#b3261e",
 }
 
-WORDING = {
-    "de": {
-        LabelStatus.VALID: "gültig bis {until}",
-        LabelStatus.EXPIRED: "ABGELAUFEN",
-        LabelStatus.NOT_YET_VALID: "gültig ab {since}",
-        LabelStatus.SUSPENDED: "AUSGESETZT",
-        LabelStatus.REVOKED: "WIDERRUFEN",
-        "number": "Nr. {number}",
-        "alt": "{label}, {cluster}, Zertifikat {number}: aktuellen Status prüfen",
-    },
-    "en": {
-        LabelStatus.VALID: "valid until {until}",
-        LabelStatus.EXPIRED: "EXPIRED",
-        LabelStatus.NOT_YET_VALID: "valid from {since}",
-        LabelStatus.SUSPENDED: "SUSPENDED",
-        LabelStatus.REVOKED: "REVOKED",
-        "number": "No. {number}",
-        "alt": "{label}, {cluster}, certificate {number}: check the current status",
-    },
+#: Every text on a badge, from the translation catalogue (context ``badge``).
+MESSAGES: dict[str, Promise] = {
+    LabelStatus.VALID: pgettext_lazy("badge", "valid until %(until)s"),
+    LabelStatus.EXPIRED: pgettext_lazy("badge", "EXPIRED"),
+    LabelStatus.NOT_YET_VALID: pgettext_lazy("badge", "valid from %(since)s"),
+    LabelStatus.SUSPENDED: pgettext_lazy("badge", "SUSPENDED"),
+    LabelStatus.REVOKED: pgettext_lazy("badge", "REVOKED"),
+    "number": pgettext_lazy("badge", "No. %(number)s"),
+    "alt": pgettext_lazy(
+        "badge", "%(label)s, %(cluster)s, certificate %(number)s: check the current status"
+    ),
 }
+
+
+def badge_wording(language: str) -> dict[str, str]:
+    """The badge's texts in ``language`` (``de`` or ``en``)."""
+    return catalogue_wording(MESSAGES, badge_language(language))
+
 
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MAX_CLUSTER_CHARS = 48
@@ -97,10 +99,10 @@ class Badge:
 
 
 def badge_status_text(label: Label, status: LabelStatus, language: str) -> str:
-    return WORDING[language][status].format(
-        until=badge_date(label.valid_until, language),
-        since=badge_date(label.valid_from, language),
-    )
+    return badge_wording(language)[status] % {
+        "until": badge_date(label.valid_until, language),
+        "since": badge_date(label.valid_from, language),
+    }
 
 
 def build_badge(
@@ -110,14 +112,14 @@ def build_badge(
     language = badge_language(language)
     status = label.status_on(today or timezone.localdate())
     colour = STATUS_COLOURS[status]
-    words = WORDING[language]
+    words = badge_wording(language)
     lines = [
         # (text, size, bold, fill, letter-spacing)
         (scheme_short_name(label), 11, True, "#555555", 1.5),
         (label.level.name.get(language), 16, True, "#1a1a1a", 0),
         (_shorten(label.organisation.cluster_name, _MAX_CLUSTER_CHARS), 12, False, "#1a1a1a", 0),
         (badge_status_text(label, status, language), 13, True, colour, 0.3),
-        (words["number"].format(number=label.certificate_number), 11, False, "#555555", 0),
+        (words["number"] % {"number": label.certificate_number}, 11, False, "#555555", 0),
     ]
     left = 24
     width = int(max(230, left + 14 + max(_text_width(t, s, bold=b) for t, s, b, _f, _l in lines)))
@@ -161,9 +163,11 @@ def badge_embed_snippet(label: Label, *, language: str = DEFAULT_LANGUAGE) -> st
     level = label.level.name.get(language)
     if level not in name:
         name = f"{name} {level}"
-    alt = WORDING[language]["alt"].format(
-        label=name, cluster=label.organisation.cluster_name, number=label.certificate_number
-    )
+    alt = badge_wording(language)["alt"] % {
+        "label": name,
+        "cluster": label.organisation.cluster_name,
+        "number": label.certificate_number,
+    }
     return (
         f"<a href={quoteattr(verify_url)}><img src={quoteattr(image_url)} "
         f'alt={quoteattr(alt)} width="{badge.width}" height="{badge.height}"></a>'
