@@ -80,7 +80,7 @@ def test_help_works_without_any_configuration(tmp_path, args):
 def test_a_configured_command_runs(tmp_path):
     import clusterlabel
 
-    scheme = Path(clusterlabel.__file__).parent / "schemes" / "shipped" / "ecei-gold-2026.1.yaml"
+    scheme = Path(clusterlabel.__file__).parent / "schemes" / "shipped" / "ecei-gold-2026.2.yaml"
     env = {"SECRET_KEY": GOOD_KEY, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
     result = run_cli(["schemes", "check", str(scheme)], env, tmp_path)
     assert result.returncode == 0, result.stderr

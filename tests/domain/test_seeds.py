@@ -39,9 +39,9 @@ from tests.domain.conftest import SHIPPED_DIR
 from tests.domain.factories import best_value, worst_value
 
 EXPECTED_FILES = {
-    "ecei-bronze": "ecei-bronze-2026.1.yaml",
-    "ecei-silver": "ecei-silver-2026.1.yaml",
-    "ecei-gold": "ecei-gold-2026.1.yaml",
+    "ecei-bronze": "ecei-bronze-2026.2.yaml",
+    "ecei-silver": "ecei-silver-2026.2.yaml",
+    "ecei-gold": "ecei-gold-2026.2.yaml",
     "bw-cluster-excellence": "bw-cluster-excellence-2026.1.yaml",
 }
 

@@ -16,7 +16,7 @@ from tests.domain.factories import build_scheme
 
 @pytest.fixture(scope="module")
 def bronze():
-    return load_scheme_file(SHIPPED_DIR / "ecei-bronze-2026.1.yaml")
+    return load_scheme_file(SHIPPED_DIR / "ecei-bronze-2026.2.yaml")
 
 
 @pytest.fixture(scope="module")

@@ -68,8 +68,8 @@ def test_the_due_date_is_the_procedures_scheme_versions_deadline():
     procedure = builder.procedure
     entered = timezone.localdate(procedure.state_entered_at)
     assert procedure_deadline(procedure).due == entered + timedelta(days=14)  # shipped
-    text = (SHIPPED_DIR / "ecei-gold-2026.1.yaml").read_text(encoding="utf-8")
-    shorter = text.replace('version: "2026.1"', 'version: "2026.1-test"', 1).replace(
+    text = (SHIPPED_DIR / "ecei-gold-2026.2.yaml").read_text(encoding="utf-8")
+    shorter = text.replace('version: "2026.2"', 'version: "2026.2-test"', 1).replace(
         "    applied: 14 ", "    applied: 5  ", 1
     )
     assert shorter.count("applied: 5 ") == 1

@@ -58,14 +58,14 @@ def test_changed_content_under_a_loaded_version_is_refused(shipped_dir):
 def test_a_new_version_becomes_current_and_the_old_one_stays(shipped_dir):
     text = shipped_text(shipped_dir, "ecei-gold")
     old = scheme_version_load(text=text, source_name="gold.yaml").scheme_version
-    newer_text = text.replace('version: "2026.1"', 'version: "2027.1"', 1)
+    newer_text = text.replace('version: "2026.2"', 'version: "2027.1"', 1)
     assert newer_text != text
     new = scheme_version_load(text=newer_text, source_name="gold-2027.yaml").scheme_version
     old.refresh_from_db()
     assert (old.is_current, new.is_current) == (False, True)
     assert SchemeVersion.objects.filter(scheme_id="ecei-gold").count() == 2
     # The old version is still there, unchanged, so old results stay reproducible.
-    assert old.scheme.version == "2026.1"
+    assert old.scheme.version == "2026.2"
 
 
 def test_a_broken_directory_loads_nothing(shipped_dir, tmp_path):

@@ -109,12 +109,12 @@ def test_the_german_certificate_states_everything_with_german_dates(client, labe
     assert "„Äpfel & <Birnen>“ Netzwerk" in text
     assert "ECEI-Label Gold" in text
     assert "Stufe Gold" in text
-    assert "Version 2026.1" in text
+    assert "Version 2026.2" in text
     assert f"Zertifikatsnummer {label.certificate_number}" in text
     assert f"Gültig ab {german(label.valid_from)}" in text
     assert f"Gültig bis {german(label.valid_until)}" in text
     assert f"Ausstellungsdatum {german(label.awarded_on)}" in text
-    assert "Vergebende Stelle European Secretariat for Cluster Analysis (ESCA)" in text
+    assert "Vergebende Stelle European Clusters Labelling Excellence Structure (EUCLES)" in text
     assert certificate_qr_url(label) in text
     assert "Valid until" not in text
     for mark in ("WIDERRUFEN", "AUSGESETZT", "ABGELAUFEN"):

@@ -26,6 +26,7 @@ from clusterlabel.credentials.vcjwt import Verdict, sign_credential
 from clusterlabel.labels import services
 from clusterlabel.labels.certificates import credentials
 from clusterlabel.labels.models import Label
+from clusterlabel.schemes.services import SHIPPED_DIR, scheme_version_load
 from tests.factories import UserFactory
 from tests.labels.label_factories import make_label
 
@@ -61,16 +62,44 @@ def state_label(loaded_schemes) -> Label:
     return make_label(scheme_id="bw-cluster-excellence")
 
 
-def test_the_ministry_and_esca_are_two_issuers_with_two_keys(ecei, state_label):
-    esca, ministry = (_payload(credentials.signed_label_credential(x)) for x in (ecei, state_label))
-    assert esca["iss"] != ministry["iss"]
-    assert esca["issuer"]["name"] == "European Secretariat for Cluster Analysis (ESCA)"
+def test_the_ministry_and_eucles_are_two_issuers_with_two_keys(ecei, state_label):
+    eucles, ministry = (
+        _payload(credentials.signed_label_credential(x)) for x in (ecei, state_label)
+    )
+    assert eucles["iss"] != ministry["iss"]
+    assert eucles["issuer"]["name"] == "European Clusters Labelling Excellence Structure (EUCLES)"
+    assert eucles["iss"].endswith("/issuers/eucles/")
     assert ministry["issuer"]["name"].startswith("Ministerium für Wirtschaft")
     kids = {_header(credentials.signed_label_credential(x))["kid"] for x in (ecei, state_label)}
     assert len(kids) == 2
     for label in (ecei, state_label):
         kid = _header(credentials.signed_label_credential(label))["kid"]
         assert kid.startswith(credentials.issuer_of(label).id + "keys/")
+
+
+def test_a_label_of_the_version_before_keeps_its_issuer_and_verifies(ecei):
+    """ECEI 2026.1 named ESCA as awarding authority, 2026.2 EUCLES: a label issued under 2026.1
+    is signed by ESCA with ESCA's keys, one under 2026.2 by EUCLES; both verify."""
+    text = (SHIPPED_DIR / "ecei-gold-2026.2.yaml").read_text(encoding="utf-8")
+    eucles = "European Clusters Labelling Excellence Structure (EUCLES)"
+    text = text.replace('version: "2026.2"', 'version: "2026.1-before"', 1).replace(
+        f'{{id: eucles, name: "{eucles}", country: BE}}',
+        '{name: "European Secretariat for Cluster Analysis (ESCA)", country: DE}',
+        1,
+    )
+    assert eucles not in text
+    before = scheme_version_load(text=text, source_name="before", make_current=False).scheme_version
+    older = make_label(scheme_id="ecei-gold")
+    older.scheme_version = before
+    older.save(update_fields=["scheme_version"])
+    older_token = credentials.signed_label_credential(older)
+    assert (
+        _payload(older_token)["issuer"]["name"]
+        == "European Secretariat for Cluster Analysis (ESCA)"
+    )
+    assert credentials.issuer_of(older).key != credentials.issuer_of(ecei).key
+    for label, token in ((older, older_token), (ecei, credentials.signed_label_credential(ecei))):
+        assert credentials.verify_token(token).verdict is Verdict.VALID, label
 
 
 def test_the_issuer_id_resolves_to_an_ob3_profile(client, ecei):

@@ -84,7 +84,7 @@ def test_a_genuine_credential_verifies_and_shows_what_it_states(english_client, 
     assert "Cluster Süd & Partner e. V." in shown
     assert "Mobilität <BW>" in shown
     assert "ECEI Silver Label - Silver" in shown
-    assert "European Secretariat for Cluster Analysis (ESCA)" in shown
+    assert "European Clusters Labelling Excellence Structure (EUCLES)" in shown
     verify_url = reverse("labels:verify", args=[label.certificate_number])
     assert label.certificate_number in [text(a) for a in elements(page, "a", href=verify_url)]
     assert f"Open the verification page of {label.certificate_number}" in shown
