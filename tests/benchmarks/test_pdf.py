@@ -76,7 +76,7 @@ def test_the_german_pdf_shows_the_hand_computed_figures_with_decimal_commas(orga
     # Wording from the scheme, Django and the catalogue in German.
     for german in (
         "ECEI-Label Bronze, ",
-        "2026.1",
+        "2026.2",
         "1. Juni 2025",  # the assessment compared
         "15. September 2025",  # the date of the report
         "Struktur des Clusters",
@@ -105,7 +105,7 @@ def test_the_english_pdf_says_the_same_in_english(organisation):
     _report, text, reader = _render(organisation, "en")
     for english in (
         "Benchmarking report",
-        "ECEI Bronze Label, version 2026.1",
+        "ECEI Bronze Label, version 2026.2",
         "Assessment compared 1 June 2025",
         "Date of the report 15 September 2025",
         "All organisations, 8 other organisations",

@@ -30,13 +30,13 @@ def test_the_shipped_files_keep_the_hashes_they_were_loaded_with():
     needs a new version (2026.1 followed 2024.1 for the validity from the assessment day, Gold's
     24-month renewal, assessment days per process, step deadlines and Gold's approval group;
     Silver's improvement areas and their Gold criteria; the Gold criteria BW's recognition
-    maps)."""
+    maps; the ECEI files' 2026.2 names EUCLES as their awarding authority)."""
     hashes = {scheme.id: scheme.content_hash for scheme in load_scheme_dir(SHIPPED_DIR)}
     assert hashes == {
         "bw-cluster-excellence": "e71075fd8f96ba7f1a76a80ab4cd3f7c9822dc765a2bd1701ec5537c918f91d9",
-        "ecei-bronze": "ceb77a22027c80d8b1acd214393a21b60c7bd03b64c42a35f25f174c3c9d866f",
-        "ecei-gold": "9c9b09f97c1f2c41d30727e1c2545c164cbf021e3e01ee0506d09703878bb838",
-        "ecei-silver": "90fb085f5415e1de69a9d73d5fede783f51a7fd289ea3a754264dbdd34202fc9",
+        "ecei-bronze": "5ef977d16b949793a7fdd85f77988b6a0e3bef7b6e02d20633509a42321ba8cc",
+        "ecei-gold": "b496ea0df5a477fd63aa069272b92e2c18fc0a90ac95df6bf8674cd98ad40860",
+        "ecei-silver": "149d80d06604769e4ac6febbe574b4abbbccce29416dd174e43b9ac095fe4dd2",
     }
     aliases = {s.id: s.levels[0].aliases for s in load_scheme_dir(SHIPPED_DIR)}
     assert "CE-BW" in aliases["bw-cluster-excellence"]

@@ -85,4 +85,8 @@ def test_an_award_records_the_catalogue_it_was_scored_under():
     builder = StateBuilder(scheme_id="bw-cluster-excellence").at(ProcedureState.AWARDED)
     labels = list(Label.objects.filter(procedure=builder.procedure))
     assert {label.scheme_id for label in labels} == {"bw-cluster-excellence", "ecei-gold"}
-    assert {label.catalogue_version for label in labels} == {"2026.1"}
+    # The recognised Gold was scored under Gold's own current version (ECEI 2026.2).
+    assert {label.scheme_id: label.catalogue_version for label in labels} == {
+        "bw-cluster-excellence": "2026.1",
+        "ecei-gold": "2026.2",
+    }
