@@ -14,7 +14,7 @@ from clusterlabel.accounts.choices import Role
 from clusterlabel.scheduling import services
 from clusterlabel.scheduling.models import Appointment, AppointmentProposal, Availability
 from tests.factories import OrganisationFactory, UserFactory
-from tests.helpers import login, text
+from tests.helpers import get_in_queries, login, text
 from tests.scheduling.conftest import first_day
 
 
@@ -210,3 +210,58 @@ def test_the_procedure_page_shows_the_appointment_and_its_history(english_client
 def test_no_invitation_before_a_date_is_fixed(client, gold) -> None:
     login(client, gold.manager)
     assert client.get(reverse("scheduling:invitation", args=[gold.procedure.pk])).status_code == 404
+
+
+def test_a_date_moved_on_the_panel_page_is_pointed_out(english_client, fixed) -> None:
+    from clusterlabel.procedures import services as procedure_services
+
+    procedure_services.panel_propose(
+        procedure=fixed.refresh(),
+        actor=fixed.secretariat,
+        assessors=fixed.assessors,
+        assessment_date=first_day(fixed, 5),
+    )
+    login(english_client, fixed.secretariat)
+    page = english_client.get(reverse("procedures:detail", args=[fixed.procedure.pk]))
+    assert "has since been set to" in text(page)
+    assert Appointment.objects.get().start_date == first_day(fixed)  # nothing changed silently
+
+
+# session, user, grants, the periods
+AVAILABILITY_QUERIES = 4
+# session, user, the procedure with what procedure_get prefetches (answers, evidence, panel,
+# scores, votes, declarations, managers), grants, the current appointment, the submission in the
+# trail, the panel and its periods (for the candidates, and again for the table), the proposals
+SCHEDULE_QUERIES = 19
+
+
+def test_the_availability_page_costs_the_same_with_more_periods(
+    client, gold, django_assert_num_queries
+) -> None:
+    assessor = gold.assessors[0]
+    login(client, assessor)
+    url = reverse("scheduling:availability")
+    get_in_queries(client, url, AVAILABILITY_QUERIES, django_assert_num_queries)
+    today = timezone.localdate()
+    for n in range(10):
+        start = today + timedelta(days=200 + 3 * n)
+        services.availability_add(actor=assessor, start=start, end=start + timedelta(days=1))
+    get_in_queries(client, url, AVAILABILITY_QUERIES, django_assert_num_queries)
+
+
+def test_the_schedule_page_costs_the_same_with_more_periods_and_proposals(
+    client, gold, django_assert_num_queries
+) -> None:
+    login(client, gold.secretariat)
+    url = reverse("scheduling:schedule", args=[gold.procedure.pk])
+    get_in_queries(client, url, SCHEDULE_QUERIES, django_assert_num_queries)
+    today = timezone.localdate()
+    for assessor in gold.assessors:
+        for n in range(5):
+            start = today + timedelta(days=200 + 3 * n)
+            services.availability_add(actor=assessor, start=start, end=start)
+    for n in range(5):
+        services.appointment_propose(
+            procedure=gold.refresh(), actor=gold.secretariat, start_date=first_day(gold, n)
+        )
+    get_in_queries(client, url, SCHEDULE_QUERIES, django_assert_num_queries)

@@ -26,7 +26,7 @@ from clusterlabel.procedures.views.common import load_procedure
 from clusterlabel.scheduling import selectors, services
 from clusterlabel.scheduling.forms import AppointmentForm, AvailabilityForm, ProposalForm
 from clusterlabel.scheduling.invitations import invitation_filename, invitation_ics
-from clusterlabel.scheduling.models import Availability
+from clusterlabel.scheduling.models import Appointment, Availability
 from clusterlabel.scheduling.notifications import participants
 
 
@@ -91,7 +91,11 @@ def availability_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 
 
 def _schedule_context(
-    procedure: Procedure, user: Any, proposal_form: ProposalForm, appointment_form: AppointmentForm
+    procedure: Procedure,
+    user: Any,
+    current: Appointment | None,
+    proposal_form: ProposalForm,
+    appointment_form: AppointmentForm,
 ) -> dict[str, Any]:
     facts = selectors.schedule_facts(procedure)
     may_fix = policy.can(user, Activity.FIX_APPOINTMENT, procedure)
@@ -101,7 +105,7 @@ def _schedule_context(
         "candidates": facts.candidates()[:60],
         "panel": selectors.panel_availability_rows(procedure) if may_fix else [],
         "proposals": selectors.proposals_of(procedure),
-        "current": selectors.current_appointment(procedure),
+        "current": current,
         "may_fix": may_fix,
         "may_propose": policy.can(user, Activity.PROPOSE_APPOINTMENT, procedure),
         "proposal_form": proposal_form,
@@ -181,7 +185,7 @@ def schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "scheduling/schedule.html",
-        _schedule_context(procedure, user, proposal_form, appointment_form),
+        _schedule_context(procedure, user, current, proposal_form, appointment_form),
         status=status,
     )
 

@@ -1,7 +1,7 @@
 """``{% appointment_section procedure %}``: the assessment appointment and its history on the
 procedure page (which the procedures app renders without knowing scheduling), for those the
 policy lets see it (``VIEW_APPOINTMENT``: the panel, the organisation's managers, the
-secretariat)."""
+secretariat). One query for the versions."""
 
 from __future__ import annotations
 
@@ -27,10 +27,14 @@ def appointment_section(context: template.Context, procedure: Any) -> dict[str, 
     ):
         return {"visible": False}
     versions = appointments_of(procedure)
+    current = versions[0] if versions else None
     return {
         "visible": True,
         "procedure": procedure,
-        "current": versions[0] if versions else None,
+        "current": current,
+        # The panel page (``panel_propose``) sets the date without an appointment: say so
+        # rather than show two dates as if they agreed.
+        "date_moved": current is not None and procedure.assessment_date != current.start_date,
         "history": versions[1:],
         "may_schedule": policy.can(user, Activity.PROPOSE_APPOINTMENT, procedure)
         or policy.can(user, Activity.FIX_APPOINTMENT, procedure),
