@@ -9,6 +9,7 @@ class SchedulingConfig(AppConfig):
 
     def ready(self) -> None:
         from clusterlabel.audit.display import register_action_labels, register_value_labels
+        from clusterlabel.procedures.choices import AssessmentMode
 
         register_action_labels(
             {
@@ -31,5 +32,6 @@ class SchedulingConfig(AppConfig):
                 "video_link": _("video link"),
                 "agenda": _("agenda"),
                 "version": _("version"),
-            }
+            },
+            values={"mode": dict(AssessmentMode.choices)},
         )
