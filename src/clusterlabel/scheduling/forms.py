@@ -7,6 +7,7 @@ from datetime import date, time
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clusterlabel.core.form_fields import choice_field
 from clusterlabel.domain import scheduling as rules
 from clusterlabel.procedures.choices import AssessmentMode
 
@@ -61,7 +62,7 @@ class AppointmentForm(forms.Form):
 
     def __init__(self, *args: object, modes: tuple[str, ...], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["mode"].choices = [(mode, AssessmentMode(mode).label) for mode in modes]
+        choice_field(self, "mode").choices = [(mode, AssessmentMode(mode).label) for mode in modes]
 
     def clean_agenda(self) -> list[rules.AgendaItem]:
         items: list[rules.AgendaItem] = []

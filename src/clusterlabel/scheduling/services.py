@@ -225,7 +225,7 @@ def appointment_fix(
         )
         appointment.full_clean()
         appointment.save()
-        before = {
+        before: dict[str, object] = {
             "assessment_date": locked.assessment_date,
             "assessment_mode": locked.assessment_mode,
         }

@@ -161,7 +161,7 @@ def schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     elif action == "fix":
         if appointment_form.is_valid():
             data = appointment_form.cleaned_data
-            outcome = run_for_form(
+            fixed = run_for_form(
                 appointment_form,
                 lambda: services.appointment_fix(
                     procedure=procedure,
@@ -175,7 +175,7 @@ def schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 ),
                 on=_onto(appointment_form),
             )
-            if outcome.ok:
+            if fixed.ok:
                 messages.success(
                     request,
                     _("The appointment has been fixed and the invitations have been sent."),
