@@ -261,3 +261,16 @@ def test_no_appointment_once_the_assessment_runs(db, gold) -> None:
     with pytest.raises(ActionRefused) as refused:
         fix(gold, first_day(gold, 2), reason="zu spät")
     assert refused.value.code == "wrong_state"
+
+
+def test_no_appointment_without_a_panel(db) -> None:
+    builder = StateBuilder(scheme_id="ecei-gold").at(ProcedureState.SELF_ASSESSMENT_SUBMITTED)
+    start = schedule_facts(builder.refresh()).window.start
+    with pytest.raises(ActionRefused) as refused:
+        fix(builder, start)
+    assert refused.value.code == "appointment_without_panel"
+    with pytest.raises(ActionRefused):
+        services.appointment_propose(
+            procedure=builder.refresh(), actor=builder.secretariat, start_date=start
+        )
+    assert not Appointment.objects.exists()

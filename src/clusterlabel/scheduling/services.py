@@ -101,12 +101,15 @@ def _locked(procedure: Procedure) -> Procedure:
 
 
 def _require(actor: User, activity: Activity, procedure: Procedure) -> None:
+    """The policy allows ``activity`` now (else ``PermissionDenied``, or ``wrong_state``), and
+    the procedure has a panel to schedule for (else ``appointment_without_panel``)."""
     decision = policy.decide(actor, activity, procedure)
-    if decision.allowed:
-        return
-    if decision.reason == "wrong_state":
-        raise _refuse(Blocked("wrong_state", {}))
-    raise PermissionDenied
+    if not decision.allowed:
+        if decision.reason == "wrong_state":
+            raise _refuse(Blocked("wrong_state", {}))
+        raise PermissionDenied
+    if not procedure.assignments.exists():
+        raise _refuse(Blocked("appointment_without_panel", {}))
 
 
 def appointment_propose(
