@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "clusterlabel.programmes",
     "clusterlabel.privacy",
     "clusterlabel.webhooks",
+    "clusterlabel.scheduling",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

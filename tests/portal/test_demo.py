@@ -116,3 +116,20 @@ def test_every_benchmarking_report_an_organisation_page_links_opens(demo, client
     assert reports, "no report linked"
     for href in reports:
         assert client.get(href).status_code == 200, (username, href)
+
+
+def test_demo_assessors_are_available_and_the_gold_visit_is_scheduled(demo):
+    from clusterlabel.scheduling.models import Appointment, Availability
+
+    for username in ("assessor", "assessor2"):
+        assert Availability.objects.filter(assessor__username=username).count() == 2
+    appointment = Appointment.objects.get(
+        procedure__organisation__cluster_name="Photonics Jena",
+        procedure__scheme_version__scheme_id="ecei-gold",
+    )
+    assert appointment.version == 1
+    assert appointment.mode == "on_site"
+    assert "Jena" in appointment.address
+    assert (appointment.end_date - appointment.start_date).days == 1  # Gold: two days on site
+    assert {item["day"] for item in appointment.agenda} == {1, 2}
+    assert appointment.procedure.assessment_date == appointment.start_date

@@ -13,6 +13,7 @@ person holds *for one object* from their grants:
   a board member only once they have declared no conflict of interest for the current round
   of the board review (before that they see that the procedure exists, and declare);
 * programme staff for the member organisations of their programme;
+* an assessor for their own availability periods (``scheduling.availability``);
 * an administrator for the installation, or for one operator's schemes.
 
 The grants are read once per request and kept on the user object. Models are recognised by
@@ -246,6 +247,10 @@ def roles_on(user: Any, obj: Any) -> frozenset[GrantRole]:
         return _roles_on_endpoint(user, obj)
     if kind == "webhooks.delivery":
         return _roles_on_endpoint(user, obj.endpoint)
+    if kind == "scheduling.availability":
+        # An availability period is its owner's alone (while they are an assessor at all).
+        own = obj.assessor_id == user.pk and GrantRole.ASSESSOR in held_roles(user)
+        return frozenset({GrantRole.ASSESSOR}) if own else frozenset()
     if kind == "accounts.user":
         # An account as a whole (its erasure): only an administrator of the installation.
         admin = _is_installation_administrator(user)
@@ -672,6 +677,12 @@ def restrict(queryset: QuerySet[Any], user: Any, activity: Activity | str) -> Qu
         if _is_installation_administrator(user):
             return queryset
         return queryset.filter(pk__in=sorted(_programmes(user)))
+    elif kind == "scheduling.availability":
+        # Only one's own periods, and only as an assessor; the secretariat reads the panel's
+        # periods through the procedure it schedules (``FIX_APPOINTMENT``), not through this.
+        if activity != Activity.MANAGE_AVAILABILITY or GrantRole.ASSESSOR not in held_roles(user):
+            return queryset.none()
+        return queryset.filter(assessor_id=user.pk)
     elif kind == "organisations.organisation":
         if activity != Activity.VIEW_ORGANISATION:
             raise ValueError("organisations are restricted for viewing; ask can() for the rest")

@@ -190,6 +190,38 @@ MESSAGES: dict[str, Promise] = {
         "its own category."
     ),
     "improvement_area_category_unknown": _("“%(category_name)s” is not a category of this scheme."),
+    # scheduling (clusterlabel.domain.scheduling)
+    "availability_overlaps": _(
+        "This period overlaps your availability from %(start)s to %(end)s; change or remove "
+        "that one first."
+    ),
+    "appointment_before_window": _(
+        "The assessment can start on %(earliest)s at the earliest: the assessors get the "
+        "scheme's preparation time with the submitted self-assessment."
+    ),
+    "appointment_after_window": _(
+        "The assessment must start by %(latest)s, the scheme's deadline for this step."
+    ),
+    "assessor_unavailable": ngettext_lazy(
+        "%(assessor)s is not available on %(days)s day of the assessment (%(first)s to %(last)s).",
+        "%(assessor)s is not available on %(days)s days of the assessment (%(first)s to %(last)s).",
+        "days",
+    ),
+    "agenda_day_outside": ngettext_lazy(
+        "An agenda item is on day %(day)s, but the assessment takes %(days)s day.",
+        "An agenda item is on day %(day)s, but the assessment takes %(days)s days.",
+        "days",
+    ),
+    "agenda_item_untitled": _("The agenda item on day %(day)s at %(time)s has no title."),
+    "agenda_time_twice": _("Two agenda items are on day %(day)s at %(time)s."),
+    "video_link_not_https": _("The video link must be an https:// address."),
+    "video_link_with_credentials": _("The video link must not contain a user name or password."),
+    "appointment_address_missing": _("An on-site assessment needs its address."),
+    "appointment_link_missing": _("A video assessment needs its link."),
+    "reschedule_reason_missing": _("Please give the reason for changing the appointment."),
+    "appointment_without_panel": _(
+        "The assessment is scheduled with its panel: propose the assessors first."
+    ),
     # eligibility (clusterlabel.domain.eligibility)
     "staff_fte_below_minimum": _(
         "Management staff of %(actual)s FTE; at least %(required)s FTE are required."

@@ -175,6 +175,16 @@ class Activity(StrEnum):
     READ_PANEL_DECLARATIONS = "read_panel_declarations"  # who declared no conflict
     READ_BOARD_DECLARATIONS = "read_board_declarations"  # board members' declarations, notes
     READ_CONTACT_DETAILS = "read_contact_details"
+    # the assessment appointment (``clusterlabel.scheduling``): the panel and the secretariat
+    # propose a date; only the scheme's secretariat fixes it (and reschedules, with a reason);
+    # the panel, the organisation's managers and the secretariat see it and download the
+    # invitation (.ics) — nobody else, as it names people, places and a meeting link
+    PROPOSE_APPOINTMENT = "propose_appointment"
+    FIX_APPOINTMENT = "fix_appointment"
+    VIEW_APPOINTMENT = "view_appointment"
+    # an assessor's own availability periods (the policy gives the role on a period only to
+    # its owner)
+    MANAGE_AVAILABILITY = "manage_availability"
     # organisations
     BROWSE_ORGANISATIONS = "browse_organisations"  # the list of every visible organisation
     VIEW_ORGANISATION = "view_organisation"
@@ -273,6 +283,11 @@ ACTIVITIES: Mapping[Activity, Rule] = MappingProxyType({
         assessor=ANY_STATE, board_member=_BOARD_READ, **_OVERSIGHT_ANY),
     Activity.READ_BOARD_DECLARATIONS: _rule(**_OVERSIGHT_ANY),
     Activity.READ_CONTACT_DETAILS: _rule(**_OVERSIGHT_ANY),
+    Activity.PROPOSE_APPOINTMENT: _rule(secretariat=_PANEL_STATES, assessor=_PANEL_STATES),
+    Activity.FIX_APPOINTMENT: _rule(secretariat=_PANEL_STATES),
+    Activity.VIEW_APPOINTMENT: _rule(
+        cluster_manager=ANY_STATE, assessor=ANY_STATE, secretariat=ANY_STATE),
+    Activity.MANAGE_AVAILABILITY: _rule(assessor=ANY_STATE),
     Activity.BROWSE_ORGANISATIONS: _rule(programme=ANY_STATE, **_OVERSIGHT_ANY),
     Activity.VIEW_ORGANISATION: _rule(
         cluster_manager=ANY_STATE, assessor=ANY_STATE, board_member=ANY_STATE,

@@ -21,6 +21,7 @@ from clusterlabel.domain.schemes import Scheme
 from clusterlabel.labels.issuing.importing import labels_import
 from clusterlabel.organisations.models import Organisation, Programme, name_search_key
 from clusterlabel.portal.demo_benchmarks import demo_benchmarks_load, realistic_values
+from clusterlabel.portal.demo_schedule import demo_appointment_load, demo_availability_load
 from clusterlabel.procedures import services
 from clusterlabel.procedures.results import score_values
 from clusterlabel.procedures.walkthrough import Walkthrough, excellent_values
@@ -317,6 +318,7 @@ def demo_procedures_load(*, accounts: dict[str, User]) -> int:
     benchmarked: dict[str, dict] = {}
     with transaction.atomic():
         organisations = {spec.cluster_name: _organisation(spec, manager) for spec in ORGANISATIONS}
+        demo_availability_load(assessors=accounts)
         for spec in PROCEDURES:
             version = versions[spec.scheme_id]
             scheme = version.scheme
@@ -342,6 +344,8 @@ def demo_procedures_load(*, accounts: dict[str, User]) -> int:
                 scores=_scores(spec, scheme),
             )
             _walk_demo(walk, spec)
+            if spec.target == "assessors_assigned" and spec.scheme_id == "ecei-gold":
+                demo_appointment_load(procedure=procedure, secretariat=accounts["secretariat"])
             if spec.scheme_id == "ecei-bronze" and spec.target == "awarded":
                 benchmarked[spec.organisation] = score_values(procedure)
         result = labels_import(

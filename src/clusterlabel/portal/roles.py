@@ -138,6 +138,14 @@ ROLE_NEXT_STEPS: dict[str, tuple[NextStep, ...]] = {
             _("Each indicator says what is measured, its excellence value and the evidence."),
             "schemes:list",
         ),
+        NextStep(
+            _("Your availability"),
+            _(
+                "The periods in which you can take on assessments; the secretariat schedules "
+                "the panels you are on within them."
+            ),
+            "scheduling:availability",
+        ),
     ),
     Role.BOARD_MEMBER: (_CATALOGUE,),
     Role.PROGRAMME: (
