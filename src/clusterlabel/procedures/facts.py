@@ -10,6 +10,7 @@ from clusterlabel.access.policy import board_declaration, procedure_roles
 from clusterlabel.accounts.models import User
 from clusterlabel.domain import procedure as flow
 from clusterlabel.procedures.models import Procedure
+from clusterlabel.procedures.panel_pool import panel_exclusion_codes
 from clusterlabel.procedures.results import ProcedureResult, compute_result
 
 
@@ -86,6 +87,7 @@ def procedure_facts(
         flow.State.BOARD_REVIEW,
         flow.State.AWAITING_DECISION,
     }
+    excluded = panel_exclusion_codes(procedure, today=today)
     roles = procedure_roles(actor, procedure)
     computed = computed or compute_result(procedure, on=today)
     computed_award_possible = computed.decision.awarded if in_assessment else False
@@ -99,7 +101,9 @@ def procedure_facts(
         self_assessment_evidence_missing=self_assessment_evidence_missing(procedure),
         assessors=tuple(
             flow.AssessorFacts(
+                name=a.assessor.get_full_name() or a.assessor.username,
                 nationality=a.assessor.country or "",
+                exclusions=excluded.get(a.assessor_id, ()),
                 conflict_declared_none=a.no_conflict_declared,
                 report_agreed=a.report_agreed,
             )
