@@ -11,3 +11,34 @@ class AssessorsConfig(AppConfig):
     name = "clusterlabel.assessors"
     label = "assessors"
     verbose_name = _("Assessor pool")
+
+    def ready(self) -> None:
+        from clusterlabel.assessors.merging import declared_conflicts_move
+        from clusterlabel.audit.display import register_action_labels, register_value_labels
+        from clusterlabel.organisations import merging
+
+        merging.movers.subscribe("assessors.move", declared_conflicts_move)
+        register_action_labels(
+            {
+                "assessor_profile.update": _("Assessor profile changed"),
+                "qualification.add": _("Qualification recorded"),
+                "qualification.remove": _("Qualification removed"),
+                "qualification.confirm": _("Qualification confirmed"),
+                "declared_conflict.add": _("Conflict of interest declared on the profile"),
+                "declared_conflict.remove": _("Declared conflict of interest withdrawn"),
+            }
+        )
+        register_value_labels(
+            keys={
+                "languages": _("languages"),
+                "sectors": _("sectors"),
+                "countries": _("countries assessed in"),
+                "valid_from": _("valid from"),
+                "valid_until": _("valid until"),
+                "confirmed": _("confirmed"),
+                "since": _("since"),
+                "note": _("note"),
+                "kind": _("kind"),
+                "assessor": _("assessor"),
+            }
+        )
