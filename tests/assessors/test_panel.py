@@ -225,3 +225,24 @@ def test_the_panel_page_query_count_is_constant_in_the_pool_size(
     view = page.context["suggestion"]
     assert len(view.eligible) + len(view.excluded) == 8
     assert len(view.excluded) == 2
+
+
+def _start_queries(client) -> int:
+    start = reverse("portal:start")
+    client.get(start)  # warm the per-process caches
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(start).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_the_start_page_reads_the_pool_once_for_every_proposed_panel(client):
+    first = StateBuilder(scheme_id="ecei-gold").at(ProcedureState.SELF_ASSESSMENT_SUBMITTED)
+    propose(first, first.assessors)
+    login(client, first.secretariat)
+    one = _start_queries(client)
+    for _ in range(3):
+        more = StateBuilder(scheme_id="ecei-gold", assessors=first.assessors)
+        more.secretariat = first.secretariat
+        more.at(ProcedureState.SELF_ASSESSMENT_SUBMITTED)
+        propose(more, more.assessors)
+    assert _start_queries(client) == one

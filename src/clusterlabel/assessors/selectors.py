@@ -120,9 +120,9 @@ def candidates(
     ]
 
 
-def with_pool_data(user_ids: Collection[int], scheme_id: str) -> list[User]:
-    """The accounts ``user_ids`` with their profile, their qualifications for ``scheme_id`` and
-    their declared conflicts (4 queries)."""
+def with_pool_data(user_ids: Collection[int], scheme_id: str | None) -> list[User]:
+    """The accounts ``user_ids`` with their profile, their qualifications for ``scheme_id``
+    (``None``: for every scheme) and their declared conflicts (3 queries)."""
     return list(
         User.objects.filter(pk__in=list(user_ids))
         .select_related("assessor_profile")

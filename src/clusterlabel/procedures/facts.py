@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from django.utils import timezone
@@ -70,12 +71,15 @@ def procedure_facts(
     actor: User,
     today: date | None = None,
     computed: ProcedureResult | None = None,
+    exclusions: Mapping[int, tuple[str, ...]] | None = None,
 ) -> flow.ProcedureFacts:
     """Everything the transition table looks at, for ``actor`` acting in the roles their
     grants give them for this procedure (``clusterlabel.access.policy.procedure_roles``).
 
     ``computed`` is the procedure's computed result when the caller has it already (the
-    procedure page shows it too); it is computed here otherwise, once.
+    procedure page shows it too); it is computed here otherwise, once. ``exclusions`` are the
+    panel's assessors who may not assess it, as codes by user id, when the caller read them for
+    a whole list (``panel_pool.panel_exclusion_codes_many``); read here otherwise.
     """
     today = today or timezone.localdate()
     rules = procedure_rules(procedure)
@@ -87,7 +91,9 @@ def procedure_facts(
         flow.State.BOARD_REVIEW,
         flow.State.AWAITING_DECISION,
     }
-    excluded = panel_exclusion_codes(procedure, today=today)
+    excluded = (
+        exclusions if exclusions is not None else panel_exclusion_codes(procedure, today=today)
+    )
     roles = procedure_roles(actor, procedure)
     computed = computed or compute_result(procedure, on=today)
     computed_award_possible = computed.decision.awarded if in_assessment else False
