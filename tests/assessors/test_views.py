@@ -239,3 +239,12 @@ def test_confirming_an_ended_qualification_says_why(client, assessor, english) -
     response = client.post(reverse("assessors:qualification_confirm", args=[ended.pk]), follow=True)
     assert "can no longer be confirmed" in response.content.decode()
     assert not Qualification.objects.get(pk=ended.pk).confirmed
+
+
+def test_the_start_page_leads_the_assessor_and_the_secretariat_to_the_pool(
+    client, assessor
+) -> None:
+    login(client, assessor)
+    assert PROFILE in hrefs(client.get(reverse("portal:start")))
+    login(client, UserFactory(role=Role.SECRETARIAT))
+    assert reverse("assessors:pool_index") in hrefs(client.get(reverse("portal:start")))
