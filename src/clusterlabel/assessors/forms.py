@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from clusterlabel.assessors.choices import QualificationKindChoices
 from clusterlabel.assessors.models import AssessorProfile
+from clusterlabel.assessors.presenters import level_names
 from clusterlabel.core.countries import country_choices
 from clusterlabel.core.form_fields import choice_field, model_choice_field
 from clusterlabel.core.language import current_language
 from clusterlabel.core.language_names import language_choices
 from clusterlabel.organisations.choices import Sector
 from clusterlabel.organisations.models import Organisation
-from clusterlabel.schemes.models import SchemeVersion
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -58,17 +58,6 @@ class ProfileForm(forms.Form):
         choice_field(self, "countries").choices = country_choices(language)
 
 
-def level_choices(language: str) -> list[tuple[str, str]]:
-    """``scheme_id:level_id`` of every level of every current scheme, named in ``language``."""
-    choices = []
-    for version in SchemeVersion.objects.filter(is_current=True).order_by("family", "scheme_id"):
-        scheme = version.scheme
-        for level in scheme.levels:
-            label = f"{version.name(language)} · {level.name.get(current_language())}"
-            choices.append((f"{version.scheme_id}:{level.id}", label))
-    return choices
-
-
 class QualificationForm(forms.Form):
     """A qualification for one level of one scheme; the secretariat confirms it later."""
 
@@ -80,7 +69,10 @@ class QualificationForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "qualification")
         super().__init__(*args, **kwargs)
-        choice_field(self, "level").choices = level_choices(current_language())
+        choice_field(self, "level").choices = [
+            (f"{scheme_id}:{level_id}", name)
+            for (scheme_id, level_id), name in level_names(current_language()).items()
+        ]
 
     def scheme_and_level(self) -> tuple[str, str]:
         scheme_id, _sep, level_id = self.cleaned_data["level"].partition(":")

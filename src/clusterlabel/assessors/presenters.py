@@ -12,7 +12,9 @@ from clusterlabel.assessors.models import AssessorProfile, Qualification
 from clusterlabel.assessors.selectors import PoolRow
 from clusterlabel.core.countries import country_name
 from clusterlabel.core.language_names import language_name
+from clusterlabel.domain.schemes import Lang
 from clusterlabel.organisations.choices import Sector
+from clusterlabel.schemes.models import SchemeVersion
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,24 @@ def profile_words(profile: AssessorProfile | None) -> ProfileWords:
     )
 
 
+def level_names(language: Lang) -> dict[tuple[str, str], str]:
+    """ "Scheme · level" in ``language`` for every level of the current schemes, in the
+    schemes' order (1 query)."""
+    names = {}
+    for version in SchemeVersion.objects.filter(is_current=True).order_by("family", "scheme_id"):
+        for level in version.scheme.levels:
+            names[(version.scheme_id, level.id)] = (
+                f"{version.name(language)} · {level.name.get(language)}"
+            )
+    return names
+
+
+def level_name(qualification: Qualification, names: dict[tuple[str, str], str]) -> str:
+    """The qualification's scheme and level in words; the ids for a scheme no longer loaded."""
+    key = (qualification.scheme_id, qualification.level_id)
+    return names.get(key, f"{qualification.scheme_id} · {qualification.level_id}")
+
+
 def standing(qualification: Qualification, today: date) -> str:
     """Whether the qualification counts today, in words."""
     if qualification.valid_until < today:
@@ -48,16 +68,20 @@ def standing(qualification: Qualification, today: date) -> str:
 class PoolLine:
     row: PoolRow
     words: ProfileWords
-    qualifications: list[tuple[Qualification, str]]
+    qualifications: list[tuple[Qualification, str, str]]  # with its level and standing
 
 
-def pool_lines(rows: list[PoolRow], today: date) -> list[PoolLine]:
-    """The pool page's rows, each with its profile in words and its qualifications' standing."""
+def pool_lines(rows: list[PoolRow], today: date, language: Lang) -> list[PoolLine]:
+    """The pool page's rows, each with its profile in words and its qualifications' level and
+    standing (1 query for the level names)."""
+    names = level_names(language)
     return [
         PoolLine(
             row=row,
             words=profile_words(row.profile),
-            qualifications=[(q, standing(q, today)) for q in row.qualifications],
+            qualifications=[
+                (q, level_name(q, names), standing(q, today)) for q in row.qualifications
+            ],
         )
         for row in rows
     ]

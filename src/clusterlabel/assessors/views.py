@@ -26,7 +26,7 @@ from clusterlabel.access.policy import Activity
 from clusterlabel.assessors import selectors, services
 from clusterlabel.assessors.forms import DeclaredConflictForm, ProfileForm, QualificationForm
 from clusterlabel.assessors.models import AssessorProfile, DeclaredConflict, Qualification
-from clusterlabel.assessors.presenters import pool_lines, standing
+from clusterlabel.assessors.presenters import level_name, level_names, pool_lines, standing
 from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.core.language import current_language
 from clusterlabel.core.service_forms import run_for_form, run_service
@@ -60,6 +60,7 @@ def profile_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     status = 200
     today = timezone.localdate()
+    names = level_names(current_language())
     if posted is not None:
         done = _profile_post(request, which, profile_form, qualification_form, conflict_form)
         if done is not None:
@@ -74,7 +75,8 @@ def profile_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
             "qualification_form": qualification_form,
             "conflict_form": conflict_form,
             "qualifications": [
-                (q, standing(q, today)) for q in (profile.qualifications.all() if profile else [])
+                (q, level_name(q, names), standing(q, today))
+                for q in (profile.qualifications.all() if profile else [])
             ],
             "conflicts": list(profile.conflicts.all()) if profile else [],
             "today": today,
@@ -191,7 +193,8 @@ def pool(request: AuthenticatedHttpRequest, scheme_id: str) -> HttpResponse:
         raise Http404
     version = get_object_or_404(SchemeVersion, scheme_id=scheme_id, is_current=True)
     today = timezone.localdate()
-    lines = pool_lines(selectors.pool_rows(version.scheme_id, version.operator_id), today)
+    rows = selectors.pool_rows(version.scheme_id, version.operator_id)
+    lines = pool_lines(rows, today, current_language())
     return render(
         request,
         "assessors/pool.html",

@@ -32,7 +32,9 @@ def language_name(code: str, language: str | None = None) -> str:
     found = pycountry.languages.get(alpha_2=code.lower())
     if found is None:
         return code
-    return _translation(language or current_language()).gettext(found.name)
+    name = _translation(language or current_language()).gettext(found.name)
+    # ISO 639 dates some names ("Modern Greek (1453-)"); a reader wants the name alone.
+    return str(name).split(" (")[0]
 
 
 def language_choices(language: str | None = None) -> list[tuple[str, str]]:
