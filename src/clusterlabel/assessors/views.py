@@ -72,6 +72,7 @@ def profile_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "profile": profile,
             "profile_form": profile_form,
+            "checkbox_groups": [profile_form["languages"], profile_form["sectors"]],
             "qualification_form": qualification_form,
             "conflict_form": conflict_form,
             "qualifications": [
