@@ -22,6 +22,19 @@ def bw_secretariat():
     return grant_role(UserFactory(), Role.SECRETARIAT, scheme_id="bw-cluster-excellence")
 
 
+def bw_operator_secretariat():
+    """The secretariat of the operator that runs the BW scheme (not the ECEI labels)."""
+    from clusterlabel.access.models import Grant
+    from clusterlabel.schemes.models import SchemeVersion
+
+    user = UserFactory()
+    bw = SchemeVersion.objects.get(scheme_id="bw-cluster-excellence", is_current=True)
+    ecei = SchemeVersion.objects.get(scheme_id=GOLD, is_current=True)
+    assert bw.operator_id != ecei.operator_id
+    Grant.objects.create(user=user, role=Role.SECRETARIAT, operator=bw.operator)
+    return user
+
+
 GOLD = "ecei-gold"
 
 
@@ -116,6 +129,7 @@ def test_a_secretariat_granted_for_the_scheme_alone_confirms_too(assessor) -> No
     "intruder",
     [
         pytest.param(bw_secretariat, id="secretariat-of-another-scheme"),
+        pytest.param(bw_operator_secretariat, id="secretariat-of-another-operator"),
         pytest.param(lambda: UserFactory(role=Role.AUTHORITY), id="authority"),
         pytest.param(lambda: UserFactory(role=Role.BOARD_MEMBER), id="board-member"),
         pytest.param(lambda: UserFactory(role=Role.ASSESSOR), id="another-assessor"),
