@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from datetime import date
 from decimal import Decimal
 
 import factory
@@ -87,8 +88,47 @@ def grant_role(user, role, *, programme=None, scheme_id="", organisation=None):
     else:
         for operator in shipped_operators():
             Grant.objects.create(user=user, role=role, operator=operator)
+    if role == Role.ASSESSOR:
+        qualify(user, scheme_ids=[scheme_id] if scheme_id else None)
     user_flags_sync(user)
     return user
+
+
+QUALIFIED_FROM = date(2000, 1, 1)
+QUALIFIED_UNTIL = date(2099, 12, 31)
+
+
+def qualify(
+    user,
+    *,
+    scheme_ids=None,
+    valid_from=QUALIFIED_FROM,
+    valid_until=QUALIFIED_UNTIL,
+    confirmed=True,
+    kind="licence",
+):
+    """Give ``user`` an assessor profile and a qualification for every level of the shipped
+    schemes (or of ``scheme_ids``), confirmed unless ``confirmed=False``: what an assessor needs
+    to be put on a panel (``panel_propose``, ``assign_assessors``). Test set-up, no audit."""
+    from django.utils import timezone
+
+    from clusterlabel.assessors.models import AssessorProfile, Qualification
+
+    profile, _created = AssessorProfile.objects.get_or_create(user=user)
+    for scheme in shipped_schemes():
+        if scheme_ids is not None and scheme.id not in scheme_ids:
+            continue
+        for level in scheme.levels:
+            Qualification.objects.create(
+                profile=profile,
+                scheme_id=scheme.id,
+                level_id=level.id,
+                kind=kind,
+                valid_from=valid_from,
+                valid_until=valid_until,
+                confirmed_at=timezone.now() if confirmed else None,
+            )
+    return profile
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):

@@ -31,6 +31,7 @@ LAYERS: list[str] = [
     "accounts",
     "access",  # the policy: grants, can(), restrict()
     "organisations",
+    "assessors",  # the expert pool: profiles, qualifications, declared conflicts
     "procedures",
     "labels",
     "invoices",  # issued from procedures' contracts; the PDF layout is labels'

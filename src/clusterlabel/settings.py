@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "clusterlabel.schemes",
     "clusterlabel.audit",
     "clusterlabel.organisations",
+    "clusterlabel.assessors",
     "clusterlabel.procedures",
     "clusterlabel.labels",
     "clusterlabel.invoices",

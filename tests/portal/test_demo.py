@@ -133,3 +133,45 @@ def test_demo_assessors_are_available_and_the_gold_visit_is_scheduled(demo):
     assert (appointment.end_date - appointment.start_date).days == 1  # Gold: two days on site
     assert {item["day"] for item in appointment.agenda} == {1, 2}
     assert appointment.procedure.assessment_date == appointment.start_date
+
+
+def test_demo_has_an_expert_pool_to_compose_a_gold_panel_from(demo):
+    from django.utils import timezone
+
+    from clusterlabel.assessors.models import AssessorProfile, DeclaredConflict, Qualification
+    from clusterlabel.procedures.models import Procedure
+    from clusterlabel.procedures.panel_pool import suggest
+
+    experts = AssessorProfile.objects.filter(user__username__startswith="expert-")
+    assert experts.count() >= 20
+    countries = set(experts.values_list("user__country", flat=True))
+    assert {"DE", "AT", "FR", "NL", "DK", "NO", "ES", "IT", "PL"} <= countries
+    today = timezone.localdate()
+    assert Qualification.objects.filter(valid_until__lt=today, confirmed_at__isnull=False).exists()
+    assert Qualification.objects.filter(confirmed_at__isnull=True).exists()
+    conflict = DeclaredConflict.objects.get()
+    assert conflict.organisation.cluster_name == "TechnologyMountains"
+    # The demo assessors stay qualified for every shipped level.
+    for username in ("assessor", "assessor2"):
+        held = Qualification.objects.filter(
+            profile__user__username=username, confirmed_at__isnull=False, valid_until__gte=today
+        )
+        assert set(held.values_list("scheme_id", flat=True)) == {
+            "bw-cluster-excellence",
+            "ecei-bronze",
+            "ecei-silver",
+            "ecei-gold",
+        }
+    procedure = Procedure.objects.get(
+        organisation__cluster_name="TechnologyMountains",
+        scheme_version__scheme_id="ecei-gold",
+    )
+    assert procedure.state == "self_assessment_submitted"
+    found = suggest(procedure, today=today).suggestion
+    assert len(found.panel) == 2
+    assert {r.national for r in found.panel} == {True, False}
+    excluded = {e.candidate.name: e.codes for e in found.excluded}
+    assert excluded["Frank Albrecht"] == ("conflict_declared",)
+    assert excluded["Miriam Schulz"] == ("qualification_expired",)
+    assert excluded["Lars Johansen"] == ("qualification_missing",)
+    assert excluded["Søren Madsen"] == ("country_not_covered",)

@@ -111,7 +111,7 @@ def test_the_export_holds_what_the_person_did_and_nothing_of_others(
     )
     BoardVote.objects.create(procedure=procedure, member=person, round=1, in_favour=True)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(14):
         data = personal_data_export(user=person)
 
     assert data["format"] == "clusterlabel-personal-data/1"
@@ -137,6 +137,10 @@ def test_the_export_holds_what_the_person_did_and_nothing_of_others(
         "updated_at": None,
     }
     assert data["board_votes"][0]["in_favour"] is True
+    # The assessor profile: the qualifications the test set-up gave, a declared conflict.
+    profile = data["assessor_profile"]
+    assert {q["scheme"] for q in profile["qualifications"]} >= {"ecei-gold"}
+    assert profile["declared_conflicts"] == []
     assert [e["action"] for e in data["audit_events_as_actor"]] == ["api_token.create"]
     # Events of other people are not in it, nor their names.
     blob = json.dumps(data)
@@ -149,7 +153,7 @@ def test_the_export_holds_what_the_person_did_and_nothing_of_others(
         IndicatorScore.objects.create(
             procedure=procedure, indicator_id=f"y{n}", value=n, updated_by=person
         )
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(14):
         assert len(personal_data_export(user=person)["api_tokens"]) == 4
 
 

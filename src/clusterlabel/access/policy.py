@@ -213,8 +213,8 @@ def _label(obj: Any) -> str:
 
 def roles_on(user: Any, obj: Any) -> frozenset[GrantRole]:
     """The roles ``user`` holds for ``obj``: a procedure, an organisation, a label, a scheme
-    version, a programme, an operator, a webhook endpoint or delivery, a scheme id (``str``),
-    or ``None`` for "any scope"."""
+    version, a programme, an operator, a webhook endpoint or delivery, an assessor profile or
+    qualification, a scheme id (``str``), or ``None`` for "any scope"."""
     if not _active(user):
         return frozenset()
     kind = _label(obj)
@@ -251,6 +251,13 @@ def roles_on(user: Any, obj: Any) -> frozenset[GrantRole]:
         # An availability period is its owner's alone (while they are an assessor at all).
         own = obj.assessor_id == user.pk and GrantRole.ASSESSOR in held_roles(user)
         return frozenset({GrantRole.ASSESSOR}) if own else frozenset()
+    if kind == "assessors.assessorprofile":
+        return _roles_on_assessor_profile(user, obj)
+    if kind == "assessors.qualification":
+        # Confirmed by the secretariat of the qualification's scheme (directly or through its
+        # operator); the assessor's own roles for the scheme do not count here.
+        roles = _scheme_roles(user, obj.scheme_id, _operator_of_scheme(user, obj.scheme_id))
+        return frozenset(roles & {GrantRole.SECRETARIAT})
     if kind == "accounts.user":
         # An account as a whole (its erasure): only an administrator of the installation.
         admin = _is_installation_administrator(user)
@@ -286,6 +293,15 @@ def _roles_on_procedure(user: Any, procedure: Any) -> frozenset[GrantRole]:
     if _in_programme(user, procedure.organisation):
         roles.add(GrantRole.PROGRAMME)
     return frozenset(roles)
+
+
+def _roles_on_assessor_profile(user: Any, profile: Any) -> frozenset[GrantRole]:
+    """An assessor profile is its owner's: the assessor role, when they hold it for some
+    scheme. Nobody else holds a role on it (the secretariat reads the pool of its scheme, a
+    scheme id, and confirms qualifications, each its scheme's)."""
+    if profile.user_id == user.pk and GrantRole.ASSESSOR in held_roles(user):
+        return frozenset({GrantRole.ASSESSOR})
+    return frozenset()
 
 
 def _roles_on_organisation(user: Any, organisation: Any) -> frozenset[GrantRole]:

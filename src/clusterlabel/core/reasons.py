@@ -69,6 +69,16 @@ MESSAGES: dict[str, Promise] = {
         "The panel needs one assessor from %(country)s and one from another country "
         "(now %(national)s national, %(foreign)s foreign)."
     ),
+    "assessors_not_qualified": _(
+        "No qualification for this scheme and level, confirmed by the secretariat and valid on "
+        "the assessment date: %(names)s."
+    ),
+    "assessors_conflict_declared_on_profile": _(
+        "Declared a conflict of interest with this organisation on their profile: %(names)s."
+    ),
+    "assessors_country_not_covered": _(
+        "Do not assess in the organisation's country (%(country)s): %(names)s."
+    ),
     "conflict_of_interest_not_declared": ngettext_lazy(
         "%(count)s assessor has not yet declared that they have no conflict of interest.",
         "%(count)s assessors have not yet declared that they have no conflict of interest.",

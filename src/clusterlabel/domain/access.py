@@ -217,6 +217,12 @@ class Activity(StrEnum):
     # webhooks: an operator's endpoints (its secretariat or administrator, granted for the
     # operator) and a programme's (its staff, installation administrators)
     MANAGE_WEBHOOKS = "manage_webhooks"
+    # the expert pool: an assessor keeps their own profile (languages, sectors, countries,
+    # qualifications, declared conflicts); the scheme's secretariat reads the pool of its
+    # scheme and confirms the qualifications for it
+    EDIT_OWN_ASSESSOR_PROFILE = "edit_own_assessor_profile"
+    VIEW_ASSESSOR_POOL = "view_assessor_pool"
+    CONFIRM_QUALIFICATION = "confirm_qualification"
     # the installation
     MANAGE_ACCOUNTS = "manage_accounts"
     USE_BACK_OFFICE = "use_back_office"
@@ -310,6 +316,9 @@ ACTIVITIES: Mapping[Activity, Rule] = MappingProxyType({
     Activity.MANAGE_INVOICE: _rule(secretariat=ANY_STATE),
     Activity.MANAGE_WEBHOOKS: _rule(
         secretariat=ANY_STATE, programme=ANY_STATE, administrator=ANY_STATE),
+    Activity.EDIT_OWN_ASSESSOR_PROFILE: _rule(assessor=ANY_STATE),
+    Activity.VIEW_ASSESSOR_POOL: _rule(secretariat=ANY_STATE),
+    Activity.CONFIRM_QUALIFICATION: _rule(secretariat=ANY_STATE),
     Activity.MANAGE_ACCOUNTS: _rule(administrator=ANY_STATE),
     Activity.USE_BACK_OFFICE: _rule(secretariat=ANY_STATE, administrator=ANY_STATE),
     Activity.ERASE_PERSON: _rule(administrator=ANY_STATE),

@@ -17,6 +17,7 @@ from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
 from clusterlabel.labels.certificates.credentials import ensure_keys
 from clusterlabel.portal.demo_data import demo_procedures_load, demo_programme
+from clusterlabel.portal.demo_pool import demo_assessors_qualify, demo_pool_load
 from clusterlabel.schemes.models import Operator
 from clusterlabel.schemes.services import SHIPPED_DIR, scheme_versions_load_directory
 
@@ -125,8 +126,9 @@ class DemoReport:
 
 
 def demo_load() -> DemoReport:
-    """Load the shipped schemes (and any in ``SCHEMES_DIR``), the demo accounts and the demo
-    organisations with their procedures. The e-mails those steps would send are not sent."""
+    """Load the shipped schemes (and any in ``SCHEMES_DIR``), the demo accounts (the assessors
+    qualified), the demo organisations with their procedures and the expert pool. The e-mails
+    those steps would send are not sent."""
     ensure_keys()
     quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
     with quiet, transaction.atomic():
@@ -143,7 +145,9 @@ def demo_load() -> DemoReport:
             user.username: user
             for user in User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS])
         }
+        demo_assessors_qualify(accounts=accounts)
         procedures_created = demo_procedures_load(accounts=accounts)
+        demo_pool_load(accounts=accounts, password=DEMO_PASSWORD)
     return DemoReport(
         schemes_created=sum(1 for r in results if r.created),
         schemes_total=len(results),

@@ -220,6 +220,8 @@ PROCEDURES: tuple[DemoProcedure, ...] = (
     DemoProcedure("Digital Neckar-Alb", "bw-cluster-excellence", "assessment_in_progress"),
     DemoProcedure("Food Hohenlohe", "bw-cluster-excellence", "awaiting_decision"),
     DemoProcedure("Photonics Jena", "ecei-gold", "assessors_assigned"),
+    # A Gold panel to compose from the expert pool's suggestion (one national, one foreign).
+    DemoProcedure("TechnologyMountains", "ecei-gold", "self_assessment_submitted"),
     DemoProcedure("Holzbau Schwarzwald", "bw-cluster-excellence", "report_submitted"),
     DemoProcedure("Photonics Jena", "ecei-bronze", "draft"),
     DemoProcedure("Kreativ Nord", "ecei-bronze", "changes_requested"),

@@ -123,6 +123,14 @@ ROLE_NEXT_STEPS: dict[str, tuple[NextStep, ...]] = {
         ),
         _CONFIRM_REGISTRATIONS,
         NextStep(
+            _("The assessor pool"),
+            _(
+                "The assessors of your schemes, their languages, sectors and qualifications; "
+                "confirm the qualifications they recorded."
+            ),
+            "assessors:pool_index",
+        ),
+        NextStep(
             _("Overdue steps"),
             _(
                 "The procedures of your schemes whose current step is past its due date, how "
@@ -133,6 +141,14 @@ ROLE_NEXT_STEPS: dict[str, tuple[NextStep, ...]] = {
         _BACK_OFFICE,
     ),
     Role.ASSESSOR: (
+        NextStep(
+            _("Your assessor profile"),
+            _(
+                "Your languages, sectors and the countries you assess in, your qualifications "
+                "for the secretariat to confirm, and the organisations you have a conflict with."
+            ),
+            "assessors:profile",
+        ),
         NextStep(
             _("Prepare with the indicator catalogues"),
             _("Each indicator says what is measured, its excellence value and the evidence."),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from clusterlabel.access import policy
 from clusterlabel.access.models import Grant
 from clusterlabel.accounts.models import ApiToken, User
+from clusterlabel.assessors.models import AssessorProfile, DeclaredConflict, Qualification
 from clusterlabel.audit.canonical import format_timestamp
 from clusterlabel.audit.models import AuditEvent
 from clusterlabel.domain.access import GrantRole
@@ -45,10 +46,11 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
     account (invitations, deactivation), their API tokens (name and first characters, never
     the secret), conflict-of-interest declarations as assessor and as board member, board
     votes, the scores they last changed (with the procedure they belong to), the evidence files
-    they uploaded (name, not content), the deadline reminders e-mailed to them and their erasure
-    requests.
+    they uploaded (name, not content), the deadline reminders e-mailed to them, their assessor
+    profile (languages, sectors, countries, qualifications, declared conflicts with their notes)
+    and their erasure requests.
 
-    Queries: exactly eleven, however much the person did (``tests/privacy`` pins the count).
+    Queries: exactly fourteen, however much the person did (``tests/privacy`` pins the count).
     """
     grants = list(
         Grant.objects.filter(user=user)
@@ -85,6 +87,17 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
         .values("procedure_id", "indicator_id", "original_name", "size", "uploaded_at")
     )
     requests = list(ErasureRequest.objects.filter(user=user).values())
+    profile = AssessorProfile.objects.filter(user=user).values().first()
+    qualifications = list(
+        Qualification.objects.filter(profile__user=user)
+        .order_by("scheme_id", "level_id", "valid_from", "pk")
+        .values("scheme_id", "level_id", "kind", "valid_from", "valid_until", "confirmed_at")
+    )
+    declared_conflicts = list(
+        DeclaredConflict.objects.filter(profile__user=user)
+        .order_by("declared_at", "pk")
+        .values("organisation__cluster_name", "note", "since", "declared_at")
+    )
     reminders = list(
         DeadlineReminder.objects.filter(recipient=user)
         .order_by("sent_at", "pk")
@@ -211,6 +224,31 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
             }
             for row in reminders
         ],
+        "assessor_profile": {
+            "languages": profile["languages"] if profile else [],
+            "sectors": profile["sectors"] if profile else [],
+            "countries": profile["countries"] if profile else [],
+            "qualifications": [
+                {
+                    "scheme": row["scheme_id"],
+                    "level": row["level_id"],
+                    "kind": row["kind"],
+                    "valid_from": row["valid_from"].isoformat(),
+                    "valid_until": row["valid_until"].isoformat(),
+                    "confirmed_at": _when(row["confirmed_at"]),
+                }
+                for row in qualifications
+            ],
+            "declared_conflicts": [
+                {
+                    "organisation": row["organisation__cluster_name"],
+                    "note": row["note"],
+                    "since": row["since"].isoformat() if row["since"] else None,
+                    "declared_at": _when(row["declared_at"]),
+                }
+                for row in declared_conflicts
+            ],
+        },
         "erasure_requests": [
             {
                 "reason": row["reason"],

@@ -13,6 +13,7 @@ from clusterlabel.access import policy
 from clusterlabel.access.models import Grant
 from clusterlabel.access.services import grant_revoke
 from clusterlabel.accounts.models import ApiToken, User
+from clusterlabel.assessors.models import AssessorProfile
 from clusterlabel.audit.services import audit_erase_person, audit_record
 from clusterlabel.domain.access import Activity
 from clusterlabel.invoices.models import InvoiceReminder
@@ -118,7 +119,8 @@ def person_erase(*, user: User, actor: User | None, reason: str = "") -> Erasure
     ``pseudonym_of(user)``, its username and e-mail address to unique, non-deliverable
     placeholders, its country emptied; every grant is revoked through ``grant_revoke`` (each
     audited, with the pseudonymous name in the snapshot), every API token revoked (audited),
-    every database session ended, open erasure requests closed and their reasons emptied, the
+    the assessor profile deleted with its qualifications and declared conflicts, every
+    database session ended, open erasure requests closed and their reasons emptied, the
     records of reminders sent to the person readdressed to the placeholder; the
     audit trail relabels the person's format-2 events and registers the old identifiers
     (``audit_erase_person``), so no page shows the old name; ``account.erase`` is recorded
@@ -184,6 +186,9 @@ def person_erase(*, user: User, actor: User | None, reason: str = "") -> Erasure
                 after={"revoked_at": now.isoformat()},
                 reason=_("erasure of the person"),
             )
+        # The assessor profile is the person's own description (languages, sectors, countries,
+        # qualifications, conflicts declared with notes): it goes with the person.
+        AssessorProfile.objects.filter(user=locked).delete()
         sessions = _end_sessions(locked)
         _reminders_readdressed(identifiers[1], locked.email, locked)
         ErasureRequest.objects.filter(user=locked, status=ErasureStatus.OPEN).update(

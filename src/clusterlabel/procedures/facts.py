@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from django.utils import timezone
@@ -10,6 +11,7 @@ from clusterlabel.access.policy import board_declaration, procedure_roles
 from clusterlabel.accounts.models import User
 from clusterlabel.domain import procedure as flow
 from clusterlabel.procedures.models import Procedure
+from clusterlabel.procedures.panel_pool import panel_exclusion_codes
 from clusterlabel.procedures.results import ProcedureResult, compute_result
 
 
@@ -69,12 +71,15 @@ def procedure_facts(
     actor: User,
     today: date | None = None,
     computed: ProcedureResult | None = None,
+    exclusions: Mapping[int, tuple[str, ...]] | None = None,
 ) -> flow.ProcedureFacts:
     """Everything the transition table looks at, for ``actor`` acting in the roles their
     grants give them for this procedure (``clusterlabel.access.policy.procedure_roles``).
 
     ``computed`` is the procedure's computed result when the caller has it already (the
-    procedure page shows it too); it is computed here otherwise, once.
+    procedure page shows it too); it is computed here otherwise, once. ``exclusions`` are the
+    panel's assessors who may not assess it, as codes by user id, when the caller read them for
+    a whole list (``panel_pool.panel_exclusion_codes_many``); read here otherwise.
     """
     today = today or timezone.localdate()
     rules = procedure_rules(procedure)
@@ -86,6 +91,9 @@ def procedure_facts(
         flow.State.BOARD_REVIEW,
         flow.State.AWAITING_DECISION,
     }
+    excluded = (
+        exclusions if exclusions is not None else panel_exclusion_codes(procedure, today=today)
+    )
     roles = procedure_roles(actor, procedure)
     computed = computed or compute_result(procedure, on=today)
     computed_award_possible = computed.decision.awarded if in_assessment else False
@@ -99,7 +107,9 @@ def procedure_facts(
         self_assessment_evidence_missing=self_assessment_evidence_missing(procedure),
         assessors=tuple(
             flow.AssessorFacts(
+                name=a.assessor.get_full_name() or a.assessor.username,
                 nationality=a.assessor.country or "",
+                exclusions=excluded.get(a.assessor_id, ()),
                 conflict_declared_none=a.no_conflict_declared,
                 report_agreed=a.report_agreed,
             )

@@ -227,7 +227,11 @@ def assessor(
     nationality: str = "DE", *, declared: bool = True, agreed: bool = True
 ) -> AssessorFacts:
     return AssessorFacts(
-        nationality=nationality, conflict_declared_none=declared, report_agreed=agreed
+        name=f"Assessor {nationality}",
+        nationality=nationality,
+        exclusions=(),
+        conflict_declared_none=declared,
+        report_agreed=agreed,
     )
 
 

@@ -105,9 +105,17 @@ class ProcedureRules:
 
 @dataclass(frozen=True, kw_only=True)
 class AssessorFacts:
-    """One assessor assigned to the procedure."""
+    """One assessor assigned to the procedure.
 
+    ``exclusions`` are codes of ``clusterlabel.domain.panel_suggestion.ExclusionCode``
+    that keep this assessor off the panel (no confirmed qualification valid on the assessment
+    date, a conflict declared on their profile, a country they do not assess in); empty when
+    they may assess. The Django layer reads the profile only while the panel is open.
+    """
+
+    name: str  # as the pages show it, for the reasons that name the assessor
     nationality: str  # ISO 3166-1 alpha-2
+    exclusions: tuple[str, ...]
     conflict_declared_none: bool  # declared to have no conflict of interest
     report_agreed: bool  # agreed to the report as it stands
 

@@ -93,6 +93,52 @@ def national_and_foreign_assessors(facts: ProcedureFacts) -> Blocked | None:
     return None
 
 
+def _excluded_names(facts: ProcedureFacts, codes: frozenset[str]) -> tuple[str, ...]:
+    return tuple(a.name for a in facts.assessors if codes.intersection(a.exclusions))
+
+
+# The codes of ``clusterlabel.domain.panel_suggestion.ExclusionCode`` (spelled out: this package
+# imports only itself; tests/domain/test_panel_suggestion.py checks that they agree).
+QUALIFICATION_EXCLUSIONS = frozenset(
+    {
+        "qualification_missing",
+        "qualification_unconfirmed",
+        "qualification_not_yet_valid",
+        "qualification_expired",
+    }
+)
+CONFLICT_EXCLUSION = "conflict_declared"
+COUNTRY_EXCLUSION = "country_not_covered"
+
+
+def assessors_qualified(facts: ProcedureFacts) -> Blocked | None:
+    """Every assessor holds a qualification for the scheme and level, confirmed by the scheme's
+    secretariat and valid on the assessment date."""
+    names = _excluded_names(facts, QUALIFICATION_EXCLUSIONS)
+    if names:
+        return Blocked("assessors_not_qualified", {"names": names})
+    return None
+
+
+def assessors_free_of_declared_conflicts(facts: ProcedureFacts) -> Blocked | None:
+    """No assessor declared a conflict of interest with the organisation on their profile."""
+    names = _excluded_names(facts, frozenset({CONFLICT_EXCLUSION}))
+    if names:
+        return Blocked("assessors_conflict_declared_on_profile", {"names": names})
+    return None
+
+
+def assessors_cover_country(facts: ProcedureFacts) -> Blocked | None:
+    """Every assessor may assess in the organisation's country (their profile's countries)."""
+    names = _excluded_names(facts, frozenset({COUNTRY_EXCLUSION}))
+    if names:
+        return Blocked(
+            "assessors_country_not_covered",
+            {"names": names, "country": facts.home_country.upper()},
+        )
+    return None
+
+
 def conflicts_of_interest_declared(facts: ProcedureFacts) -> Blocked | None:
     """Every assessor has declared that there is no conflict of interest."""
     count = sum(1 for a in facts.assessors if not a.conflict_declared_none)

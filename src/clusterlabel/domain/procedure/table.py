@@ -16,6 +16,9 @@ from clusterlabel.domain.procedure.guards import (
     assessment_leaves_preparation_time,
     assessor_count_matches,
     assessor_scores_agree,
+    assessors_cover_country,
+    assessors_free_of_declared_conflicts,
+    assessors_qualified,
     award_rules_met,
     board_member_declared_no_conflict,
     board_quorum_reached,
@@ -94,7 +97,16 @@ def _row(
 
 
 S, R, A = State, Role, Action
-_PANEL_AND_DATE = (*_PANEL, assessment_leaves_preparation_time)
+# Confirming a panel (or a change of it) also needs assessors who may assess it: qualified on
+# the assessment date, no conflict declared on their profile, the country covered. Checked when
+# the panel is confirmed, not again when the assessment starts.
+_PANEL_AND_DATE = (
+    *_PANEL,
+    assessors_qualified,
+    assessors_free_of_declared_conflicts,
+    assessors_cover_country,
+    assessment_leaves_preparation_time,
+)
 
 # One row per line (two where guards follow): action, from, to, by whom, guards, flags.
 # fmt: off

@@ -31,6 +31,7 @@ from clusterlabel.domain import procedure as flow
 from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.facts import procedure_facts, self_assessment_missing
 from clusterlabel.procedures.models import IndicatorScore, Procedure
+from clusterlabel.procedures.panel_pool import panel_exclusion_codes_many
 
 # Actions that have a page of their own; the procedure page links there instead of a button.
 ACTION_PAGES = {
@@ -536,9 +537,11 @@ def first_steps(user: User, procedures: Sequence[Procedure]) -> dict[int, NextSt
         Prefetch("scores", queryset=IndicatorScore.objects.prefetch_related("confirmations")),
         "previous_procedure__scores",
     )
+    excluded = panel_exclusion_codes_many(procedures, today=timezone.localdate())
     first: dict[int, NextStep | None] = {}
     for procedure in procedures:
-        steps = next_steps(user, procedure, procedure_facts(procedure, actor=user))
+        facts = procedure_facts(procedure, actor=user, exclusions=excluded[procedure.pk])
+        steps = next_steps(user, procedure, facts)
         first[procedure.pk] = next((s for s in steps if s.key not in _NOT_FIRST), None)
     return first
 

@@ -14,6 +14,7 @@ from clusterlabel.access import policy
 from clusterlabel.access.policy import Activity
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
+from clusterlabel.assessors.reasons import describe_all as describe_pool_reasons
 from clusterlabel.audit.services import audit_record
 from clusterlabel.domain import access as access_rules
 from clusterlabel.domain import procedure as flow
@@ -25,6 +26,7 @@ from clusterlabel.procedures.models import (
     Procedure,
     ScoreConfirmation,
 )
+from clusterlabel.procedures.panel_pool import exclusions as pool_exclusions
 from clusterlabel.procedures.results import compute_result
 from clusterlabel.procedures.services.transition import (
     _locked,
@@ -65,6 +67,13 @@ def panel_propose(
 
     Assessors who stay keep their declarations; new ones must declare that they have no
     conflict of interest before the secretariat confirms the panel (``assign_assessors``).
+
+    Refused with a ``ValidationError`` naming every refused assessor with every reason, and
+    nothing saved, when one of them may not assess this procedure: no qualification for the
+    scheme and level that the secretariat confirmed and that is valid on ``assessment_date``,
+    a conflict of interest with the organisation declared on their profile, or a profile that
+    does not cover the organisation's country (``panel_pool.exclusions``). The
+    ``assign_assessors`` step checks the same again when the panel is confirmed.
     """
     if Role.SECRETARIAT not in policy.roles_on(actor, procedure.scheme_version):
         raise PermissionDenied
@@ -80,6 +89,27 @@ def panel_propose(
         errors["assessors"] = _("An assessor can be on the panel only once.")
     if errors:
         raise ValidationError(errors)
+    refused = pool_exclusions(
+        procedure,
+        [u.pk for u in assessors],
+        today=timezone.localdate(),
+        assessment_date=assessment_date,
+    )
+    if refused:
+        # Every refused assessor with every reason, and nothing saved.
+        raise ValidationError(
+            {
+                "assessors": [
+                    _("%(name)s cannot assess this procedure: %(reasons)s")
+                    % {
+                        "name": user.get_full_name() or user.username,
+                        "reasons": " ".join(describe_pool_reasons(refused[user.pk])),
+                    }
+                    for user in assessors
+                    if user.pk in refused
+                ]
+            }
+        )
     with transaction.atomic():
         locked = _locked(procedure)
         if locked.state not in PANEL_OPEN:

@@ -28,9 +28,10 @@ from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.core.language import current_language
 from clusterlabel.core.service_forms import run_for_form, run_service
 from clusterlabel.domain import procedure as flow
+from clusterlabel.domain.access import PANEL_OPEN
 from clusterlabel.domain.errors import UnknownId
 from clusterlabel.domain.schemes import Indicator
-from clusterlabel.procedures import services
+from clusterlabel.procedures import panel_pool, services
 from clusterlabel.procedures.assessment_forms import (
     ConflictForm,
     PanelForm,
@@ -47,6 +48,7 @@ from clusterlabel.procedures.presenters.assessment import (
     stale_confirmation_warning,
 )
 from clusterlabel.procedures.presenters.improvement import improvement_section
+from clusterlabel.procedures.presenters.panel_suggestion import suggestion_view
 from clusterlabel.procedures.selectors import procedure_get
 from clusterlabel.procedures.views.common import (
     conflict_declaration_post,
@@ -95,12 +97,31 @@ def _scoring_url(procedure: Procedure, indicator_id: str | None = None, **query:
 @login_required
 def panel_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The secretariat proposes the panel, the date and the mode (``services.panel_propose``);
-    the panel is confirmed with the ``assign_assessors`` step on the procedure page."""
+    the panel is confirmed with the ``assign_assessors`` step on the procedure page. While the
+    panel is open the page shows the ranked suggestion from the scheme's pool, and
+    ``?take=suggestion`` fills the form with the suggested panel (nothing is saved until the
+    secretariat saves the form)."""
     procedure = load_procedure(request, pk)
     if flow.Role.SECRETARIAT not in policy.procedure_roles(request.user, procedure):
         raise Http404
     data = request.POST if request.method == "POST" else None
-    form = PanelForm(data, procedure=procedure, today=timezone.localdate())
+    today = timezone.localdate()
+    pool = panel_pool.suggest(procedure, today=today) if procedure.state in PANEL_OPEN else None
+    # "Take over": the suggested panel fills the form; the secretariat still saves it.
+    take = data is None and request.GET.get("take") == "suggestion"
+    suggested = list(pool.suggestion.panel_ids) if pool is not None and take else []
+    taken: dict[str, Any] = (
+        {
+            "initial": {
+                "assessors": suggested,
+                "assessment_date": procedure.assessment_date,
+                "assessment_mode": procedure.assessment_mode,
+            }
+        }
+        if suggested
+        else {}
+    )
+    form = PanelForm(data, procedure=procedure, today=today, **taken)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -128,12 +149,10 @@ def panel_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("procedures:panel", pk=procedure.pk)
         status = 400
-    return render(
-        request,
-        "procedures/panel.html",
-        panel_page(procedure, user=request.user, form=form),
-        status=status,
-    )
+    context = panel_page(procedure, user=request.user, form=form)
+    context["suggestion"] = suggestion_view(pool) if pool is not None else None
+    context["taken_over"] = bool(suggested)
+    return render(request, "procedures/panel.html", context, status=status)
 
 
 # --- conflict of interest (assessors) ------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from clusterlabel.accounts.choices import Role
+from clusterlabel.assessors.models import AssessorProfile
 from clusterlabel.portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_load
 from clusterlabel.private_files import private_directory
 
@@ -50,6 +51,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Benchmarking pools: {latest.count()} organisations, of which {synthetic} synthetic "
             "(demo data, marked as such on every page)."
+        )
+        self.stdout.write(
+            f"Assessor pool: {AssessorProfile.objects.count()} assessors with a profile "
+            "(the experts log in as expert-de-1, expert-fr-1, ... with the demo password)."
         )
         self.stdout.write("")
         self.stdout.write(self.style.MIGRATE_HEADING("Demo accounts (one per role and scope)"))
