@@ -88,13 +88,15 @@ def test_each_participant_gets_the_invitation_in_their_language(
     by_recipient = {message.to[0]: message for message in mail.outbox}
     german_event = event_of(by_recipient[german.email].attachments[0][1])
     english_event = event_of(by_recipient[english.email].attachments[0][1])
-    # What is German already: the scheme's name and the dates. (The sentences around them are
-    # translated with the catalogue, after the merge; the English source shows until then.)
     start = first_day(gold)
     german_text = str(german_event["SUMMARY"]) + str(german_event["DESCRIPTION"])
     english_text = str(english_event["SUMMARY"]) + str(english_event["DESCRIPTION"])
     assert "ECEI-Label Gold" in german_text
     assert start.strftime("%d.%m.%Y") in german_text
+    assert str(german_event["SUMMARY"]).startswith("Begutachtung:")
+    assert "Tag 1" in str(german_event["DESCRIPTION"])
+    assert "Assessment" not in german_text and "Day 1" not in german_text
+    assert by_recipient[german.email].subject.endswith("Der Begutachtungstermin steht fest")
     assert "ECEI Gold Label" in english_text
     assert start.strftime("%d.%m.%Y") not in english_text
     assert str(english_event["SUMMARY"]).startswith("Assessment:")
