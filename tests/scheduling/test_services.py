@@ -274,3 +274,59 @@ def test_no_appointment_without_a_panel(db) -> None:
             procedure=builder.refresh(), actor=builder.secretariat, start_date=start
         )
     assert not Appointment.objects.exists()
+
+
+def test_once_fixed_the_panel_page_cannot_move_the_date(db, gold, english) -> None:
+    """The appointment owns the date (and the mode, which Gold has only one of): the panel page
+    keeps the panel's changes apart from it, so the appointment, its invitations and the
+    procedure never disagree."""
+    from django.core.exceptions import ValidationError
+
+    from clusterlabel.procedures.services import panel_propose
+
+    start = first_day(gold, 2)
+    fix(gold, start)
+    procedure = gold.refresh()
+    for date_asked in (start + timedelta(days=1), start - timedelta(days=1)):
+        with pytest.raises(ValidationError) as refused:
+            panel_propose(
+                procedure=procedure,
+                actor=gold.secretariat,
+                assessors=list(gold.assessors),
+                assessment_date=date_asked,
+            )
+        assert "schedule page" in refused.value.message_dict["assessment_date"][0]
+    assert (gold.refresh().assessment_date, gold.refresh().assessment_mode) == (start, "on_site")
+    # The same date and mode (the panel changed alone) is still taken.
+    panel_propose(
+        procedure=procedure,
+        actor=gold.secretariat,
+        assessors=list(gold.assessors),
+        assessment_date=start,
+        assessment_mode="on_site",
+    )
+
+
+def test_once_fixed_the_panel_page_cannot_switch_to_video(db, english) -> None:
+    from django.core.exceptions import ValidationError
+
+    from clusterlabel.procedures.services import panel_propose
+
+    bronze = StateBuilder(scheme_id="ecei-bronze").at(ProcedureState.ASSESSORS_ASSIGNED)
+    today = timezone.localdate()
+    for assessor in bronze.assessors:
+        services.availability_add(
+            actor=assessor, start=today + timedelta(days=1), end=today + timedelta(days=90)
+        )
+    start = first_day(bronze)
+    fix(bronze, start, agenda=[AgendaItem(1, time(9), "Interview")])  # Bronze: one day
+    with pytest.raises(ValidationError) as refused:
+        panel_propose(
+            procedure=bronze.refresh(),
+            actor=bronze.secretariat,
+            assessors=list(bronze.assessors),
+            assessment_date=start,
+            assessment_mode="video",
+        )
+    assert "schedule page" in refused.value.message_dict["assessment_date"][0]
+    assert bronze.refresh().assessment_mode == "on_site"

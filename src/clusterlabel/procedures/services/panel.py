@@ -118,6 +118,7 @@ def panel_propose(
             raise ValidationError(
                 {"assessment_mode": _("This scheme does not offer that assessment mode.")}
             )
+        _refuse_moving_a_fixed_appointment(locked, assessment_date, assessment_mode)
         before = {
             "assessors": sorted(a.assessor.username for a in locked.assignments.all()),
             "assessment_date": locked.assessment_date,
@@ -146,6 +147,26 @@ def panel_propose(
         )
         _notify_panel_after_commit(locked)
     return locked
+
+
+def _refuse_moving_a_fixed_appointment(
+    procedure: Procedure, assessment_date: date, assessment_mode: str | None
+) -> None:
+    """Once the secretariat has fixed the appointment (``clusterlabel.scheduling``, read here
+    through the reverse relation: that app sits above this one), its date and mode change only
+    there, as a new version with its reason, so the panel page cannot move them apart."""
+    moved = assessment_date != procedure.assessment_date or (
+        assessment_mode and assessment_mode != procedure.assessment_mode
+    )
+    if moved and procedure.appointments.exists():
+        raise ValidationError(
+            {
+                "assessment_date": _(
+                    "The appointment is fixed: change its date or mode on the schedule page, "
+                    "with the reason, so that everyone gets the new invitation."
+                )
+            }
+        )
 
 
 def conflict_declare(
