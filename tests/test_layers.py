@@ -37,6 +37,7 @@ LAYERS: list[str] = [
     "benchmarks",
     "programmes",  # the programme view: reads organisations, procedures and labels
     "webhooks",  # reports labels' and procedures' writes (through their hooks), sends them
+    "reports",  # the structured report (its PDF set as the decision letter) and the feedback
     "privacy",  # data protection: reads accounts, grants, procedures, the trail
     "portal",  # the top layer
     "project",  # settings, urls, cli, wsgi: wire everything together

@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "clusterlabel.audit",
     "clusterlabel.organisations",
     "clusterlabel.procedures",
+    "clusterlabel.reports",
     "clusterlabel.labels",
     "clusterlabel.invoices",
     "clusterlabel.benchmarks",

@@ -175,6 +175,14 @@ class Activity(StrEnum):
     READ_PANEL_DECLARATIONS = "read_panel_declarations"  # who declared no conflict
     READ_BOARD_DECLARATIONS = "read_board_declarations"  # board members' declarations, notes
     READ_CONTACT_DETAILS = "read_contact_details"
+    # the structured assessment report (findings per category, comparison with the previous
+    # cycle): the panel writes it with AGREE_REPORT; the board and the authority read it before
+    # they vote and decide; the organisation once the authority has decided
+    READ_REPORT = "read_report"
+    # the organisation's feedback on the procedure and the panel: given once by its managers
+    # after the decision; read only in aggregate, per scheme, by its secretariat and operator
+    GIVE_FEEDBACK = "give_feedback"
+    READ_FEEDBACK = "read_feedback"
     # organisations
     BROWSE_ORGANISATIONS = "browse_organisations"  # the list of every visible organisation
     VIEW_ORGANISATION = "view_organisation"
@@ -273,6 +281,10 @@ ACTIVITIES: Mapping[Activity, Rule] = MappingProxyType({
         assessor=ANY_STATE, board_member=_BOARD_READ, **_OVERSIGHT_ANY),
     Activity.READ_BOARD_DECLARATIONS: _rule(**_OVERSIGHT_ANY),
     Activity.READ_CONTACT_DETAILS: _rule(**_OVERSIGHT_ANY),
+    Activity.READ_REPORT: _rule(
+        cluster_manager=DECIDED, assessor=ANY_STATE, board_member=_BOARD_READ, **_OVERSIGHT_ANY),
+    Activity.GIVE_FEEDBACK: _rule(cluster_manager=DECIDED),
+    Activity.READ_FEEDBACK: _rule(secretariat=ANY_STATE, administrator=ANY_STATE),
     Activity.BROWSE_ORGANISATIONS: _rule(programme=ANY_STATE, **_OVERSIGHT_ANY),
     Activity.VIEW_ORGANISATION: _rule(
         cluster_manager=ANY_STATE, assessor=ANY_STATE, board_member=ANY_STATE,
