@@ -23,7 +23,6 @@ from clusterlabel.domain.report import (
     agreement_current,
     area_verdict,
     categories_lacking_findings,
-    category_percents,
     check_revision,
     compare_categories,
     expert_summaries,
@@ -180,16 +179,6 @@ def test_percentages_are_read_exactly_and_floats_refused():
     assert percent_of("n/a") is None
     assert percent_of(None) is None
     assert percent_of([1]) is None
-
-
-def test_the_category_percentages_of_a_stored_result():
-    result = {
-        "percent": "80",
-        "categories": {"a": {"points": 3, "percent": "75.0"}, "b": {"percent": None}, "c": 3},
-    }
-    assert category_percents(result) == {"a": "75.0", "b": None}
-    assert category_percents(None) == {}
-    assert category_percents({"categories": []}) == {}
 
 
 @given(

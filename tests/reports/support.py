@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.reports import services
-from clusterlabel.reports.models import StructuredReport
+from clusterlabel.reports.selectors import report_revision
 from tests.procedures.builders import ProcedureBuilder
 
 STRENGTH = "Starke Verankerung in der Region: über 150 Mitglieder"
@@ -18,8 +18,7 @@ RECOMMENDATION = "Bezahlte Leistungen für Mitglieder ausbauen"
 
 
 def revision(procedure: Procedure) -> int:
-    report = StructuredReport.objects.filter(procedure=procedure).first()
-    return report.revision if report else 0
+    return report_revision(procedure)
 
 
 def write_findings(builder: ProcedureBuilder, *, by_index: int = 0) -> None:

@@ -5,11 +5,16 @@ A permission test tries the forbidden thing and asserts it is refused and that n
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
 from clusterlabel.accounts.choices import Role
+from clusterlabel.domain.report import Trend
+from clusterlabel.procedures import services
 from clusterlabel.procedures.choices import ProcedureState
+from clusterlabel.procedures.walkthrough import Walkthrough
 from clusterlabel.reports.models import CategoryFinding, Feedback
 from tests.factories import OrganisationFactory, UserFactory
 from tests.helpers import login
@@ -244,3 +249,39 @@ def test_the_secretariat_reads_the_aggregate_and_an_organisation_does_not(client
     assert response.status_code == 200
     assert response.context["summary"].overall.count == 1
     assert response.context["summary"].experts == []  # one rating: no expert line
+
+
+def test_a_renewal_compares_each_category_with_the_previous_assessment(english_client):
+    first = ProcedureBuilder(scheme_id="ecei-bronze")
+    first.advance_to(ProcedureState.AWARDED)
+    renewal = services.procedure_create(
+        organisation=first.organisation,
+        scheme_version=first.version,
+        level_id="bronze",
+        process="renewal",
+        assessment_mode="on_site",
+        previous_procedure=first.procedure,
+        actor=first.manager,
+    )
+    walk = Walkthrough(
+        procedure=renewal,
+        manager=first.manager,
+        secretariat=first.secretariat,
+        assessors=first.assessors,
+        authority=first.authority,
+    )
+    walk.advance_to(ProcedureState.ASSESSMENT_IN_PROGRESS)
+    login(english_client, first.assessors[0])
+    response = english_client.get(page(renewal.pk))
+    view = response.context["report"]
+    assert view.has_previous
+    assert view.previous_date == first.refresh().assessment_date
+    assert [s.category_id for s in view.sections] == [c.id for c in renewal.scheme.categories]
+    # Nothing scored yet in the renewal: every category was at its best then, at 0 % now.
+    for section in view.sections:
+        assert section.comparison.then == Decimal(100)
+        assert section.comparison.now == Decimal(0)
+        assert section.comparison.trend == Trend.DECLINED
+    assert "Previous assessment: 100.0 % · now: 0.0 % (declined)" in response.content.decode()
+    text = pdf_text(english_client.get(pdf(renewal.pk) + "?lang=en").content)
+    assert "Compared with the previous assessment of" in text

@@ -214,21 +214,6 @@ def compare_categories(
     )
 
 
-def category_percents(result: Mapping[str, object] | None) -> dict[str, object]:
-    """The categories' percentages out of a stored result (``Procedure.result``: ``categories``
-    -> id -> ``percent``); empty for no result."""
-    if not result:
-        return {}
-    categories = result.get("categories")
-    if not isinstance(categories, Mapping):
-        return {}
-    return {
-        str(category_id): values.get("percent")
-        for category_id, values in categories.items()
-        if isinstance(values, Mapping)
-    }
-
-
 class AreaVerdict(StrEnum):
     """What the panel found on one of a Silver application's improvement areas."""
 

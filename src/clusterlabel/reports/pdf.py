@@ -36,7 +36,7 @@ MESSAGES: dict[str, Promise] = {
     "recommendations": pgettext_lazy("report", "Recommendations"),
     "remarks": pgettext_lazy("report", "Remarks on the indicators"),
     "none": pgettext_lazy("report", "None noted."),
-    "comparison": pgettext_lazy("report", "Compared with the previous assessment (%(reference)s)"),
+    "comparison": pgettext_lazy("report", "Compared with the previous assessment of %(date)s"),
     "category": pgettext_lazy("report", "Category"),
     "then": pgettext_lazy("report", "Then"),
     "now": pgettext_lazy("report", "Now"),
@@ -162,10 +162,12 @@ def report_pdf_bytes(view: ReportView, *, language: str) -> bytes:
                     styles,
                     words["none"],
                 )
-        if view.has_previous:
+        if view.has_previous and view.previous_date is not None:
             story.append(
                 Paragraph(
-                    pdf_text(words["comparison"] % {"reference": view.previous_reference}),
+                    pdf_text(
+                        words["comparison"] % {"date": format_date(view.previous_date, language)}
+                    ),
                     styles["heading"],
                 )
             )

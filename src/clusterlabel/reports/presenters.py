@@ -4,6 +4,7 @@ answers; testable without HTTP. Texts in the language asked for."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -16,12 +17,12 @@ from clusterlabel.domain.report import (
     Trend,
     area_verdict,
     categories_lacking_findings,
-    category_percents,
     compare_categories,
 )
 from clusterlabel.domain.schemes import Lang
+from clusterlabel.domain.scoring import AssessmentScore
 from clusterlabel.reports.models import Feedback
-from clusterlabel.reports.selectors import ReportData
+from clusterlabel.reports.selectors import ReportData, findings_of
 
 TREND_WORDS = {
     Trend.IMPROVED: _("improved"),
@@ -91,7 +92,7 @@ class ReportView:
     sections: list[CategorySection]
     lacking: list[str]  # names of categories without findings
     has_previous: bool
-    previous_reference: str
+    previous_date: date | None
     areas: list[AreaLine]
     agreements: list[AgreementLine]
     feedback: Feedback | None
@@ -100,17 +101,8 @@ class ReportView:
     category_names: dict[str, str] = field(default_factory=dict)
 
 
-def _findings(data: ReportData) -> dict[str, CategoryFindings]:
-    if data.report is None:
-        return {}
-    return {
-        row.category_id: CategoryFindings(
-            strengths=tuple(row.strengths),
-            weaknesses=tuple(row.weaknesses),
-            recommendations=tuple(row.recommendations),
-        )
-        for row in data.report.categories.all()
-    }
+def _percents(score: AssessmentScore) -> dict[str, object]:
+    return {category_id: c.percent for category_id, c in score.categories.items()}
 
 
 def report_view(data: ReportData, language: Lang) -> ReportView:
@@ -121,16 +113,14 @@ def report_view(data: ReportData, language: Lang) -> ReportView:
     scheme = procedure.scheme
     names = {c.id: c.name.get(language) for c in scheme.categories}
     category_ids = [c.id for c in scheme.categories]
-    findings = _findings(data)
-    previous = procedure.previous_procedure
-    previous_result = previous.result if previous is not None else None
-    current = category_percents(procedure.result)
+    findings = findings_of(data.report)
+    previous = data.previous
     comparisons = {
         row.category_id: row
         for row in compare_categories(
             category_ids,
-            previous=category_percents(previous_result) if previous is not None else None,
-            current=current,
+            previous=_percents(previous.score) if previous is not None else None,
+            current=_percents(data.current),
         )
     }
     indicators = {i.id: i for i in scheme.indicators}
@@ -177,10 +167,6 @@ def report_view(data: ReportData, language: Lang) -> ReportView:
         for area in data.areas
     ]
 
-    def overall(result: dict | None) -> Decimal | None:
-        value = (result or {}).get("percent")
-        return Decimal(str(value)) if value not in (None, "") else None
-
     return ReportView(
         procedure=procedure,
         revision=revision,
@@ -188,11 +174,11 @@ def report_view(data: ReportData, language: Lang) -> ReportView:
         sections=sections,
         lacking=[names[c] for c in categories_lacking_findings(category_ids, findings)],
         has_previous=previous is not None,
-        previous_reference=previous.reference if previous is not None else "",
+        previous_date=previous.assessment_date if previous is not None else None,
         areas=areas,
         agreements=agreements,
         feedback=data.feedback,
-        overall_then=overall(previous_result) if previous is not None else None,
-        overall_now=overall(procedure.result),
+        overall_then=previous.score.percent if previous is not None else None,
+        overall_now=data.current.percent,
         category_names=names,
     )

@@ -13,14 +13,18 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from clusterlabel.domain.award import PreviousAssessment
 from clusterlabel.domain.report import (
     MIN_RATINGS_PER_EXPERT,
+    CategoryFindings,
     FeedbackQuestion,
     RatingSummary,
     expert_summaries,
     summarise,
 )
+from clusterlabel.domain.scoring import AssessmentScore, score_assessment
 from clusterlabel.procedures.models import AssessorAssignment, ImprovementArea, Procedure
+from clusterlabel.procedures.results import previous_assessment, score_values
 from clusterlabel.reports.models import RATING_FIELDS, Feedback, StructuredReport
 
 
@@ -34,6 +38,8 @@ class ReportData:
     report: StructuredReport | None
     areas: list[ImprovementArea]
     feedback: Feedback | None
+    current: AssessmentScore
+    previous: PreviousAssessment | None
 
 
 def report_procedure(*, pk: int) -> Procedure:
@@ -53,10 +59,28 @@ def report_procedure(*, pk: int) -> Procedure:
     )
 
 
+def findings_of(report: StructuredReport | None) -> dict[str, CategoryFindings]:
+    """The report's findings per category as the domain reads them (from the prefetched
+    ``categories`` when they are); empty before the panel wrote any."""
+    if report is None:
+        return {}
+    return {
+        row.category_id: CategoryFindings(
+            strengths=tuple(row.strengths),
+            weaknesses=tuple(row.weaknesses),
+            recommendations=tuple(row.recommendations),
+        )
+        for row in report.categories.all()
+    }
+
+
 def report_data(procedure: Procedure) -> ReportData:
     """The structured report of ``procedure`` (read by ``report_procedure``): three queries
     (the report with its categories and agreements), one for the improvement areas, one for
-    the feedback."""
+    the feedback; the panel's scores as they stand now, and the assessment they compare with
+    (``procedures.results.previous_assessment``, what the award rules compare with too: for
+    Silver the earlier benchmarking, else the previous procedure named; a few queries more
+    when there is one)."""
     report = (
         StructuredReport.objects.filter(procedure=procedure)
         .prefetch_related("categories", "agreements")
@@ -64,7 +88,14 @@ def report_data(procedure: Procedure) -> ReportData:
     )
     areas = list(ImprovementArea.objects.filter(procedure=procedure).order_by("position"))
     feedback = Feedback.objects.filter(procedure=procedure).first()
-    return ReportData(procedure=procedure, report=report, areas=areas, feedback=feedback)
+    return ReportData(
+        procedure=procedure,
+        report=report,
+        areas=areas,
+        feedback=feedback,
+        current=score_assessment(procedure.scheme, score_values(procedure)),
+        previous=previous_assessment(procedure),
+    )
 
 
 def _ratings(row: dict[str, Any]) -> dict[FeedbackQuestion, int]:
@@ -124,3 +155,14 @@ def feedback_summary(scheme_id: str) -> FeedbackSummary:
         else []
     )
     return FeedbackSummary(scheme_id=scheme_id, overall=overall, experts=experts, comments=comments)
+
+
+def report_revision(procedure: Procedure) -> int:
+    """The current revision of the procedure's structured report (0 before the first finding):
+    what a write names as the revision it was based on."""
+    revision = (
+        StructuredReport.objects.filter(procedure=procedure)
+        .values_list("revision", flat=True)
+        .first()
+    )
+    return revision or 0

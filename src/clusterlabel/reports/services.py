@@ -18,7 +18,7 @@ from clusterlabel.accounts.models import User
 from clusterlabel.audit.services import audit_record
 from clusterlabel.domain import access as access_rules
 from clusterlabel.domain import report as rules
-from clusterlabel.domain.report import CategoryFindings, FeedbackRefused, ReportError
+from clusterlabel.domain.report import FeedbackRefused, ReportError
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.procedures.services import report_agree
 from clusterlabel.reports.models import (
@@ -28,6 +28,7 @@ from clusterlabel.reports.models import (
     ReportAgreement,
     StructuredReport,
 )
+from clusterlabel.reports.selectors import findings_of
 
 
 def _locked(procedure: Procedure) -> Procedure:
@@ -52,19 +53,6 @@ def _require(actor: User, activity: Activity, procedure: Procedure) -> None:
 def _report_locked(procedure: Procedure) -> StructuredReport:
     report, _created = StructuredReport.objects.get_or_create(procedure=procedure)
     return StructuredReport.objects.select_for_update().get(pk=report.pk)
-
-
-def findings_of(report: StructuredReport) -> dict[str, CategoryFindings]:
-    """The report's findings per category, as the domain reads them (uses the prefetched
-    ``categories`` when there are)."""
-    return {
-        row.category_id: CategoryFindings(
-            strengths=tuple(row.strengths),
-            weaknesses=tuple(row.weaknesses),
-            recommendations=tuple(row.recommendations),
-        )
-        for row in report.categories.all()
-    }
 
 
 def findings_save(
