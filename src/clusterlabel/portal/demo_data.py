@@ -21,7 +21,9 @@ from clusterlabel.domain.schemes import Scheme
 from clusterlabel.labels.issuing.importing import labels_import
 from clusterlabel.organisations.models import Organisation, Programme, name_search_key
 from clusterlabel.portal.demo_benchmarks import demo_benchmarks_load, realistic_values
+from clusterlabel.portal.demo_reports import demo_assessment_with_report, demo_feedback_give
 from clusterlabel.procedures import services
+from clusterlabel.procedures.models import Procedure
 from clusterlabel.procedures.results import score_values
 from clusterlabel.procedures.walkthrough import Walkthrough, excellent_values
 from clusterlabel.schemes.models import SchemeVersion
@@ -194,16 +196,22 @@ class DemoProcedure:
     award: bool = True
     note: str = ""
     realistic: bool = False  # scored with a plausible mix instead of excellent values
+    # the panel writes the structured report (findings per category) during the assessment,
+    # and the organisation gives its feedback once decided (``demo_reports``)
+    report: bool = False
 
 
 PROCEDURES: tuple[DemoProcedure, ...] = (
     # The seed cases, decided.
-    DemoProcedure("Medizintechnologie-Cluster Mannheim", "bw-cluster-excellence", "awarded"),
+    DemoProcedure(
+        "Medizintechnologie-Cluster Mannheim", "bw-cluster-excellence", "awarded", report=True
+    ),
     DemoProcedure(
         "Clustermanagement Musikwirtschaft Mannheim & Region",
         "ecei-bronze",
         "awarded",
         realistic=True,
+        report=True,
     ),
     DemoProcedure("BioCon Valley", "ecei-bronze", "awarded"),
     # Work waiting for every role.
@@ -315,6 +323,7 @@ def demo_procedures_load(*, accounts: dict[str, User]) -> int:
     manager = accounts["manager"]
     created = 0
     benchmarked: dict[str, dict] = {}
+    reported: list[Procedure] = []
     with transaction.atomic():
         organisations = {spec.cluster_name: _organisation(spec, manager) for spec in ORGANISATIONS}
         for spec in PROCEDURES:
@@ -342,6 +351,8 @@ def demo_procedures_load(*, accounts: dict[str, User]) -> int:
                 scores=_scores(spec, scheme),
             )
             _walk_demo(walk, spec)
+            if spec.report:
+                reported.append(walk.refresh())
             if spec.scheme_id == "ecei-bronze" and spec.target == "awarded":
                 benchmarked[spec.organisation] = score_values(procedure)
         result = labels_import(
@@ -352,6 +363,7 @@ def demo_procedures_load(*, accounts: dict[str, User]) -> int:
         if result.errors:
             raise RuntimeError(f"demo register does not import: {result.errors}")
         demo_benchmarks_load(secretariat=accounts["secretariat"], current=benchmarked)
+        demo_feedback_give(reported, manager)
     return created
 
 
@@ -413,4 +425,7 @@ def _walk_demo(walk: Walkthrough, spec: DemoProcedure) -> None:
             procedure=p, actor=walk.board[1], in_favour=True, reason="Überzeugendes Gutachten."
         )
         return
+    if spec.report:
+        walk.advance_to("assessment_in_progress")
+        demo_assessment_with_report(walk)
     walk.advance_to(target)
