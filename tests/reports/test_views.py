@@ -285,3 +285,16 @@ def test_a_renewal_compares_each_category_with_the_previous_assessment(english_c
     assert "Previous assessment: 100.0 % · now: 0.0 % (declined)" in response.content.decode()
     text = pdf_text(english_client.get(pdf(renewal.pk) + "?lang=en").content)
     assert "Compared with the previous assessment of" in text
+
+
+def test_a_secretariat_of_another_scheme_does_not_read_the_aggregate(client):
+    from tests.factories import grant_role
+
+    bw_only = UserFactory()
+    grant_role(bw_only, Role.SECRETARIAT, scheme_id="bw-cluster-excellence")
+    login(client, bw_only)
+    assert client.get(reverse("reports:feedback_summary", args=["ecei-gold"])).status_code == 404
+    assert (
+        client.get(reverse("reports:feedback_summary", args=["bw-cluster-excellence"])).status_code
+        == 200
+    )
