@@ -298,3 +298,15 @@ def test_a_secretariat_of_another_scheme_does_not_read_the_aggregate(client):
         client.get(reverse("reports:feedback_summary", args=["bw-cluster-excellence"])).status_code
         == 200
     )
+
+
+def test_a_refused_finding_is_shown_again_as_typed_with_the_reason(english_client, in_progress):
+    login(english_client, in_progress.assessors[0])
+    current = revision(in_progress.procedure)
+    typed = "Kurz\n" + "x" * 501
+    response = post_findings(english_client, in_progress, typed, current)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "keep each one to at most 500" in html
+    assert "x" * 501 in html  # the assessor's text is not lost
+    assert revision(in_progress.procedure) == current

@@ -39,7 +39,8 @@ def refusal_text(
     if template is None:
         return error.code
     params: dict[str, object] = dict(error.params)
-    if "categories" in params:
+    categories = params.get("categories")
+    if isinstance(categories, tuple | list):
         names = category_names or {}
-        params["categories"] = ", ".join(names.get(c, c) for c in params["categories"])  # type: ignore[union-attr]
+        params["categories"] = ", ".join(names.get(str(c), str(c)) for c in categories)
     return str(template) % params

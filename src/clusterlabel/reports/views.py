@@ -21,14 +21,19 @@ from clusterlabel.access import policy
 from clusterlabel.access.policy import Activity
 from clusterlabel.core.http import AuthenticatedHttpRequest
 from clusterlabel.core.language import current_language
-from clusterlabel.domain.report import FeedbackRefused, ReportError
+from clusterlabel.domain.report import FeedbackRefused, FindingKind, ReportError
 from clusterlabel.labels.certificates.decision_letter import decision_letter_language
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.reports import services
 from clusterlabel.reports.forms import AgreeForm, FeedbackForm, FindingsForm, lines
 from clusterlabel.reports.messages import refusal_text
 from clusterlabel.reports.pdf import report_pdf_bytes
-from clusterlabel.reports.presenters import FEEDBACK_QUESTIONS, ReportView, report_view
+from clusterlabel.reports.presenters import (
+    FEEDBACK_QUESTIONS,
+    CategorySection,
+    ReportView,
+    report_view,
+)
 from clusterlabel.reports.selectors import feedback_summary, report_data, report_procedure
 
 
@@ -42,23 +47,54 @@ def _procedure(request: AuthenticatedHttpRequest, pk: int, activity: Activity) -
     return procedure
 
 
-def _findings_initial(view: ReportView) -> list[tuple[object, FindingsForm]]:
-    return [
-        (
-            section,
-            FindingsForm(
-                initial={
-                    "category_id": section.category_id,
-                    "revision": view.revision,
-                    "strengths": "\n".join(section.findings.strengths),
-                    "weaknesses": "\n".join(section.findings.weaknesses),
-                    "recommendations": "\n".join(section.findings.recommendations),
-                },
-                prefix=f"c-{section.category_id}",
-            ),
-        )
-        for section in view.sections
-    ]
+def _findings_forms(
+    view: ReportView, kept: FindingsForm | None = None
+) -> list[tuple[CategorySection, FindingsForm | None]]:
+    """One form per category, filled with the findings as stored; ``kept`` (a refused post of
+    one category, at the current revision) is shown as the assessor typed it."""
+    forms: list[tuple[CategorySection, FindingsForm | None]] = []
+    for section in view.sections:
+        prefix = f"c-{section.category_id}"
+        if kept is not None and kept.prefix == prefix:
+            forms.append((section, kept))
+            continue
+        initial: dict[str, object] = {
+            "category_id": section.category_id,
+            "revision": view.revision,
+        }
+        initial.update({kind.value: "\n".join(section.findings.of(kind)) for kind in FindingKind})
+        forms.append((section, FindingsForm(initial=initial, prefix=prefix)))
+    return forms
+
+
+def _agree(request: AuthenticatedHttpRequest, procedure: Procedure) -> None:
+    form = AgreeForm(request.POST)
+    if not form.is_valid():
+        raise ReportError("summary_missing")
+    services.structured_report_agree(
+        procedure=procedure,
+        actor=request.user,
+        summary=form.cleaned_data["summary"],
+        based_on_revision=form.cleaned_data["revision"],
+    )
+    messages.success(request, _("You agree to the report as it stands."))
+
+
+def _save_findings(
+    request: AuthenticatedHttpRequest, form: FindingsForm, procedure: Procedure
+) -> None:
+    if not form.is_valid():
+        raise Http404
+    services.findings_save(
+        procedure=procedure,
+        actor=request.user,
+        category_id=form.cleaned_data["category_id"],
+        strengths=lines(form.cleaned_data["strengths"]),
+        weaknesses=lines(form.cleaned_data["weaknesses"]),
+        recommendations=lines(form.cleaned_data["recommendations"]),
+        based_on_revision=form.cleaned_data["revision"],
+    )
+    messages.success(request, _("The findings have been saved."))
 
 
 @login_required
@@ -71,48 +107,36 @@ def report_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     editable = policy.can(user, Activity.AGREE_REPORT, procedure)
     status = 200
+    kept: FindingsForm | None = None
     if request.method == "POST":
         if not editable:
             raise Http404
-        view = report_view(report_data(procedure), current_language())
+        findings_form = FindingsForm(
+            request.POST, prefix=f"c-{request.POST.get('category_id', '')}"
+        )
         try:
             if request.POST.get("action") == "agree":
-                form = AgreeForm(request.POST)
-                if not form.is_valid():
-                    raise ReportError("summary_missing")
-                services.structured_report_agree(
-                    procedure=procedure,
-                    actor=user,
-                    summary=form.cleaned_data["summary"],
-                    based_on_revision=form.cleaned_data["revision"],
-                )
-                messages.success(request, _("You agree to the report as it stands."))
+                _agree(request, procedure)
             else:
-                category_id = request.POST.get("category_id", "")
-                form = FindingsForm(request.POST, prefix=f"c-{category_id}")
-                if not form.is_valid():
-                    raise Http404
-                services.findings_save(
-                    procedure=procedure,
-                    actor=user,
-                    category_id=form.cleaned_data["category_id"],
-                    strengths=lines(form.cleaned_data["strengths"]),
-                    weaknesses=lines(form.cleaned_data["weaknesses"]),
-                    recommendations=lines(form.cleaned_data["recommendations"]),
-                    based_on_revision=form.cleaned_data["revision"],
-                )
-                messages.success(request, _("The findings have been saved."))
+                _save_findings(request, findings_form, procedure)
             return redirect("reports:report", pk=procedure.pk)
         except ReportError as error:
-            messages.error(request, refusal_text(error, view.category_names))
-            status = 409 if error.code == "report_revision_conflict" else 400
+            names = {c.id: c.name.get(current_language()) for c in procedure.scheme.categories}
+            messages.error(request, refusal_text(error, names))
+            if error.code == "report_revision_conflict":
+                status = 409  # the forms show the report as it stands now
+            else:
+                status = 400
+                kept = (
+                    findings_form if findings_form.is_bound and findings_form.is_valid() else None
+                )
         procedure = report_procedure(pk=pk)
     view = report_view(report_data(procedure), current_language())
     context = {
         "procedure": procedure,
         "report": view,
         "editable": editable,
-        "sections": _findings_initial(view) if editable else [(s, None) for s in view.sections],
+        "sections": _findings_forms(view, kept) if editable else [(s, None) for s in view.sections],
         "agree_form": AgreeForm(initial={"revision": view.revision, "summary": view.summary})
         if editable
         else None,
