@@ -6,6 +6,7 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
+from clusterlabel.procedures import services as procedure_services
 from clusterlabel.procedures.choices import ProcedureState
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.reports import services
@@ -56,6 +57,14 @@ def with_report(state: str, scheme_id: str = "bw-cluster-excellence") -> Procedu
     builder.advance_to(ProcedureState.ASSESSMENT_IN_PROGRESS)
     write_findings(builder)
     if state != ProcedureState.ASSESSMENT_IN_PROGRESS:
+        # The panel's work as the experts do it now: score, agree on the findings page (the
+        # walkthrough's summary-only agreement is refused once findings exist), submit.
+        builder.score_all()
+        builder.walk.review_improvement_areas()
+        agree_all(builder)
+        procedure_services.procedure_submit_report(
+            procedure=builder.refresh(), actor=builder.assessors[0]
+        )
         builder.advance_to(state)
     return builder
 

@@ -234,3 +234,27 @@ def test_the_database_refuses_a_rating_out_of_range(decided):
 def test_a_weakness_is_kept_verbatim_with_umlauts(in_progress):
     save(in_progress, based_on=0, weaknesses=[WEAKNESS])
     assert CategoryFinding.objects.get().weaknesses == [WEAKNESS]
+
+
+def test_once_findings_exist_the_summary_form_cannot_agree_past_them(in_progress):
+    """The agreement binds to the structured report's revision: ``report_agree`` without one
+    (the summary form) is refused once the panel has written findings, and nothing is agreed."""
+    from django.core.exceptions import ValidationError
+
+    write_findings(in_progress)
+    with pytest.raises(ValidationError) as error:
+        procedure_services.report_agree(
+            procedure=in_progress.refresh(), actor=in_progress.assessors[0], summary="Gut."
+        )
+    assert "summary" in error.value.message_dict
+    procedure = in_progress.refresh()
+    assert procedure.report_summary == ""
+    assert not any(a.report_agreed for a in procedure.assignments.all())
+    assert not ReportAgreement.objects.exists()
+
+
+def test_without_findings_the_summary_form_agrees_as_before(in_progress):
+    procedure_services.report_agree(
+        procedure=in_progress.refresh(), actor=in_progress.assessors[0], summary="Gut."
+    )
+    assert in_progress.refresh().assignments.get(assessor=in_progress.assessors[0]).report_agreed

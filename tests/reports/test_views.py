@@ -310,3 +310,13 @@ def test_a_refused_finding_is_shown_again_as_typed_with_the_reason(english_clien
     assert "keep each one to at most 500" in html
     assert "x" * 501 in html  # the assessor's text is not lost
     assert revision(in_progress.procedure) == current
+
+
+def test_the_summary_form_sends_the_assessor_to_the_findings_page(english_client, in_progress):
+    login(english_client, in_progress.assessors[0])
+    response = english_client.post(
+        reverse("procedures:report", args=[in_progress.procedure.pk]), {"summary": "Gut."}
+    )
+    assert response.status_code == 400
+    assert "please agree to the report on the Findings page" in response.content.decode()
+    assert not in_progress.refresh().assignments.filter(report_agreed=True).exists()

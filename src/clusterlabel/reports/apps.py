@@ -10,6 +10,11 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # The trail names this app's events and values in the reader's language.
         from clusterlabel.audit.display import register_action_labels, register_value_labels
+        from clusterlabel.procedures.agreement import report_agreement_checks
+        from clusterlabel.reports.services import agreement_check
+
+        # An agreement to the report binds to the structured report's revision.
+        report_agreement_checks.subscribe("reports.structured_report", agreement_check)
 
         register_action_labels(
             {

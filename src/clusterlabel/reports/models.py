@@ -24,7 +24,10 @@ class StructuredReport(models.Model):
     assessors saving at once cannot overwrite each other. Every change withdraws the panel's
     agreement to the report (``AssessorAssignment.report_agreed``), which the transition
     ``submit_report`` requires from every assessor: the report submitted is the one all agreed
-    to. ``agreed_revision`` per assessor is kept in ``ReportAgreement``.
+    to. Every agreement names the revision the assessor read and is checked against it
+    (``services.agreement_check``, run by ``procedures.services.report_agree``; once there are
+    findings, the summary form without a revision is refused); the revision agreed to is kept
+    per assessor in ``ReportAgreement``.
     """
 
     procedure = models.OneToOneField(

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from clusterlabel.access import policy
 from clusterlabel.access.policy import Activity, GrantRole
@@ -19,6 +20,7 @@ from clusterlabel.audit.services import audit_record
 from clusterlabel.domain import access as access_rules
 from clusterlabel.domain import report as rules
 from clusterlabel.domain.report import FeedbackRefused, ReportError
+from clusterlabel.procedures.agreement import AgreementToReport
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.procedures.services import report_agree
 from clusterlabel.reports.models import (
@@ -125,7 +127,8 @@ def structured_report_agree(
     """An assessor of the panel agrees to the report: the summary (written or confirmed, as
     ``procedures.services.report_agree``) and the structured findings at the revision they saw.
 
-    Guarantees: refused (``ReportError``) unless ``based_on_revision`` is the current revision
+    Guarantees (through ``agreement_check``, which ``report_agree`` runs): refused
+    (``ReportError``) unless ``based_on_revision`` is the current revision
     (``report_revision_conflict``) and every category of the scheme has findings
     (``categories_lack_findings``); the agreement is recorded for that revision
     (``ReportAgreement``) and sets the assessor's ``report_agreed``, which the next change of
@@ -136,16 +139,8 @@ def structured_report_agree(
         locked = _locked(procedure)
         _require(actor, Activity.AGREE_REPORT, locked)
         report = _report_locked(locked)
-        categories = [c.id for c in locked.scheme.categories]
-        rules.may_agree(
-            current=report.revision,
-            based_on=based_on_revision,
-            category_ids=categories,
-            findings=findings_of(report),
-        )
-        report_agree(procedure=locked, actor=actor, summary=summary)
-        ReportAgreement.objects.update_or_create(
-            report=report, assessor=actor, defaults={"revision": report.revision}
+        report_agree(
+            procedure=locked, actor=actor, summary=summary, report_revision=based_on_revision
         )
         audit_record(
             actor=actor,
@@ -154,6 +149,43 @@ def structured_report_agree(
             after={"revision": report.revision},
         )
     return report
+
+
+def agreement_check(event: AgreementToReport) -> None:
+    """Subscribed to ``procedures.agreement.report_agreement_checks``: an agreement to the report
+    binds to the structured report's current revision.
+
+    Once the panel has written findings, an agreement from the summary form (which shows none:
+    ``report_revision`` is ``None``) is refused with a ``ValidationError`` on ``summary`` that
+    sends the assessor to the findings page; an agreement at another revision, or while a
+    category lacks findings, is refused (``ReportError``); an accepted one is recorded for the
+    revision. Without any finding (a scheme's panel that writes only the summary) the summary
+    form agrees as before."""
+    procedure = event.procedure
+    report = StructuredReport.objects.select_for_update().filter(procedure=procedure).first()
+    current = report.revision if report is not None else 0
+    if event.report_revision is None:
+        if current == 0:
+            return
+        raise ValidationError(
+            {
+                "summary": _(
+                    "The panel has written findings per category: please agree to the report on "
+                    "the Findings page, where you read the version you agree to."
+                )
+            }
+        )
+    findings = findings_of(report)
+    rules.may_agree(
+        current=current,
+        based_on=event.report_revision,
+        category_ids=[c.id for c in procedure.scheme.categories],
+        findings=findings,
+    )
+    assert report is not None  # may_agree refuses a report without findings
+    ReportAgreement.objects.update_or_create(
+        report=report, assessor=event.assessor, defaults={"revision": current}
+    )
 
 
 # --- feedback -----------------------------------------------------------------------------------
