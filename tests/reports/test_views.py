@@ -320,3 +320,23 @@ def test_the_summary_form_sends_the_assessor_to_the_findings_page(english_client
     assert response.status_code == 400
     assert "please agree to the report on the Findings page" in response.content.decode()
     assert not in_progress.refresh().assignments.filter(report_agreed=True).exists()
+
+
+def test_the_secretariat_finds_the_aggregate_from_its_start_page(
+    english_client, decided, django_assert_num_queries
+):
+    login(english_client, decided.manager)
+    english_client.post(feedback_url(decided.procedure.pk), RATINGS)
+    assert english_client.get(reverse("reports:feedback_index")).status_code == 404
+    login(english_client, decided.secretariat)
+    start = english_client.get("/").content.decode()
+    assert reverse("reports:feedback_index") in start
+    index = english_client.get(reverse("reports:feedback_index"))
+    assert ("bw-cluster-excellence", "Cluster Excellence Baden-Württemberg", 1) in [
+        (scheme_id, str(name), count) for scheme_id, name, count in index.context["schemes"]
+    ]
+    url = reverse("reports:feedback_summary", args=["bw-cluster-excellence"])
+    english_client.get(url)
+    # session, user, grants, the scheme's operator, feedback, panels, scheme versions
+    with django_assert_num_queries(7):
+        english_client.get(url)

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from clusterlabel.domain.award import PreviousAssessment
 from clusterlabel.domain.report import (
@@ -26,6 +26,7 @@ from clusterlabel.domain.scoring import AssessmentScore, score_assessment
 from clusterlabel.procedures.models import AssessorAssignment, ImprovementArea, Procedure
 from clusterlabel.procedures.results import previous_assessment, score_values
 from clusterlabel.reports.models import RATING_FIELDS, Feedback, StructuredReport
+from clusterlabel.schemes.models import SchemeVersion
 
 
 @dataclass(frozen=True)
@@ -166,3 +167,18 @@ def report_revision(procedure: Procedure) -> int:
         .first()
     )
     return revision or 0
+
+
+def current_scheme_versions() -> list[SchemeVersion]:
+    """The current version of every scheme, by scheme id (one query)."""
+    return list(SchemeVersion.objects.filter(is_current=True).order_by("scheme_id"))
+
+
+def feedback_counts() -> dict[str, int]:
+    """How many feedback entries each scheme has (one query)."""
+    rows = (
+        Feedback.objects.values("procedure__scheme_version__scheme_id")
+        .annotate(count=Count("pk"))
+        .values_list("procedure__scheme_version__scheme_id", "count")
+    )
+    return dict(rows)

@@ -34,7 +34,13 @@ from clusterlabel.reports.presenters import (
     ReportView,
     report_view,
 )
-from clusterlabel.reports.selectors import feedback_summary, report_data, report_procedure
+from clusterlabel.reports.selectors import (
+    current_scheme_versions,
+    feedback_counts,
+    feedback_summary,
+    report_data,
+    report_procedure,
+)
 
 
 def _procedure(request: AuthenticatedHttpRequest, pk: int, activity: Activity) -> Procedure:
@@ -218,5 +224,27 @@ def feedback_overview(request: AuthenticatedHttpRequest, scheme_id: str) -> Http
     if not policy.can(request.user, Activity.READ_FEEDBACK, scheme_id):
         raise Http404
     summary = feedback_summary(scheme_id)
-    context = {"summary": summary, "questions": FEEDBACK_QUESTIONS}
+    version = next((v for v in current_scheme_versions() if v.scheme_id == scheme_id), None)
+    context = {
+        "summary": summary,
+        "scheme_name": version.name(current_language()) if version else scheme_id,
+        "questions": FEEDBACK_QUESTIONS,
+    }
     return render(request, "reports/feedback_summary.html", context)
+
+
+@login_required
+@never_cache
+def feedback_index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The schemes whose feedback aggregate the person reads (``Activity.READ_FEEDBACK``), each
+    with how many organisations gave feedback; a 404 for someone who reads none."""
+    counts = feedback_counts()
+    language = current_language()
+    schemes = [
+        (version.scheme_id, version.name(language), counts.get(version.scheme_id, 0))
+        for version in current_scheme_versions()
+        if policy.can(request.user, Activity.READ_FEEDBACK, version)
+    ]
+    if not schemes:
+        raise Http404
+    return render(request, "reports/feedback_index.html", {"schemes": schemes})
