@@ -340,3 +340,19 @@ def test_the_secretariat_finds_the_aggregate_from_its_start_page(
     # session, user, grants, the scheme's operator, feedback, panels, scheme versions
     with django_assert_num_queries(7):
         english_client.get(url)
+
+
+def test_a_silver_report_shows_the_improvement_areas_and_the_earlier_benchmarking(english_client):
+    builder = with_report(ProcedureState.AWARDED, scheme_id="ecei-silver")
+    login(english_client, builder.manager)
+    response = english_client.get(page(builder.procedure.pk))
+    view = response.context["report"]
+    assert [area.verdict for area in view.areas] == ["validated"] * len(view.areas)
+    assert len(view.areas) == 3
+    assert view.has_previous  # the first benchmarking, 20 months ago, from the pool
+    improved = [s for s in view.sections if s.comparison and s.comparison.trend == Trend.IMPROVED]
+    assert len(improved) >= 3
+    html = response.content.decode()
+    assert "Improvement areas" in html and "(validated)" in html
+    text = pdf_text(english_client.get(pdf(builder.procedure.pk) + "?lang=en").content)
+    assert "Improvement areas" in text and "validated" in text
