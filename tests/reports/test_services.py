@@ -258,3 +258,19 @@ def test_without_findings_the_summary_form_agrees_as_before(in_progress):
         procedure=in_progress.refresh(), actor=in_progress.assessors[0], summary="Gut."
     )
     assert in_progress.refresh().assignments.get(assessor=in_progress.assessors[0]).report_agreed
+
+
+def test_the_personal_data_export_holds_the_feedback_given_and_the_agreements(decided):
+    from clusterlabel.privacy.selectors import personal_data_export
+
+    give(decided, decided.manager, comment="Sehr gut.")
+    (entry,) = personal_data_export(user=decided.manager)["feedback_given"]
+    assert entry | {"given_at": None} == {
+        "procedure_id": decided.procedure.pk,
+        **RATINGS,
+        "comment": "Sehr gut.",
+        "given_at": None,
+    }
+    agreements = personal_data_export(user=decided.assessors[0])["report_agreements"]
+    assert [a["procedure_id"] for a in agreements] == [decided.procedure.pk]
+    assert agreements[0]["revision"] == revision(decided.procedure)
