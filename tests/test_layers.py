@@ -39,6 +39,7 @@ LAYERS: list[str] = [
     "programmes",  # the programme view: reads organisations, procedures and labels
     "webhooks",  # reports labels' and procedures' writes (through their hooks), sends them
     "scheduling",  # the assessment's appointment: reads procedures, writes its own rows
+    "reports",  # the structured report (its PDF set as the decision letter) and the feedback
     "privacy",  # data protection: reads accounts, grants, procedures, the trail
     "portal",  # the top layer
     "project",  # settings, urls, cli, wsgi: wire everything together

@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "clusterlabel.organisations",
     "clusterlabel.assessors",
     "clusterlabel.procedures",
+    "clusterlabel.reports",
     "clusterlabel.labels",
     "clusterlabel.invoices",
     "clusterlabel.benchmarks",

@@ -41,6 +41,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("procedures/", include("clusterlabel.procedures.urls")),
     path("scheduling/", include("clusterlabel.scheduling.urls")),
     path("assessors/", include("clusterlabel.assessors.urls")),
+    path("", include("clusterlabel.reports.urls")),
     path("", include("clusterlabel.labels.urls")),
     path("benchmarks/", include("clusterlabel.benchmarks.urls")),
     path("invoices/", include("clusterlabel.invoices.urls")),

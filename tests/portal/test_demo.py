@@ -175,3 +175,38 @@ def test_demo_has_an_expert_pool_to_compose_a_gold_panel_from(demo):
     assert excluded["Miriam Schulz"] == ("qualification_expired",)
     assert excluded["Lars Johansen"] == ("qualification_missing",)
     assert excluded["Søren Madsen"] == ("country_not_covered",)
+
+
+def test_the_demo_organisation_reads_its_structured_report_and_gave_feedback(demo, client):
+    """The decided seed procedures carry the panel's findings in every category; the manager
+    reads them, page and PDF; the organisation's feedback is in the secretariat's aggregate."""
+    from django.urls import reverse
+
+    from clusterlabel.reports.models import CategoryFinding, Feedback, StructuredReport
+    from tests.reports.support import pdf_text
+
+    reports = StructuredReport.objects.select_related("procedure")
+    assert reports.count() == 2
+    for report in reports:
+        procedure = report.procedure
+        assert procedure.state == "awarded"
+        categories = {c.id for c in procedure.scheme.categories}
+        assert (
+            set(CategoryFinding.objects.filter(report=report).values_list("category_id", flat=True))
+            == categories
+        )
+        assert all(a.report_agreed for a in procedure.assignments.all())
+    assert Feedback.objects.count() == 2
+
+    client.force_login(User.objects.get(username="manager"))
+    bw = reports.get(procedure__scheme_version__scheme_id="bw-cluster-excellence").procedure
+    page = client.get(reverse("reports:report", args=[bw.pk]))
+    assert page.status_code == 200
+    assert "Finanzierung nach 2027 noch nicht gesichert" in page.content.decode()
+    pdf = client.get(reverse("reports:report_pdf", args=[bw.pk]))
+    assert "Qualitätsmanagement nur teilweise dokumentiert" in pdf_text(pdf.content)
+
+    client.force_login(User.objects.get(username="secretariat"))
+    summary = client.get(reverse("reports:feedback_summary", args=["bw-cluster-excellence"]))
+    assert summary.status_code == 200
+    assert summary.context["summary"].overall.count == 1

@@ -111,7 +111,7 @@ def test_the_export_holds_what_the_person_did_and_nothing_of_others(
     )
     BoardVote.objects.create(procedure=procedure, member=person, round=1, in_favour=True)
 
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(16):
         data = personal_data_export(user=person)
 
     assert data["format"] == "clusterlabel-personal-data/1"
@@ -153,7 +153,7 @@ def test_the_export_holds_what_the_person_did_and_nothing_of_others(
         IndicatorScore.objects.create(
             procedure=procedure, indicator_id=f"y{n}", value=n, updated_by=person
         )
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(16):
         assert len(personal_data_export(user=person)["api_tokens"]) == 4
 
 

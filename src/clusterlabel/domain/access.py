@@ -185,6 +185,14 @@ class Activity(StrEnum):
     # an assessor's own availability periods (the policy gives the role on a period only to
     # its owner)
     MANAGE_AVAILABILITY = "manage_availability"
+    # the structured assessment report (findings per category, comparison with the previous
+    # cycle): the panel writes it with AGREE_REPORT; the board and the authority read it before
+    # they vote and decide; the organisation once the authority has decided
+    READ_REPORT = "read_report"
+    # the organisation's feedback on the procedure and the panel: given once by its managers
+    # after the decision; read only in aggregate, per scheme, by its secretariat and operator
+    GIVE_FEEDBACK = "give_feedback"
+    READ_FEEDBACK = "read_feedback"
     # organisations
     BROWSE_ORGANISATIONS = "browse_organisations"  # the list of every visible organisation
     VIEW_ORGANISATION = "view_organisation"
@@ -294,6 +302,10 @@ ACTIVITIES: Mapping[Activity, Rule] = MappingProxyType({
     Activity.VIEW_APPOINTMENT: _rule(
         cluster_manager=ANY_STATE, assessor=ANY_STATE, secretariat=ANY_STATE),
     Activity.MANAGE_AVAILABILITY: _rule(assessor=ANY_STATE),
+    Activity.READ_REPORT: _rule(
+        cluster_manager=DECIDED, assessor=ANY_STATE, board_member=_BOARD_READ, **_OVERSIGHT_ANY),
+    Activity.GIVE_FEEDBACK: _rule(cluster_manager=DECIDED),
+    Activity.READ_FEEDBACK: _rule(secretariat=ANY_STATE, administrator=ANY_STATE),
     Activity.BROWSE_ORGANISATIONS: _rule(programme=ANY_STATE, **_OVERSIGHT_ANY),
     Activity.VIEW_ORGANISATION: _rule(
         cluster_manager=ANY_STATE, assessor=ANY_STATE, board_member=ANY_STATE,

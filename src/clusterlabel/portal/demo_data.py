@@ -21,8 +21,10 @@ from clusterlabel.domain.schemes import Scheme
 from clusterlabel.labels.issuing.importing import labels_import
 from clusterlabel.organisations.models import Organisation, Programme, name_search_key
 from clusterlabel.portal.demo_benchmarks import demo_benchmarks_load, realistic_values
+from clusterlabel.portal.demo_reports import demo_assessment_with_report, demo_feedback_give
 from clusterlabel.portal.demo_schedule import demo_appointment_load, demo_availability_load
 from clusterlabel.procedures import services
+from clusterlabel.procedures.models import Procedure
 from clusterlabel.procedures.results import score_values
 from clusterlabel.procedures.walkthrough import Walkthrough, excellent_values
 from clusterlabel.schemes.models import SchemeVersion
@@ -195,16 +197,22 @@ class DemoProcedure:
     award: bool = True
     note: str = ""
     realistic: bool = False  # scored with a plausible mix instead of excellent values
+    # the panel writes the structured report (findings per category) during the assessment,
+    # and the organisation gives its feedback once decided (``demo_reports``)
+    report: bool = False
 
 
 PROCEDURES: tuple[DemoProcedure, ...] = (
     # The seed cases, decided.
-    DemoProcedure("Medizintechnologie-Cluster Mannheim", "bw-cluster-excellence", "awarded"),
+    DemoProcedure(
+        "Medizintechnologie-Cluster Mannheim", "bw-cluster-excellence", "awarded", report=True
+    ),
     DemoProcedure(
         "Clustermanagement Musikwirtschaft Mannheim & Region",
         "ecei-bronze",
         "awarded",
         realistic=True,
+        report=True,
     ),
     DemoProcedure("BioCon Valley", "ecei-bronze", "awarded"),
     # Work waiting for every role.
@@ -318,6 +326,7 @@ def demo_procedures_load(*, accounts: dict[str, User]) -> int:
     manager = accounts["manager"]
     created = 0
     benchmarked: dict[str, dict] = {}
+    reported: list[Procedure] = []
     with transaction.atomic():
         organisations = {spec.cluster_name: _organisation(spec, manager) for spec in ORGANISATIONS}
         demo_availability_load(assessors=accounts)
@@ -348,6 +357,8 @@ def demo_procedures_load(*, accounts: dict[str, User]) -> int:
             _walk_demo(walk, spec)
             if spec.target == "assessors_assigned" and spec.scheme_id == "ecei-gold":
                 demo_appointment_load(procedure=procedure, secretariat=accounts["secretariat"])
+            if spec.report:
+                reported.append(walk.refresh())
             if spec.scheme_id == "ecei-bronze" and spec.target == "awarded":
                 benchmarked[spec.organisation] = score_values(procedure)
         result = labels_import(
@@ -358,6 +369,7 @@ def demo_procedures_load(*, accounts: dict[str, User]) -> int:
         if result.errors:
             raise RuntimeError(f"demo register does not import: {result.errors}")
         demo_benchmarks_load(secretariat=accounts["secretariat"], current=benchmarked)
+        demo_feedback_give(reported, manager)
     return created
 
 
@@ -419,4 +431,7 @@ def _walk_demo(walk: Walkthrough, spec: DemoProcedure) -> None:
             procedure=p, actor=walk.board[1], in_favour=True, reason="Überzeugendes Gutachten."
         )
         return
+    if spec.report:
+        walk.advance_to("assessment_in_progress")
+        demo_assessment_with_report(walk)
     walk.advance_to(target)

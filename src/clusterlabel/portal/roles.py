@@ -138,6 +138,14 @@ ROLE_NEXT_STEPS: dict[str, tuple[NextStep, ...]] = {
             ),
             "procedures:overdue",
         ),
+        NextStep(
+            _("Feedback of the organisations"),
+            _(
+                "How the organisations rated the procedure and the panels of your schemes, in "
+                "aggregate; an assessor's line from five ratings on."
+            ),
+            "reports:feedback_index",
+        ),
         _BACK_OFFICE,
     ),
     Role.ASSESSOR: (

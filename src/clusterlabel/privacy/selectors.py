@@ -29,6 +29,7 @@ from clusterlabel.procedures.models import (
     IndicatorScore,
     Procedure,
 )
+from clusterlabel.reports.models import RATING_FIELDS, Feedback, ReportAgreement
 from clusterlabel.schemes.models import Operator
 
 EXPORT_FORMAT = "clusterlabel-personal-data/1"
@@ -45,12 +46,13 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
     they acted in (action, time, target: no other person's data), the events about their
     account (invitations, deactivation), their API tokens (name and first characters, never
     the secret), conflict-of-interest declarations as assessor and as board member, board
-    votes, the scores they last changed (with the procedure they belong to), the evidence files
-    they uploaded (name, not content), the deadline reminders e-mailed to them, their assessor
-    profile (languages, sectors, countries, qualifications, declared conflicts with their notes)
-    and their erasure requests.
+    votes, the scores they last changed (with the procedure they belong to), the revisions of
+    structured reports they agreed to, the feedback they gave for their organisation (ratings and
+    comment), the evidence files they uploaded (name, not content), the deadline reminders
+    e-mailed to them, their assessor profile (languages, sectors, countries, qualifications,
+    declared conflicts with their notes) and their erasure requests.
 
-    Queries: exactly fourteen, however much the person did (``tests/privacy`` pins the count).
+    Queries: exactly sixteen, however much the person did (``tests/privacy`` pins the count).
     """
     grants = list(
         Grant.objects.filter(user=user)
@@ -80,6 +82,16 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
         IndicatorScore.objects.filter(updated_by=user)
         .order_by("procedure_id", "indicator_id")
         .values()
+    )
+    report_agreements = list(
+        ReportAgreement.objects.filter(assessor=user)
+        .order_by("agreed_at", "pk")
+        .values("report__procedure_id", "revision", "agreed_at")
+    )
+    feedback = list(
+        Feedback.objects.filter(given_by=user)
+        .order_by("given_at", "pk")
+        .values("procedure_id", "comment", "given_at", *RATING_FIELDS)
     )
     evidence = list(
         Evidence.objects.filter(uploaded_by=user)
@@ -203,6 +215,23 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
                 "updated_at": _when(row["updated_at"]),
             }
             for row in scores
+        ],
+        "report_agreements": [
+            {
+                "procedure_id": row["report__procedure_id"],
+                "revision": row["revision"],
+                "agreed_at": _when(row["agreed_at"]),
+            }
+            for row in report_agreements
+        ],
+        "feedback_given": [
+            {
+                "procedure_id": row["procedure_id"],
+                **{name: row[name] for name in RATING_FIELDS},
+                "comment": row["comment"],
+                "given_at": _when(row["given_at"]),
+            }
+            for row in feedback
         ],
         "evidence_uploaded": [
             {

@@ -20,6 +20,7 @@ from clusterlabel.domain import access as access_rules
 from clusterlabel.domain import procedure as flow
 from clusterlabel.domain.errors import InvalidIndicatorValues
 from clusterlabel.domain.scoring import IndicatorValue, validate_values
+from clusterlabel.procedures.agreement import AgreementToReport, report_agreement_checks
 from clusterlabel.procedures.models import (
     AssessorAssignment,
     IndicatorScore,
@@ -322,15 +323,25 @@ def record_confirmation(*, score: IndicatorScore, actor: User, procedure: Proced
     )
 
 
-def report_agree(*, procedure: Procedure, actor: User, summary: str) -> Procedure:
+def report_agree(
+    *, procedure: Procedure, actor: User, summary: str, report_revision: int | None = None
+) -> Procedure:
     """Write or confirm the assessment report. Changing the text withdraws the other assessors'
-    agreement; the author agrees to what they wrote."""
+    agreement; the author agrees to what they wrote.
+
+    ``report_revision`` is the revision of the structured report the assessor read (``None``
+    from the summary form); the apps that keep parts of the report check it
+    (``procedures.agreement.report_agreement_checks``) before the agreement is recorded, and
+    refuse by raising."""
     if not summary.strip():
         raise ValidationError({"summary": _("The report needs a summary.")})
     with transaction.atomic():
         locked = _locked(procedure)
         _require(actor, Activity.AGREE_REPORT, locked, "assessment_not_in_progress")
         assignment = locked.assignments.select_for_update().get(assessor=actor)
+        report_agreement_checks.run(
+            AgreementToReport(procedure=locked, assessor=actor, report_revision=report_revision)
+        )
         before = {"summary": locked.report_summary}
         if summary.strip() != locked.report_summary:
             locked.report_summary = summary.strip()
