@@ -11,6 +11,7 @@ benchmarking row). The BW organisation is a member of go-cluster. Whoever has no
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -27,6 +28,7 @@ from clusterlabel.labels.models import Label
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.procedures import services
 from clusterlabel.procedures.models import Procedure
+from clusterlabel.scheduling.models import Appointment
 from clusterlabel.schemes.models import Operator
 from clusterlabel.webhooks.services import endpoint_create
 from tests.factories import PASSWORD, ProgrammeFactory, UserFactory, grant_role
@@ -501,3 +503,82 @@ def test_an_operators_webhook_endpoint_by_scope(world, who, status, settings):
     assert endpoint.is_active is (status != 200), who
     if status != 200:
         assert response.status_code == 404
+
+
+# --- the assessment's pages (issue 17): report, schedule, pool, feedback -------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "bw", "gold"),
+    [
+        ("bw_secretariat", 200, 404),
+        ("bw_authority", 200, 404),
+        ("bw_board", 200, 404),  # declared no conflict, in the board review
+        ("ecei_secretariat", 404, 200),
+        ("ecei_authority", 404, 200),
+        ("ecei_board", 404, 404),  # the Gold procedure is past its board
+        ("ecei_assessor", 404, 404),  # on neither panel
+        ("programme", 404, 404),
+        ("other_programme", 404, 404),
+    ],
+)
+def test_the_structured_report_and_its_pdf_by_scope(world, who, bw, gold):
+    client = _client(world.people[who])
+    for builder, status in ((world.bw, bw), (world.gold, gold)):
+        pk = builder.procedure.pk
+        for name in ("reports:report", "reports:report_pdf"):
+            response = client.get(reverse(name, args=[pk]))
+            assert response.status_code == status, (who, name, builder.procedure.pk)
+            if status == 404:
+                assert b"%PDF" not in response.content
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("bw_secretariat", 200),
+        ("bw_authority", 404),
+        ("bw_board", 404),
+        ("ecei_secretariat", 404),
+        ("ecei_assessor", 404),
+        ("programme", 404),
+        ("other_programme", 404),
+    ],
+)
+def test_the_appointment_of_the_bw_procedure_by_scope(world, who, status):
+    """The invitation (.ics) names people, a place and a link: the scheme's secretariat (and
+    the panel and the managers, who are not in this world) only. The schedule page is closed
+    to everyone once the panel's step is over (the BW procedure is before its board)."""
+    procedure = world.bw.procedure
+    Appointment.objects.create(
+        procedure=procedure,
+        version=1,
+        start_date=procedure.assessment_date or date(2026, 12, 1),
+        end_date=procedure.assessment_date or date(2026, 12, 1),
+        mode="on_site",
+        address="Hauptstraße 1, 68161 Mannheim",
+        fixed_by=world.people["bw_secretariat"],
+    )
+    client = _client(world.people[who])
+    invitation = client.get(reverse("scheduling:invitation", args=[procedure.pk]))
+    assert invitation.status_code == status, who
+    assert (b"BEGIN:VCALENDAR" in invitation.content) is (status == 200)
+    assert client.get(reverse("scheduling:schedule", args=[procedure.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("who", "bw", "gold"),
+    [
+        ("bw_secretariat", 200, 404),
+        ("ecei_secretariat", 404, 200),
+        ("bw_authority", 404, 404),
+        ("ecei_assessor", 404, 404),
+        ("programme", 404, 404),
+    ],
+)
+def test_a_schemes_assessor_pool_and_feedback_by_scope(world, who, bw, gold):
+    client = _client(world.people[who])
+    for scheme_id, status in ((BW, bw), (GOLD, gold)):
+        for name in ("assessors:pool", "reports:feedback_summary"):
+            response = client.get(reverse(name, args=[scheme_id]))
+            assert response.status_code == status, (who, name, scheme_id)
