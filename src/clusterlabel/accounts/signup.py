@@ -28,14 +28,14 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from clusterlabel.accounts.models import User
 from clusterlabel.audit.models import AuditEvent
 from clusterlabel.audit.services import audit_record
+from clusterlabel.core.mail import mail_text
 
 logger = logging.getLogger(__name__)
 
@@ -214,20 +214,19 @@ def send_signup_mail(*, user_id: int, template: str) -> bool:
     """The confirmation link or the notice, in the person's language; a failing server is
     logged (the person can sign up again for a new link)."""
     user = User.objects.get(pk=user_id)
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        body = render_to_string(
-            template,
-            {
-                "recipient": user,
-                "confirm_url": confirmation_url(user),
-                "login_url": settings.SITE_URL + reverse("login"),
-                "reset_url": settings.SITE_URL + reverse("password_reset"),
-                "max_age_days": CONFIRMATION_MAX_AGE.days,
-            },
-        )
-    subject, _sep, text = body.strip().partition("\n")
+    subject, text = mail_text(
+        template,
+        {
+            "recipient": user,
+            "confirm_url": confirmation_url(user),
+            "login_url": settings.SITE_URL + reverse("login"),
+            "reset_url": settings.SITE_URL + reverse("password_reset"),
+            "max_age_days": CONFIRMATION_MAX_AGE.days,
+        },
+        language=user.preferred_language or settings.LANGUAGE_CODE,
+    )
     try:
-        send_mail(subject.strip(), text.strip() + "\n", None, [user.email])
+        send_mail(subject, text, None, [user.email])
     except OSError:
         logger.exception("Could not send %s to %s", template, user.email)
         return False

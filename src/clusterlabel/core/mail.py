@@ -28,13 +28,25 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django_tasks import default_task_backend, task
 
 logger = logging.getLogger(__name__)
 
 #: Minutes before each further attempt; after the last one the task fails.
 RETRY_MINUTES: tuple[int, ...] = (1, 5, 30, 120)
+
+
+def mail_text(
+    template: str, context: dict[str, Any], *, language: str | None = None
+) -> tuple[str, str]:
+    """The subject and text of an e-mail template rendered in ``language`` (default: the
+    installation's): every mail template's first line is its subject, the rest its text."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        body = render_to_string(template, context)
+    subject, _, text = body.strip().partition("\n")
+    return subject.strip(), text.strip() + "\n"
 
 
 def message_data(message: EmailMessage) -> dict[str, Any] | None:

@@ -24,13 +24,12 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from clusterlabel.accounts.models import User
 from clusterlabel.audit.services import audit_record
 from clusterlabel.core.daily import DailyRun
+from clusterlabel.core.mail import mail_text
 from clusterlabel.invoices.choices import InvoiceKind, PayerKind, PaymentStatus
 from clusterlabel.invoices.models import Invoice, InvoiceReminder
 
@@ -90,18 +89,16 @@ def _managers(invoice: Invoice) -> list[User]:
 def _message(invoice: Invoice, user: User, today: date) -> tuple[str, str]:
     """Subject and text for ``user``, in the user's language."""
     url = settings.SITE_URL + reverse("invoices:detail", args=[invoice.pk])
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        body = render_to_string(
-            "invoices/email/overdue.txt",
-            {
-                "invoice": invoice,
-                "recipient": user,
-                "days_overdue": (today - invoice.due_on).days,
-                "url": url,
-            },
-        )
-    subject, _, text = body.strip().partition("\n")
-    return subject.strip(), text.strip() + "\n"
+    return mail_text(
+        "invoices/email/overdue.txt",
+        {
+            "invoice": invoice,
+            "recipient": user,
+            "days_overdue": (today - invoice.due_on).days,
+            "url": url,
+        },
+        language=user.preferred_language or settings.LANGUAGE_CODE,
+    )
 
 
 def overdue_reminder_send(invoice: Invoice, *, today: date) -> OverdueResult:

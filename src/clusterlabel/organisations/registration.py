@@ -29,9 +29,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusterlabel.access import policy
@@ -40,6 +39,7 @@ from clusterlabel.access.services import ScopeChoice, grant_create
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
 from clusterlabel.audit.services import audit_record
+from clusterlabel.core.mail import mail_text
 from clusterlabel.domain.access import STAFF_ROLES
 from clusterlabel.organisations.models import Organisation, OrganisationClaim, Programme
 from clusterlabel.organisations.published import published_changed
@@ -414,14 +414,13 @@ def send_decision_mail(
     url = settings.SITE_URL + reverse("organisations:detail", args=[organisation.pk])
     sent = 0
     for user in User.objects.filter(pk__in=user_ids, is_active=True).exclude(email=""):
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            body = render_to_string(
-                template,
-                {"organisation": organisation, "recipient": user, "url": url, **context},
-            )
-        subject, _sep, text = body.strip().partition("\n")
+        subject, text = mail_text(
+            template,
+            {"organisation": organisation, "recipient": user, "url": url, **context},
+            language=user.preferred_language or settings.LANGUAGE_CODE,
+        )
         try:
-            send_mail(subject.strip(), text.strip() + "\n", None, [user.email])
+            send_mail(subject, text, None, [user.email])
             sent += 1
         except OSError:
             logger.exception("Could not send %s to %s", template, user.email)

@@ -38,12 +38,11 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from clusterlabel.accounts.models import User
 from clusterlabel.core.daily import Outcome
+from clusterlabel.core.mail import mail_text
 from clusterlabel.domain.procedure.reminders import (
     STEPS,
     Step,
@@ -168,22 +167,20 @@ def _message(due: DueDeadlineReminder, user: User, today: date) -> tuple[str, st
     """Subject and text of the reminder for ``user``, in the user's language."""
     procedure = due.procedure
     url = settings.SITE_URL + reverse("procedures:detail", args=[procedure.pk])
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        body = render_to_string(
-            "procedures/email/deadline.txt",
-            {
-                "procedure": procedure,
-                "recipient": user,
-                "step": due.step.value,
-                "step_label": str(STEP_LABELS[due.step]),
-                "due": due.deadline.due,
-                "days_left": (due.deadline.due - today).days,
-                "days_overdue": (today - due.deadline.due).days,
-                "url": url,
-            },
-        )
-    subject, _, text = body.strip().partition("\n")
-    return subject.strip(), text.strip() + "\n"
+    return mail_text(
+        "procedures/email/deadline.txt",
+        {
+            "procedure": procedure,
+            "recipient": user,
+            "step": due.step.value,
+            "step_label": STEP_LABELS[due.step],  # lazy: rendered in the recipient's language
+            "due": due.deadline.due,
+            "days_left": (due.deadline.due - today).days,
+            "days_overdue": (today - due.deadline.due).days,
+            "url": url,
+        },
+        language=user.preferred_language or settings.LANGUAGE_CODE,
+    )
 
 
 def deadline_reminder_send(due: DueDeadlineReminder, *, today: date) -> DeadlineReminderResult:

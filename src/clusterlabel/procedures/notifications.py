@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from clusterlabel.access.policy import holders
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
 from clusterlabel.core.hooks import Hook
+from clusterlabel.core.mail import mail_text
 from clusterlabel.domain import procedure as flow
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.procedures.presenters.next_steps import issued_labels
@@ -74,13 +73,12 @@ def _send(
     sent = 0
     for user in users:
         language = user.preferred_language or settings.LANGUAGE_CODE
-        with translation.override(language):
-            body = render_to_string(
-                template,
-                {"procedure": procedure, "recipient": user, "url": url, **context},
-            )
-        subject, _, text = body.strip().partition("\n")
-        message = EmailMessage(subject.strip(), text.strip() + "\n", None, [user.email])
+        subject, text = mail_text(
+            template,
+            {"procedure": procedure, "recipient": user, "url": url, **context},
+            language=language,
+        )
+        message = EmailMessage(subject, text, None, [user.email])
         if user.pk in attach_decision_to:
             mail = DecisionMail(procedure=procedure, language=language)
             decision_attachments.run(mail)

@@ -8,12 +8,12 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
+from clusterlabel.core.mail import mail_text
 from clusterlabel.procedures.notifications import recipients_for
 from clusterlabel.scheduling.invitations import invitation_filename, invitation_ics
 from clusterlabel.scheduling.models import Appointment
@@ -46,14 +46,15 @@ def send_invitations(*, appointment_id: int) -> int:
     url = settings.SITE_URL + reverse("procedures:detail", args=[appointment.procedure_id])
     sent = 0
     for user in recipients:
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            body = render_to_string(
-                "scheduling/email/appointment.txt",
-                {"appointment": appointment, "recipient": user, "url": url},
-            )
-            subject, _, text = body.strip().partition("\n")
+        language = user.preferred_language or settings.LANGUAGE_CODE
+        subject, text = mail_text(
+            "scheduling/email/appointment.txt",
+            {"appointment": appointment, "recipient": user, "url": url},
+            language=language,
+        )
+        with translation.override(language):
             ics = invitation_ics(appointment, attendees=invited)
-        message = EmailMessage(subject.strip(), text.strip() + "\n", None, [user.email])
+        message = EmailMessage(subject, text, None, [user.email])
         message.attach(
             invitation_filename(appointment), ics, "text/calendar; charset=utf-8; method=REQUEST"
         )

@@ -38,14 +38,13 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from clusterlabel.access.policy import holders
 from clusterlabel.accounts.choices import Role
 from clusterlabel.accounts.models import User
 from clusterlabel.core.daily import Outcome
+from clusterlabel.core.mail import mail_text
 from clusterlabel.domain.validity import renewal_window_end
 from clusterlabel.labels.models import Label, LabelReminder, LabelState
 from clusterlabel.procedures.models import TERMINAL_STATES, Procedure
@@ -203,22 +202,20 @@ def _message(label: Label, kind: str, user: User, today: date) -> tuple[str, str
     grace = scheme.renewal.grace_months_after_expiry
     template = "labels/email/expired.txt" if kind == EXPIRED else "labels/email/reminder.txt"
     url = settings.SITE_URL + reverse("organisations:detail", args=[label.organisation_id])
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        body = render_to_string(
-            template,
-            {
-                "label": label,
-                "organisation": label.organisation,
-                "scheme": scheme,
-                "recipient": user,
-                "days_left": (label.valid_until - today).days,
-                "grace_months": grace,
-                "renewal_until": renewal_window_end(scheme, label.validity),
-                "url": url,
-            },
-        )
-    subject, _, text = body.strip().partition("\n")
-    return subject.strip(), text.strip() + "\n"
+    return mail_text(
+        template,
+        {
+            "label": label,
+            "organisation": label.organisation,
+            "scheme": scheme,
+            "recipient": user,
+            "days_left": (label.valid_until - today).days,
+            "grace_months": grace,
+            "renewal_until": renewal_window_end(scheme, label.validity),
+            "url": url,
+        },
+        language=user.preferred_language or settings.LANGUAGE_CODE,
+    )
 
 
 def reminder_send(due: DueReminder, *, today: date) -> ReminderResult:
