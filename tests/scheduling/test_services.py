@@ -330,3 +330,25 @@ def test_once_fixed_the_panel_page_cannot_switch_to_video(db, english) -> None:
         )
     assert "schedule page" in refused.value.message_dict["assessment_date"][0]
     assert bronze.refresh().assessment_mode == "on_site"
+
+
+def test_with_a_worker_the_invitations_are_queued_not_sent(
+    db, gold, django_capture_on_commit_callbacks
+) -> None:
+    from django.test import override_settings
+    from django_tasks import default_task_backend
+
+    from clusterlabel.scheduling.tasks import send_invitations_task
+
+    dummy = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    mail.outbox.clear()
+    with override_settings(TASKS=dummy):
+        with django_capture_on_commit_callbacks(execute=True):
+            appointment = fix(gold, first_day(gold, 2))
+        (queued,) = [
+            r for r in default_task_backend.results if r.task.func is send_invitations_task.func
+        ]
+    assert queued.args == [appointment.pk]
+    assert mail.outbox == []  # nothing rendered or sent in the request
+    assert send_invitations_task.call(*queued.args) == len(mail.outbox) > 0
+    assert all(m.attachments[0][0].endswith("-v1.ics") for m in mail.outbox)

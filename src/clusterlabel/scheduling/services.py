@@ -26,8 +26,8 @@ from clusterlabel.domain.procedure import Blocked
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.procedures.services import ActionRefused
 from clusterlabel.scheduling.models import Appointment, AppointmentProposal, Availability
-from clusterlabel.scheduling.notifications import send_invitations
 from clusterlabel.scheduling.selectors import schedule_facts
+from clusterlabel.scheduling.tasks import send_invitations_task
 
 
 def _refuse(*blocked: Blocked) -> ActionRefused:
@@ -250,7 +250,7 @@ def appointment_fix(
             reason=appointment.reason,
         )
         appointment_id = appointment.pk
-        transaction.on_commit(lambda: send_invitations(appointment_id=appointment_id))
+        transaction.on_commit(lambda: send_invitations_task.enqueue(appointment_id))
     return appointment
 
 
