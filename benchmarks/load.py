@@ -6,8 +6,10 @@ A plain script: ``.venv/bin/python benchmarks/load.py --labels 50000``. It
    50,000 labels: migrated, the shipped schemes loaded, organisations and labels bulk-created by
    ``benchmark_registry.create_data`` (a fifth as many organisations as labels unless
    ``--organisations`` says otherwise, all confirmed so their holder pages are public),
-   ``ANALYZE``d, signing keys made. A database is reused when it holds the same number of
-   organisations and labels and no migration is missing; otherwise it is dropped and built anew
+   ``ANALYZE``d, signing keys made; the public aggregates (statistics, places) counted, as the
+   import's commit or the day's run leaves them (``labels.registry.aggregates``). A database is
+   reused when it holds the same number of organisations and labels and no migration is
+   missing; otherwise it is dropped and built anew
    (``--rebuild`` forces that). Its data directory (keys, collected static files) is
    ``/tmp/clusterlabel-load/<database>``;
 2. starts gunicorn with production settings: ``DEBUG`` off, a random ``SECRET_KEY``,
@@ -135,6 +137,10 @@ def prepare(arguments: argparse.Namespace, name: str, environment: dict[str, str
     else:
         print(f"reusing {name}: {organisations:,} organisations, {arguments.labels:,} labels")
     call_command("collectstatic", interactive=False, verbosity=0)
+    # As the commit of the import that wrote the labels, or the day's run, would leave them.
+    from clusterlabel.labels.registry.aggregates import public_aggregates_build
+
+    public_aggregates_build()
     fixtures = fixture_values()
     connection.close()
     return fixtures

@@ -9,11 +9,16 @@ class LabelsConfig(AppConfig):
 
     def ready(self) -> None:
         from clusterlabel.audit.display import register_action_labels
+        from clusterlabel.core.daily import daily_jobs
         from clusterlabel.core.health import readiness_checks
         from clusterlabel.labels.certificates.credentials import signing_keys_check
         from clusterlabel.labels.certificates.decision_letter import decision_letter_attach
-        from clusterlabel.labels.changes import holder_changed
+        from clusterlabel.labels.changes import holder_changed, labels_changes
         from clusterlabel.labels.merging import labels_move
+        from clusterlabel.labels.registry.aggregates import (
+            public_aggregates_changed,
+            public_aggregates_run,
+        )
         from clusterlabel.labels.services import labels_issue_for_decision
         from clusterlabel.organisations import merging, published
         from clusterlabel.procedures import decided, notifications
@@ -25,5 +30,7 @@ class LabelsConfig(AppConfig):
         merging.movers.subscribe("labels.move", labels_move)
         published.published_changed.subscribe("labels.changed", holder_changed)
         readiness_checks.subscribe("signing_keys", signing_keys_check)
+        labels_changes.subscribe("labels.aggregates", public_aggregates_changed)
+        daily_jobs.subscribe("labels.aggregates", public_aggregates_run)
 
         register_action_labels({"label.import": _("Label imported from a list")})

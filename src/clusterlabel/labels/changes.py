@@ -27,11 +27,12 @@ from enum import StrEnum
 
 from django.db import transaction
 
+from clusterlabel.core.hooks import Hook
 from clusterlabel.labels.certificates.credentials import status_lists_sign
 from clusterlabel.labels.generation import bump_generation, data_generation
 from clusterlabel.organisations.models import Organisation
 
-__all__ = ["Change", "data_generation", "labels_changed"]
+__all__ = ["Change", "data_generation", "labels_changed", "labels_changes"]
 
 
 class Change(StrEnum):
@@ -55,6 +56,11 @@ def holder_changed(organisation: Organisation) -> None:
     labels_changed(Change.ORGANISATION)
 
 
+labels_changes: Hook[Change] = Hook()
+"""Runs inside every label write's transaction, after the generation moved: how the parts above
+this module learn of a change (the stored statistics, ``labels.registry.aggregates``)."""
+
+
 def labels_changed(change: Change) -> int:
     """Record that labels (or their holders) changed: the new data generation. Call inside the
     write's transaction, after the rows are written; on its own it opens one."""
@@ -62,4 +68,5 @@ def labels_changed(change: Change) -> int:
         generation = bump_generation()
         if change in STATUS_CHANGES:
             status_lists_sign()
+        labels_changes.run(change)
         return generation

@@ -237,6 +237,28 @@ class StoredStatusList(models.Model):
         return f"{self.purpose} ({self.signed_at:%Y-%m-%d %H:%M:%S})"
 
 
+class StoredAggregate(models.Model):
+    """A small aggregate of the public label data that a public page would otherwise count on
+    every request after a change: the statistics of a day, the places of the holders.
+
+    Built after the commit of every label write (``labels.registry.aggregates``, a task), and
+    for today and tomorrow by the daily run, so that no request counts 100,000 labels.
+    Guarantees: ``data`` was counted from data at least as new as data generation
+    ``generation`` (read before counting), in the JSON format ``data["format"]``; a reader uses
+    it only when ``generation`` is the current one; a row is never replaced by one counted at
+    an older generation. One row per ``key`` (``statistics:<day>``, ``places``). Written by the
+    application only.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    generation = models.PositiveBigIntegerField()
+    data = models.JSONField()
+    built_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.key} · {self.generation}"
+
+
 class LabelReminder(models.Model):
     """The record that one expiry reminder of one kind went out for one label.
 

@@ -63,6 +63,7 @@ from clusterlabel.labels.registry.forms import QuestionForm as QuestionForm
 from clusterlabel.labels.registry.forms import RegistryFilterForm as RegistryFilterForm
 from clusterlabel.labels.registry.name_search import fold_name as fold_name
 from clusterlabel.labels.registry.name_search import name_search_terms, organisations_named
+from clusterlabel.labels.stored_aggregates import stored_aggregate
 from clusterlabel.organisations.choices import Sector
 from clusterlabel.organisations.models import Organisation
 
@@ -220,21 +221,30 @@ def registry_page(
     return page, list(rows.values(*PAGE_VALUES))
 
 
+#: The holders' places among the ``StoredAggregate`` rows (``registry.aggregates`` stores them).
+PLACES_KEY = "places"
+
+
 def holder_places(*, generation: int | None = None) -> list[tuple[str, str]]:
-    """(country, region) of every organisation that holds or held a label: one query, or
-    none when cached for ``generation`` (the current ``labels.changes.data_generation()``,
-    read once per request by the caller; read here when not given)."""
+    """(country, region) of every organisation that holds or held a label: as stored when the
+    labels last changed (``StoredAggregate`` under ``PLACES_KEY``, one row read), or counted
+    (``holder_places_counted``, one query); none when cached for ``generation`` (the current
+    ``labels.changes.data_generation()``, read once per request by the caller; read here when
+    not given)."""
     if generation is None:
         generation = data_generation()
     key = f"registry:places:{generation}"
     places = cache.get(key)
     if places is None:
-        places = _holder_places()
+        stored = stored_aggregate(PLACES_KEY, generation=generation)
+        places = (
+            [tuple(place) for place in stored] if stored is not None else holder_places_counted()
+        )
         cache.set(key, places, AGGREGATE_TIMEOUT)
     return list(places)
 
 
-def _holder_places() -> list[tuple[str, str]]:
+def holder_places_counted() -> list[tuple[str, str]]:
     return list(
         Organisation.objects.filter(Exists(Label.objects.filter(organisation=OuterRef("pk"))))
         .values_list("country", "region")

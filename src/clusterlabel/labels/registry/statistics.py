@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -29,13 +29,13 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, Min
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from clusterlabel.core.countries import country_name
 from clusterlabel.labels.generation import data_generation
 from clusterlabel.labels.models import Label
 from clusterlabel.labels.registry import statistics_charts
 from clusterlabel.labels.registry.queries import (
+    SECTOR_NAMES,
     WITHDRAWN_STATES,
     RegistryFilters,
     SchemeCatalogue,
@@ -43,6 +43,7 @@ from clusterlabel.labels.registry.queries import (
     registry_labels,
     valid_on_condition,
 )
+from clusterlabel.labels.stored_aggregates import stored_aggregate
 
 CACHE_PREFIX = "label-statistics"
 #: Counts are kept for the day they are of; a change makes new keys before that.
@@ -79,11 +80,14 @@ class TodayCounts:
 
 TodayRow = tuple[int, str, str, str, str, str, str]
 
+#: Counts as stored and cached (``tally_rows``): JSON, no names, the same in every language.
+RawCounts = dict[str, Any]
 
-def tally_today(
-    rows: Iterable[TodayRow], *, catalogue: SchemeCatalogue, sector_names: dict[str, Any], day: date
-) -> TodayCounts:
-    """Count rows of (organisation id, family, scheme id, level id, country, region, sector)."""
+
+def tally_rows(rows: Iterable[TodayRow], *, day: date) -> RawCounts:
+    """Count rows of (organisation id, family, scheme id, level id, country, region, sector):
+    labels and distinct organisations in total, per label, per place and per sector (these
+    two also per label family), as JSON without names (``named_counts`` adds them)."""
     label_orgs: dict[tuple[str, str], set[int]] = defaultdict(set)
     label_count: dict[tuple[str, str], int] = defaultdict(int)
     region_orgs: dict[tuple[str, str], dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
@@ -104,72 +108,93 @@ def tally_today(
         sector_orgs[sector][family].add(organisation_id)
         sector_count[sector] += 1
 
-    ranks = catalogue.level_ranks()
+    def per_family(orgs: dict[str, set[int]]) -> tuple[int, dict[str, int]]:
+        return len(set().union(*orgs.values())), {f: len(m) for f, m in sorted(orgs.items())}
 
-    def label_sort(key: tuple[str, str]) -> tuple[str, int, str]:
-        entry = catalogue.schemes.get(key[0])
-        return (entry.family if entry else "~", ranks.get(key[1], 0), key[0])
+    return {
+        "day": day.isoformat(),
+        "families": sorted(families),
+        "organisations": len(holders),
+        "labels": total,
+        "by_label": [
+            [scheme_id, level_id, len(label_orgs[(scheme_id, level_id)]), count]
+            for (scheme_id, level_id), count in sorted(label_count.items())
+        ],
+        "by_region": [
+            [country, region, *per_family(region_orgs[(country, region)]), count]
+            for (country, region), count in sorted(region_count.items())
+        ],
+        "by_sector": [
+            [sector, *per_family(sector_orgs[sector]), count]
+            for sector, count in sorted(sector_count.items())
+        ],
+    }
+
+
+def named_counts(
+    raw: RawCounts, *, catalogue: SchemeCatalogue, sector_names: Mapping[str, Any]
+) -> TodayCounts:
+    """``tally_rows``' counts with names in the current language, in the page's order: labels
+    by family and level, places by country and region, sectors by organisations then name."""
+    ranks = catalogue.level_ranks()
+    families: list[str] = raw["families"]
+
+    def label_sort(row: list[Any]) -> tuple[str, int, str]:
+        entry = catalogue.schemes.get(row[0])
+        return (entry.family if entry else "~", ranks.get(row[1], 0), row[0])
 
     by_label = [
         CountRow(
             key=f"{scheme_id}:{level_id}",
             name=catalogue.label_name(scheme_id=scheme_id, level_id=level_id),
-            organisations=len(label_orgs[(scheme_id, level_id)]),
-            labels=label_count[(scheme_id, level_id)],
+            organisations=organisations,
+            labels=labels,
         )
-        for scheme_id, level_id in sorted(label_orgs, key=label_sort)
+        for scheme_id, level_id, organisations, labels in sorted(raw["by_label"], key=label_sort)
     ]
 
-    def grouped(orgs: dict[str, set[int]], count: int, key: str, name: str) -> CountRow:
-        every = set().union(*orgs.values())
+    def grouped(key: str, name: str, organisations: int, by_family: dict[str, int], labels: int):
         return CountRow(
             key=key,
             name=name,
-            organisations=len(every),
-            labels=count,
-            by_family={family: len(members) for family, members in orgs.items()},
+            organisations=organisations,
+            labels=labels,
+            by_family=by_family,
+            family_values=[by_family.get(family, 0) for family in families],
         )
 
     by_region = [
-        grouped(
-            region_orgs[place],
-            region_count[place],
-            place[1] or place[0],
-            region_name(place[1]) if place[1] else country_name(place[0]),
-        )
-        for place in sorted(region_orgs)
+        grouped(region or country, region_name(region) if region else country_name(country), *rest)
+        for country, region, *rest in raw["by_region"]
     ]
     by_sector = sorted(
         (
-            grouped(
-                sector_orgs[sector],
-                sector_count[sector],
-                sector,
-                str(sector_names.get(sector, sector)),
-            )
-            for sector in sector_orgs
+            grouped(sector, str(sector_names.get(sector, sector)), *rest)
+            for sector, *rest in raw["by_sector"]
         ),
         key=lambda row: (-row.organisations, row.name),
     )
-    for row in (*by_region, *by_sector):
-        row.family_values = [row.by_family.get(family, 0) for family in sorted(families)]
     return TodayCounts(
-        day=day,
-        families=sorted(families),
-        organisations=len(holders),
-        labels=total,
+        day=date.fromisoformat(raw["day"]),
+        families=families,
+        organisations=raw["organisations"],
+        labels=raw["labels"],
         by_label=by_label,
         by_region=by_region,
         by_sector=by_sector,
     )
 
 
-def counts_today(*, catalogue: SchemeCatalogue, today: date | None = None) -> TodayCounts:
-    """Today's counts of valid labels (one query)."""
-    from clusterlabel.labels.registry.queries import SECTOR_NAMES
+def tally_today(
+    rows: Iterable[TodayRow], *, catalogue: SchemeCatalogue, sector_names: dict[str, Any], day: date
+) -> TodayCounts:
+    """Count rows of (organisation id, family, scheme id, level id, country, region, sector)
+    and name the counts."""
+    return named_counts(tally_rows(rows, day=day), catalogue=catalogue, sector_names=sector_names)
 
-    today = today or timezone.localdate()
-    rows = (
+
+def _today_rows(today: date) -> Iterable[TodayRow]:
+    return (
         registry_labels(RegistryFilters(status="valid"), today=today)
         .order_by()
         .values_list(
@@ -182,7 +207,14 @@ def counts_today(*, catalogue: SchemeCatalogue, today: date | None = None) -> To
             "organisation__sector",
         )
     )
-    return tally_today(rows, catalogue=catalogue, sector_names=SECTOR_NAMES, day=today)
+
+
+def counts_today(*, catalogue: SchemeCatalogue, today: date | None = None) -> TodayCounts:
+    """Today's counts of valid labels (one query)."""
+    today = today or timezone.localdate()
+    return tally_today(
+        _today_rows(today), catalogue=catalogue, sector_names=SECTOR_NAMES, day=today
+    )
 
 
 # --- over time -----------------------------------------------------------------------------------
@@ -268,21 +300,55 @@ def labels_over_time(*, today: date | None = None) -> OverTime | None:
     return OverTime(days=days, period=period, series=series)
 
 
+def counted_statistics(today: date) -> dict[str, Any]:
+    """Today's counts and the history as JSON, without names (``tally_rows``): what is stored
+    (``StoredAggregate``) and cached. Four queries; at 100,000 labels the slow part of the
+    statistics page, which is why it is counted when labels change (``registry.aggregates``)."""
+    history = labels_over_time(today=today)
+    return {
+        "today": tally_rows(_today_rows(today), day=today),
+        "history": None
+        if history is None
+        else {
+            "days": [day.isoformat() for day in history.days],
+            "period": history.period,
+            "series": history.series,
+        },
+    }
+
+
+def statistics_key(day: date) -> str:
+    """The key of a day's statistics among the ``StoredAggregate`` rows."""
+    return f"statistics:{day.isoformat()}"
+
+
 def statistics_for(
     *, catalogue: SchemeCatalogue, today: date
 ) -> tuple[TodayCounts, OverTime | None]:
-    """Today's counts and the history, from the cache when counted before for this data
-    generation, day and language (names are translated when counted); a label change makes a
-    new key (``labels.changes``), so a revoked label is never counted from the cache."""
-    key = ":".join((CACHE_PREFIX, str(data_generation()), today.isoformat(), get_language() or ""))
+    """Today's counts and the history, named in the current language. The counts are those
+    stored for this data generation and day (``StoredAggregate``, counted when the labels
+    changed and by the daily run, one row read), else counted here; either way kept in the
+    cache for the generation and day. A label change makes a new generation, so a revoked
+    label is never counted from the cache or from a stored row."""
+    generation = data_generation()
+    key = ":".join((CACHE_PREFIX, str(generation), today.isoformat()))
     found = cache.get(key)
     if found is None:
-        found = (
-            counts_today(catalogue=catalogue, today=today),
-            labels_over_time(today=today),
-        )
+        found = stored_aggregate(statistics_key(today), generation=generation)
+        if found is None:
+            found = counted_statistics(today)
         cache.set(key, found, CACHE_SECONDS)
-    return found
+    history = found["history"]
+    return (
+        named_counts(found["today"], catalogue=catalogue, sector_names=SECTOR_NAMES),
+        None
+        if history is None
+        else OverTime(
+            days=[date.fromisoformat(day) for day in history["days"]],
+            period=history["period"],
+            series=history["series"],
+        ),
+    )
 
 
 # --- the question --------------------------------------------------------------------------------
