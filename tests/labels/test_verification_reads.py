@@ -70,3 +70,41 @@ def test_the_page_links_the_renewal_and_the_recognitions(client, family):
     for name in ("renewal", "recognised", "state"):
         assert reverse("labels:verify", args=[family[name].certificate_number]) in links
     assert reverse("labels:verify", args=[family["other"].certificate_number]) not in links
+
+
+def test_the_recognitions_come_in_the_labels_order_latest_end_first(
+    loaded_schemes, django_assert_num_queries
+):
+    """The query is unordered (its compilation cost as much as its run); the recognitions are
+    put in the labels' order: the latest end first, then by number."""
+    state = make_label(scheme_id="bw-cluster-excellence")
+    first = make_label(scheme_id="ecei-bronze", recognised_with=state)
+    second = make_label(
+        scheme_id="ecei-gold",
+        organisation=state.organisation,
+        recognised_with=state,
+        valid_until=first.valid_until + timedelta(days=30),
+    )
+    third = make_label(
+        scheme_id="ecei-silver",
+        organisation=state.organisation,
+        recognised_with=state,
+        valid_until=first.valid_until,
+    )
+    # the latest end first; the two ending on the same day by number
+    expected = [second, *sorted([first, third], key=lambda label: label.certificate_number)]
+    with django_assert_num_queries(1):
+        _label, recognitions = label_for_verification(state.certificate_number)
+    assert recognitions == expected
+
+
+def test_the_scheme_files_are_not_read_with_the_label(family, django_assert_num_queries):
+    """The scheme version is joined without its 50 KB file; its scheme, parsed once per process
+    by the file's hash, needs no query."""
+    gold = family["gold"]
+    assert gold.scheme_version.scheme.id == "ecei-gold"  # parsed in this process
+    with django_assert_num_queries(1):
+        label, recognitions = label_for_verification(gold.certificate_number)
+        assert "content" in label.scheme_version.get_deferred_fields()
+        assert label.scheme_version.scheme.id == "ecei-gold"
+        assert recognitions[0].scheme_version.scheme.id == "ecei-bronze"

@@ -8,16 +8,27 @@ from django.http import Http404
 from clusterlabel.audit.models import AuditEvent
 from clusterlabel.domain.labels import canonical_certificate_number
 from clusterlabel.labels.models import Label
+from clusterlabel.schemes.models import SCHEME_FILE
+
+#: A label's scheme version is joined without its scheme file (about 50 KB a row): the page
+#: asks ``SchemeVersion.scheme``, which is parsed once per process by the file's hash.
+WITHOUT_SCHEME_FILE = f"scheme_version__{SCHEME_FILE}"
 
 
 def labels_with_relations() -> QuerySet[Label]:
-    return Label.objects.select_related("organisation", "scheme_version", "previous")
+    return Label.objects.select_related("organisation", "scheme_version", "previous").defer(
+        WITHOUT_SCHEME_FILE
+    )
 
 
 def label_recognitions(label: Label) -> list[Label]:
     """The labels recognised with ``label`` (a BW award's ECEI Gold), with their scheme
     version, in certificate-number order: one query."""
-    return list(label.recognitions.select_related("scheme_version").order_by("certificate_number"))
+    return list(
+        label.recognitions.select_related("scheme_version")
+        .defer(WITHOUT_SCHEME_FILE)
+        .order_by("certificate_number")
+    )
 
 
 def label_by_number(number: str) -> Label:
@@ -39,15 +50,22 @@ def label_for_verification(number: str) -> tuple[Label, list[Label]]:
     # A scalar subquery, run once before the scan (IN would make it a join that PostgreSQL
     # answers by reading every label): two index reads, OR-ed.
     numbered = Subquery(Label.objects.filter(certificate_number=canonical).values("pk")[:1])
+    # Unordered (at most a handful of rows): the labels' default order made compiling the
+    # query about as costly as running it; the recognitions are put in that order here.
     rows = list(
         labels_with_relations()
         .select_related("renewal", "recognised_with")
         .filter(Q(certificate_number=canonical) | Q(recognised_with_id=numbered))
+        .order_by()
     )
     label = next((row for row in rows if row.certificate_number == canonical), None)
     if label is None:
         raise Http404
-    return label, [row for row in rows if row is not label]
+    recognitions = sorted(
+        (row for row in rows if row is not label), key=lambda row: row.certificate_number
+    )
+    recognitions.sort(key=lambda row: row.valid_until, reverse=True)
+    return label, recognitions
 
 
 def label_number_exists(number: str) -> bool:
