@@ -351,7 +351,11 @@ def _is_current(stored: StoredStatusList | None, purpose: StatusPurpose, issuer:
 def stored_status_list(purpose: StatusPurpose, issuer: str = LEGACY) -> StoredStatusList:
     """The signed list as published (signed again first if it is missing or out of date);
     ``KeyFileError`` for an issuer that does not exist."""
-    stored = StoredStatusList.objects.filter(issuer=issuer, purpose=purpose.value).first()
+    # Unordered: one row at most (unique per issuer and purpose).
+    stored = next(
+        iter(StoredStatusList.objects.filter(issuer=issuer, purpose=purpose.value).order_by()[:1]),
+        None,
+    )
     if stored is not None and _is_current(stored, purpose, issuer):
         return stored
     with transaction.atomic():
