@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,6 +17,7 @@ class LabelsConfig(AppConfig):
         from clusterlabel.labels.changes import holder_changed, labels_changes
         from clusterlabel.labels.merging import labels_move
         from clusterlabel.labels.registry.aggregates import (
+            public_aggregates_build_all,
             public_aggregates_changed,
             public_aggregates_run,
         )
@@ -32,5 +34,8 @@ class LabelsConfig(AppConfig):
         readiness_checks.subscribe("signing_keys", signing_keys_check)
         labels_changes.subscribe("labels.aggregates", public_aggregates_changed)
         daily_jobs.subscribe("labels.aggregates", public_aggregates_run)
+        post_migrate.connect(
+            public_aggregates_build_all, sender=self, dispatch_uid="labels.aggregates"
+        )
 
         register_action_labels({"label.import": _("Label imported from a list")})

@@ -246,3 +246,19 @@ def test_the_daily_run_counts_today_and_tomorrow(versions, capsys):
     assert StoredAggregate.objects.filter(key=statistics_key(today + timedelta(days=1))).exists()
     call_command("send_reminders", "--today", today.isoformat())
     assert "[statistics] already counted" in capsys.readouterr().out
+
+
+def test_migrate_counts_them(versions):
+    """After a release's ``migrate`` the first requests find them counted."""
+    make_label(OrganisationFactory(), "ecei-gold", timezone.localdate(), versions=versions)
+    labels_changed(Change.ISSUED)  # no commit in a test: no build
+    assert not StoredAggregate.objects.exists()
+    call_command("migrate", verbosity=0)
+    generation = data_generation()
+    assert stored_aggregate(PLACES_KEY, generation=generation) is not None
+    assert stored_aggregate(statistics_key(timezone.localdate()), generation=generation)
+
+
+def test_migrate_on_an_installation_without_labels_counts_nothing(versions):
+    call_command("migrate", verbosity=0)
+    assert not StoredAggregate.objects.exists()

@@ -4,9 +4,10 @@ label change: the statistics of today and tomorrow and the holders' places, stor
 
 When: after the commit of every write that calls ``labels.changes.labels_changed`` (the hook
 ``labels_changes``; the build is a task, so with a worker, ``TASKS_BACKEND=database``, no web
-request counts, and with the immediate backend it runs when the write commits), and in the daily
-run (``clusterlabel send-reminders``, ``core.daily.daily_jobs``), so that the day after a quiet
-day finds its statistics counted too: each build counts today's and tomorrow's.
+request counts, and with the immediate backend it runs when the write commits), after
+``migrate``, and in the daily run (``clusterlabel send-reminders``, ``core.daily.daily_jobs``),
+so that the day after a quiet day finds its statistics counted too: each build counts today's
+and tomorrow's.
 
 Why it stays correct: the generation is read *before* counting, and a reader uses a row only
 for the generation it reads itself, so a row never shows data older than its generation says
@@ -18,15 +19,16 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
 from clusterlabel.core.daily import DailyRun
 from clusterlabel.labels.changes import Change
 from clusterlabel.labels.generation import data_generation
-from clusterlabel.labels.models import StoredAggregate
+from clusterlabel.labels.models import Label, StoredAggregate
 from clusterlabel.labels.registry.queries import PLACES_KEY, holder_places_counted
 from clusterlabel.labels.registry.statistics import counted_statistics, statistics_key
 from clusterlabel.labels.stored_aggregates import aggregate_is_current, aggregate_store
@@ -71,6 +73,18 @@ def public_aggregates_changed(change: Change) -> None:
     """``labels.changes.labels_changes`` subscriber: once the write commits, count anew (a
     rolled-back write counts nothing)."""
     transaction.on_commit(build_public_aggregates_task.enqueue)
+
+
+def public_aggregates_build_all(**kwargs: Any) -> None:
+    """``post_migrate``: after a release's ``clusterlabel migrate`` the statistics and places are
+    counted, so the first requests do not count them. Nothing when the tables are not there
+    (migrated back to before them) or hold no label yet (a new installation: its first label
+    write counts them)."""
+    tables = connection.introspection.table_names()
+    if StoredAggregate._meta.db_table not in tables or Label._meta.db_table not in tables:
+        return
+    if Label.objects.exists():
+        public_aggregates_build()
 
 
 def public_aggregates_run(run: DailyRun) -> None:
