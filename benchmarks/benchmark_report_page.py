@@ -17,7 +17,11 @@ time), runs ``ANALYZE``, and times through Django's test ``Client`` logged in as
 - the pool page for programme owners (new process: the stored figures and summaries of the
   latest pool and the pool over time are read; and warm),
 
-and prints the number of SQL queries of each, which must not change with the pool size.
+and prints the number of SQL queries of each, which must not change with the pool size. "New
+process" above is this process with its cache and pools forgotten; the report and pool pages
+are then also timed in newly started Python processes ("started process": each imports
+``clusterlabel.wsgi`` as a server's worker does, warming up, and serves the page twice; the
+first request and the second, best and median over the repetitions).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ import time
 from datetime import date, timedelta
 from decimal import Decimal
 
-from harness import benchmark_database, measure
+from harness import benchmark_database, measure, measure_fresh_process
 
 SEED = 20261121
 
@@ -186,6 +190,15 @@ def run(arguments: argparse.Namespace) -> None:
                 f"  {name:<28} best {result['best'] * 1000:7.1f} ms  "
                 f"median {result['median'] * 1000:7.1f} ms  "
                 f"{result['queries']:2d} queries  {result['size'] / 1024:6.0f} KiB"
+            )
+        for name, path in (("report page", report), ("pool page", pool)):
+            started = measure_fresh_process(user.username, path, max(arguments.repeat // 2, 1))
+            print(
+                f"  {name + ', started process':<28} first: best "
+                f"{started['first_best'] * 1000:7.1f} ms  median "
+                f"{started['first_median'] * 1000:7.1f} ms;  second: best "
+                f"{started['second_best'] * 1000:7.1f} ms  median "
+                f"{started['second_median'] * 1000:7.1f} ms"
             )
         print()
 
