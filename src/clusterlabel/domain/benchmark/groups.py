@@ -18,9 +18,13 @@ reads the values at ``floor((m - 1) p)`` and the next one. With its own value pr
 (``m = n - 1``) that is ``S[l]`` to ``S[l + 2]`` for ``l = floor((n - 2) p)``; with it missing
 (``m = n``) it is ``S[floor((n - 1) p)]`` and the next, which lie in the same three places
 because ``floor((n - 1) p) <= l + 1``. The percentile rank needs only how many of ``S`` are
-below and equal to the own value. Neither the window nor the counts say whose values they are:
-the window holds values around the quantiles' positions (never the minimum or maximum of a
-group the report may show), and a member's counts are kept for that member's report only.
+below and equal to the own value.
+
+The summaries are stored, never shown: a group's window holds its members' values around the
+quantiles' positions (for a small group its minimum or maximum too), so they are as
+confidential as the pool's rows. Only the report computed from them is shown, under the same
+privacy rules (:func:`report_from_summaries` chooses the group and withholds as
+``organisation_report`` does).
 """
 
 from __future__ import annotations
@@ -42,14 +46,11 @@ from clusterlabel.domain.benchmark.report import (
     FallbackReason,
     GroupStatistics,
     OrganisationReport,
+    choose_group,
     indicator_signs,
     report_from_statistics,
 )
-from clusterlabel.domain.benchmark.statistics import (
-    _QUANTILE_PROBABILITIES,
-    MIN_OTHERS,
-    _ColumnStats,
-)
+from clusterlabel.domain.benchmark.statistics import _QUANTILE_PROBABILITIES, _ColumnStats
 
 IntArray = npt.NDArray[np.int64]
 
@@ -180,20 +181,16 @@ def pool_summaries(
 def comparison_group(
     member: MemberSummary, requested: PeerGroup
 ) -> tuple[PeerGroup | None, FallbackReason | None]:
-    """The group a report of ``member`` compares with and why it is not the one requested, by
-    the rules of ``organisation_report``; ``None`` when even all organisations are too few."""
+    """The group a report of ``member`` compares with and why it is not the one requested
+    (``None``: even all organisations are too few), by the rule ``organisation_report``
+    applies (:func:`~clusterlabel.domain.benchmark.report.choose_group`)."""
     requested = PeerGroup(requested)
-    fallback_reason: FallbackReason | None = None
-    if requested is not PeerGroup.ALL:
-        if member.codes[requested] < 0:
-            fallback_reason = FallbackReason.ATTRIBUTE_UNKNOWN
-        elif member.sizes[requested] - 1 >= MIN_OTHERS:
-            return requested, None
-        else:
-            fallback_reason = FallbackReason.PEER_GROUP_TOO_SMALL
-    if member.sizes[PeerGroup.ALL] - 1 >= MIN_OTHERS:
-        return PeerGroup.ALL, fallback_reason
-    return None, fallback_reason
+    return choose_group(
+        requested,
+        attribute_known=member.codes[requested] >= 0,
+        others=member.sizes[requested] - 1,
+        all_others=member.sizes[PeerGroup.ALL] - 1,
+    )
 
 
 def _without_member(

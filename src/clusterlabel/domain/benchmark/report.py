@@ -283,23 +283,44 @@ def _comparison_group(
     pool: Pool, position: int, requested: PeerGroup
 ) -> tuple[BoolArray | None, PeerGroup | None, FallbackReason | None]:
     """The mask of the other organisations compared with, the group used, why it fell back."""
-    fallback_reason: FallbackReason | None = None
+    own_code = -1
+    others = 0
     if requested is not PeerGroup.ALL:
         codes = pool._attribute_codes[requested]
-        own_code = codes[position]
-        if own_code < 0:
-            fallback_reason = FallbackReason.ATTRIBUTE_UNKNOWN
-        else:
-            mask = codes == own_code
-            mask[position] = False
-            if int(mask.sum()) >= MIN_OTHERS:
-                return mask, requested, None
-            fallback_reason = FallbackReason.PEER_GROUP_TOO_SMALL
-    mask = np.ones(len(pool), dtype=np.bool_)
+        own_code = int(codes[position])
+        others = int((codes == own_code).sum()) - 1 if own_code >= 0 else 0
+    used, fallback_reason = choose_group(
+        requested, attribute_known=own_code >= 0, others=others, all_others=len(pool) - 1
+    )
+    if used is None:
+        return None, None, fallback_reason
+    if used is PeerGroup.ALL:
+        mask = np.ones(len(pool), dtype=np.bool_)
+    else:
+        mask = pool._attribute_codes[used] == own_code
     mask[position] = False
-    if int(mask.sum()) >= MIN_OTHERS:
-        return mask, PeerGroup.ALL, fallback_reason
-    return None, None, fallback_reason
+    return mask, used, fallback_reason
+
+
+def choose_group(
+    requested: PeerGroup, *, attribute_known: bool, others: int, all_others: int
+) -> tuple[PeerGroup | None, FallbackReason | None]:
+    """The group a report compares with and why it is not the one requested (privacy rule 1
+    of :mod:`~clusterlabel.domain.benchmark`): the requested peer group when the organisation's
+    attribute is known (``attribute_known``; always for all organisations) and the group holds
+    at least :data:`MIN_OTHERS` other organisations (``others``), else all organisations when
+    they are enough (``all_others``), else none."""
+    fallback_reason: FallbackReason | None = None
+    if requested is not PeerGroup.ALL:
+        if not attribute_known:
+            fallback_reason = FallbackReason.ATTRIBUTE_UNKNOWN
+        elif others >= MIN_OTHERS:
+            return requested, None
+        else:
+            fallback_reason = FallbackReason.PEER_GROUP_TOO_SMALL
+    if all_others >= MIN_OTHERS:
+        return PeerGroup.ALL, fallback_reason
+    return None, fallback_reason
 
 
 def _column_result(
