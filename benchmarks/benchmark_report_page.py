@@ -6,17 +6,22 @@ database in a temporary directory (or, with ``--database-url postgres://...``, a
 ``test_<name>`` database on that server, dropped afterwards) with one latest assessment per
 organisation (fixed seed; values drawn around each indicator's threshold, 3 % missing, scored by
 the domain like real assessments) plus one organisation of ours, builds and stores the pool as
-an import does after it commits, runs ``ANALYZE``, and times
-through Django's test ``Client`` logged in as the secretariat (best and median over several
-repetitions after a warm-up):
+an import does after it commits (timed: the latest pool with its report parts and the pool over
+time), runs ``ANALYZE``, and times through Django's test ``Client`` logged in as the secretariat
+(best and median over several repetitions after a warm-up):
 
-- the report page in a new process (nothing cached, no pool in memory: the stored pool is read
-  from the database) and in a warm one, against all
-  organisations and against the same sector,
+- the report page in a new process (nothing cached, nothing of the pool in memory: the stored
+  figures and the report's parts, the organisation's and its comparison group's, are read from
+  the database) and in a warm one, against all organisations and against the same sector,
 - the report as PDF,
-- the pool page for programme owners (new process and warm),
+- the pool page for programme owners (new process: the stored figures and summaries of the
+  latest pool and the pool over time are read; and warm),
 
-and prints the number of SQL queries of each, which must not change with the pool size.
+and prints the number of SQL queries of each, which must not change with the pool size. "New
+process" above is this process with its cache and pools forgotten; the report and pool pages
+are then also timed in newly started Python processes ("started process": each imports
+``clusterlabel.wsgi`` as a server's worker does, warming up, and serves the page twice; the
+first request and the second, best and median over the repetitions).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import time
 from datetime import date, timedelta
 from decimal import Decimal
 
-from harness import benchmark_database, measure
+from harness import benchmark_database, measure, measure_fresh_process
 
 SEED = 20261121
 
@@ -59,7 +64,8 @@ def value_for(indicator, rng) -> object:
     return Decimal(round(value)) if indicator.type == "number" else Decimal(str(round(value, 1)))
 
 
-def create_pool(size: int, version, organisation) -> None:
+def create_pool(size: int, version, organisation) -> float:
+    """Fill the pool and build it; returns the seconds the build took."""
     import numpy as np
 
     from clusterlabel.benchmarks.models import ReferenceAssessment, ReferenceSource
@@ -108,7 +114,9 @@ def create_pool(size: int, version, organisation) -> None:
         )
     )
     ReferenceAssessment.objects.bulk_create(rows, batch_size=2000)
+    start = time.perf_counter()
     pools_build([scheme.pool_id])  # as an import does after it commits
+    return time.perf_counter() - start
 
 
 def main() -> None:
@@ -161,12 +169,12 @@ def run(arguments: argparse.Namespace) -> None:
     for size in [int(s) for s in arguments.sizes.split(",")]:
         ReferenceAssessment.objects.all().delete()
         start = time.perf_counter()
-        create_pool(size, version, organisation)
+        built = create_pool(size, version, organisation)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         print(
             f"pool of {size:,} organisations (+ ours) created in "
-            f"{time.perf_counter() - start:.1f} s"
+            f"{time.perf_counter() - start:.1f} s, built and stored in {built:.2f} s"
         )
         cases = [
             ("report page, new process", report, {}, new_process),
@@ -182,6 +190,15 @@ def run(arguments: argparse.Namespace) -> None:
                 f"  {name:<28} best {result['best'] * 1000:7.1f} ms  "
                 f"median {result['median'] * 1000:7.1f} ms  "
                 f"{result['queries']:2d} queries  {result['size'] / 1024:6.0f} KiB"
+            )
+        for name, path in (("report page", report), ("pool page", pool)):
+            started = measure_fresh_process(user.username, path, max(arguments.repeat // 2, 1))
+            print(
+                f"  {name + ', started process':<28} first: best "
+                f"{started['first_best'] * 1000:7.1f} ms  median "
+                f"{started['first_median'] * 1000:7.1f} ms;  second: best "
+                f"{started['second_best'] * 1000:7.1f} ms  median "
+                f"{started['second_median'] * 1000:7.1f} ms"
             )
         print()
 

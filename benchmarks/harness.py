@@ -3,15 +3,18 @@ test client. Imported by the scripts next to it (``python benchmarks/<script>.py
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,4 +79,56 @@ def measure(
         "queries": len(queries),
         "size": size,
         "lines": lines,
+    }
+
+
+# What a newly started application server's worker does: import the WSGI module (Django set up,
+# the middleware loaded, the process warmed up), then serve. Timed: its first two GETs.
+_FRESH_PROCESS = """
+import json, sys, time
+import clusterlabel.wsgi
+from django.test import Client
+from clusterlabel.accounts.models import User
+
+client = Client()
+client.handler.load_middleware()  # as get_wsgi_application() did for the server
+client.force_login(User.objects.get(username=sys.argv[1]))
+timings = []
+for _ in range(2):
+    start = time.perf_counter()
+    response = client.get(sys.argv[2])
+    timings.append(time.perf_counter() - start)
+    assert response.status_code == 200, response.status_code
+print(json.dumps(timings))
+"""
+
+
+def measure_fresh_process(username: str, path: str, repeat: int) -> dict[str, float]:
+    """The first and the second GET of ``path`` (logged in as ``username``) in each of
+    ``repeat`` newly started Python processes on this database: best and median of each."""
+    from django.db import connection
+
+    environment = dict(os.environ)
+    if connection.vendor == "postgresql":  # the benchmark's own database, not the one named
+        address = urlsplit(os.environ["DATABASE_URL"])
+        name = connection.settings_dict["NAME"]
+        environment["DATABASE_URL"] = address._replace(path=f"/{name}").geturl()
+    firsts, seconds = [], []
+    for _ in range(repeat):
+        output = subprocess.run(
+            [sys.executable, "-c", _FRESH_PROCESS, username, path],
+            env=environment,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        first, second = json.loads(output.stdout.strip().splitlines()[-1])
+        firsts.append(first)
+        seconds.append(second)
+    return {
+        "first_best": min(firsts),
+        "first_median": statistics.median(firsts),
+        "second_best": min(seconds),
+        "second_median": statistics.median(seconds),
     }

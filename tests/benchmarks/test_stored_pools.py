@@ -15,9 +15,9 @@ from django_tasks import default_task_backend
 
 from clusterlabel.accounts.choices import Role
 from clusterlabel.benchmarks import stored_pools
-from clusterlabel.benchmarks.models import ReferenceAssessment, StoredPool
+from clusterlabel.benchmarks.models import ReferenceAssessment, StoredPool, StoredPoolPart
 from clusterlabel.organisations.merging import organisation_merge
-from tests.benchmarks.pool_factories import external_pool, own_entry, record
+from tests.benchmarks.pool_factories import external_pool, own_entry, record, scheme_version
 from tests.factories import OrganisationFactory, UserFactory
 from tests.helpers import login
 from tests.procedures.builders import ProcedureBuilder
@@ -25,12 +25,19 @@ from tests.procedures.builders import ProcedureBuilder
 pytestmark = pytest.mark.django_db
 
 
-def stored(kind: str = "latest"):
-    """The stored pool (pickled with its summary for the pool page)."""
-    pool, _summary = pickle.loads(
-        bytes(StoredPool.objects.get(pool_id="ecei-bronze", kind=kind).data)
-    )
-    return pool
+def stored(kind: str = "latest") -> StoredPool:
+    return StoredPool.objects.get(pool_id="ecei-bronze", kind=kind)
+
+
+def members() -> set[str]:
+    """The organisations of ours whose report the stored latest pool can give."""
+    keys = StoredPoolPart.objects.filter(stored_pool=stored()).values_list("key", flat=True)
+    return {key.removeprefix("member:") for key in keys if key.startswith("member:")}
+
+
+def member(key: str):
+    part = StoredPoolPart.objects.get(stored_pool=stored(), key=f"member:{key}")
+    return pickle.loads(bytes(part.data))
 
 
 @pytest.fixture
@@ -58,7 +65,8 @@ def test_a_decision_builds_the_pool_and_the_next_requests_build_none(builds, cli
     builder = ProcedureBuilder(scheme_id="ecei-bronze")
     builder.advance_to("awaiting_decision")
     key = f"org:{builder.organisation.pk}"
-    assert key not in stored()
+    assert key not in members()
+    assert stored("history").figures["organisations"] == 8
     builds.clear()
     with TestCase.captureOnCommitCallbacks(execute=True):
         procedure = builder.step()
@@ -68,10 +76,9 @@ def test_a_decision_builds_the_pool_and_the_next_requests_build_none(builds, cli
 
     # The stored pools hold the decided assessment, with the values it was recorded with.
     row = ReferenceAssessment.objects.get(procedure=procedure)
-    latest = stored()
-    assert len(latest) == 9
-    assert latest.scores[latest._index[key], -1] == pytest.approx(float(row.overall_percent))
-    assert key in stored("history")
+    assert stored().figures["organisations"] == 9
+    assert member(key).scores[-1] == pytest.approx(float(row.overall_percent))
+    assert stored("history").figures["organisations"] == 9
 
     stored_pools._read.clear()  # as in another application process
     login(client, builder.manager)
@@ -99,7 +106,7 @@ def test_with_a_worker_the_decision_queues_the_build_and_the_request_builds_noth
     assert queued.args == [["ecei-bronze"]]
     stored_pools.build_pools_task.call(*queued.args)  # the worker's run
     assert builds == ["latest", "history"]
-    assert f"org:{builder.organisation.pk}" in stored()
+    assert f"org:{builder.organisation.pk}" in members()
 
 
 def test_a_rolled_back_write_builds_nothing():
@@ -120,7 +127,7 @@ def test_a_pool_with_nothing_stored_is_built_once_by_a_request_and_read_by_the_n
     url = reverse("benchmarks:report", args=["ecei-bronze", organisation.pk])
     assert client.get(url).status_code == 200
     assert builds == ["latest"]
-    assert f"org:{organisation.pk}" in stored()
+    assert f"org:{organisation.pk}" in members()
 
     stored_pools._read.clear()  # another process reads what the first one stored
     assert client.get(url).status_code == 200
@@ -156,18 +163,20 @@ def test_a_new_year_is_built_by_pools_build_with_its_age_bands():
         ("ecei-bronze", "latest"),
         ("ecei-bronze", "history"),
     ]
-    assert stored().reference_year == next_year.year
+    assert stored().basis.endswith(f":{next_year.year}")
 
 
 def test_a_merge_rebuilds_the_pool_under_the_organisation_kept():
     keep, merge = OrganisationFactory(), OrganisationFactory()
     record([*external_pool([1, 2, 3]), own_entry(merge, 45, day=date(2024, 5, 1))])
-    assert f"org:{merge.pk}" in stored()
+    assert f"org:{merge.pk}" in members()
+    history = stored("history").generation
     with TestCase.captureOnCommitCallbacks(execute=True):
         organisation_merge(keep=keep, merge=merge, actor=None)
-    assert f"org:{keep.pk}" in stored()
-    assert f"org:{merge.pk}" not in stored()
-    assert f"org:{keep.pk}" in stored("history")
+    assert f"org:{keep.pk}" in members()
+    assert f"org:{merge.pk}" not in members()
+    assert stored("history").generation == history + 1
+    assert stored("history").figures["organisations"] == 4
 
 
 def test_migrate_builds_the_pools_that_do_not_fit():
@@ -175,21 +184,20 @@ def test_migrate_builds_the_pools_that_do_not_fit():
     StoredPool.objects.all().delete()
     stored_pools.pools_build_all()
     assert set(StoredPool.objects.values_list("kind", flat=True)) == {"latest", "history"}
-    assert len(stored()) == 3
+    assert stored().figures["organisations"] == 3
 
 
 def test_the_pool_page_reads_the_overview_and_the_years_stored_with_the_pool(
     client, monkeypatch, other_process
 ):
-    from clusterlabel.benchmarks import presenters
-
     record(external_pool([10, 20, 30, 40, 50, 60]))
 
-    def computed(pool):
+    def computed(*args, **kwargs):
         raise AssertionError("the page computed what was stored")
 
-    monkeypatch.setattr(presenters, "pool_overview", computed)
-    monkeypatch.setattr(presenters, "pool_over_time", computed)
+    monkeypatch.setattr(stored_pools, "pool_build", computed)
+    monkeypatch.setattr(stored_pools, "pool_overview", computed)
+    monkeypatch.setattr(stored_pools, "pool_over_time", computed)
     login(client, UserFactory(role=Role.SECRETARIAT))
     response = client.get(reverse("benchmarks:pool", args=["ecei-bronze"]))
     assert response.status_code == 200
@@ -224,18 +232,174 @@ def test_backfill_builds_each_pool_once_after_recording_every_procedure(builds):
     builds.clear()
     call_command("backfill_pool", stdout=StringIO())
     assert builds == ["latest", "history"]
-    latest = stored()
-    assert {f"org:{p.organisation_id}" for p in procedures} <= set(latest._index)
+    assert {f"org:{p.organisation_id}" for p in procedures} <= members()
+
+
+def as_stored_by_format_2() -> None:
+    """The stored pools as the release before wrote them: data (pool, summary), no parts."""
+    for row in StoredPool.objects.all():
+        older = row.basis.replace(f"{stored_pools.STORED_FORMAT}:", "2:", 1)
+        assert older != row.basis
+        data = pickle.dumps(("the pickled domain Pool", "its summary"))
+        StoredPool.objects.filter(pk=row.pk).update(basis=older, data=data)
+    StoredPoolPart.objects.all().delete()
 
 
 def test_a_pool_stored_in_another_layout_is_built_again(builds, client, other_process):
     organisation = OrganisationFactory()
     record([*external_pool([10, 20, 30, 40, 50, 60]), own_entry(organisation, 45)])
-    row = StoredPool.objects.get(pool_id="ecei-bronze", kind="latest")
-    older = row.basis.replace(f"{stored_pools.STORED_FORMAT}:", "1:", 1)
-    StoredPool.objects.filter(pk=row.pk).update(basis=older, data=pickle.dumps(stored()))
+    as_stored_by_format_2()
     builds.clear()
     login(client, UserFactory(role=Role.SECRETARIAT))
     url = reverse("benchmarks:report", args=["ecei-bronze", organisation.pk])
-    assert client.get(url).status_code == 200
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["report"].pool_size == 7
     assert builds == ["latest"]
+    assert stored().basis.startswith(f"{stored_pools.STORED_FORMAT}:")
+    assert f"org:{organisation.pk}" in members()
+
+
+def test_the_pool_page_builds_a_pool_stored_in_another_layout_instead_of_reading_it(
+    builds, client, other_process
+):
+    record(external_pool([10, 20, 30, 40, 50, 60]))
+    as_stored_by_format_2()
+    builds.clear()
+    login(client, UserFactory(role=Role.SECRETARIAT))
+    response = client.get(reverse("benchmarks:pool", args=["ecei-bronze"]))
+    assert response.status_code == 200
+    assert builds == ["latest", "history"]
+    assert [row["organisations"] for row in response.context["year_rows"]] == [6]
+
+
+def test_migrate_builds_the_pools_stored_in_another_layout(builds):
+    record(external_pool([1, 2, 3]))
+    as_stored_by_format_2()
+    builds.clear()
+    stored_pools.pools_build_all()
+    assert builds == ["latest", "history"]
+    assert all(row.basis.startswith("3:") for row in StoredPool.objects.all())
+
+
+# --- the report from the stored parts is the report over the pool ----------------------------
+
+
+@pytest.fixture
+def mixed_pool():
+    """Outside organisations in two sectors and two countries with spread and tied values, and
+    four of ours: two in the large sector, one in a sector of its own, one without a value."""
+    ours = [
+        OrganisationFactory(sector="biotechnology", country="DE"),
+        OrganisationFactory(sector="biotechnology", country="AT"),
+        OrganisationFactory(sector="aerospace", country="DE"),
+        OrganisationFactory(sector="ict", country="FR"),
+    ]
+    record(
+        [
+            *external_pool([10, 20, 20, 30, 45, 60, 75, None, 90], sector="biotechnology"),
+            *external_pool([5, 45, 45, 50, 80, 99], sector="ict", country="AT", prefix="ict"),
+            own_entry(ours[0], 45, **{"STR-02": None}),
+            own_entry(ours[1], 20),
+            own_entry(ours[2], 90),
+            own_entry(ours[3], None),
+        ]
+    )
+    return ours
+
+
+def pool_over_rows():
+    """The latest pool built from the rows, as organisation_report had it before."""
+    return stored_pools.pool_build(
+        stored_pools.pool_rows_queryset("ecei-bronze", stored_pools.LATEST),
+        scheme_version().scheme,
+        kind=stored_pools.LATEST,
+        reference_year=timezone.localdate().year,
+    )
+
+
+def test_every_report_read_from_the_stored_parts_is_the_report_over_the_pool(mixed_pool):
+    from clusterlabel.benchmarks.selectors import latest_pool, pool_report
+    from clusterlabel.domain.benchmark import PeerGroup, organisation_report
+
+    pool = pool_over_rows()
+    earned = {"STR-01": 1.0}
+    compared = []
+    for organisation in mixed_pool:
+        key = f"org:{organisation.pk}"
+        for peer_group in PeerGroup:
+            direct = organisation_report(pool, key, peer_group=peer_group, earned_points=earned)
+            stored_pools._read.clear()  # read from the database, as a new process does
+            snapshot = latest_pool("ecei-bronze")
+            read = pool_report(snapshot, key, peer_group=peer_group, earned_points=earned)
+            assert read == direct
+            # and from this process's memory
+            assert pool_report(latest_pool("ecei-bronze"), key, peer_group=peer_group) == (
+                organisation_report(pool, key, peer_group=peer_group)
+            )
+            compared.append((direct.used_group, direct.fallback_reason))
+    # The cases the pool was made for: the sector itself, the fallbacks, the own value missing.
+    assert ("sector", None) in compared
+    assert ("all", "peer_group_too_small") in compared
+    assert any(r.percentile_rank is None for r in direct.indicators)
+
+
+def test_the_pool_page_summary_read_is_the_summary_over_the_pool(mixed_pool):
+    from clusterlabel.benchmarks.selectors import latest_pool, pool_snapshot, pool_summary
+    from clusterlabel.domain.benchmark import pool_over_time, pool_overview
+
+    stored_pools._read.clear()
+    assert pool_summary(latest_pool("ecei-bronze")) == pool_overview(pool_over_rows())
+    history = stored_pools.pool_build(
+        stored_pools.pool_rows_queryset("ecei-bronze", stored_pools.HISTORY),
+        scheme_version().scheme,
+        kind=stored_pools.HISTORY,
+        reference_year=timezone.localdate().year,
+    )
+    snapshot = pool_snapshot(scheme_version(), latest=False, today=None)
+    assert pool_summary(snapshot) == pool_over_time(history)
+
+
+def test_a_report_reads_its_parts_in_one_query_two_for_a_peer_group_none_when_held(
+    mixed_pool, django_assert_num_queries
+):
+    from clusterlabel.benchmarks.selectors import latest_pool, pool_report
+    from clusterlabel.domain.benchmark import PeerGroup
+
+    key = f"org:{mixed_pool[0].pk}"
+    stored_pools._read.clear()
+    snapshot = latest_pool("ecei-bronze")
+    with django_assert_num_queries(1):  # the organisation's part and all organisations'
+        pool_report(snapshot, key, peer_group=PeerGroup.ALL)
+    with django_assert_num_queries(1):  # its sector's
+        pool_report(snapshot, key, peer_group=PeerGroup.SECTOR)
+    with django_assert_num_queries(0):
+        pool_report(snapshot, key, peer_group=PeerGroup.SECTOR)
+        pool_report(snapshot, key, peer_group=PeerGroup.ALL)
+
+
+def test_a_pool_built_again_between_two_reads_is_built_and_read_anew(mixed_pool, builds):
+    from clusterlabel.benchmarks.selectors import latest_pool, pool_report
+    from clusterlabel.domain.benchmark import PeerGroup, organisation_report
+
+    key = f"org:{mixed_pool[1].pk}"
+    stored_pools._read.clear()
+    snapshot = latest_pool("ecei-bronze")  # the figures of this generation
+    record(external_pool([1, 2, 3], prefix="late"))  # another process builds meanwhile
+    stored_pools._read.clear()
+    builds.clear()
+    report = pool_report(snapshot, key, peer_group=PeerGroup.ALL)
+    assert builds == ["latest"]  # its parts were gone: built here
+    assert report == organisation_report(pool_over_rows(), key)
+    assert report.group_size == 15 + 3 + 3
+
+
+def test_an_organisation_missing_from_a_pool_built_here_is_a_key_error(mixed_pool):
+    from clusterlabel.benchmarks.selectors import latest_pool, pool_report
+    from clusterlabel.domain.benchmark import PeerGroup
+
+    StoredPool.objects.all().delete()
+    stored_pools._read.clear()
+    snapshot = latest_pool("ecei-bronze")  # built by this request: every part held
+    with pytest.raises(KeyError):
+        pool_report(snapshot, "org:0", peer_group=PeerGroup.ALL)

@@ -120,11 +120,14 @@ class StoredPool(models.Model):
     """A benchmarking pool as the reports read it, built when the pool's rows change
     (``stored_pools.pools_build``, after the commit of every write) so that no request builds it.
 
-    Guarantees: ``data`` is the pickled domain ``Pool`` built from the rows whose revision is
-    ``revision`` (``stored_pools.pool_revision``), read with the catalogue and year ``basis``
-    names (``stored_pools.pool_basis``); a request uses it only when its own basis is the same.
-    ``figures`` are the same rows' counts (and the latest pool's composition). ``generation``
-    grows with every build, so each application process reads a pool once per change.
+    Guarantees: built from the rows whose revision is ``revision``
+    (``stored_pools.pool_revision``), read with the catalogue and year ``basis`` names
+    (``stored_pools.pool_basis``, which starts with the layout's number); a request uses it only
+    when its own basis is the same, so a row of another layout is built again, never read.
+    ``figures`` are the rows' counts (and the latest pool's composition), ``data`` the pickled
+    summary the pool page shows; what a report reads is in its :class:`StoredPoolPart` rows of
+    the same generation. ``generation`` grows with every build, so each application process
+    reads a pool once per change.
     ``kind``: ``latest`` (every organisation's latest assessment) or ``history`` (every
     organisation's latest of each year). Written by the application only.
     """
@@ -147,3 +150,33 @@ class StoredPool(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pool_id} · {self.kind} · {self.generation}"
+
+
+class StoredPoolPart(models.Model):
+    """A part of a stored pool that a request reads on its own: one comparison group's summary
+    or one organisation's (``stored_pools.report_parts``), so that a report reads a few
+    kilobytes instead of the pool.
+
+    Guarantees: written in the same transaction as its pool's build, with the pool's
+    ``generation`` then; the build replaces every part, so the parts of one generation all come
+    from the same rows. Written by the application only.
+    """
+
+    stored_pool = models.ForeignKey(
+        StoredPool, on_delete=models.CASCADE, related_name="parts", verbose_name=_("pool")
+    )
+    generation = models.PositiveIntegerField(_("generation"))
+    key = models.CharField(_("key"), max_length=200)
+    data = models.BinaryField(_("data"))
+
+    class Meta:
+        verbose_name = _("part of a stored benchmarking pool")
+        verbose_name_plural = _("parts of stored benchmarking pools")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stored_pool", "key"], name="benchmarks_one_stored_pool_part"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stored_pool_id} · {self.key} · {self.generation}"

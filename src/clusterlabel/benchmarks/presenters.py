@@ -37,9 +37,10 @@ from clusterlabel.benchmarks.selectors import (
     latest_assessments,
     latest_counts_by_source,
     pool_snapshot,
+    pool_summary,
 )
 from clusterlabel.core.countries import country_name
-from clusterlabel.domain.benchmark import PoolOverview, YearSummary, pool_over_time, pool_overview
+from clusterlabel.domain.benchmark import PoolOverview, YearSummary
 from clusterlabel.domain.schemes import Lang, Scheme
 from clusterlabel.schemes.models import SchemeVersion
 
@@ -259,15 +260,18 @@ def pool_page(
     """Everything the pool page shows: the latest pool (``snapshot``) per indicator and per
     area, its composition, and the medians per year of assessment (``history``)."""
     scheme = snapshot.scheme
-    overview = (
-        snapshot.summary
-        if isinstance(snapshot.summary, PoolOverview)
-        else pool_overview(snapshot.pool)
-    )
+    overview = pool_summary(snapshot)
+    assert isinstance(overview, PoolOverview), "the latest pool's summary is its overview"
     indicator_rows = indicator_table(scheme, overview, language)
     score_rows = score_table(scheme, overview, language)
-    years = history.summary if isinstance(history.summary, tuple) else pool_over_time(history.pool)
-    category_names = [scheme.category(c).name.get(language) for c in history.pool.categories]
+    years = pool_summary(history)
+    assert isinstance(years, tuple), "the history's summary is its years"
+    # Both pools have the catalogue's categories (those with indicators), in its order.
+    category_names = [
+        scheme.category(summary.category).name.get(language)
+        for summary in overview.categories
+        if summary.category is not None
+    ]
     series = {_("Overall"): [summary.overall.median for summary in years]}
     for position, name in enumerate(category_names):
         series[name] = [summary.categories[position].median for summary in years]

@@ -21,7 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clusterlabel.benchmarks.models import ReferenceAssessment, ReferenceSource
-from clusterlabel.benchmarks.selectors import PoolSnapshot, latest_pool, organisation_cycles
+from clusterlabel.benchmarks.selectors import (
+    PoolSnapshot,
+    latest_pool,
+    organisation_cycles,
+    pool_report,
+)
 from clusterlabel.core.countries import country_name
 from clusterlabel.core.formatting import number, percent
 from clusterlabel.core.language import current_language
@@ -37,7 +42,6 @@ from clusterlabel.domain.benchmark import (
     WithheldReason,
     age_band,
     compare_cycles,
-    organisation_report,
     size_band,
 )
 from clusterlabel.domain.benchmark.from_scheme import earned_points, encode_values, indicator_specs
@@ -487,9 +491,7 @@ def benchmark_report(
     lang = current_language()
     key = f"org:{organisation.pk}"
     score = score_assessment(scheme, stored_values(scheme, latest))
-    domain = organisation_report(
-        snapshot.pool, key, peer_group=peer_group, earned_points=earned_points(score)
-    )
+    domain = pool_report(snapshot, key, peer_group=peer_group, earned_points=earned_points(score))
 
     by_category: dict[str, list[IndicatorRow]] = {c.id: [] for c in scheme.categories}
     for result in domain.indicators:

@@ -1,9 +1,9 @@
 """Reads of the benchmarking pool, with a fixed number of queries whatever its size.
 
 The domain's NumPy :class:`~clusterlabel.domain.benchmark.Pool` is built when the pool
-changes and stored (``stored_pools``); a read asks one cheap aggregate (the rows' revision)
-whether the stored pool is still the pool and takes it from the process's memory or, once per
-process and change, from the database.
+changes, and what the pages read of it is stored (``stored_pools``): a read takes the stored
+figures (one query) and, once per process and change, the few kilobytes the page needs (the
+pool page's summary; a report's comparison group and the organisation's own part).
 """
 
 from __future__ import annotations
@@ -20,12 +20,22 @@ from clusterlabel.benchmarks.models import ReferenceAssessment
 from clusterlabel.benchmarks.stored_pools import (
     HISTORY,
     LATEST,
+    PreparedPool,
+    StoredPoolChanged,
     pool_basis,
     pool_prepare,
     pool_scheme_version,
     stored_pool,
 )
-from clusterlabel.domain.benchmark import Pool, PoolOverview, YearSummary
+from clusterlabel.domain.benchmark import (
+    OrganisationReport,
+    PeerGroup,
+    PoolOverview,
+    YearSummary,
+    comparison_group,
+    report_from_summaries,
+)
+from clusterlabel.domain.benchmark.from_scheme import indicator_specs
 from clusterlabel.domain.schemes import Scheme
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.schemes.models import SchemeVersion
@@ -33,23 +43,26 @@ from clusterlabel.schemes.models import SchemeVersion
 
 @dataclass(frozen=True)
 class PoolSnapshot:
-    """A pool as reports use it: the domain pool, its catalogue and what it is made of."""
+    """A pool as pages use it: its catalogue, what it is made of and what was stored of it
+    when it was built (``stored``: the pool page's summary, the reports' parts)."""
 
     pool_id: str
     scheme_version: SchemeVersion
-    pool: Pool
+    stored: PreparedPool
+    reference_year: int
     organisations: int
     synthetic: int
     imported: int
     # The latest pool's organisations per country, sector and source (empty for the history).
     composition: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
-    # What the pool page shows of it, computed when it was built: the latest pool's overview,
-    # the history's years (None: computed by the page).
-    summary: PoolOverview | tuple[YearSummary, ...] | None = None
 
     @property
     def scheme(self) -> Scheme:
         return self.scheme_version.scheme
+
+    @property
+    def kind(self) -> str:
+        return self.stored.kind
 
 
 def pool_scheme_versions() -> list[SchemeVersion]:
@@ -60,8 +73,8 @@ def pool_scheme_versions() -> list[SchemeVersion]:
 
 
 def latest_pool(pool_id: str, *, today: date | None = None) -> PoolSnapshot | None:
-    """The reference pool: the latest assessment of every organisation (2 queries, 3 once per
-    process and change). ``None`` when the pool has no catalogue."""
+    """The reference pool: the latest assessment of every organisation (2 queries). ``None``
+    when the pool has no catalogue."""
     version = pool_scheme_version(pool_id)
     if version is None:
         return None
@@ -72,26 +85,74 @@ def pool_snapshot(version: SchemeVersion, *, latest: bool, today: date | None) -
     """The pool read with ``version``'s catalogue (from :func:`pool_scheme_version`): the
     latest assessment of every organisation, or (``latest=False``) every organisation's latest
     assessment *of each year*, for the pool over time. Read as stored when the pool last
-    changed (``stored_pools``: one query, two once per process and change); built here only when
-    nothing fitting is stored (a new catalogue or year, or nothing stored yet)."""
+    changed (``stored_pools``: one query); built here only when nothing fitting is stored (a
+    new catalogue or year, or nothing stored yet)."""
     pool_id = version.scheme_id
     reference_year = (today or timezone.localdate()).year
     kind = LATEST if latest else HISTORY
     prepared = stored_pool(pool_id, kind, pool_basis(version, reference_year))
     if prepared is None:
         prepared = pool_prepare(version, kind=kind, reference_year=reference_year)
-    figures, pool = prepared.figures, prepared.pool
+    return _snapshot(version, prepared, reference_year)
+
+
+def _snapshot(version: SchemeVersion, prepared: PreparedPool, reference_year: int) -> PoolSnapshot:
+    figures = prepared.figures
     composition = figures.get("composition", {})
     return PoolSnapshot(
-        pool_id=pool_id,
+        pool_id=version.scheme_id,
         scheme_version=version,
-        pool=pool,
-        organisations=figures["rows"] if latest else len(set(pool._index)),
+        stored=prepared,
+        reference_year=reference_year,
+        organisations=figures["organisations"],
         synthetic=figures["synthetic"],
         imported=figures["imported"],
         composition={name: [tuple(pair) for pair in pairs] for name, pairs in composition.items()},
-        summary=prepared.summary,
     )
+
+
+def _read_or_build(snapshot: PoolSnapshot, read: Any) -> Any:
+    """``read(prepared)`` of the snapshot's stored pool; when it was built again meanwhile
+    (another process's build committed between two reads), built here and read from that."""
+    try:
+        return read(snapshot.stored)
+    except StoredPoolChanged:
+        built = pool_prepare(
+            snapshot.scheme_version, kind=snapshot.kind, reference_year=snapshot.reference_year
+        )
+        return read(built)
+
+
+def pool_summary(snapshot: PoolSnapshot) -> PoolOverview | tuple[YearSummary, ...]:
+    """What the pool page shows of the pool, computed when it was built: the latest pool's
+    overview, the history's years (one query, none once this process has read it)."""
+    return _read_or_build(snapshot, lambda prepared: prepared.summary())
+
+
+def pool_report(
+    snapshot: PoolSnapshot,
+    organisation: str,
+    *,
+    peer_group: PeerGroup,
+    earned_points: dict[str, float] | None = None,
+) -> OrganisationReport:
+    """The domain's report of ``organisation`` (its pool key) against the latest pool, from
+    the stored summaries of the organisation and of its comparison group: one query for the
+    organisation's and all organisations' (one more for another peer group), none once this
+    process has read them. The same report as ``organisation_report`` over the pool
+    (``domain.benchmark.groups``). ``KeyError`` when the organisation is not in the pool."""
+    specs = indicator_specs(snapshot.scheme)
+
+    def read(prepared: PreparedPool) -> OrganisationReport:
+        member = prepared.member(organisation)
+        used, _reason = comparison_group(member, peer_group)
+        groups = {} if used is None else prepared.groups([member.group(used)])
+        return report_from_summaries(
+            specs, member, groups, peer_group=peer_group, earned_points=earned_points
+        )
+
+    report: OrganisationReport = _read_or_build(snapshot, read)
+    return report
 
 
 def organisation_cycles(

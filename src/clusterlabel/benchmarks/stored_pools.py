@@ -5,9 +5,14 @@ query for the rows, 360,000 values decoded, the arrays made) takes about a secon
 built by the first request after every change, in every application process (each had its own
 cache). Now every write to a pool (a decision, an import, the synthetic pool, a merge) calls
 :func:`pools_changed` in its transaction; after the commit, :func:`pools_build` builds the
-latest pool and the pool over time and stores both (:class:`StoredPool`) with a new
-``generation``. A request reads the stored pool once per process and generation
-(:func:`stored_pool`) and keeps it in memory.
+latest pool and the pool over time and stores what the pages read of them
+(:class:`StoredPool`) with a new ``generation``: the figures, the pool page's summary and, of
+the latest pool, the parts a report reads (:class:`StoredPoolPart`: each comparison group's
+summary and each organisation of ours, see :mod:`clusterlabel.domain.benchmark.groups`). The
+domain pool itself (about 4 MB at 10,000 organisations) is not stored: reading and unpickling
+it made the first request of every process 50 to 100 ms slower than the next. A request reads
+the figures (one query), then the few kilobytes it needs, once per process and generation
+(:class:`PreparedPool`), and keeps them in memory.
 
 A request builds a pool only when nothing fitting is stored: the scheme's catalogue changed, a
 new year began (age bands are counted from the current year), or nothing was stored yet (the
@@ -24,7 +29,6 @@ import pickle
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -33,14 +37,23 @@ from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 from django_tasks import task
 
-from clusterlabel.benchmarks.models import ReferenceAssessment, ReferenceSource, StoredPool
+from clusterlabel.benchmarks.models import (
+    ReferenceAssessment,
+    ReferenceSource,
+    StoredPool,
+    StoredPoolPart,
+)
 from clusterlabel.domain.benchmark import (
+    GroupSummary,
+    MemberSummary,
+    PeerGroup,
     Pool,
     PoolOverview,
     PoolRow,
     YearSummary,
     pool_over_time,
     pool_overview,
+    pool_summaries,
 )
 from clusterlabel.domain.benchmark.from_scheme import indicator_specs
 from clusterlabel.domain.schemes import Indicator, Scheme
@@ -52,8 +65,9 @@ LATEST = "latest"
 HISTORY = "history"
 KINDS = (LATEST, HISTORY)
 
-# Pools this process has read: (pool id, kind) -> ((generation, key, built at), pool). One entry
-# per pool and kind, so a process holds each pool once (about 3 MB at 10,000 organisations).
+# Pools this process has read: (pool id, kind) -> ((generation, basis, built at), pool). One
+# entry per pool and kind, holding what requests have read of it (its summary, the parts of the
+# organisations that asked for their report and of their groups: a few kilobytes each).
 _read: dict[tuple[str, str], tuple[tuple[Any, ...], PreparedPool]] = {}
 
 ROW_FIELDS = (
@@ -157,9 +171,9 @@ def pool_rows_queryset(pool_id: str, kind: str) -> QuerySet[ReferenceAssessment]
     return queryset.filter(is_latest=True) if kind == LATEST else queryset
 
 
-# What ``StoredPool.data`` holds; a new layout (a new domain Pool too) takes the next number, so
-# that pools stored by the code before are built again instead of read.
-STORED_FORMAT = 2  # 2: (pool, summary)
+# What ``StoredPool.data`` and its parts hold; a new layout (a new domain summary too) takes the
+# next number, so that pools stored by the code before are built again instead of read.
+STORED_FORMAT = 3  # 2: data (pool, summary); 3: data summary, parts (group and member summaries)
 
 
 def pool_basis(version: SchemeVersion, reference_year: int) -> str:
@@ -188,15 +202,104 @@ def _latest_per_year(rows: list[PoolRow]) -> list[PoolRow]:
     return list(chosen.values())
 
 
-@dataclass(frozen=True)
-class PreparedPool:
-    """A pool as a page reads it: the domain pool, its figures (``rows``, ``synthetic``,
-    ``imported``; for the latest pool also ``composition``: per country, sector and source) and
-    its summary for the pool page (the latest pool's overview, the history's years)."""
+class StoredPoolChanged(Exception):
+    """The stored pool was built again between two reads of one request: the caller builds."""
 
-    pool: Pool
-    figures: dict[str, Any]
-    summary: PoolOverview | tuple[YearSummary, ...]
+
+def group_part(group: tuple[PeerGroup, int]) -> str:
+    """The part key of a comparison group's summary (``GroupSummary``)."""
+    return f"group:{group[0].value}:{group[1]}"
+
+
+def member_part(organisation: str) -> str:
+    """The part key of an organisation's summary (``MemberSummary``), by its pool key."""
+    return f"member:{organisation}"
+
+
+class PreparedPool:
+    """A stored pool as pages read it: its ``figures`` (``rows``, ``organisations``,
+    ``synthetic``, ``imported``; for the latest pool also ``composition``: per country, sector
+    and source), its summary for the pool page (the latest pool's overview, the history's
+    years) and, of the latest pool, the parts a report reads. The summary and each part are
+    read from the database when first asked for, once per process and generation; a pool this
+    process built holds them all. Raises :class:`StoredPoolChanged` when the pool was built
+    again since its figures were read."""
+
+    def __init__(
+        self,
+        *,
+        kind: str,
+        stored_pk: int,
+        generation: int,
+        figures: dict[str, Any],
+        summary: PoolOverview | tuple[YearSummary, ...] | None = None,
+        parts: dict[str, Any] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.stored_pk = stored_pk
+        self.generation = generation
+        self.figures = figures
+        self._summary = summary
+        self._parts: dict[str, Any] = dict(parts or {})
+        self.complete = parts is not None
+
+    def summary(self) -> PoolOverview | tuple[YearSummary, ...]:
+        if self._summary is None:
+            data = (
+                StoredPool.objects.filter(pk=self.stored_pk, generation=self.generation)
+                .values_list("data", flat=True)
+                .first()
+            )
+            if data is None:
+                raise StoredPoolChanged
+            # Written by pool_prepare in this application, never by a user: unpickling it
+            # trusts the database as the rest of the application does.
+            self._summary = pickle.loads(bytes(data))
+        return self._summary
+
+    def parts(self, keys: Sequence[str]) -> dict[str, Any]:
+        """The parts of ``keys`` that the pool has (one query for those not read yet)."""
+        missing = [key for key in keys if key not in self._parts]
+        if missing and not self.complete:
+            found = StoredPoolPart.objects.filter(
+                stored_pool_id=self.stored_pk, generation=self.generation, key__in=missing
+            ).values_list("key", "data")
+            for key, data in found:
+                self._parts[key] = pickle.loads(bytes(data))  # as the summary
+        return {key: self._parts[key] for key in keys if key in self._parts}
+
+    def member(self, organisation: str) -> MemberSummary:
+        """An organisation's summary, read with the summary of all organisations, which most
+        reports compare with (one query). ``KeyError`` when a pool this process built does not
+        have it; :class:`StoredPoolChanged` when a stored one does not (built before the
+        organisation's assessment was, or again since)."""
+        key = member_part(organisation)
+        found = self.parts([key, group_part((PeerGroup.ALL, 0))])
+        if key not in found:
+            if self.complete:
+                raise KeyError(organisation)
+            raise StoredPoolChanged
+        member: MemberSummary = found[key]
+        return member
+
+    def groups(self, keys: Sequence[tuple[PeerGroup, int]]) -> dict[tuple[PeerGroup, int], Any]:
+        """Comparison groups' summaries by their keys (``MemberSummary.group``)."""
+        found = self.parts([group_part(key) for key in keys])
+        if len(found) < len(set(keys)) and not self.complete:
+            raise StoredPoolChanged
+        return {key: found[group_part(key)] for key in keys if group_part(key) in found}
+
+
+def report_parts(pool: Pool) -> dict[str, GroupSummary | MemberSummary]:
+    """What a report reads of the latest pool: every comparison group's summary and each
+    organisation of ours (``org:`` keys: only they have reports)."""
+    members = [key for key in pool._index if isinstance(key, str) and key.startswith("org:")]
+    groups, member_summaries = pool_summaries(pool, members)
+    parts: dict[str, GroupSummary | MemberSummary] = {
+        group_part(key): summary for key, summary in groups.items()
+    }
+    parts.update({member_part(str(key)): summary for key, summary in member_summaries.items()})
+    return parts
 
 
 def pool_summary(pool: Pool, kind: str) -> PoolOverview | tuple[YearSummary, ...]:
@@ -218,22 +321,23 @@ def pool_composition(pool_id: str) -> dict[str, list[tuple[str, int]]]:
 
 
 def pool_prepare(version: SchemeVersion, *, kind: str, reference_year: int) -> PreparedPool:
-    """Build the pool of ``version``'s scheme of ``kind`` and store it with a new generation,
-    so that every process reads it anew."""
+    """Build the pool of ``version``'s scheme of ``kind`` and store what the pages read of it
+    with a new generation, so that every process reads it anew."""
     pool_id = version.scheme_id
     queryset = pool_rows_queryset(pool_id, kind)
     aggregate, revision = pool_revision(queryset)
     pool = pool_build(queryset, version.scheme, kind=kind, reference_year=reference_year)
     figures = {name: aggregate[name] for name in ("rows", "synthetic", "imported")}
+    figures["organisations"] = len(pool._index)
     if kind == LATEST:
         figures["composition"] = pool_composition(pool_id)
     summary = pool_summary(pool, kind)
-    data = pickle.dumps((pool, summary), protocol=pickle.HIGHEST_PROTOCOL)
+    parts = report_parts(pool) if kind == LATEST else {}
     fields = {
         "basis": pool_basis(version, reference_year),
         "revision": revision,
         "figures": figures,
-        "data": data,
+        "data": pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL),
     }
     with transaction.atomic():
         stored, created = StoredPool.objects.select_for_update().get_or_create(
@@ -244,38 +348,49 @@ def pool_prepare(version: SchemeVersion, *, kind: str, reference_year: int) -> P
                 **fields, generation=F("generation") + 1, built_at=timezone.now()
             )
             stored.refresh_from_db(fields=["generation", "built_at"])
+        StoredPoolPart.objects.filter(stored_pool=stored).delete()
+        StoredPoolPart.objects.bulk_create(
+            [
+                StoredPoolPart(
+                    stored_pool=stored,
+                    generation=stored.generation,
+                    key=key,
+                    data=pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL),
+                )
+                for key, part in parts.items()
+            ],
+            batch_size=500,
+        )
     # JSON gives lists where the figures had tuples: hold what a reader will get.
-    prepared = PreparedPool(pool=pool, figures=json.loads(json.dumps(figures)), summary=summary)
+    prepared = PreparedPool(
+        kind=kind,
+        stored_pk=stored.pk,
+        generation=stored.generation,
+        figures=json.loads(json.dumps(figures)),
+        summary=summary,
+        parts=parts,
+    )
     _read[(pool_id, kind)] = ((stored.generation, fields["basis"], stored.built_at), prepared)
     return prepared
 
 
 def stored_pool(pool_id: str, kind: str, basis: str) -> PreparedPool | None:
-    """The stored pool when it was read with ``basis`` (:func:`pool_basis`): from this
-    process's memory when it has read this generation (one query), else from the database (two).
-    ``None`` when nothing fitting is stored. The rows' revision is not checked here: every write
-    goes through the services, which build the pool after committing."""
-    meta = (
+    """The stored pool when it was read with ``basis`` (:func:`pool_basis`), ``None`` when
+    nothing fitting is stored: its figures (one query), and what this process has read of this
+    generation before. The rows' revision is not checked here: every write goes through the
+    services, which build the pool after committing."""
+    found = (
         StoredPool.objects.filter(pool_id=pool_id, kind=kind)
-        .values_list("generation", "basis", "built_at")
+        .values_list("generation", "basis", "built_at", "pk", "figures")
         .first()
     )
-    if meta is None or meta[1] != basis:
+    if found is None or found[1] != basis:
         return None
+    meta = found[:3]
     held = _read.get((pool_id, kind))
     if held is not None and held[0] == meta:
         return held[1]
-    found = (
-        StoredPool.objects.filter(pool_id=pool_id, kind=kind, generation=meta[0])
-        .values_list("data", "figures")
-        .first()
-    )
-    if found is None:  # rebuilt between the two reads: the caller builds
-        return None
-    # The data was written by pool_prepare in this application, never by a user: unpickling it
-    # trusts the database as the rest of the application does.
-    pool, summary = pickle.loads(bytes(found[0]))
-    prepared = PreparedPool(pool=pool, figures=found[1], summary=summary)
+    prepared = PreparedPool(kind=kind, stored_pk=found[3], generation=found[0], figures=found[4])
     _read[(pool_id, kind)] = (meta, prepared)
     return prepared
 

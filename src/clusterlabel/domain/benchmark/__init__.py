@@ -77,9 +77,12 @@ Where things are
     :mod:`~clusterlabel.domain.benchmark.report`; the cycle comparison (:func:`compare_cycles`)
     in :mod:`~clusterlabel.domain.benchmark.cycles`; the pool-level views for programme owners
     (:func:`pool_overview`, :func:`pool_over_time`) in
-    :mod:`~clusterlabel.domain.benchmark.overview`. From a scheme and a scored assessment to the
-    statistics' inputs is :mod:`~clusterlabel.domain.benchmark.from_scheme` (imported from there:
-    it needs the scheme model and scoring, the statistics do not).
+    :mod:`~clusterlabel.domain.benchmark.overview`; the pool summarised per comparison group,
+    from which a report reads a few kilobytes instead of the pool (:func:`pool_summaries`,
+    :func:`report_from_summaries`), in :mod:`~clusterlabel.domain.benchmark.groups`. From a
+    scheme and a scored assessment to the statistics' inputs is
+    :mod:`~clusterlabel.domain.benchmark.from_scheme` (imported from there: it needs the scheme
+    model and scoring, the statistics do not).
 """
 
 from clusterlabel.domain.benchmark.cycles import (
@@ -88,6 +91,13 @@ from clusterlabel.domain.benchmark.cycles import (
     IndicatorChange,
     ScoreChange,
     compare_cycles,
+)
+from clusterlabel.domain.benchmark.groups import (
+    GroupSummary,
+    MemberSummary,
+    comparison_group,
+    pool_summaries,
+    report_from_summaries,
 )
 from clusterlabel.domain.benchmark.overview import (
     PoolIndicatorSummary,
@@ -137,10 +147,12 @@ __all__ = [
     "Direction",
     "Distribution",
     "FallbackReason",
+    "GroupSummary",
     "IndicatorChange",
     "IndicatorKind",
     "IndicatorResult",
     "IndicatorSpec",
+    "MemberSummary",
     "OrganisationReport",
     "PeerGroup",
     "Pool",
@@ -156,10 +168,13 @@ __all__ = [
     "YearValue",
     "age_band",
     "compare_cycles",
+    "comparison_group",
     "organisation_report",
     "percentile_rank",
     "pool_over_time",
     "pool_overview",
+    "pool_summaries",
     "recommendations",
+    "report_from_summaries",
     "size_band",
 ]

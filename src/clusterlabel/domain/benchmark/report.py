@@ -156,31 +156,79 @@ def organisation_report(
     position = pool._index[organisation]
 
     mask, used_group, fallback_reason = _comparison_group(pool, position, peer_group)
-    others = int(mask.sum()) if mask is not None else None
     own_values = pool.values[position]
     own_scores = pool.scores[position]
-
-    if mask is None:
-        indicator_stats = score_stats = None
-        indicator_ranks = score_ranks = None
-        report_withheld: WithheldReason | None = WithheldReason.POOL_TOO_SMALL
-    else:
-        report_withheld = None
+    statistics = None
+    if mask is not None:
         group_values = pool.values[mask]
         group_scores = pool.scores[mask]
-        signs = np.array(
-            [1.0 if spec.direction is Direction.HIGHER else -1.0 for spec in pool.indicators]
+        statistics = GroupStatistics(
+            others=int(mask.sum()),
+            indicators=_column_stats(group_values),
+            indicator_ranks=_percentile_ranks(
+                group_values, own_values, indicator_signs(pool.indicators)
+            ),
+            scores=_column_stats(group_scores),
+            score_ranks=_percentile_ranks(group_scores, own_scores, np.ones(own_scores.shape)),
         )
-        indicator_stats = _column_stats(group_values)
-        indicator_ranks = _percentile_ranks(group_values, own_values, signs)
-        score_stats = _column_stats(group_scores)
-        score_ranks = _percentile_ranks(group_scores, own_scores, np.ones(own_scores.shape))
+    return report_from_statistics(
+        organisation,
+        pool.indicators,
+        pool.categories,
+        own_values=own_values,
+        own_scores=own_scores,
+        requested_group=peer_group,
+        used_group=used_group,
+        fallback_reason=fallback_reason,
+        statistics=statistics,
+        earned_points=earned_points,
+    )
 
+
+def indicator_signs(indicators: Sequence[IndicatorSpec]) -> FloatArray:
+    """+1 for every ``higher`` indicator, -1 for every ``lower`` one, in their order."""
+    return np.array([1.0 if spec.direction is Direction.HIGHER else -1.0 for spec in indicators])
+
+
+@dataclass(frozen=True)
+class GroupStatistics:
+    """The comparison group's statistics for one organisation (itself left out): its size
+    (``others``), per indicator and per score column the counts and quantiles, and the
+    organisation's percentile ranks."""
+
+    others: int
+    indicators: _ColumnStats
+    indicator_ranks: FloatArray
+    scores: _ColumnStats
+    score_ranks: FloatArray
+
+
+def report_from_statistics(
+    organisation: OrganisationKey,
+    indicators: Sequence[IndicatorSpec],
+    categories: Sequence[str],
+    *,
+    own_values: FloatArray,
+    own_scores: FloatArray,
+    requested_group: PeerGroup,
+    used_group: PeerGroup | None,
+    fallback_reason: FallbackReason | None,
+    statistics: GroupStatistics | None,
+    earned_points: Mapping[str, float] | None,
+) -> OrganisationReport:
+    """The report from the organisation's own values and its comparison group's statistics
+    (``None``: the pool is too small for any); the privacy rules applied here are the same
+    whoever computed the statistics (:func:`organisation_report` from the pool's rows,
+    :mod:`~clusterlabel.domain.benchmark.groups` from the group summaries)."""
+    report_withheld = WithheldReason.POOL_TOO_SMALL if statistics is None else None
     indicator_results = []
-    for column, spec in enumerate(pool.indicators):
+    for column, spec in enumerate(indicators):
         value = _optional(own_values[column])
         rank, distribution, withheld = _column_result(
-            indicator_stats, indicator_ranks, column, report_withheld
+            None if statistics is None else statistics.indicators,
+            None if statistics is None else statistics.indicator_ranks,
+            column,
+            report_withheld,
         )
         indicator_results.append(
             IndicatorResult(
@@ -198,9 +246,12 @@ def organisation_report(
         )
 
     score_results = []
-    for column, category in enumerate((*pool.categories, None)):
+    for column, category in enumerate((*categories, None)):
         rank, distribution, withheld = _column_result(
-            score_stats, score_ranks, column, report_withheld
+            None if statistics is None else statistics.scores,
+            None if statistics is None else statistics.score_ranks,
+            column,
+            report_withheld,
         )
         score_results.append(
             ScoreResult(
@@ -212,19 +263,19 @@ def organisation_report(
             )
         )
 
-    own = {spec.id: _optional(own_values[c]) for c, spec in enumerate(pool.indicators)}
+    own = {spec.id: _optional(own_values[c]) for c, spec in enumerate(indicators)}
     return OrganisationReport(
         organisation=organisation,
-        requested_group=peer_group,
+        requested_group=requested_group,
         used_group=used_group,
         fell_back=fallback_reason is not None,
         fallback_reason=fallback_reason,
-        group_size=others,
+        group_size=None if statistics is None else statistics.others,
         statistics_withheld=report_withheld,
         indicators=tuple(indicator_results),
         categories=tuple(score_results[:-1]),
         overall=score_results[-1],
-        recommendations=recommendations(own, pool.indicators, earned_points=earned_points),
+        recommendations=recommendations(own, indicators, earned_points=earned_points),
     )
 
 
@@ -232,23 +283,44 @@ def _comparison_group(
     pool: Pool, position: int, requested: PeerGroup
 ) -> tuple[BoolArray | None, PeerGroup | None, FallbackReason | None]:
     """The mask of the other organisations compared with, the group used, why it fell back."""
-    fallback_reason: FallbackReason | None = None
+    own_code = -1
+    others = 0
     if requested is not PeerGroup.ALL:
         codes = pool._attribute_codes[requested]
-        own_code = codes[position]
-        if own_code < 0:
-            fallback_reason = FallbackReason.ATTRIBUTE_UNKNOWN
-        else:
-            mask = codes == own_code
-            mask[position] = False
-            if int(mask.sum()) >= MIN_OTHERS:
-                return mask, requested, None
-            fallback_reason = FallbackReason.PEER_GROUP_TOO_SMALL
-    mask = np.ones(len(pool), dtype=np.bool_)
+        own_code = int(codes[position])
+        others = int((codes == own_code).sum()) - 1 if own_code >= 0 else 0
+    used, fallback_reason = choose_group(
+        requested, attribute_known=own_code >= 0, others=others, all_others=len(pool) - 1
+    )
+    if used is None:
+        return None, None, fallback_reason
+    if used is PeerGroup.ALL:
+        mask = np.ones(len(pool), dtype=np.bool_)
+    else:
+        mask = pool._attribute_codes[used] == own_code
     mask[position] = False
-    if int(mask.sum()) >= MIN_OTHERS:
-        return mask, PeerGroup.ALL, fallback_reason
-    return None, None, fallback_reason
+    return mask, used, fallback_reason
+
+
+def choose_group(
+    requested: PeerGroup, *, attribute_known: bool, others: int, all_others: int
+) -> tuple[PeerGroup | None, FallbackReason | None]:
+    """The group a report compares with and why it is not the one requested (privacy rule 1
+    of :mod:`~clusterlabel.domain.benchmark`): the requested peer group when the organisation's
+    attribute is known (``attribute_known``; always for all organisations) and the group holds
+    at least :data:`MIN_OTHERS` other organisations (``others``), else all organisations when
+    they are enough (``all_others``), else none."""
+    fallback_reason: FallbackReason | None = None
+    if requested is not PeerGroup.ALL:
+        if not attribute_known:
+            fallback_reason = FallbackReason.ATTRIBUTE_UNKNOWN
+        elif others >= MIN_OTHERS:
+            return requested, None
+        else:
+            fallback_reason = FallbackReason.PEER_GROUP_TOO_SMALL
+    if all_others >= MIN_OTHERS:
+        return PeerGroup.ALL, fallback_reason
+    return None, fallback_reason
 
 
 def _column_result(
