@@ -73,7 +73,9 @@ def warm_up() -> None:
         try:
             step()
         except Exception:
-            logger.warning("Warming up (%s) failed: left to the first request", step.__name__)
+            logger.warning(
+                "Warming up (%s) failed: left to the first request", step.__name__, exc_info=True
+            )
     connections.close_all()
 
 
