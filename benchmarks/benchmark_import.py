@@ -109,7 +109,7 @@ def main() -> None:
 def run(arguments: argparse.Namespace) -> None:
     from django.db import connection
 
-    from clusterlabel.labels.issuing.importing import labels_import
+    from clusterlabel.labels.issuing import importing
     from clusterlabel.labels.models import Label
     from clusterlabel.organisations.models import Organisation
     from clusterlabel.schemes.services import SHIPPED_DIR, scheme_versions_load_directory
@@ -134,7 +134,7 @@ def run(arguments: argparse.Namespace) -> None:
     for title, dry_run in (("dry run", True), ("import", False), ("import again", False)):
         load = os.getloadavg()[0]
         start = time.perf_counter()
-        result = labels_import(data=data, actor=None, file_name="list.csv", dry_run=dry_run)
+        result = importing.labels_import(data=data, actor=None, file_name="list.csv", dry_run=dry_run)
         seconds = time.perf_counter() - start
         print(
             f"{title:13} {seconds:6.2f} s  {arguments.rows / seconds:8,.0f} rows/s  "
