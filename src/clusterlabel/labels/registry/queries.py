@@ -31,6 +31,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -49,7 +50,7 @@ from clusterlabel.domain.labels import (
 )
 from clusterlabel.domain.validity import Validity
 from clusterlabel.labels.changes import data_generation
-from clusterlabel.labels.models import STATUS_LABELS, Label, LabelState
+from clusterlabel.labels.models import STATUS_LABELS, VALIDITY_DAYS, Label, LabelState
 from clusterlabel.labels.registry.filters import (
     DEFAULT_SORT,
     SORT_FIELDS,
@@ -86,6 +87,29 @@ def valid_on_condition(day: date) -> Q:
     return Q(valid_from__lte=day, valid_until__gte=day) & (
         Q(state__in=HELD_STATES) | withdrawn_later
     )
+
+
+def longest_validity_days() -> int | None:
+    """The longest validity of any label, in days (``valid_until - valid_from``): one step
+    down the ``labels_validity_days`` index. None when there is no label."""
+    days: int | None = Label.objects.aggregate(days=Max(VALIDITY_DAYS))["days"]
+    return days
+
+
+def valid_on_range(day: date, longest: int | None) -> Q:
+    """What ``valid_on_condition(day)`` implies about a label's end when no label is valid
+    longer than ``longest`` days: it ends at most ``longest`` days after ``day``. A bound
+    that an index range stops at: with ``valid_until >= day`` alone, the read in the
+    registry's order (``labels_registry_order``, latest end first) stepped over every label
+    ending after the valid ones to reach the first of them, the more the more labels there
+    are. A number, not a subquery: the planner must know the range to estimate it (a
+    subquery's value is unknown when it plans, and its guess of a few rows made it sort every
+    valid label). No bound on the start: the planner takes the start and the end as
+    independent, and with both bounded it expected a few rows where a seventh of all labels
+    were. Clamped to the last date a ``DateField`` holds."""
+    if longest is None:  # no label at all
+        return Q()
+    return Q(valid_until__lte=day + timedelta(days=min(longest, (date.max - day).days)))
 
 
 def status_condition(status: str, today: date) -> Q | None:
@@ -130,7 +154,8 @@ def registry_labels(
     level_ranks: Mapping[str, int] | None = None,
 ) -> QuerySet[Label]:
     """The labels the filters select, in the filters' order. Query count: one, whatever the
-    filters (the name search is a subquery)."""
+    filters (the name search is a subquery), and with a day (``valid_on``) one before it, here,
+    for the longest validity (``valid_on_range``)."""
     today = today or timezone.localdate()
     # A self-registered organisation is not public before the secretariat confirms it.
     labels = Label.objects.filter(organisation__confirmed_at__isnull=False)
@@ -157,7 +182,13 @@ def registry_labels(
         if condition is not None:
             labels = labels.filter(condition)
     if filters.valid_on:
-        labels = labels.filter(valid_on_condition(filters.valid_on))
+        # The longest validity is read here, in a query of its own: a label written between
+        # it and the rows' query, valid longer than any before it and valid on that day, may be
+        # missing from this one answer, as if the request had come a moment earlier.
+        labels = labels.filter(
+            valid_on_condition(filters.valid_on),
+            valid_on_range(filters.valid_on, longest_validity_days()),
+        )
     return labels.order_by(*_ordering(filters.sort, level_ranks or {}))
 
 
