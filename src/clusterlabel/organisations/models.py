@@ -224,6 +224,13 @@ class Organisation(models.Model):
             ),
             # The registry's country and region choices (``holder_places``).
             models.Index(fields=("country", "region"), name="organisations_place"),
+            # The registry filtered by a region alone (the index above needs the country
+            # first): the public holders there, found without reading every organisation.
+            models.Index(
+                fields=("region",),
+                condition=models.Q(confirmed_at__isnull=False),
+                name="organisations_public_region",
+            ),
             # The public registry sorted by organisation (``lower(legal_name)``, then the id):
             # its pages walk this index and each organisation's labels instead of sorting them
             # all; only confirmed organisations are public.

@@ -179,3 +179,25 @@ def test_the_first_and_last_pages_sorted_by_organisation_read_no_table_whole(man
             if scanned_tables(plan):
                 scans[f"{sort}, page {number}"] = plan
     assert not scans, "\n\n".join(f"{query}:\n{plan}" for query, plan in scans.items())
+
+
+def test_the_labels_valid_on_a_day_are_an_index_range_bounded_at_both_ends(many_labels):
+    # ``valid_until >= day`` alone is a range open to the latest label: the page in the
+    # registry's order stepped over every label ending after the valid ones, more of them the
+    # more labels. Bounded by the longest validity (730 days here), the range ends where the
+    # valid labels end. (Which index reads it is the planner's choice: with the visibility
+    # map that autovacuum keeps, as in the benchmark, it walks labels_registry_order in the
+    # page's order; in a test's transaction it may read and sort the range instead.)
+    for filters in (
+        RegistryFilters(valid_on=date(2016, 6, 30), region="DE-BY"),
+        RegistryFilters(valid_on=date(2016, 6, 30)),
+    ):
+        (plan,) = page_plans(filters)
+        assert scanned_tables(plan) == set(), plan
+        conditions = [
+            line
+            for line in plan.splitlines()
+            if "Index Cond" in line and "valid_until >= '2016-06-30'" in line
+        ]
+        assert conditions, plan
+        assert all("valid_until <= '2018-06-30'" in line for line in conditions), plan
