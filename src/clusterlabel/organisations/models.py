@@ -231,6 +231,14 @@ class Organisation(models.Model):
                 condition=models.Q(confirmed_at__isnull=False),
                 name="organisations_public_region",
             ),
+            # Whether a holder is public, answered from an index alone: every registry read
+            # joins its labels to the confirmed organisations, and without it the planner
+            # hashed every organisation (a sequential scan) even for a few hundred labels.
+            models.Index(
+                fields=("id",),
+                condition=models.Q(confirmed_at__isnull=False),
+                name="organisations_public",
+            ),
             # The public registry sorted by organisation (``lower(legal_name)``, then the id):
             # its pages walk this index and each organisation's labels instead of sorting them
             # all; only confirmed organisations are public.

@@ -14,4 +14,8 @@ class Migration(migrations.Migration):
             model_name='organisation',
             index=models.Index(condition=models.Q(('confirmed_at__isnull', False)), fields=['region'], name='organisations_public_region'),
         ),
+        migrations.AddIndex(
+            model_name='organisation',
+            index=models.Index(condition=models.Q(('confirmed_at__isnull', False)), fields=['id'], name='organisations_public'),
+        ),
     ]
