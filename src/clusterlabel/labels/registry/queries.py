@@ -19,7 +19,7 @@ the names other modules import from here are re-exported.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -28,10 +28,12 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     IntegerField,
     Max,
+    OrderBy,
     OuterRef,
     Q,
     QuerySet,
@@ -39,6 +41,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Lower
+from django.db.models.lookups import (
+    Exact,
+    GreaterThan,
+    GreaterThanOrEqual,
+    LessThan,
+    LessThanOrEqual,
+    Lookup,
+)
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -207,7 +217,7 @@ def few_numbers_start_with(number: str) -> bool:
     return matching[: NUMBER_MATCHES_SORTED + 1].count() <= NUMBER_MATCHES_SORTED
 
 
-def matches_sorted(number: str) -> Case:
+def matches_sorted(number: str) -> OrderBy:
     """An ordering that every label starting with ``number`` shares (so the order stays the
     chosen one), but which no index holds: the database reads the few labels the number
     matches through its index and sorts them. Otherwise the planner, taking the matches as
@@ -238,19 +248,100 @@ class CountedPaginator(Paginator):
         return self._known_count
 
 
+def _selection_digest(labels: QuerySet[Label], *, ordered: bool = False) -> str:
+    """A short fingerprint of the rows (and with ``ordered`` their order) ``labels`` selects,
+    for cache keys: its SQL and parameters."""
+    ids = labels.values("pk") if ordered else labels.values("pk").order_by()
+    sql, params = ids.query.sql_with_params()
+    return hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:32]
+
+
 def registry_count(labels: QuerySet[Label], *, generation: int) -> int:
     """How many labels ``labels`` selects, counted once per data generation (and per day: the
     status filters depend on it). A count reads every selected row, which no index avoids;
     the generation changes with every label write (``labels.changes``), so a cached count is
     never stale."""
-    sql, params = labels.values("pk").order_by().query.sql_with_params()
-    digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:32]
-    key = f"registry:count:{generation}:{digest}"
+    key = f"registry:count:{generation}:{_selection_digest(labels)}"
     count = cache.get(key)
     if count is None:
         count = labels.count()
         cache.set(key, count, AGGREGATE_TIMEOUT)
     return int(count)
+
+
+#: A page whose rows lie deeper than this in the list, from both ends, is found from where
+#: its first row lies (``page_starts``) instead of by stepping over the rows before it.
+DEEP_ROWS = 1000
+
+
+def page_starts(
+    labels: QuerySet[Label], *, per_page: int, generation: int
+) -> list[tuple[tuple[Any, ...], int]]:
+    """Where each page of ``per_page`` rows of ``labels`` starts: the sort key of the group of
+    rows its first row belongs to (the values of all but the last item of the ordering, the
+    unique certificate number: a holder in the name order, an end day in the default one) and
+    how many rows of that group come before it. One grouped query, which counts every
+    selected row as a count does, once per data generation (cached like the count)."""
+    digest = _selection_digest(labels, ordered=True)
+    key = f"registry:starts:{generation}:{per_page}:{digest}"
+    starts = cache.get(key)
+    if starts is None:
+        ordering = _ordering_of(labels)[:-1]
+        keys = {f"key_{n}": item.expression for n, item in enumerate(ordering)}
+        groups = (
+            labels.order_by()
+            .values(**keys)
+            .annotate(rows=Count("pk"))
+            .order_by(
+                *[
+                    F(name).desc() if item.descending else F(name).asc()
+                    for name, item in zip(keys, ordering, strict=True)
+                ]
+            )
+            .values_list(*keys, "rows")
+        )
+        starts = []
+        before = next_start = 0  # rows before the group; the next page's first row
+        for *group, rows in groups:
+            while next_start < before + rows:
+                starts.append((tuple(group), next_start - before))
+                next_start += per_page
+            before += rows
+        cache.set(key, starts, AGGREGATE_TIMEOUT)
+    return list(starts)
+
+
+def _ordering_of(labels: QuerySet[Label]) -> list[OrderBy]:
+    """``labels``' ordering as ``registry_labels`` gives it: ``OrderBy`` expressions."""
+    ordering = list(labels.query.order_by)
+    if not all(isinstance(item, OrderBy) for item in ordering):
+        raise TypeError("the registry's orderings are expressions (see _ordering)")
+    return ordering  # type: ignore[return-value]
+
+
+def at_or_after(ordering: Sequence[OrderBy], key: Sequence[Any]) -> Q:
+    """The rows whose sort key in ``ordering`` is ``key`` or comes after it (a keyset). Led by
+    the first key's bound alone, which an index range starts at: the planner does not find it
+    among the alternatives."""
+    if len(ordering) != len(key):
+        raise ValueError("a sort key has a value for each item of the ordering")
+    bounds = list(zip(ordering, key, strict=True))
+    from_key = _beyond(*bounds[-1], inclusive=True)
+    for item, value in reversed(bounds[:-1]):
+        from_key = _beyond(item, value) | (Q(Exact(item.expression, value)) & from_key)
+    if len(bounds) == 1:
+        return from_key
+    return _beyond(*bounds[0], inclusive=True) & from_key
+
+
+def _beyond(item: OrderBy, value: Any, *, inclusive: bool = False) -> Q:
+    """The rows after ``value`` in ``item``'s order (with ``inclusive``, at it too)."""
+    lookup: type[Lookup[Any]]
+    if item.descending:
+        lookup = LessThanOrEqual if inclusive else LessThan
+    else:
+        lookup = GreaterThanOrEqual if inclusive else GreaterThan
+    return Q(lookup(item.expression, value))
 
 
 def registry_page(
@@ -263,7 +354,10 @@ def registry_page(
     """One page of ``labels`` (a ``registry_labels`` queryset) as ``PAGE_VALUES`` dicts, in two
     queries: the count (none when it is cached for ``generation``), then the rows. The page's
     labels are chosen in a subquery that sorts only their ids (an index range read in the
-    registry's orders), so the joined, wide rows are read for these 50 alone."""
+    registry's orders), so the joined, wide rows are read for these 50 alone. A page deep in
+    the list (``DEEP_ROWS`` from both ends) starts at its first row's sort key, read from
+    ``page_starts`` (one more query, once per ``generation``): stepping over the rows before
+    it cost as much as reading them (half the list for a middle page)."""
     ids = labels.values("pk")
     count = labels.count() if generation is None else registry_count(labels, generation=generation)
     page = CountedPaginator(ids, per_page, count=count).get_page(page_number)
@@ -271,7 +365,16 @@ def registry_page(
         return page, []
     chosen = page.object_list
     first, last = page.start_index() - 1, page.end_index()
-    if first > count - last:
+    starts = (
+        page_starts(labels, per_page=per_page, generation=generation)
+        if generation is not None and min(first, count - last) > DEEP_ROWS
+        else []
+    )
+    if page.number <= len(starts):
+        group, skip = starts[page.number - 1]
+        start = at_or_after(_ordering_of(labels)[:-1], group)
+        chosen = labels.filter(start).values("pk")[skip : skip + per_page]
+    elif first > count - last:
         # A page in the back half is read from the list's end, in the reversed order (the
         # order is total: the certificate number breaks every tie): its offset stays short, so
         # the database keeps the top rows of one pass instead of sorting every row.
