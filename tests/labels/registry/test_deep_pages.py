@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.urls import reverse
 
 from clusterlabel.labels.changes import Change, data_generation, labels_changed
 from clusterlabel.labels.registry import queries
@@ -114,3 +115,21 @@ def test_the_starts_are_read_once_per_data_generation(
         page, rows = registry_page(labels, 4, per_page=PER_PAGE, generation=generation)
     assert numbers(rows) == everything[12:16]
     assert "T-2018-99999" in everything[:16]
+
+
+def test_the_api_pages_deep_in_the_list_alike(many_ties, client, monkeypatch):
+    from clusterlabel.labels.api import views as api_views
+
+    monkeypatch.setattr(api_views, "PAGE_SIZE", PER_PAGE)
+    monkeypatch.setattr(queries, "DEEP_ROWS", -1)  # every page counts as deep
+    url = reverse("api:labels")
+    everything = list(
+        registry_labels(
+            RegistryFilters(sort="organisation"), level_ranks=SchemeCatalogue.load().level_ranks()
+        ).values_list("certificate_number", flat=True)
+    )
+    listed = []
+    for number in range(1, 9):
+        body = client.get(url, {"sort": "organisation", "page": number}).json()
+        listed += [row["certificate_number"] for row in body["results"]]
+    assert listed == everything

@@ -363,7 +363,16 @@ def registry_page(
     page = CountedPaginator(ids, per_page, count=count).get_page(page_number)
     if not count:
         return page, []
-    chosen = page.object_list
+    chosen = page_labels(labels, page, generation=generation)
+    rows = Label.objects.filter(pk__in=chosen).order_by(*labels.query.order_by)
+    return page, list(rows.values(*PAGE_VALUES))
+
+
+def page_labels(labels: QuerySet[Label], page: Page, *, generation: int | None) -> QuerySet:
+    """The ids of ``page``'s labels (``page`` of a paginator over ``labels``, told the count),
+    as a subquery that reads no more of the list than it must (see ``registry_page``)."""
+    paginator = page.paginator
+    count, per_page = paginator.count, paginator.per_page
     first, last = page.start_index() - 1, page.end_index()
     starts = (
         page_starts(labels, per_page=per_page, generation=generation)
@@ -373,14 +382,13 @@ def registry_page(
     if page.number <= len(starts):
         group, skip = starts[page.number - 1]
         start = at_or_after(_ordering_of(labels)[:-1], group)
-        chosen = labels.filter(start).values("pk")[skip : skip + per_page]
-    elif first > count - last:
+        return labels.filter(start).values("pk")[skip : skip + per_page]
+    if first > count - last:
         # A page in the back half is read from the list's end, in the reversed order (the
         # order is total: the certificate number breaks every tie): its offset stays short, so
         # the database keeps the top rows of one pass instead of sorting every row.
-        chosen = labels.reverse().values("pk")[count - last : count - first]
-    rows = Label.objects.filter(pk__in=chosen).order_by(*labels.query.order_by)
-    return page, list(rows.values(*PAGE_VALUES))
+        return labels.reverse().values("pk")[count - last : count - first]
+    return labels.values("pk")[first:last]
 
 
 def holder_places(*, generation: int | None = None) -> list[tuple[str, str]]:
