@@ -144,12 +144,18 @@ class Label(models.Model):
             models.Index(
                 fields=("state", "-valid_until", "certificate_number"), name="labels_state_order"
             ),
+            # A scheme's or a level's labels hold their holder and id as well: a page filtered
+            # by them and by the holder's place walks the index alone, checking each holder in
+            # ``organisations_public``, and their count reads no label row.
             models.Index(
                 fields=("scheme_id", "level_id", "-valid_until", "certificate_number"),
+                include=("organisation", "id"),
                 name="labels_scheme_order",
             ),
             models.Index(
-                fields=("level_id", "-valid_until", "certificate_number"), name="labels_level_order"
+                fields=("level_id", "-valid_until", "certificate_number"),
+                include=("organisation", "id"),
+                name="labels_level_order",
             ),
             models.Index(VALIDITY_DAYS, name="labels_validity_days"),
         ]

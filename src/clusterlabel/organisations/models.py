@@ -231,11 +231,13 @@ class Organisation(models.Model):
                 condition=models.Q(confirmed_at__isnull=False),
                 name="organisations_public_region",
             ),
-            # Whether a holder is public, answered from an index alone: every registry read
-            # joins its labels to the confirmed organisations, and without it the planner
-            # hashed every organisation (a sequential scan) even for a few hundred labels.
+            # Whether a holder is public and where (the registry's filters on the holder),
+            # answered from an index alone: every registry read joins its labels to the
+            # confirmed organisations, and without it the planner hashed every organisation (a
+            # sequential scan) even for a few hundred labels.
             models.Index(
                 fields=("id",),
+                include=("country", "region", "sector"),
                 condition=models.Q(confirmed_at__isnull=False),
                 name="organisations_public",
             ),

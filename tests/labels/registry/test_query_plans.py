@@ -123,6 +123,8 @@ PAGES = [
     RegistryFilters(country="PL"),
     RegistryFilters(scheme="ecei-gold"),
     RegistryFilters(level="silver"),
+    RegistryFilters(country="FR", level="gold"),
+    RegistryFilters(scheme="ecei-bronze", region="AT-9"),
     RegistryFilters(q="photonik cluster 1233"),
     RegistryFilters(q="Łódź 3999", status="expired"),
 ]

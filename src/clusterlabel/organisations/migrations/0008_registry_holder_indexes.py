@@ -16,6 +16,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='organisation',
-            index=models.Index(condition=models.Q(('confirmed_at__isnull', False)), fields=['id'], name='organisations_public'),
+            index=models.Index(condition=models.Q(('confirmed_at__isnull', False)), fields=['id'], include=['country', 'region', 'sector'], name='organisations_public'),
         ),
     ]
