@@ -12,7 +12,7 @@ Django's test ``Client``:
 - the registry's first page, unfiltered;
 - the registry filtered by ``valid_on`` and ``region``;
 - the registry searched by name (accent- and spacing-tolerant) and filtered by status;
-- the registry's last page sorted by organisation;
+- the registry's last page sorted by organisation (with ``--server``: its middle page);
 - the full CSV and JSON exports (consuming the streamed content);
 - the statistics page (charts from the cache, and drawn anew), and with a question;
 
@@ -292,6 +292,7 @@ def run_server(arguments: argparse.Namespace) -> None:
     # Any message cookie makes the public page cache step aside (labels.public_cache).
     client.cookies["messages"] = "benchmark"
     number = Label.objects.order_by("pk").values_list("certificate_number", flat=True)[777]
+    middle_page = max(1, Label.objects.count() // 50 // 2)
     registry = reverse("labels:registry")
     export_csv = reverse("labels:registry_export", args=["csv"])
     cases = [
@@ -309,6 +310,12 @@ def run_server(arguments: argparse.Namespace) -> None:
             {"q": "wurttemberg", "status": "valid"},
         ),
         ("registry, q=Mannheim 1234", registry, {"q": "Mannheim 1234"}),
+        ("registry, q=ecei-g-2019 (a number's start)", registry, {"q": "ecei-g-2019"}),
+        (
+            "registry, middle page, sort=organisation",
+            registry,
+            {"sort": "organisation", "page": str(middle_page)},
+        ),
         (
             "verification page, number in lower case",
             reverse("labels:verify", args=[number.lower()]),

@@ -9,12 +9,18 @@ from django.db.models.functions import Trim, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clusterlabel.core.day_arithmetic import DaysBetween
 from clusterlabel.credentials.status_list import MINIMUM_SIZE as STATUS_LIST_SIZE
 from clusterlabel.domain.labels import LabelStatus, RecordedState, label_status
 from clusterlabel.domain.validity import Validity
 from clusterlabel.organisations.models import Organisation
 from clusterlabel.procedures.models import Procedure
 from clusterlabel.schemes.models import SchemeVersion
+
+#: How many days a label's validity spans (``valid_until - valid_from``), as indexed by
+#: ``labels_validity_days``: the registry bounds its search for the labels valid on a day by
+#: the longest (``labels.registry.queries.valid_on_range``).
+VALIDITY_DAYS = DaysBetween(models.F("valid_until"), models.F("valid_from"))
 
 
 class LabelState(models.TextChoices):
@@ -138,13 +144,20 @@ class Label(models.Model):
             models.Index(
                 fields=("state", "-valid_until", "certificate_number"), name="labels_state_order"
             ),
+            # A scheme's or a level's labels hold their holder and id as well: a page filtered
+            # by them and by the holder's place walks the index alone, checking each holder in
+            # ``organisations_public``, and their count reads no label row.
             models.Index(
                 fields=("scheme_id", "level_id", "-valid_until", "certificate_number"),
+                include=("organisation", "id"),
                 name="labels_scheme_order",
             ),
             models.Index(
-                fields=("level_id", "-valid_until", "certificate_number"), name="labels_level_order"
+                fields=("level_id", "-valid_until", "certificate_number"),
+                include=("organisation", "id"),
+                name="labels_level_order",
             ),
+            models.Index(VALIDITY_DAYS, name="labels_validity_days"),
         ]
         constraints = [
             # Stored in the one spelling lookups use (``canonical_certificate_number``).

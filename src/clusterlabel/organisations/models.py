@@ -224,6 +224,23 @@ class Organisation(models.Model):
             ),
             # The registry's country and region choices (``holder_places``).
             models.Index(fields=("country", "region"), name="organisations_place"),
+            # The registry filtered by a region alone (the index above needs the country
+            # first): the public holders there, found without reading every organisation.
+            models.Index(
+                fields=("region",),
+                condition=models.Q(confirmed_at__isnull=False),
+                name="organisations_public_region",
+            ),
+            # Whether a holder is public and where (the registry's filters on the holder),
+            # answered from an index alone: every registry read joins its labels to the
+            # confirmed organisations, and without it the planner hashed every organisation (a
+            # sequential scan) even for a few hundred labels.
+            models.Index(
+                fields=("id",),
+                include=("country", "region", "sector"),
+                condition=models.Q(confirmed_at__isnull=False),
+                name="organisations_public",
+            ),
             # The public registry sorted by organisation (``lower(legal_name)``, then the id):
             # its pages walk this index and each organisation's labels instead of sorting them
             # all; only confirmed organisations are public.

@@ -461,9 +461,10 @@ def test_the_statistics_page_query_count_does_not_grow(
         "ask-label": "family:ecei",
         "ask-on": timezone.localdate().isoformat(),
     }
-    # data generation, scheme versions and the answer: the places and the counts are cached
+    # data generation, scheme versions, the longest validity (a day is asked for:
+    # ``registry.queries.valid_on_range``) and the answer: the places and the counts are cached
     # for this data generation (and day)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get(reverse("labels:statistics"), params)
     assert response.context["answer"]["count"] > 0
 

@@ -51,6 +51,7 @@ from clusterlabel.labels.registry.queries import (
     EXPORT_COLUMNS,
     PAGE_SIZE,
     CountedPaginator,
+    page_labels,
     registry_count,
     registry_export_records,
     registry_labels,
@@ -175,7 +176,9 @@ class LabelListView(APIView):
         except EmptyPage:
             raise NotFound(_("There is no such page.")) from None
         rows = (
-            Label.objects.filter(pk__in=page.object_list).order_by(*labels.query.order_by)
+            Label.objects.filter(pk__in=page_labels(labels, page, generation=generation)).order_by(
+                *labels.query.order_by
+            )
             if count
             else Label.objects.none()
         )

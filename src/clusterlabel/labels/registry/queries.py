@@ -19,7 +19,7 @@ the names other modules import from here are re-exported.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -28,9 +28,12 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     IntegerField,
+    Max,
+    OrderBy,
     OuterRef,
     Q,
     QuerySet,
@@ -38,6 +41,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Lower
+from django.db.models.lookups import (
+    Exact,
+    GreaterThan,
+    GreaterThanOrEqual,
+    LessThan,
+    LessThanOrEqual,
+    Lookup,
+)
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -49,7 +60,7 @@ from clusterlabel.domain.labels import (
 )
 from clusterlabel.domain.validity import Validity
 from clusterlabel.labels.changes import data_generation
-from clusterlabel.labels.models import STATUS_LABELS, Label, LabelState
+from clusterlabel.labels.models import STATUS_LABELS, VALIDITY_DAYS, Label, LabelState
 from clusterlabel.labels.registry.filters import (
     DEFAULT_SORT,
     SORT_FIELDS,
@@ -87,6 +98,29 @@ def valid_on_condition(day: date) -> Q:
     return Q(valid_from__lte=day, valid_until__gte=day) & (
         Q(state__in=HELD_STATES) | withdrawn_later
     )
+
+
+def longest_validity_days() -> int | None:
+    """The longest validity of any label, in days (``valid_until - valid_from``): one step
+    down the ``labels_validity_days`` index. None when there is no label."""
+    days: int | None = Label.objects.aggregate(days=Max(VALIDITY_DAYS))["days"]
+    return days
+
+
+def valid_on_range(day: date, longest: int | None) -> Q:
+    """What ``valid_on_condition(day)`` implies about a label's end when no label is valid
+    longer than ``longest`` days: it ends at most ``longest`` days after ``day``. A bound
+    that an index range stops at: with ``valid_until >= day`` alone, the read in the
+    registry's order (``labels_registry_order``, latest end first) stepped over every label
+    ending after the valid ones to reach the first of them, the more the more labels there
+    are. A number, not a subquery: the planner must know the range to estimate it (a
+    subquery's value is unknown when it plans, and its guess of a few rows made it sort every
+    valid label). No bound on the start: the planner takes the start and the end as
+    independent, and with both bounded it expected a few rows where a seventh of all labels
+    were. Clamped to the last date a ``DateField`` holds."""
+    if longest is None:  # no label at all
+        return Q()
+    return Q(valid_until__lte=day + timedelta(days=min(longest, (date.max - day).days)))
 
 
 def status_condition(status: str, today: date) -> Q | None:
@@ -131,15 +165,19 @@ def registry_labels(
     level_ranks: Mapping[str, int] | None = None,
 ) -> QuerySet[Label]:
     """The labels the filters select, in the filters' order. Query count: one, whatever the
-    filters (the name search is a subquery)."""
+    filters (the name search is a subquery), and with a day (``valid_on``) one before it, here,
+    for the longest validity (``valid_on_range``)."""
     today = today or timezone.localdate()
     # A self-registered organisation is not public before the secretariat confirms it.
     labels = Label.objects.filter(organisation__confirmed_at__isnull=False)
+    ordering = _ordering(filters.sort, level_ranks or {})
     if filters.q and looks_like_certificate_number(filters.q):
         # (The start of) a certificate number, "ecei-g-2024-00001" or "ECEI-G-2024": a prefix
         # match on the unique index (on PostgreSQL its ``_like`` twin), not a name search.
         number = canonical_certificate_number(filters.q)
         labels = labels.filter(certificate_number__startswith=number)
+        if few_numbers_start_with(number):
+            ordering = [matches_sorted(number), *ordering]
     elif filters.q and name_search_terms(filters.q):
         labels = labels.filter(organisation__in=organisations_named(filters.q).values("pk"))
     for field_name, lookup in (
@@ -158,8 +196,40 @@ def registry_labels(
         if condition is not None:
             labels = labels.filter(condition)
     if filters.valid_on:
-        labels = labels.filter(valid_on_condition(filters.valid_on))
-    return labels.order_by(*_ordering(filters.sort, level_ranks or {}))
+        # The longest validity is read here, in a query of its own: a label written between
+        # it and the rows' query, valid longer than any before it and valid on that day, may be
+        # missing from this one answer, as if the request had come a moment earlier.
+        labels = labels.filter(
+            valid_on_condition(filters.valid_on),
+            valid_on_range(filters.valid_on, longest_validity_days()),
+        )
+    return labels.order_by(*ordering)
+
+
+#: Up to how many labels a certificate number's start may match for the registry to sort
+#: them (``matches_sorted``): a top-50 sort of that many rows takes about a millisecond.
+NUMBER_MATCHES_SORTED = 2000
+
+
+def few_numbers_start_with(number: str) -> bool:
+    """Whether at most ``NUMBER_MATCHES_SORTED`` certificate numbers start with ``number``
+    (any holder's): counted in the numbers' index, never more than that many entries."""
+    matching = Label.objects.filter(certificate_number__startswith=number).order_by()
+    return matching[: NUMBER_MATCHES_SORTED + 1].count() <= NUMBER_MATCHES_SORTED
+
+
+def matches_sorted(number: str) -> OrderBy:
+    """An ordering that every label starting with ``number`` shares (so the order stays the
+    chosen one), but which no index holds: the database reads the few labels the number
+    matches through its index and sorts them. Otherwise the planner, taking the matches as
+    spread evenly over the registry's order, walked that order's index for the first 50 of
+    them; but a number holds its year ("ECEI-G-2019-…"), so they lie together, and a start
+    such as "ECEI-G-2019" stepped over every label ending later, the more the more labels."""
+    return Case(
+        When(certificate_number__startswith=number, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    ).asc()
 
 
 # How long a count or a list of places stays cached: they are keyed by the data generation,
@@ -179,19 +249,100 @@ class CountedPaginator(Paginator):
         return self._known_count
 
 
+def _selection_digest(labels: QuerySet[Label], *, ordered: bool = False) -> str:
+    """A short fingerprint of the rows (and with ``ordered`` their order) ``labels`` selects,
+    for cache keys: its SQL and parameters."""
+    ids = labels.values("pk") if ordered else labels.values("pk").order_by()
+    sql, params = ids.query.sql_with_params()
+    return hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:32]
+
+
 def registry_count(labels: QuerySet[Label], *, generation: int) -> int:
     """How many labels ``labels`` selects, counted once per data generation (and per day: the
     status filters depend on it). A count reads every selected row, which no index avoids;
     the generation changes with every label write (``labels.changes``), so a cached count is
     never stale."""
-    sql, params = labels.values("pk").order_by().query.sql_with_params()
-    digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:32]
-    key = f"registry:count:{generation}:{digest}"
+    key = f"registry:count:{generation}:{_selection_digest(labels)}"
     count = cache.get(key)
     if count is None:
         count = labels.count()
         cache.set(key, count, AGGREGATE_TIMEOUT)
     return int(count)
+
+
+#: A page whose rows lie deeper than this in the list, from both ends, is found from where
+#: its first row lies (``page_starts``) instead of by stepping over the rows before it.
+DEEP_ROWS = 1000
+
+
+def page_starts(
+    labels: QuerySet[Label], *, per_page: int, generation: int
+) -> list[tuple[tuple[Any, ...], int]]:
+    """Where each page of ``per_page`` rows of ``labels`` starts: the sort key of the group of
+    rows its first row belongs to (the values of all but the last item of the ordering, the
+    unique certificate number: a holder in the name order, an end day in the default one) and
+    how many rows of that group come before it. One grouped query, which counts every
+    selected row as a count does, once per data generation (cached like the count)."""
+    digest = _selection_digest(labels, ordered=True)
+    key = f"registry:starts:{generation}:{per_page}:{digest}"
+    starts = cache.get(key)
+    if starts is None:
+        ordering = _ordering_of(labels)[:-1]
+        keys = {f"key_{n}": item.expression for n, item in enumerate(ordering)}
+        groups = (
+            labels.order_by()
+            .values(**keys)
+            .annotate(rows=Count("pk"))
+            .order_by(
+                *[
+                    F(name).desc() if item.descending else F(name).asc()
+                    for name, item in zip(keys, ordering, strict=True)
+                ]
+            )
+            .values_list(*keys, "rows")
+        )
+        starts = []
+        before = next_start = 0  # rows before the group; the next page's first row
+        for *group, rows in groups:
+            while next_start < before + rows:
+                starts.append((tuple(group), next_start - before))
+                next_start += per_page
+            before += rows
+        cache.set(key, starts, AGGREGATE_TIMEOUT)
+    return list(starts)
+
+
+def _ordering_of(labels: QuerySet[Label]) -> list[OrderBy]:
+    """``labels``' ordering as ``registry_labels`` gives it: ``OrderBy`` expressions."""
+    ordering = list(labels.query.order_by)
+    if not all(isinstance(item, OrderBy) for item in ordering):
+        raise TypeError("the registry's orderings are expressions (see _ordering)")
+    return ordering  # type: ignore[return-value]
+
+
+def at_or_after(ordering: Sequence[OrderBy], key: Sequence[Any]) -> Q:
+    """The rows whose sort key in ``ordering`` is ``key`` or comes after it (a keyset). Led by
+    the first key's bound alone, which an index range starts at: the planner does not find it
+    among the alternatives."""
+    if len(ordering) != len(key):
+        raise ValueError("a sort key has a value for each item of the ordering")
+    bounds = list(zip(ordering, key, strict=True))
+    from_key = _beyond(*bounds[-1], inclusive=True)
+    for item, value in reversed(bounds[:-1]):
+        from_key = _beyond(item, value) | (Q(Exact(item.expression, value)) & from_key)
+    if len(bounds) == 1:
+        return from_key
+    return _beyond(*bounds[0], inclusive=True) & from_key
+
+
+def _beyond(item: OrderBy, value: Any, *, inclusive: bool = False) -> Q:
+    """The rows after ``value`` in ``item``'s order (with ``inclusive``, at it too)."""
+    lookup: type[Lookup[Any]]
+    if item.descending:
+        lookup = LessThanOrEqual if inclusive else LessThan
+    else:
+        lookup = GreaterThanOrEqual if inclusive else GreaterThan
+    return Q(lookup(item.expression, value))
 
 
 def registry_page(
@@ -204,21 +355,41 @@ def registry_page(
     """One page of ``labels`` (a ``registry_labels`` queryset) as ``PAGE_VALUES`` dicts, in two
     queries: the count (none when it is cached for ``generation``), then the rows. The page's
     labels are chosen in a subquery that sorts only their ids (an index range read in the
-    registry's orders), so the joined, wide rows are read for these 50 alone."""
+    registry's orders), so the joined, wide rows are read for these 50 alone. A page deep in
+    the list (``DEEP_ROWS`` from both ends) starts at its first row's sort key, read from
+    ``page_starts`` (one more query, once per ``generation``): stepping over the rows before
+    it cost as much as reading them (half the list for a middle page)."""
     ids = labels.values("pk")
     count = labels.count() if generation is None else registry_count(labels, generation=generation)
     page = CountedPaginator(ids, per_page, count=count).get_page(page_number)
     if not count:
         return page, []
-    chosen = page.object_list
+    chosen = page_labels(labels, page, generation=generation)
+    rows = Label.objects.filter(pk__in=chosen).order_by(*labels.query.order_by)
+    return page, list(rows.values(*PAGE_VALUES))
+
+
+def page_labels(labels: QuerySet[Label], page: Page, *, generation: int | None) -> QuerySet:
+    """The ids of ``page``'s labels (``page`` of a paginator over ``labels``, told the count),
+    as a subquery that reads no more of the list than it must (see ``registry_page``)."""
+    paginator = page.paginator
+    count, per_page = paginator.count, paginator.per_page
     first, last = page.start_index() - 1, page.end_index()
+    starts = (
+        page_starts(labels, per_page=per_page, generation=generation)
+        if generation is not None and min(first, count - last) > DEEP_ROWS
+        else []
+    )
+    if page.number <= len(starts):
+        group, skip = starts[page.number - 1]
+        start = at_or_after(_ordering_of(labels)[:-1], group)
+        return labels.filter(start).values("pk")[skip : skip + per_page]
     if first > count - last:
         # A page in the back half is read from the list's end, in the reversed order (the
         # order is total: the certificate number breaks every tie): its offset stays short, so
         # the database keeps the top rows of one pass instead of sorting every row.
-        chosen = labels.reverse().values("pk")[count - last : count - first]
-    rows = Label.objects.filter(pk__in=chosen).order_by(*labels.query.order_by)
-    return page, list(rows.values(*PAGE_VALUES))
+        return labels.reverse().values("pk")[count - last : count - first]
+    return labels.values("pk")[first:last]
 
 
 #: The holders' places among the ``StoredAggregate`` rows (``registry.aggregates`` stores them).

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('labels', '0006_issuer_status_lists'),
+        ('labels', '0008_covering_scheme_level_orders'),
     ]
 
     operations = [
