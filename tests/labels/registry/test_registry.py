@@ -707,3 +707,16 @@ def test_the_registry_is_public_and_read_only(client, spread):
     assert "@example.org" not in html
     assert reverse("labels:registry") in hrefs(html)
     assert reverse("labels:statistics") in hrefs(html)
+
+
+@pytest.mark.parametrize("sort", ["scheme", "-scheme", "level", "-level"])
+def test_without_level_ranks_the_levels_sort_by_their_id(sortable, sort):
+    """A caller that gives no ranks (an export, a count) still gets a query the database runs:
+    a Case of no branch compiled to ``ORDER BY 0``, which PostgreSQL refuses."""
+    rows = list(
+        registry_labels(RegistryFilters(sort=sort)).values_list("certificate_number", "level_id")
+    )
+    assert sorted(number for number, _level in rows) == ["A", "B", "C", "D"]
+    if sort.lstrip("-") == "level":
+        levels = [level for _number, level in rows]
+        assert levels == sorted(levels, reverse=sort.startswith("-"))

@@ -141,10 +141,16 @@ def _ordering(sort: str, level_ranks: Mapping[str, int]) -> list[Any]:
     key = sort.lstrip("-")
     if key not in SORT_FIELDS:
         return _ordering(DEFAULT_SORT, level_ranks)
-    level_rank = Case(
-        *(When(level_id=level_id, then=Value(rank)) for level_id, rank in level_ranks.items()),
-        default=Value(0),
-        output_field=IntegerField(),
+    # Without ranks the levels are ordered by their id: a Case of no branch would be the bare
+    # constant, which PostgreSQL reads as "ORDER BY 0", a column position, and refuses.
+    level_rank: Any = (
+        Case(
+            *(When(level_id=level_id, then=Value(rank)) for level_id, rank in level_ranks.items()),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        if level_ranks
+        else F("level_id")
     )
     orderings: dict[str, list[Any]] = {
         "organisation": [Lower("organisation__legal_name"), F("organisation_id")],

@@ -363,7 +363,8 @@ class Holder:
 
 
 def organisations_holding(filters: RegistryFilters, *, catalogue: SchemeCatalogue) -> list[Holder]:
-    """The distinct organisations holding a label the filters select (one query)."""
+    """The distinct organisations holding a label the filters select (one query; two with a
+    day, as ``registry_labels``)."""
     holders: dict[int, Holder] = {}
     rows = registry_labels(filters, level_ranks=catalogue.level_ranks()).values_list(
         "organisation_id",
