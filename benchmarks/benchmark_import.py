@@ -134,7 +134,9 @@ def run(arguments: argparse.Namespace) -> None:
     for title, dry_run in (("dry run", True), ("import", False), ("import again", False)):
         load = os.getloadavg()[0]
         start = time.perf_counter()
-        result = importing.labels_import(data=data, actor=None, file_name="list.csv", dry_run=dry_run)
+        result = importing.labels_import(
+            data=data, actor=None, file_name="list.csv", dry_run=dry_run
+        )
         seconds = time.perf_counter() - start
         print(
             f"{title:13} {seconds:6.2f} s  {arguments.rows / seconds:8,.0f} rows/s  "
