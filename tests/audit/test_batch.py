@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from clusterlabel.audit.models import AuditEvent
 from clusterlabel.audit.services import (
@@ -60,3 +61,32 @@ def test_a_batch_outside_a_transaction_or_with_a_bad_event_writes_nothing():
 def test_the_queryset_still_refuses_bulk_creating_events_to_everybody_else():
     with pytest.raises(Exception, match="append-only"):
         AuditEvent.objects.bulk_create([AuditEvent(sequence=1)])
+
+
+@pytest.mark.django_db
+def test_a_batch_returns_the_stored_rows_and_on_postgresql_inserts_them_with_copy():
+    """On PostgreSQL the batch goes in by COPY: the rows, their ids and values must be what
+    bulk_create stored (JSON with nesting, None, text needing escapes), and no INSERT is sent."""
+    actor = UserFactory()
+    values = {"name": 'Café "Nord"\t\\ e. V.', "nested": {"list": [1, None, "x"]}, "n": None}
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        events = audit_record_batch(
+            actor=actor,
+            events=[
+                PendingEvent(action="test.one", target=actor, before=None, after=values),
+                PendingEvent(action="test.two", target_type="x", target_id="2", reason="a\nb"),
+            ],
+        )
+    stored = {event.pk: event for event in AuditEvent.objects.filter(pk__in=[e.pk for e in events])}
+    assert [stored[event.pk].sequence for event in events] == [event.sequence for event in events]
+    first, second = (stored[event.pk] for event in events)
+    assert (first.before, first.after, first.actor, first.hash_format) == (None, values, actor, 2)
+    assert (second.reason, second.after, second.occurred_at) == (
+        "a\nb",
+        None,
+        events[1].occurred_at,
+    )
+    assert all(event.hash == event.compute_hash() for event in stored.values())
+    assert verify_chain().ok
+    inserts = [q for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == (0 if connection.vendor == "postgresql" else 1)
