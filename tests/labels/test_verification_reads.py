@@ -96,15 +96,3 @@ def test_the_recognitions_come_in_the_labels_order_latest_end_first(
     with django_assert_num_queries(1):
         _label, recognitions = label_for_verification(state.certificate_number)
     assert recognitions == expected
-
-
-def test_the_scheme_files_are_not_read_with_the_label(family, django_assert_num_queries):
-    """The scheme version is joined without its 50 KB file; its scheme, parsed once per process
-    by the file's hash, needs no query."""
-    gold = family["gold"]
-    assert gold.scheme_version.scheme.id == "ecei-gold"  # parsed in this process
-    with django_assert_num_queries(1):
-        label, recognitions = label_for_verification(gold.certificate_number)
-        assert "content" in label.scheme_version.get_deferred_fields()
-        assert label.scheme_version.scheme.id == "ecei-gold"
-        assert recognitions[0].scheme_version.scheme.id == "ecei-bronze"

@@ -8,27 +8,16 @@ from django.http import Http404
 from clusterlabel.audit.models import AuditEvent
 from clusterlabel.domain.labels import canonical_certificate_number
 from clusterlabel.labels.models import Label
-from clusterlabel.schemes.models import SCHEME_FILE
-
-#: A label's scheme version is joined without its scheme file (about 50 KB a row): the page
-#: asks ``SchemeVersion.scheme``, which is parsed once per process by the file's hash.
-WITHOUT_SCHEME_FILE = f"scheme_version__{SCHEME_FILE}"
 
 
 def labels_with_relations() -> QuerySet[Label]:
-    return Label.objects.select_related("organisation", "scheme_version", "previous").defer(
-        WITHOUT_SCHEME_FILE
-    )
+    return Label.objects.select_related("organisation", "scheme_version", "previous")
 
 
 def label_recognitions(label: Label) -> list[Label]:
     """The labels recognised with ``label`` (a BW award's ECEI Gold), with their scheme
     version, in certificate-number order: one query."""
-    return list(
-        label.recognitions.select_related("scheme_version")
-        .defer(WITHOUT_SCHEME_FILE)
-        .order_by("certificate_number")
-    )
+    return list(label.recognitions.select_related("scheme_version").order_by("certificate_number"))
 
 
 def label_by_number(number: str) -> Label:

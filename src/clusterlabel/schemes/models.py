@@ -21,16 +21,6 @@ def _parse(content_hash: str, content: str, source: str) -> Scheme:
     return load_scheme_text(content, source=source)
 
 
-#: Parsed schemes by their content's hash, so that a row read without its content (the public
-#: pages defer the 50 KB file: ``SCHEME_FILE``) finds its scheme without reading it.
-_PARSED_BY_HASH: dict[str, Scheme] = {}
-_PARSED_KEPT = 64
-
-#: The scheme file's column, which reads of many rows leave out (``.defer(...)``); ``scheme``
-#: reads it only when the content's hash has not been parsed in this process yet.
-SCHEME_FILE = "content"
-
-
 class Operator(models.Model):
     """An organisation that runs one or more schemes (EUCLES for the ECEI labels, a ministry and
     its agency for a state label). Created from the scheme files' ``operator`` when a version is
@@ -91,15 +81,8 @@ class SchemeVersion(models.Model):
 
     @property
     def scheme(self) -> Scheme:
-        """The parsed, validated scheme (cached per content hash; the content, if deferred, is
-        read only when this hash was not parsed yet)."""
-        parsed = _PARSED_BY_HASH.get(self.content_hash)
-        if parsed is None:
-            parsed = _parse(self.content_hash, self.content, self.source_name)
-            if len(_PARSED_BY_HASH) >= _PARSED_KEPT:
-                _PARSED_BY_HASH.clear()
-            _PARSED_BY_HASH[self.content_hash] = parsed
-        return parsed
+        """The parsed, validated scheme (cached per content hash)."""
+        return _parse(self.content_hash, self.content, self.source_name)
 
     def name(self, language: str) -> str:
         return self.name_en if language == "en" else self.name_de
