@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from clusterlabel.accounts.choices import Role
 from clusterlabel.schemes.services import SHIPPED_DIR, scheme_versions_load_directory
@@ -61,14 +62,15 @@ def test_roles_log_in_and_see_their_next_steps(
     page.get_by_label("Benutzername").fill(user.username)
     page.get_by_label("Passwort").fill("falsch")
     page.get_by_role("button", name="Anmelden").click()
-    assert page.get_by_role("alert").is_visible()
+    # expect() waits for the answer to the form; is_visible() asked once, possibly before it.
+    expect(page.get_by_role("alert")).to_be_visible()
     assert page.get_by_label("Benutzername").input_value() == user.username
 
     page.get_by_label("Passwort").fill(PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Willkommen, Erika Muster"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Willkommen, Erika Muster")
     assert expected in page.locator("main").inner_text()
     screenshot(f"04-start-{role}")
 
     page.get_by_role("button", name="Abmelden").click()
-    assert page.get_by_role("banner").get_by_role("link", name="Anmelden").is_visible()
+    expect(page.get_by_role("banner").get_by_role("link", name="Anmelden")).to_be_visible()
