@@ -30,7 +30,11 @@ from clusterlabel.labels.changes import Change
 from clusterlabel.labels.generation import data_generation
 from clusterlabel.labels.models import Label, StoredAggregate
 from clusterlabel.labels.registry.queries import PLACES_KEY, holder_places_counted
-from clusterlabel.labels.registry.statistics import counted_statistics, statistics_key
+from clusterlabel.labels.registry.statistics import (
+    STATISTICS_KEY_PREFIX,
+    counted_statistics,
+    statistics_key,
+)
 from clusterlabel.labels.stored_aggregates import aggregate_is_current, aggregate_store
 
 logger = logging.getLogger(__name__)
@@ -53,7 +57,7 @@ def public_aggregates_build(*, today: date | None = None) -> bool:
     for day in (today, tomorrow):
         aggregate_store(statistics_key(day), generation=generation, value=counted_statistics(day))
     StoredAggregate.objects.filter(
-        key__startswith="statistics:",
+        key__startswith=STATISTICS_KEY_PREFIX,
         key__lt=statistics_key(today - timedelta(days=1)),
     ).delete()
     return True

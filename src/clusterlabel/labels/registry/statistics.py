@@ -317,9 +317,14 @@ def counted_statistics(today: date) -> dict[str, Any]:
     }
 
 
+#: What the keys of the days' statistics among the ``StoredAggregate`` rows start with.
+STATISTICS_KEY_PREFIX = "statistics:"
+
+
 def statistics_key(day: date) -> str:
-    """The key of a day's statistics among the ``StoredAggregate`` rows."""
-    return f"statistics:{day.isoformat()}"
+    """The key of a day's statistics among the ``StoredAggregate`` rows (ISO dates, so the
+    keys sort as the days do)."""
+    return f"{STATISTICS_KEY_PREFIX}{day.isoformat()}"
 
 
 def statistics_for(
