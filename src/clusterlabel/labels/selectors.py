@@ -52,10 +52,11 @@ def label_for_verification(number: str) -> tuple[Label, list[Label]]:
     label = next((row for row in rows if row.certificate_number == canonical), None)
     if label is None:
         raise Http404
+    # ``Label.Meta.ordering``: the latest end first, then by number.
     recognitions = sorted(
-        (row for row in rows if row is not label), key=lambda row: row.certificate_number
+        (row for row in rows if row is not label),
+        key=lambda row: (-row.valid_until.toordinal(), row.certificate_number),
     )
-    recognitions.sort(key=lambda row: row.valid_until, reverse=True)
     return label, recognitions
 
 
