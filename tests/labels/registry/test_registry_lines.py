@@ -61,3 +61,49 @@ def test_the_page_links_each_label_and_its_holder(client, loaded_schemes):
     links = hrefs(registry(client))
     assert reverse("labels:holder", args=[organisation.pk]) in links
     assert reverse("labels:verify", args=[label.certificate_number]) in links
+
+
+# The rows as the page's template wrote them, a tag per cell, before the presenter wrote them
+# (``LINE_HTML``): the same markup, every value escaped the same way.
+TEMPLATE_ROWS = """{% load i18n %}{% translate "renewal" as renewal %}{% for row in rows %}<tr>
+      <th scope="row"><a href="{{ row.holder_url }}">{{ row.legal_name }}</a></th>
+      <td>{{ row.cluster_name }}</td>
+      <td>{{ row.country_name }}{% if row.region_name %} · {{ row.region_name }}{% endif %}{% if row.city %}<br><span class="meta">{{ row.city }}</span>{% endif %}</td>
+      <td>{{ row.sector_name }}</td>
+      <td>{{ row.label_name }}{% if row.is_renewal %} <span class="meta">({{ renewal }})</span>{% endif %}</td>
+      <td class="nowrap"><a href="{{ row.verify_url }}">{{ row.certificate_number }}</a></td>
+      <td>{{ row.valid_from_text }}</td>
+      <td>{{ row.valid_until_text }}</td>
+      <td><span class="label-status label-status-{{ row.status }}">{{ row.status_label }}</span></td>
+    </tr>
+{% endfor %}"""  # noqa: E501 - the template's own lines
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_written_rows_are_the_templates_rows_with_every_value_escaped(language):
+    from django.template import Context, Template
+
+    from clusterlabel.labels.presenters.registry import registry_lines_html
+
+    rows = [
+        row(),
+        row(
+            certificate_number='X&"<1>',
+            legal_name='<script>alert("x")</script> & Söhne',
+            cluster_name="O'Brien & Partner",
+            region="",
+            city="",
+            is_renewal=True,
+            status="valid",
+            label_name="<b>Gold</b>",
+        ),
+        row(region="DE-BW", city="<Ulm>", status="revoked", is_renewal=True),
+    ]
+    with translation.override(language):
+        lines = registry_lines(rows)
+        written = registry_lines_html(lines)
+        expected = Template(TEMPLATE_ROWS).render(Context({"rows": lines}))
+    assert str(written) == expected
+    assert "<script>" not in written and "&lt;script&gt;" in written
+    assert "&lt;Ulm&gt;" in written and "X&amp;&quot;&lt;1&gt;" in written
+    assert written.count("<tr>") == 3
