@@ -348,13 +348,19 @@ def _is_current(stored: StoredStatusList | None, purpose: StatusPurpose, issuer:
         return False
 
 
+# Every status list request reads its row: as SQL, without the ORM's query building, which took
+# about four times as long as the read itself. One row at most (unique per issuer and purpose).
+_STORED_LIST_SQL = (
+    "SELECT id, issuer, purpose, list_url, kid, token, signed_at"
+    f" FROM {StoredStatusList._meta.db_table} WHERE issuer = %s AND purpose = %s"
+)
+
+
 def stored_status_list(purpose: StatusPurpose, issuer: str = LEGACY) -> StoredStatusList:
     """The signed list as published (signed again first if it is missing or out of date);
     ``KeyFileError`` for an issuer that does not exist."""
-    # Unordered: one row at most (unique per issuer and purpose).
     stored = next(
-        iter(StoredStatusList.objects.filter(issuer=issuer, purpose=purpose.value).order_by()[:1]),
-        None,
+        iter(StoredStatusList.objects.raw(_STORED_LIST_SQL, [issuer, purpose.value])), None
     )
     if stored is not None and _is_current(stored, purpose, issuer):
         return stored
