@@ -10,7 +10,8 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -21,8 +22,12 @@ from clusterlabel.labels.registry.aggregates import public_aggregates_build
 from clusterlabel.labels.registry.queries import (
     PLACES_KEY,
     SECTOR_NAMES,
+    TOTAL_KEY,
+    RegistryFilters,
     SchemeCatalogue,
     holder_places,
+    registry_labels,
+    registry_page,
 )
 from clusterlabel.labels.registry.statistics import (
     counted_statistics,
@@ -117,7 +122,7 @@ def test_a_committed_label_write_counts_the_aggregates_anew(
     assert callbacks, "the build is queued for after the commit"
     rows = {row.key: row for row in StoredAggregate.objects.all()}
     tomorrow = today + timedelta(days=1)
-    assert set(rows) == {PLACES_KEY, statistics_key(today), statistics_key(tomorrow)}
+    assert set(rows) == {PLACES_KEY, TOTAL_KEY, statistics_key(today), statistics_key(tomorrow)}
     assert all(row.generation == generation for row in rows.values())
     assert stored_aggregate(PLACES_KEY, generation=generation) == [["DE", "DE-BY"]]
     stored_today = stored_aggregate(statistics_key(today), generation=generation)
@@ -164,7 +169,8 @@ def test_a_build_for_the_current_generation_counts_nothing_again(
 ):
     make_label(OrganisationFactory(), "ecei-gold", timezone.localdate(), versions=versions)
     assert public_aggregates_build() is True
-    with django_assert_num_queries(3):  # the generation, is today's and tomorrow's row current
+    # the generation; is tomorrow's, today's and the registry's total row current
+    with django_assert_num_queries(4):
         assert public_aggregates_build() is False
 
 
@@ -180,6 +186,7 @@ def test_statistics_of_days_before_yesterday_are_deleted(versions):
     assert sorted(StoredAggregate.objects.values_list("key", flat=True)) == sorted(
         [
             PLACES_KEY,
+            TOTAL_KEY,
             statistics_key(today - timedelta(days=1)),
             statistics_key(today),
             statistics_key(today + timedelta(days=1)),
@@ -262,3 +269,51 @@ def test_migrate_counts_them(versions):
 def test_migrate_on_an_installation_without_labels_counts_nothing(versions):
     call_command("migrate", verbosity=0)
     assert not StoredAggregate.objects.exists()
+
+
+def count_queries(captured) -> list[str]:
+    return [query["sql"] for query in captured if "COUNT(" in query["sql"].upper()]
+
+
+def test_the_unfiltered_registry_reads_its_count_from_the_stored_row(client, versions):
+    bulk_labels(60, versions=versions)
+    make_label(
+        OrganisationFactory(confirmed_at=None), "ecei-gold", timezone.localdate(), versions=versions
+    )
+    shown = Label.objects.filter(organisation__confirmed_at__isnull=False).count()
+    assert shown == Label.objects.count() - 1
+    public_aggregates_build()
+    assert stored_aggregate(TOTAL_KEY, generation=data_generation()) == shown
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("labels:registry"))
+    assert response.context["page"].paginator.count == shown
+    assert count_queries(captured) == []
+    # The same for every sort order and page: the total is of the rows, not of their order.
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("labels:registry"), {"sort": "organisation", "page": "2"})
+    assert response.context["page"].paginator.count == shown
+    assert count_queries(captured) == []
+
+
+def test_a_filtered_registry_page_counts_for_itself(client, versions):
+    bulk_labels(30, versions=versions)
+    public_aggregates_build()
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("labels:registry"), {"level": "gold"})
+    assert response.context["page"].paginator.count == Label.objects.filter(level_id="gold").count()
+    assert len(count_queries(captured)) == 1
+
+
+def test_a_label_written_after_the_build_is_counted_not_read_from_the_stored_total(versions):
+    holder = OrganisationFactory()
+    make_label(holder, "ecei-bronze", timezone.localdate(), versions=versions)
+    public_aggregates_build()
+    with transaction.atomic():  # as the issuing writes it; no build follows (no commit here)
+        make_label(holder, "ecei-gold", timezone.localdate(), versions=versions)
+        labels_changed(Change.ISSUED)
+    generation = data_generation()
+    assert stored_aggregate(TOTAL_KEY, generation=generation) is None
+    page, _rows = registry_page(registry_labels(RegistryFilters()), 1, generation=generation)
+    assert page.paginator.count == 2

@@ -1,6 +1,6 @@
 """Counting on write what the public pages would otherwise count on every request after a
-label change: the statistics of today and tomorrow and the holders' places, stored as
-``StoredAggregate`` rows (``labels.stored_aggregates``).
+label change: the statistics of today and tomorrow, the holders' places and how many labels
+the unfiltered registry lists, stored as ``StoredAggregate`` rows (``labels.stored_aggregates``).
 
 When: after the commit of every write that calls ``labels.changes.labels_changed`` (the hook
 ``labels_changes``; the build is a task, so with a worker, ``TASKS_BACKEND=database``, no web
@@ -29,7 +29,12 @@ from clusterlabel.core.daily import DailyRun
 from clusterlabel.labels.changes import Change
 from clusterlabel.labels.generation import data_generation
 from clusterlabel.labels.models import Label, StoredAggregate
-from clusterlabel.labels.registry.queries import PLACES_KEY, holder_places_counted
+from clusterlabel.labels.registry.queries import (
+    PLACES_KEY,
+    TOTAL_KEY,
+    holder_places_counted,
+    public_labels,
+)
 from clusterlabel.labels.registry.statistics import (
     STATISTICS_KEY_PREFIX,
     counted_statistics,
@@ -41,19 +46,21 @@ logger = logging.getLogger(__name__)
 
 
 def public_aggregates_build(*, today: date | None = None) -> bool:
-    """Count and store the places and the statistics of ``today`` (default: today) and of the
-    day after, unless they are stored for the current generation already; delete the
-    statistics of days before yesterday. Whether anything was counted."""
+    """Count and store the places, the registry's total and the statistics of ``today``
+    (default: today) and of the day after, unless they are stored for the current generation
+    already; delete the statistics of days before yesterday. Whether anything was counted."""
     today = today or timezone.localdate()
     tomorrow = today + timedelta(days=1)
     generation = data_generation()  # before counting: see the module docstring
-    if aggregate_is_current(statistics_key(tomorrow), generation=generation) and (
-        aggregate_is_current(statistics_key(today), generation=generation)
+    if all(
+        aggregate_is_current(key, generation=generation)
+        for key in (statistics_key(tomorrow), statistics_key(today), TOTAL_KEY)
     ):
         return False
     aggregate_store(
         PLACES_KEY, generation=generation, value=[list(p) for p in holder_places_counted()]
     )
+    aggregate_store(TOTAL_KEY, generation=generation, value=public_labels().count())
     for day in (today, tomorrow):
         aggregate_store(statistics_key(day), generation=generation, value=counted_statistics(day))
     StoredAggregate.objects.filter(

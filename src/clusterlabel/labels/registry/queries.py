@@ -164,6 +164,12 @@ def _ordering(sort: str, level_ranks: Mapping[str, int]) -> list[Any]:
     return [*ordered, F("certificate_number").asc()]
 
 
+def public_labels() -> QuerySet[Label]:
+    """Every label the registry shows, unfiltered and unordered."""
+    # A self-registered organisation is not public before the secretariat confirms it.
+    return Label.objects.filter(organisation__confirmed_at__isnull=False)
+
+
 def registry_labels(
     filters: RegistryFilters,
     *,
@@ -174,8 +180,7 @@ def registry_labels(
     filters (the name search is a subquery), and with a day (``valid_on``) one before it, here,
     for the longest validity (``valid_on_range``)."""
     today = today or timezone.localdate()
-    # A self-registered organisation is not public before the secretariat confirms it.
-    labels = Label.objects.filter(organisation__confirmed_at__isnull=False)
+    labels = public_labels()
     ordering = _ordering(filters.sort, level_ranks or {})
     if filters.q and looks_like_certificate_number(filters.q):
         # (The start of) a certificate number, "ecei-g-2024-00001" or "ECEI-G-2024": a prefix
@@ -268,10 +273,16 @@ def registry_count(labels: QuerySet[Label], *, generation: int) -> int:
     status filters depend on it). A count reads every selected row, which no index avoids;
     the generation changes with every label write (``labels.changes``), so a cached count is
     never stale."""
-    key = f"registry:count:{generation}:{_selection_digest(labels)}"
+    digest = _selection_digest(labels)
+    key = f"registry:count:{generation}:{digest}"
     count = cache.get(key)
     if count is None:
-        count = labels.count()
+        # The unfiltered registry (its first page, the API's list) is counted on write, with
+        # the statistics (``registry.aggregates``): read that row when it is of this generation.
+        if digest == _selection_digest(public_labels()):
+            count = stored_aggregate(TOTAL_KEY, generation=generation)
+        if count is None:
+            count = labels.count()
         cache.set(key, count, AGGREGATE_TIMEOUT)
     return int(count)
 
@@ -400,6 +411,8 @@ def page_labels(labels: QuerySet[Label], page: Page, *, generation: int | None) 
 
 #: The holders' places among the ``StoredAggregate`` rows (``registry.aggregates`` stores them).
 PLACES_KEY = "places"
+#: How many labels the unfiltered registry lists (``public_labels``), stored beside them.
+TOTAL_KEY = "registry-total"
 
 
 def holder_places(*, generation: int | None = None) -> list[tuple[str, str]]:
