@@ -20,7 +20,8 @@ A plain script: ``.venv/bin/python benchmarks/load.py --labels 50000``. It
 3. for every public endpoint, runs ``wrk --latency`` against ``/health/`` (the trivial view, no
    database) and then against the endpoint, on the same server, one after the other, so both see
    the same machine; pages about one label or holder rotate through 500 of them (a Lua script),
-   so no per-object cache makes them look faster than they are;
+   so no per-object cache makes them look faster than they are (``--warm`` asks for each of
+   them first, to measure them as cached);
 4. prints a table: requests per second, the ratio to the trivial view, p50 and p99 latency, the
    CPU time per request of the application (gunicorn's processes) and of the PostgreSQL backends
    of this database (from ``/proc``, before and after, divided by the requests), the non-2xx
@@ -30,7 +31,7 @@ A plain script: ``.venv/bin/python benchmarks/load.py --labels 50000``. It
 extras. Options: ``--labels``, ``--connections``, ``--duration``, ``--threads``,
 ``--only NAME`` (repeatable), ``--database-url`` (the server, default the local one),
 ``--redis-url`` (the shared cache a deployment with several servers sets; default: each
-worker's own memory).
+worker's own memory), ``--warm``.
 """
 
 from __future__ import annotations
@@ -87,6 +88,11 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument(
         "--redis-url",
         help="the shared cache, e.g. redis://127.0.0.1:6379/14 (default: each worker's memory)",
+    )
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="ask for every rotated page before it is measured: the cached pages' figures",
     )
     return parser.parse_args()
 
@@ -344,6 +350,17 @@ def get(port: int, path: str, headers: tuple[str, ...] = ()) -> int:
         return error.code
 
 
+def warm(arguments: argparse.Namespace, endpoint: Endpoint) -> None:
+    """``--warm``: every page the endpoint rotates through asked for before it is measured, so
+    the run measures answers from the cache (the issue's "cached" figures) rather than the
+    first visit of each. Once with a shared cache (``--redis-url``); without one, as many
+    times as there are workers, which fills most workers' own caches, not certainly all."""
+    passes = 1 if arguments.redis_url else arguments.workers
+    for _ in range(passes):
+        for path in endpoint.paths:
+            get(arguments.port, path, endpoint.headers)
+
+
 # --- CPU from /proc --------------------------------------------------------------------------
 
 
@@ -492,6 +509,8 @@ def main() -> None:
             }
             if status != {200}:
                 sys.exit(f"{endpoint.name} {endpoint.paths[0]} answers {status}; see {log}")
+            if arguments.warm and len(endpoint.paths) > 1:
+                warm(arguments, endpoint)
         threads = (
             f" x {arguments.worker_threads} threads" if arguments.worker_class == "gthread" else ""
         )
@@ -499,7 +518,8 @@ def main() -> None:
             f"\n{name}: gunicorn {arguments.workers} {arguments.worker_class} workers{threads}"
             f", wrk {arguments.threads} threads {arguments.connections} connections,"
             f" {arguments.duration} s per endpoint after {arguments.health_duration} s of /health/;"
-            f" cache: {arguments.redis_url or 'per worker (memory)'};"
+            f" cache: {arguments.redis_url or 'per worker (memory)'}"
+            f"{', rotated pages warmed' if arguments.warm else ''};"
             f" {os.cpu_count()} cores\n"
         )
         header = (
