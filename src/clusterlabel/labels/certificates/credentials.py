@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -350,10 +350,17 @@ def _is_current(stored: StoredStatusList | None, purpose: StatusPurpose, issuer:
 
 # Every status list request reads its row: as SQL, without the ORM's query building, which took
 # about four times as long as the read itself. One row at most (unique per issuer and purpose).
-_STORED_LIST_SQL = (
-    "SELECT id, issuer, purpose, list_url, kid, token, signed_at"
-    f" FROM {StoredStatusList._meta.db_table} WHERE issuer = %s AND purpose = %s"
-)
+def _stored_list_sql() -> str:
+    # Names quoted and taken from the model, as ``labels.generation`` writes its read.
+    quote, meta = connection.ops.quote_name, StoredStatusList._meta
+    column = {field.name: quote(str(field.column)) for field in meta.concrete_fields}
+    return (
+        f"SELECT {', '.join(column.values())} FROM {quote(meta.db_table)}"
+        f" WHERE {column['issuer']} = %s AND {column['purpose']} = %s"
+    )
+
+
+_STORED_LIST_SQL = _stored_list_sql()
 
 
 def stored_status_list(purpose: StatusPurpose, issuer: str = LEGACY) -> StoredStatusList:
